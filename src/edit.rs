@@ -1,0 +1,325 @@
+//! Every change to a project is an [`Edit`] value. [`apply`] performs it and returns its inverse,
+//! which gives undo/redo, dirty tracking and the autosave journal one shared path.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Annotation, Annotator, Document, ItemId, Project, Relation};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    AddAnnotation { document: String, annotation: Annotation },
+    RemoveAnnotation { document: String, id: ItemId },
+    /// Replaces the annotation with the same id (label, fragments, note, attributes…).
+    UpdateAnnotation { document: String, annotation: Annotation },
+    AddRelation { document: String, relation: Relation },
+    RemoveRelation { document: String, id: ItemId },
+    UpdateRelation { document: String, relation: Relation },
+    /// Inserts a document at `index` (clamped to the list).
+    AddDocument { index: usize, document: Box<Document> },
+    RemoveDocument { id: String },
+    AddAnnotator(Annotator),
+    RemoveAnnotator { id: String },
+    /// Several edits as one undo step, applied in order.
+    Batch(Vec<Edit>),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EditError {
+    #[error("no document \"{0}\"")]
+    NoDocument(String),
+    #[error("no annotation {0} in this document")]
+    NoAnnotation(ItemId),
+    #[error("no relation {0} in this document")]
+    NoRelation(ItemId),
+    #[error("id {0} is already in use")]
+    DuplicateId(ItemId),
+    #[error("a document with id \"{0}\" already exists")]
+    DuplicateDocument(String),
+    #[error("unknown label \"{0}\"")]
+    UnknownLabel(String),
+    #[error("unknown relation type \"{0}\"")]
+    UnknownRelationType(String),
+    #[error("annotation has no fragments")]
+    NoFragments,
+    #[error("span {start}..{end} is invalid: {reason}")]
+    BadSpan { start: usize, end: usize, reason: String },
+    #[error("annotator \"{0}\" already exists")]
+    DuplicateAnnotator(String),
+    #[error("no annotator \"{0}\"")]
+    NoAnnotator(String),
+    #[error("annotator \"{0}\" still has annotations")]
+    AnnotatorInUse(String),
+}
+
+impl Edit {
+    /// A short description for the Undo/Redo menu ("Undo add Claim").
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::AddAnnotation { annotation, .. } => format!("add {}", annotation.label),
+            Edit::RemoveAnnotation { .. } => "delete annotation".into(),
+            Edit::UpdateAnnotation { .. } => "change annotation".into(),
+            Edit::AddRelation { .. } => "add relation".into(),
+            Edit::RemoveRelation { .. } => "delete relation".into(),
+            Edit::UpdateRelation { .. } => "change relation".into(),
+            Edit::AddDocument { document, .. } => format!("add document {}", document.name),
+            Edit::RemoveDocument { .. } => "remove document".into(),
+            Edit::AddAnnotator(a) => format!("add annotator {}", a.name),
+            Edit::RemoveAnnotator { .. } => "remove annotator".into(),
+            Edit::Batch(edits) => match edits.first() {
+                Some(first) if edits.len() == 1 => first.describe(),
+                _ => format!("{} changes", edits.len()),
+            },
+        }
+    }
+}
+
+fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, EditError> {
+    project.document_mut(id).ok_or_else(|| EditError::NoDocument(id.to_owned()))
+}
+
+/// Checks fragments against the text: ordered, non-empty, in range, text matching.
+fn check_annotation(project: &Project, doc: &Document, annotation: &Annotation) -> Result<(), EditError> {
+    if project.codebook.label(&annotation.label).is_none() {
+        return Err(EditError::UnknownLabel(annotation.label.clone()));
+    }
+    if annotation.fragments.is_empty() {
+        return Err(EditError::NoFragments);
+    }
+    let mut previous_end = 0;
+    for (i, f) in annotation.fragments.iter().enumerate() {
+        let bad = |reason: &str| EditError::BadSpan { start: f.start, end: f.end, reason: reason.to_owned() };
+        if f.end <= f.start {
+            return Err(bad("it is empty or reversed"));
+        }
+        if i > 0 && f.start < previous_end {
+            return Err(bad("fragments overlap or are out of order"));
+        }
+        match doc.slice(f.start..f.end) {
+            None => return Err(bad("it goes past the end of the text")),
+            Some(text) if text != f.text => return Err(bad("its text does not match the document")),
+            Some(_) => {}
+        }
+        previous_end = f.end;
+    }
+    Ok(())
+}
+
+/// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
+pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    match edit {
+        Edit::AddAnnotation { document, annotation } => {
+            if project.id_in_use(annotation.id) {
+                return Err(EditError::DuplicateId(annotation.id));
+            }
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
+            check_annotation(project, doc, &annotation)?;
+            let doc = doc_mut(project, &document)?;
+            let id = annotation.id;
+            let at = doc.annotation_insert_position(&annotation);
+            doc.annotations.insert(at, annotation);
+            Ok(Edit::RemoveAnnotation { document, id })
+        }
+        Edit::RemoveAnnotation { document, id } => {
+            let doc = doc_mut(project, &document)?;
+            let at = doc.annotations.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotation(id))?;
+            // Relations touching the annotation go with it, and come back on undo.
+            let mut undo = Vec::new();
+            let mut kept = Vec::with_capacity(doc.relations.len());
+            for relation in std::mem::take(&mut doc.relations) {
+                if relation.from == id || relation.to == id {
+                    undo.push(Edit::AddRelation { document: document.clone(), relation });
+                } else {
+                    kept.push(relation);
+                }
+            }
+            doc.relations = kept;
+            let annotation = doc.annotations.remove(at);
+            if undo.is_empty() {
+                Ok(Edit::AddAnnotation { document, annotation })
+            } else {
+                undo.insert(0, Edit::AddAnnotation { document, annotation });
+                Ok(Edit::Batch(undo))
+            }
+        }
+        Edit::UpdateAnnotation { document, annotation } => {
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
+            if doc.annotation(annotation.id).is_none() {
+                return Err(EditError::NoAnnotation(annotation.id));
+            }
+            check_annotation(project, doc, &annotation)?;
+            let doc = doc_mut(project, &document)?;
+            let at = doc.annotations.iter().position(|a| a.id == annotation.id).ok_or(EditError::NoAnnotation(annotation.id))?;
+            let old = doc.annotations.remove(at);
+            let at = doc.annotation_insert_position(&annotation);
+            doc.annotations.insert(at, annotation);
+            Ok(Edit::UpdateAnnotation { document, annotation: old })
+        }
+        Edit::AddRelation { document, relation } => {
+            if project.id_in_use(relation.id) {
+                return Err(EditError::DuplicateId(relation.id));
+            }
+            if project.codebook.relation_type(&relation.kind).is_none() {
+                return Err(EditError::UnknownRelationType(relation.kind.clone()));
+            }
+            let doc = doc_mut(project, &document)?;
+            for end in [relation.from, relation.to] {
+                if doc.annotation(end).is_none() {
+                    return Err(EditError::NoAnnotation(end));
+                }
+            }
+            let id = relation.id;
+            let at = doc.relations.partition_point(|r| r.id < id);
+            doc.relations.insert(at, relation);
+            Ok(Edit::RemoveRelation { document, id })
+        }
+        Edit::RemoveRelation { document, id } => {
+            let doc = doc_mut(project, &document)?;
+            let at = doc.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
+            let relation = doc.relations.remove(at);
+            Ok(Edit::AddRelation { document, relation })
+        }
+        Edit::UpdateRelation { document, relation } => {
+            if project.codebook.relation_type(&relation.kind).is_none() {
+                return Err(EditError::UnknownRelationType(relation.kind.clone()));
+            }
+            let doc = doc_mut(project, &document)?;
+            for end in [relation.from, relation.to] {
+                if doc.annotation(end).is_none() {
+                    return Err(EditError::NoAnnotation(end));
+                }
+            }
+            let slot = doc.relations.iter_mut().find(|r| r.id == relation.id).ok_or(EditError::NoRelation(relation.id))?;
+            let old = std::mem::replace(slot, relation);
+            Ok(Edit::UpdateRelation { document, relation: old })
+        }
+        Edit::AddDocument { index, mut document } => {
+            if project.document(&document.id).is_some() {
+                return Err(EditError::DuplicateDocument(document.id.clone()));
+            }
+            if let Some(a) = document.annotations.iter().map(|a| a.id).chain(document.relations.iter().map(|r| r.id)).find(|id| project.id_in_use(*id)) {
+                return Err(EditError::DuplicateId(a));
+            }
+            document.build_index();
+            let id = document.id.clone();
+            let index = index.min(project.documents.len());
+            project.documents.insert(index, *document);
+            Ok(Edit::RemoveDocument { id })
+        }
+        Edit::RemoveDocument { id } => {
+            let index = project.documents.iter().position(|d| d.id == id).ok_or(EditError::NoDocument(id))?;
+            let document = Box::new(project.documents.remove(index));
+            Ok(Edit::AddDocument { index, document })
+        }
+        Edit::AddAnnotator(annotator) => {
+            if project.annotator(&annotator.id).is_some() {
+                return Err(EditError::DuplicateAnnotator(annotator.id));
+            }
+            let id = annotator.id.clone();
+            project.annotators.push(annotator);
+            Ok(Edit::RemoveAnnotator { id })
+        }
+        Edit::RemoveAnnotator { id } => {
+            let in_use = project.documents.iter().any(|d| {
+                d.annotations.iter().any(|a| a.annotator == id) || d.relations.iter().any(|r| r.annotator == id)
+            });
+            if in_use {
+                return Err(EditError::AnnotatorInUse(id));
+            }
+            let at = project.annotators.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotator(id))?;
+            Ok(Edit::AddAnnotator(project.annotators.remove(at)))
+        }
+        Edit::Batch(edits) => {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for edit in edits {
+                match apply(project, edit) {
+                    Ok(inverse) => inverses.push(inverse),
+                    Err(err) => {
+                        // Roll back what this batch already did, so a failed batch changes nothing.
+                        for inverse in inverses.into_iter().rev() {
+                            let _ = apply(project, inverse);
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+            inverses.reverse();
+            Ok(Edit::Batch(inverses))
+        }
+    }
+}
+
+/// Undo and redo stacks of inverse edits.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<(Edit, String)>,
+    redo: Vec<(Edit, String)>,
+    /// Number of edits applied since the last save (negative after undoing past it).
+    /// `None` once the saved state can no longer be reached by undo/redo.
+    since_save: Option<i64>,
+}
+
+impl History {
+    pub fn new() -> Self {
+        Self { undo: Vec::new(), redo: Vec::new(), since_save: Some(0) }
+    }
+
+    /// Applies an edit as one undo step.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+        let description = edit.describe();
+        let inverse = apply(project, edit)?;
+        self.undo.push((inverse, description));
+        // The saved state was on the redo stack: it can no longer be reached.
+        if self.since_save.is_some_and(|n| n < 0) {
+            self.since_save = None;
+        }
+        self.redo.clear();
+        self.since_save = self.since_save.map(|n| n + 1);
+        Ok(())
+    }
+
+    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        let Some((inverse, description)) = self.undo.pop() else { return Ok(false) };
+        let redo = apply(project, inverse)?;
+        self.redo.push((redo, description));
+        self.since_save = self.since_save.map(|n| n - 1);
+        Ok(true)
+    }
+
+    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        let Some((edit, description)) = self.redo.pop() else { return Ok(false) };
+        let inverse = apply(project, edit)?;
+        self.undo.push((inverse, description));
+        self.since_save = self.since_save.map(|n| n + 1);
+        Ok(true)
+    }
+
+    pub fn undo_description(&self) -> Option<&str> {
+        self.undo.last().map(|(_, d)| d.as_str())
+    }
+
+    pub fn redo_description(&self) -> Option<&str> {
+        self.redo.last().map(|(_, d)| d.as_str())
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Whether the project differs from what was last saved.
+    pub fn is_dirty(&self) -> bool {
+        self.since_save != Some(0)
+    }
+
+    pub fn mark_saved(&mut self) {
+        self.since_save = Some(0);
+    }
+
+    /// Marks the project as changed without an undo step (e.g. imported from a non-project file).
+    pub fn mark_unsaved(&mut self) {
+        self.since_save = None;
+    }
+}

@@ -1,0 +1,12 @@
+//! Spanwise: annotate texts with claims, quotes, actors and recommendations.
+//!
+//! Layers (data flows one way): `store`/`formats` -> `model` -> `ui`; the UI changes the model
+//! only through `edit::Edit`. Nothing below `ui` knows egui exists.
+
+pub mod cli;
+pub mod edit;
+pub mod formats;
+pub mod model;
+pub mod settings;
+pub mod store;
+pub mod ui;

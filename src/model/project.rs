@@ -1,0 +1,375 @@
+//! The project: documents, annotations, relations, annotators, memos and the codebook.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::codebook::{Codebook, Value};
+use super::text_index::TextIndex;
+
+pub type Timestamp = DateTime<Utc>;
+
+/// Current time, truncated to milliseconds (what the file stores).
+pub fn now() -> Timestamp {
+    Utc::now().trunc_subsecs(3)
+}
+
+/// Identifier of an annotation or relation: unique in a project, never reused, below 2^53 so it
+/// survives JSON and JavaScript exports. Random rather than sequential, so that annotations made
+/// in two copies of a project can be merged by id without colliding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ItemId(pub u64);
+
+impl std::fmt::Display for ItemId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Makes fresh [`ItemId`]s (splitmix64 over a seed).
+#[derive(Clone, Debug)]
+pub struct IdGenerator {
+    state: u64,
+}
+
+impl IdGenerator {
+    pub const MAX: u64 = (1 << 53) - 1;
+
+    /// Deterministic sequence, for tests and generated samples.
+    pub fn seeded(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// Seeded from the clock and process id.
+    pub fn from_entropy() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Self::seeded(nanos ^ (u64::from(std::process::id()) << 32))
+    }
+
+    pub fn next_id(&mut self) -> ItemId {
+        loop {
+            self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            let id = z & Self::MAX;
+            if id != 0 {
+                return ItemId(id);
+            }
+        }
+    }
+}
+
+/// A contiguous piece of an annotation: half-open code point range plus the text it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fragment {
+    pub start: usize,
+    pub end: usize,
+    /// Exactly the document text at `start..end`, stored so a file can be checked and read alone.
+    pub text: String,
+}
+
+/// A tagged span: one or more fragments (discontinuous spans) with a label.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: ItemId,
+    pub label: String,
+    pub fragments: Vec<Fragment>,
+    /// Id of the annotator who made it.
+    pub annotator: String,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Value>,
+}
+
+impl Annotation {
+    /// First code point covered.
+    pub fn start(&self) -> usize {
+        self.fragments.first().map_or(0, |f| f.start)
+    }
+
+    /// One past the last code point covered.
+    pub fn end(&self) -> usize {
+        self.fragments.last().map_or(0, |f| f.end)
+    }
+
+    /// The covered text; fragments joined with " … ".
+    pub fn text(&self) -> String {
+        let parts: Vec<&str> = self.fragments.iter().map(|f| f.text.as_str()).collect();
+        parts.join(" … ")
+    }
+
+    /// Whether the code point `offset` is inside one of the fragments.
+    pub fn covers(&self, offset: usize) -> bool {
+        self.fragments.iter().any(|f| f.start <= offset && offset < f.end)
+    }
+
+    /// Canonical order in a document: by position, then id.
+    pub fn sort_key(&self) -> (usize, usize, ItemId) {
+        (self.start(), self.end(), self.id)
+    }
+}
+
+/// A typed, usually directed link between two annotations of the same document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: ItemId,
+    /// Id of a relation type in the codebook.
+    pub kind: String,
+    pub from: ItemId,
+    pub to: ItemId,
+    pub annotator: String,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A text being annotated. Its text never changes after import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable identifier (`"d1"`), unique in the project.
+    pub id: String,
+    /// Display name, usually the imported file's name.
+    pub name: String,
+    /// Free metadata from import: title, author, date, source…
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Values of the codebook's document fields.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, Value>,
+    /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
+    pub sha256: String,
+    pub text: String,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    #[serde(skip)]
+    index: Option<TextIndex>,
+}
+
+impl Document {
+    pub fn new(id: impl Into<String>, name: impl Into<String>, text: String) -> Self {
+        let mut doc = Self {
+            id: id.into(),
+            name: name.into(),
+            metadata: BTreeMap::new(),
+            variables: BTreeMap::new(),
+            sha256: sha256_hex(&text),
+            text,
+            annotations: Vec::new(),
+            relations: Vec::new(),
+            index: None,
+        };
+        doc.build_index();
+        doc
+    }
+
+    /// Builds the offset index; called after load (the index is not stored).
+    pub fn build_index(&mut self) {
+        self.index = Some(TextIndex::new(&self.text));
+    }
+
+    pub fn index(&self) -> &TextIndex {
+        self.index.as_ref().expect("Document::build_index was called after construction/load")
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.index().char_len()
+    }
+
+    /// Text of a code point range, or `None` if it is out of range.
+    pub fn slice(&self, chars: std::ops::Range<usize>) -> Option<&str> {
+        self.index().slice(&self.text, chars)
+    }
+
+    /// A fragment for a code point range, with its text.
+    pub fn fragment(&self, chars: std::ops::Range<usize>) -> Option<Fragment> {
+        let text = self.slice(chars.clone())?.to_owned();
+        Some(Fragment {
+            start: chars.start,
+            end: chars.end,
+            text,
+        })
+    }
+
+    pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == annotation_id)
+    }
+
+    pub fn relation(&self, relation_id: ItemId) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == relation_id)
+    }
+
+    /// Where an annotation belongs in the canonical order.
+    pub(crate) fn annotation_insert_position(&self, annotation: &Annotation) -> usize {
+        let key = annotation.sort_key();
+        self.annotations.partition_point(|a| a.sort_key() < key)
+    }
+
+    /// Title for display: metadata title, else the name.
+    pub fn title(&self) -> &str {
+        self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
+    }
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Someone who annotates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Annotator {
+    /// Stable id (`"alice"`), referenced by annotations.
+    pub id: String,
+    pub name: String,
+}
+
+/// What a memo is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MemoTarget {
+    Project,
+    Document(String),
+    Label(String),
+    Annotation(ItemId),
+}
+
+/// A researcher's note: analytic memos for content analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Memo {
+    pub id: ItemId,
+    pub target: MemoTarget,
+    pub title: String,
+    pub text: String,
+    pub author: String,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+}
+
+/// Everything a project file holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub created: Timestamp,
+    pub codebook: Codebook,
+    #[serde(default)]
+    pub annotators: Vec<Annotator>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub memos: Vec<Memo>,
+}
+
+impl Project {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: String::new(),
+            created: now(),
+            codebook: Codebook::default_news(),
+            annotators: Vec::new(),
+            documents: Vec::new(),
+            memos: Vec::new(),
+        }
+    }
+
+    pub fn document(&self, document_id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == document_id)
+    }
+
+    pub fn document_mut(&mut self, document_id: &str) -> Option<&mut Document> {
+        self.documents.iter_mut().find(|d| d.id == document_id)
+    }
+
+    pub fn annotator(&self, annotator_id: &str) -> Option<&Annotator> {
+        self.annotators.iter().find(|a| a.id == annotator_id)
+    }
+
+    /// A document id not used yet (`d1`, `d2`, …).
+    pub fn fresh_document_id(&self) -> String {
+        (1..)
+            .map(|n| format!("d{n}"))
+            .find(|id| self.document(id).is_none())
+            .unwrap_or_default()
+    }
+
+    /// Whether an annotation, relation or memo already uses this id.
+    pub fn id_in_use(&self, id: ItemId) -> bool {
+        self.documents
+            .iter()
+            .any(|d| d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id))
+            || self.memos.iter().any(|m| m.id == id)
+    }
+
+    /// Builds the offset indexes of all documents (after deserializing).
+    pub fn build_indexes(&mut self) {
+        for doc in &mut self.documents {
+            doc.build_index();
+        }
+    }
+
+    /// Number of annotations in all documents.
+    pub fn annotation_count(&self) -> usize {
+        self.documents.iter().map(|d| d.annotations.len()).sum()
+    }
+}
+
+/// Turns a display name into an id: lowercase ASCII letters, digits and `-`.
+pub fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for ch in name.trim().chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() { "annotator".to_owned() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_json_safe() {
+        let mut ids = IdGenerator::seeded(7);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let id = ids.next_id();
+            assert!(id.0 > 0 && id.0 <= IdGenerator::MAX);
+            assert!(seen.insert(id));
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Ana María López"), "ana-mar-a-l-pez");
+        assert_eq!(slug("  Bob  "), "bob");
+        assert_eq!(slug("محمد"), "annotator");
+    }
+
+    #[test]
+    fn fragment_text_follows_code_points() {
+        let doc = Document::new("d1", "t", "Müller said 🎉 شبکه".to_owned());
+        assert_eq!(doc.fragment(0..6).unwrap().text, "Müller");
+        assert_eq!(doc.fragment(12..13).unwrap().text, "🎉");
+        assert_eq!(doc.fragment(14..18).unwrap().text, "شبکه");
+        assert!(doc.fragment(14..19).is_none());
+    }
+}

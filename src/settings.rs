@@ -1,0 +1,89 @@
+//! Per-user settings (annotator name, recent files), kept in `settings.ron` in the config folder:
+//! `$SPANWISE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/spanwise`, else `~/.config/spanwise`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many recent files are remembered.
+pub const MAX_RECENT: usize = 10;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The name recorded on every annotation this user makes. Empty until asked.
+    pub annotator_name: String,
+    /// Most recent first.
+    pub recent_files: Vec<PathBuf>,
+}
+
+impl Settings {
+    pub fn config_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("SPANWISE_CONFIG_DIR") {
+            return Some(PathBuf::from(dir));
+        }
+        if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir).join("spanwise"));
+        }
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config").join("spanwise"))
+    }
+
+    pub fn default_path() -> Option<PathBuf> {
+        Self::config_dir().map(|d| d.join("settings.ron"))
+    }
+
+    /// Loads settings; a missing or unreadable file gives defaults (and a log line), never an error.
+    pub fn load(path: &Path) -> Self {
+        match std::fs::read_to_string(path) {
+            Ok(text) => ron::from_str(&text).unwrap_or_else(|err| {
+                log::warn!("ignoring unreadable settings {}: {err}", path.display());
+                Self::default()
+            }),
+            Err(_) => Self::default(),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
+        crate::store::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    /// Moves `path` to the front of the recent list.
+    pub fn add_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        self.recent_files.retain(|p| p != &path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(MAX_RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_most_recent_first_and_bounded() {
+        let mut settings = Settings::default();
+        for i in 0..15 {
+            settings.add_recent(Path::new(&format!("/nonexistent/{i}.txt")));
+        }
+        settings.add_recent(Path::new("/nonexistent/10.txt"));
+        assert_eq!(settings.recent_files.len(), MAX_RECENT);
+        assert_eq!(settings.recent_files[0], Path::new("/nonexistent/10.txt"));
+        assert_eq!(settings.recent_files.iter().filter(|p| p.ends_with("10.txt")).count(), 1);
+    }
+
+    #[test]
+    fn round_trip_and_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.ron");
+        let settings = Settings { annotator_name: "Ana".into(), recent_files: vec!["/a.txt".into()] };
+        settings.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), settings);
+        std::fs::write(&path, "not ron {").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+    }
+}

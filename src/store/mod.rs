@@ -1,0 +1,301 @@
+//! The project file (`*.spanwise.ron`): versioned header, validation on load with line numbers,
+//! deterministic output and atomic save with a backup of the previous version.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Location, Problem, Project, validate};
+
+/// The `format` field of every project file.
+pub const FORMAT_NAME: &str = "spanwise";
+/// The file format version this build writes (and the newest it reads).
+pub const FORMAT_VERSION: u32 = 1;
+/// The conventional file name ending.
+pub const EXTENSION: &str = ".spanwise.ron";
+/// Files larger than this are refused before parsing (a project is text; this is ~100× a big one).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+#[derive(Serialize, Deserialize)]
+struct ProjectFile {
+    format: String,
+    version: u32,
+    project: Project,
+}
+
+#[derive(Serialize)]
+struct ProjectFileRef<'p> {
+    format: &'static str,
+    version: u32,
+    project: &'p Project,
+}
+
+/// A problem found in a file, with the line it is on when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProblem {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path} is {size} bytes; Spanwise refuses project files over {max} bytes")]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error("not a Spanwise project file: {0}")]
+    NotAProject(String),
+    #[error(
+        "this file is format version {found}, but this Spanwise reads versions up to {supported}; update Spanwise to open it"
+    )]
+    NewerVersion { found: u32, supported: u32 },
+    #[error("{}", join_problems(.0))]
+    Invalid(Vec<FileProblem>),
+}
+
+fn join_problems(problems: &[FileProblem]) -> String {
+    let mut text = format!("{} problem{} found:", problems.len(), if problems.len() == 1 { "" } else { "s" });
+    for p in problems {
+        text.push_str("\n  ");
+        text.push_str(&p.to_string());
+    }
+    text
+}
+
+impl LoadError {
+    /// The individual problems (one for errors that are not lists).
+    pub fn problems(&self) -> Vec<FileProblem> {
+        match self {
+            LoadError::Invalid(problems) => problems.clone(),
+            other => vec![FileProblem { line: None, message: other.to_string() }],
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("cannot save to {path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("refusing to save an invalid project: {0}")]
+    Invalid(String),
+}
+
+/// Serializes a project: deterministic, one annotation per line.
+pub fn to_string(project: &Project) -> String {
+    let file = ProjectFileRef { format: FORMAT_NAME, version: FORMAT_VERSION, project };
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(5)
+        .indentor("  ".to_owned())
+        .new_line("\n".to_owned())
+        .struct_names(false)
+        .separate_tuple_members(false);
+    let body = ron::ser::to_string_pretty(&file, config).unwrap_or_else(|err| {
+        // The model holds only strings, numbers, maps and lists: serialization cannot fail.
+        panic!("serializing a project failed: {err}")
+    });
+    format!("// Spanwise project file. Format described in docs/FORMAT.md.\n{body}\n")
+}
+
+/// Parses and validates a project from file text.
+pub fn from_str(source: &str) -> Result<Project, LoadError> {
+    check_header(source)?;
+    let file: ProjectFile = ron::from_str(source).map_err(|err| {
+        LoadError::Invalid(vec![FileProblem {
+            line: Some(err.span.start.line),
+            message: format!("column {}: {}", err.span.start.col, describe_ron_error(&err.code, source)),
+        }])
+    })?;
+    if file.format != FORMAT_NAME {
+        return Err(LoadError::NotAProject(format!("format is {:?}, expected \"{FORMAT_NAME}\"", file.format)));
+    }
+    if file.version > FORMAT_VERSION {
+        return Err(LoadError::NewerVersion { found: file.version, supported: FORMAT_VERSION });
+    }
+    let mut project = file.project;
+    project.build_indexes();
+    let problems = validate(&project);
+    if problems.is_empty() {
+        Ok(project)
+    } else {
+        Err(LoadError::Invalid(problems.into_iter().map(|p| locate(source, p)).collect()))
+    }
+}
+
+fn describe_ron_error(code: &ron::error::Error, source: &str) -> String {
+    match code {
+        ron::error::Error::Eof => format!(
+            "the file ends unexpectedly (after {} lines): it was truncated or not fully written",
+            source.lines().count()
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Reads `format` and `version` from the start of the file before the full parse, so that a
+/// newer file is refused with a version message rather than a confusing syntax error.
+fn check_header(source: &str) -> Result<(), LoadError> {
+    let head: String = source.chars().take(4096).collect();
+    let code = head.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let trimmed = code.trim_start();
+    if trimmed.is_empty() {
+        return Err(LoadError::NotAProject("the file is empty".into()));
+    }
+    if !trimmed.starts_with('(') {
+        let first: String = trimmed.chars().take(40).collect();
+        return Err(LoadError::NotAProject(format!(
+            "expected a RON project starting with '(', found {first:?}"
+        )));
+    }
+    let field = |name: &str| -> Option<String> {
+        let at = code.find(&format!("{name}:"))?;
+        let rest = code[at + name.len() + 1..].trim_start();
+        let end = rest.find([',', '\n', ')']).unwrap_or(rest.len());
+        Some(rest[..end].trim().to_owned())
+    };
+    match field("format") {
+        Some(format) if format == format!("\"{FORMAT_NAME}\"") => {}
+        Some(format) => return Err(LoadError::NotAProject(format!("format is {format}, expected \"{FORMAT_NAME}\""))),
+        None => return Err(LoadError::NotAProject("no `format: \"spanwise\"` header".into())),
+    }
+    if let Some(version) = field("version") {
+        match version.parse::<u32>() {
+            Ok(found) if found > FORMAT_VERSION => {
+                return Err(LoadError::NewerVersion { found, supported: FORMAT_VERSION });
+            }
+            Ok(0) | Err(_) => return Err(LoadError::NotAProject(format!("version {version} is not a format version"))),
+            Ok(_) => {}
+        }
+    } else {
+        return Err(LoadError::NotAProject("no `version:` header".into()));
+    }
+    Ok(())
+}
+
+/// Finds the line of a validation problem in the file text.
+fn locate(source: &str, problem: Problem) -> FileProblem {
+    let line_of = |needle: &str, from_line: usize| -> Option<usize> {
+        source.lines().enumerate().skip(from_line.saturating_sub(1)).find(|(_, l)| l.contains(needle)).map(|(i, _)| i + 1)
+    };
+    let document_line = |id: &str| line_of(&format!("id: \"{id}\""), line_of("documents:", 1).unwrap_or(1));
+    let line = match &problem.location {
+        Location::Project => None,
+        Location::Label(id) => line_of(&format!("id: \"{id}\""), line_of("labels:", 1).unwrap_or(1)),
+        Location::RelationType(id) => line_of(&format!("id: \"{id}\""), line_of("relation_types:", 1).unwrap_or(1)),
+        Location::Annotator(id) => line_of(&format!("id: \"{id}\""), line_of("annotators:", 1).unwrap_or(1)),
+        Location::Document(id) => document_line(id),
+        Location::Annotation { document, id } | Location::Relation { document, id } => {
+            let from = document_line(document).unwrap_or(1);
+            line_of(&format!("id: {id},"), from).or_else(|| line_of(&format!("id: {id}"), from))
+        }
+        Location::Memo(id) => line_of(&format!("id: {id},"), line_of("memos:", 1).unwrap_or(1)),
+    };
+    FileProblem { line, message: problem.to_string() }
+}
+
+/// Reads and validates a project file.
+pub fn load(path: &Path) -> Result<Project, LoadError> {
+    let io = |source| LoadError::Io { path: path.to_owned(), source };
+    let size = fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES });
+    }
+    let bytes = fs::read(path).map_err(io)?;
+    let source = String::from_utf8(bytes).map_err(|err| {
+        LoadError::NotAProject(format!("byte {} is not valid UTF-8 (is this a binary file?)", err.utf8_error().valid_up_to()))
+    })?;
+    from_str(source.strip_prefix('\u{feff}').unwrap_or(&source))
+}
+
+/// The backup of the previous version kept beside a project file.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+fn describe_io(err: &std::io::Error) -> String {
+    match err.raw_os_error() {
+        Some(28) => "the disk is full; free some space or save elsewhere (your work is still open)".into(),
+        Some(30) => "the file system is read-only; save elsewhere".into(),
+        _ => match err.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied; save elsewhere".into(),
+            std::io::ErrorKind::NotFound => "the folder does not exist (was it removed or unmounted?)".into(),
+            _ => err.to_string(),
+        },
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk, then
+/// renamed over the target. The previous file, if any, is kept as `<name>.bak`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let fail = |err: std::io::Error| SaveError::Io { path: path.to_owned(), reason: describe_io(&err) };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| SaveError::Io {
+        path: path.to_owned(),
+        reason: "not a file path".into(),
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(file_name);
+    tmp_name.push(format!(".tmp{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        Ok(())
+    };
+    if let Err(err) = write() {
+        let _ = fs::remove_file(&tmp);
+        return Err(fail(err));
+    }
+    if path.exists()
+        && let Err(err) = fs::copy(path, backup_path(path))
+    {
+        let _ = fs::remove_file(&tmp);
+        return Err(fail(err));
+    }
+    if let Err(err) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(fail(err));
+    }
+    // Make the rename itself durable.
+    if let Ok(dir) = fs::File::open(&dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Validates and saves a project atomically.
+pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
+    let problems = validate(project);
+    if let Some(first) = problems.first() {
+        return Err(SaveError::Invalid(format!("{first} ({} problems in all)", problems.len())));
+    }
+    write_atomic(path, to_string(project).as_bytes())
+}
+
+/// `name.spanwise.ron` for a source file `name.txt`.
+pub fn project_path_for(source: &Path) -> PathBuf {
+    let stem = source.file_stem().unwrap_or_default().to_string_lossy();
+    let stem = stem.strip_suffix(".spanwise").unwrap_or(&stem);
+    source.with_file_name(format!("{stem}{EXTENSION}"))
+}
+
+/// Whether a path names a project file (rather than a text to import).
+pub fn is_project_path(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(EXTENSION) || path.extension().is_some_and(|e| e == "ron")
+}

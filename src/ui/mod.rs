@@ -1,0 +1,36 @@
+//! The eframe/egui user interface. UI code reads the model and emits commands; the app turns
+//! them into `Edit`s after the frame.
+
+pub mod app;
+pub mod commands;
+pub mod dialogs;
+pub mod doc_view;
+
+pub use app::{AppConfig, SpanwiseApp};
+pub use commands::Command;
+
+/// Opens the main window and runs until it is closed.
+pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Spanwise")
+        .with_app_id("spanwise")
+        .with_inner_size([1400.0, 900.0])
+        .with_min_inner_size([700.0, 400.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions { viewport, renderer: eframe::Renderer::Glow, ..Default::default() };
+    eframe::run_native(
+        "Spanwise",
+        options,
+        Box::new(move |_cc| {
+            let mut app = SpanwiseApp::new(AppConfig::from_environment());
+            if let Some(file) = &file {
+                app = app.with_file(file);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+}

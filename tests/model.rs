@@ -1,0 +1,184 @@
+//! The model and edits: overlapping annotations, every edit undone by its inverse, history.
+
+mod common;
+
+use proptest::prelude::*;
+use spanwise::edit::{Edit, EditError, History, apply};
+use spanwise::model::{Annotation, IdGenerator, Project, validate};
+
+fn annotation(project: &Project, id: u64, label: &str, start: usize, end: usize) -> Annotation {
+    let fragment = project.document("d1").unwrap().fragment(start..end).unwrap();
+    Annotation { id: spanwise::model::ItemId(id), label: label.into(), fragments: vec![fragment], annotator: "ana".into(), created: common::time(), modified: common::time(), note: String::new(), attributes: Default::default() }
+}
+
+#[test]
+fn overlapping_and_nested_annotations_coexist() {
+    let project = common::tricky_project();
+    assert!(validate(&project).is_empty(), "{:?}", validate(&project));
+    let doc = &project.documents[0];
+    // Actor "Müller" inside the Claim; the family Actor inside the Quote inside the Claim.
+    let covering: Vec<&str> = doc.annotations.iter().filter(|a| a.covers(doc.text[..doc.text.find("family").unwrap()].chars().count())).map(|a| a.label.as_str()).collect();
+    assert_eq!(covering.len(), 3, "{covering:?}");
+    for label in ["claim", "quote", "actor"] {
+        assert!(covering.contains(&label));
+    }
+    // Annotations are kept in document order.
+    let starts: Vec<usize> = doc.annotations.iter().map(Annotation::start).collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+}
+
+#[test]
+fn discontinuous_annotation() {
+    let mut project = common::tricky_project();
+    let doc = project.document("d1").unwrap();
+    let mut a = annotation(&project, 99, "claim", 0, 6);
+    a.fragments.push(doc.fragment(30..35).unwrap());
+    let text = a.text();
+    apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
+    assert!(text.contains(" … "));
+    // Out of order fragments are refused.
+    let mut bad = annotation(&project, 100, "claim", 30, 35);
+    bad.fragments.push(project.document("d1").unwrap().fragment(0..6).unwrap());
+    assert!(matches!(apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: bad }), Err(EditError::BadSpan { .. })));
+}
+
+#[test]
+fn invalid_edits_change_nothing() {
+    let mut project = common::tricky_project();
+    let before = project.clone();
+    let existing = project.documents[0].annotations[0].id;
+    let mut duplicate = annotation(&project, existing.0, "claim", 0, 3);
+    duplicate.id = existing;
+    let mut wrong_text = annotation(&project, 500, "claim", 0, 3);
+    wrong_text.fragments[0].text = "xyz".into();
+    let cases = vec![
+        (Edit::AddAnnotation { document: "d1".into(), annotation: duplicate }, EditError::DuplicateId(existing)),
+        (Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 501, "advice", 0, 3) }, EditError::UnknownLabel("advice".into())),
+        (Edit::AddAnnotation { document: "nope".into(), annotation: annotation(&project, 502, "claim", 0, 3) }, EditError::NoDocument("nope".into())),
+        (Edit::RemoveAnnotation { document: "d1".into(), id: spanwise::model::ItemId(404) }, EditError::NoAnnotation(spanwise::model::ItemId(404))),
+    ];
+    for (edit, expected) in cases {
+        assert_eq!(apply(&mut project, edit), Err(expected));
+        assert_eq!(project, before);
+    }
+    assert!(matches!(apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: wrong_text }), Err(EditError::BadSpan { .. })));
+    // A batch that fails half-way is rolled back.
+    let batch = Edit::Batch(vec![
+        Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 600, "claim", 0, 3) },
+        Edit::RemoveAnnotation { document: "d1".into(), id: spanwise::model::ItemId(404) },
+    ]);
+    assert!(apply(&mut project, batch).is_err());
+    assert_eq!(project, before);
+}
+
+#[test]
+fn removing_an_annotation_removes_its_relations_and_undo_restores_both() {
+    let mut project = common::tricky_project();
+    let before = project.clone();
+    let relation = project.documents[0].relations[0].clone();
+    let inverse = apply(&mut project, Edit::RemoveAnnotation { document: "d1".into(), id: relation.to }).unwrap();
+    assert!(project.documents[0].relations.is_empty());
+    apply(&mut project, inverse).unwrap();
+    assert_eq!(project, before);
+}
+
+#[test]
+fn history_tracks_saved_state() {
+    let mut project = common::tricky_project();
+    let mut history = History::new();
+    assert!(!history.is_dirty());
+    history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 700, "claim", 0, 3) }).unwrap();
+    assert!(history.is_dirty());
+    history.mark_saved();
+    history.undo(&mut project).unwrap();
+    assert!(history.is_dirty());
+    history.redo(&mut project).unwrap();
+    assert!(!history.is_dirty(), "back at the saved state");
+    history.undo(&mut project).unwrap();
+    history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 701, "quote", 0, 3) }).unwrap();
+    history.undo(&mut project).unwrap();
+    assert!(history.is_dirty(), "the saved state is no longer reachable");
+    assert_eq!(history.undo_description(), None);
+}
+
+#[test]
+fn many_steps_of_undo_and_redo() {
+    let mut project = common::tricky_project();
+    let start = project.clone();
+    let mut history = History::new();
+    let mut ids = IdGenerator::seeded(3);
+    for i in 0..200 {
+        let a = annotation(&project, ids.next_id().0, ["claim", "quote", "actor", "recommendation"][i % 4], i % 40, i % 40 + 5);
+        history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
+    }
+    let end = project.clone();
+    while history.undo(&mut project).unwrap() {}
+    assert_eq!(project, start);
+    while history.redo(&mut project).unwrap() {}
+    assert_eq!(project, end);
+}
+
+/// A random edit against the current project (add, remove, relabel, move).
+fn random_edit(project: &Project, choice: u8, a: usize, b: usize, next_id: u64) -> Option<Edit> {
+    let doc = project.document("d1")?;
+    let len = doc.char_len();
+    let labels = ["claim", "quote", "actor", "recommendation"];
+    match choice % 4 {
+        0 => {
+            let start = a % len;
+            let end = (start + 1 + b % 10).min(len);
+            Some(Edit::AddAnnotation { document: "d1".into(), annotation: annotation(project, next_id, labels[b % 4], start, end) })
+        }
+        1 if !doc.annotations.is_empty() => Some(Edit::RemoveAnnotation { document: "d1".into(), id: doc.annotations[a % doc.annotations.len()].id }),
+        2 if !doc.annotations.is_empty() => {
+            let mut changed = doc.annotations[a % doc.annotations.len()].clone();
+            changed.label = labels[b % 4].into();
+            changed.note = format!("note {b}");
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
+        }
+        3 if !doc.annotations.is_empty() => {
+            let mut changed = doc.annotations[a % doc.annotations.len()].clone();
+            let start = b % len;
+            changed.fragments = vec![doc.fragment(start..(start + 3).min(len).max(start + 1)).unwrap()];
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
+        }
+        _ => None,
+    }
+}
+
+proptest! {
+    #[test]
+    fn edit_then_inverse_is_identity(steps in proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..40)) {
+        let mut project = common::tricky_project();
+        for (i, (choice, a, b)) in steps.into_iter().enumerate() {
+            let Some(edit) = random_edit(&project, choice, a, b, 1_000_000 + i as u64) else { continue };
+            let before = project.clone();
+            let inverse = apply(&mut project, edit.clone()).unwrap();
+            prop_assert!(validate(&project).is_empty());
+            let mut undone = project.clone();
+            let redo = apply(&mut undone, inverse).unwrap();
+            prop_assert_eq!(&undone, &before);
+            apply(&mut undone, redo).unwrap();
+            prop_assert_eq!(&undone, &project);
+        }
+        // And whatever we did still saves and loads identically.
+        let text = spanwise::store::to_string(&project);
+        let loaded = spanwise::store::from_str(&text).unwrap();
+        prop_assert_eq!(spanwise::store::to_string(&loaded), text);
+    }
+
+    #[test]
+    fn offsets_round_trip_on_any_text(text in "\\PC{0,200}") {
+        let index = spanwise::model::TextIndex::new(&text);
+        let mut utf16 = 0;
+        for (i, (byte, ch)) in text.char_indices().enumerate() {
+            prop_assert_eq!(index.char_to_byte(&text, i), Some(byte));
+            prop_assert_eq!(index.byte_to_char(&text, byte), Some(i));
+            prop_assert_eq!(index.char_to_utf16(&text, i), Some(utf16));
+            prop_assert_eq!(index.utf16_to_char(&text, utf16), Some(i));
+            utf16 += ch.len_utf16();
+        }
+    }
+}

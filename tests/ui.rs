@@ -1,0 +1,252 @@
+//! The window, driven headless with egui_kittest like a user would: drag over a word, press a
+//! label key, undo, redo, save, reopen.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spanwise::settings::Settings;
+use spanwise::store;
+use spanwise::ui::{AppConfig, SpanwiseApp};
+
+fn app_for(path: &Path) -> SpanwiseApp {
+    let settings = Settings { annotator_name: "Test Coder".into(), recent_files: Vec::new() };
+    SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path)
+}
+
+fn harness(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(20)
+        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
+    harness.run();
+    harness
+}
+
+/// A copy of the sample project in a temporary folder, so tests can save.
+fn sample_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("sample.spanwise.ron");
+    std::fs::copy(common::sample_project_path(), &path).unwrap();
+    path
+}
+
+/// Code point offset of the first occurrence of `needle` in the shown document.
+fn offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
+    let document = harness.state().document().unwrap();
+    let byte = document.text.find(needle).unwrap();
+    document.text[..byte].chars().count()
+}
+
+/// Drags the mouse from the left edge of char `start` to the right edge of char `end - 1`.
+fn drag_select(harness: &mut Harness<'_, SpanwiseApp>, start: usize, end: usize) {
+    let view = harness.state().view.as_ref().unwrap();
+    let from = view.char_rect(start).expect("start is on screen");
+    let to = view.char_rect(end - 1).expect("end is on screen");
+    let a = Pos2::new(from.left() + 1.0, from.center().y);
+    let b = Pos2::new(to.right() - 1.0, to.center().y);
+    harness.hover_at(a);
+    harness.drag_at(a);
+    harness.hover_at(a + vec2(8.0, 0.0));
+    harness.hover_at(b);
+    harness.drop_at(b);
+    harness.run();
+}
+
+/// Presses a key the way a keyboard does: a key event and the typed text.
+fn type_key(harness: &mut Harness<'_, SpanwiseApp>, key: Key, text: &str) {
+    harness.key_press(key);
+    harness.event(Event::Text(text.into()));
+    harness.run();
+}
+
+fn annotations_with_text<'a>(harness: &'a Harness<'_, SpanwiseApp>, text: &str) -> Vec<&'a spanwise::model::Annotation> {
+    harness.state().document().unwrap().annotations.iter().filter(|a| a.text() == text).collect()
+}
+
+#[test]
+fn drag_tag_undo_redo_save_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let before = harness.state().document().unwrap().annotations.len();
+
+    let start = offset_of(&harness, "Official");
+    drag_select(&mut harness, start, start + "Official".len());
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..start + 8));
+
+    type_key(&mut harness, Key::Num4, "4");
+    let tagged = annotations_with_text(&harness, "Official");
+    assert_eq!(tagged.len(), 1, "one annotation with exactly the dragged word");
+    assert_eq!(tagged[0].label, "recommendation");
+    assert_eq!(tagged[0].fragments[0].start, start);
+    assert_eq!(tagged[0].annotator, "test-coder");
+    let id = tagged[0].id;
+    assert!(harness.state().is_dirty());
+    assert!(harness.state().title().starts_with("● "), "{}", harness.state().title());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(annotations_with_text(&harness, "Official").is_empty(), "undo removes it");
+    assert_eq!(harness.state().document().unwrap().annotations.len(), before);
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(annotations_with_text(&harness, "Official").len(), 1, "redo restores it");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(!harness.state().is_dirty());
+    let reloaded = store::load(&path).unwrap();
+    let saved = reloaded.documents[0].annotation(id).expect("saved annotation");
+    assert_eq!(saved.text(), "Official");
+    assert_eq!(saved.label, "recommendation");
+    assert_eq!(reloaded.annotator("test-coder").map(|a| a.name.as_str()), Some("Test Coder"));
+}
+
+#[test]
+fn click_highlight_selects_it_and_delete_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    // "Behnam Gholipour" is an Actor in the sample.
+    let offset = offset_of(&harness, "Gholipour");
+    let rect = harness.state().view.as_ref().unwrap().char_rect(offset + 2).unwrap();
+    harness.hover_at(rect.center());
+    harness.drag_at(rect.center());
+    harness.drop_at(rect.center());
+    harness.run();
+    let selected = harness.state().selected_annotation.expect("the click selects the annotation");
+    let annotation = harness.state().document().unwrap().annotation(selected).unwrap().clone();
+    assert_eq!(annotation.text(), "Behnam Gholipour");
+    // The inspector shows it, with its annotator.
+    harness.get_by_label("Spanwise sample");
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(harness.state().document().unwrap().annotation(selected).is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotation(selected), Some(&annotation));
+}
+
+#[test]
+fn label_key_on_selected_annotation_changes_its_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.run();
+    type_key(&mut harness, Key::Num2, "2");
+    assert_eq!(harness.state().document().unwrap().annotation(id).unwrap().label, "quote");
+}
+
+#[test]
+fn double_click_selects_a_word_and_label_button_tags_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let offset = offset_of(&harness, "Regime");
+    let rect = harness.state().view.as_ref().unwrap().char_rect(offset + 2).unwrap();
+    harness.hover_at(rect.center());
+    for _ in 0..2 {
+        harness.drag_at(rect.center());
+        harness.drop_at(rect.center());
+        harness.hover_at(rect.center());
+    }
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(offset..offset + 6));
+    harness.get_by_label("1  Claim").click();
+    harness.run();
+    assert_eq!(annotations_with_text(&harness, "Regime").first().map(|a| a.label.as_str()), Some("claim"));
+}
+
+#[test]
+fn annotation_list_filters_and_reveals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    harness.get_by_label("Search annotations").focus();
+    harness.run();
+    harness.get_by_label("Search annotations").type_text("Revolutionary");
+    harness.run();
+    let row = harness.get_by_label("Actor: the Revolutionary Guards");
+    row.click();
+    harness.run();
+    let selected = harness.state().selected_annotation.unwrap();
+    let annotation = harness.state().document().unwrap().annotation(selected).unwrap();
+    assert_eq!(annotation.text(), "the Revolutionary Guards");
+    // Scrolled so that the annotation is painted.
+    assert!(harness.state().view.as_ref().unwrap().char_rect(annotation.start()).is_some());
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    harness.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    harness.step();
+    let commands = &harness.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(commands.contains(&egui::ViewportCommand::CancelClose), "{commands:?}");
+    harness.run();
+    harness.get_by_label("Save changes?");
+    harness.get_by_label("Don't save");
+    harness.get_by_label("Save").click();
+    harness.run();
+    // Saved, then allowed to close.
+    assert!(!harness.state().is_dirty());
+    assert!(store::load(&path).unwrap().documents[0].annotation(id).is_none());
+}
+
+#[test]
+fn opening_a_text_makes_a_new_unsaved_project_saved_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("article.txt");
+    std::fs::write(&text, "Title line\r\n\r\nThe Supreme National Security Council met.\r\n").unwrap();
+    let mut harness = harness(app_for(&text));
+    assert_eq!(harness.state().document().unwrap().text, "Title line\n\nThe Supreme National Security Council met.\n");
+    let start = offset_of(&harness, "The Supreme");
+    drag_select(&mut harness, start, start + "The Supreme National Security Council".len());
+    type_key(&mut harness, Key::Num3, "3");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    // No path yet: the Save as dialog opens with the suggested name.
+    harness.get_by_label("Save project as");
+    harness.get_by_label("Save").click();
+    harness.run();
+    let saved = dir.path().join("article.spanwise.ron");
+    let project = store::load(&saved).expect("saved beside the text");
+    assert_eq!(project.documents[0].annotations[0].text(), "The Supreme National Security Council");
+    assert!(!harness.state().is_dirty());
+}
+
+#[test]
+fn several_documents_keep_their_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let second = dir.path().join("second.txt");
+    std::fs::write(&second, "Another article about lawmakers.").unwrap();
+    let mut harness = harness(app_for(&path));
+    let first_count = harness.state().document().unwrap().annotations.len();
+    harness.state_mut().command(spanwise::ui::Command::AddDocumentPath(second));
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().name, "second.txt");
+    let start = offset_of(&harness, "lawmakers");
+    drag_select(&mut harness, start, start + 9);
+    type_key(&mut harness, Key::Num3, "3");
+    harness.get_by_label_contains("Official Study").click();
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotations.len(), first_count);
+    harness.get_by_label_contains("second.txt").click();
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotations.len(), 1);
+}
