@@ -5,8 +5,15 @@ mod common;
 use std::process::Command;
 
 fn spanwise(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_spanwise")).args(args).output().expect("run spanwise");
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    let output = Command::new(env!("CARGO_BIN_EXE_spanwise"))
+        .args(args)
+        .output()
+        .expect("run spanwise");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -21,13 +28,20 @@ fn validate_accepts_the_sample() {
 fn validate_rejects_a_damaged_file_with_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let source = std::fs::read_to_string(common::sample_project_path()).unwrap();
-    let damaged = source.replacen("label: \"actor\"", "label: \"person\"", 1).replacen("version: 1", "version: 1", 1);
+    let damaged = source.replacen("label: \"actor\"", "label: \"person\"", 1);
     let path = dir.path().join("bad.spanwise.ron");
     std::fs::write(&path, &damaged).unwrap();
     let (code, _, err) = spanwise(&["validate", path.to_str().unwrap()]);
     assert_eq!(code, 1);
-    let line = damaged.lines().position(|l| l.contains("label: \"person\"")).unwrap() + 1;
-    assert!(err.contains(&format!("line {line}: document \"d1\", annotation ")), "{err}");
+    let line = damaged
+        .lines()
+        .position(|l| l.contains("label: \"person\""))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("line {line}: document \"d1\", annotation ")),
+        "{err}"
+    );
     assert!(err.contains("unknown label \"person\""), "{err}");
 }
 
@@ -35,7 +49,10 @@ fn validate_rejects_a_damaged_file_with_line_numbers() {
 fn validate_reports_a_missing_file() {
     let (code, _, err) = spanwise(&["validate", "/no/such/file.spanwise.ron"]);
     assert_eq!(code, 1);
-    assert!(err.contains("cannot read /no/such/file.spanwise.ron"), "{err}");
+    assert!(
+        err.contains("cannot read /no/such/file.spanwise.ron"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -48,11 +65,38 @@ fn stats_counts_labels_per_document() {
     for name in ["Claim", "Quote", "Actor", "Recommendation", "total"] {
         assert!(header.contains(name), "{header}");
     }
-    let count = |label: &str| project.documents[0].annotations.iter().filter(|a| a.label == label).count();
-    let row: Vec<String> = out.lines().nth(1).unwrap().split_whitespace().map(str::to_owned).collect();
-    let numbers: Vec<usize> = row[row.len() - 5..].iter().map(|n| n.parse().unwrap()).collect();
-    assert_eq!(numbers, [count("claim"), count("quote"), count("actor"), count("recommendation"), project.documents[0].annotations.len()]);
-    assert!(numbers[..4].iter().all(|&n| n >= 12), "a dozen of each label: {numbers:?}");
+    let count = |label: &str| {
+        project.documents[0]
+            .annotations
+            .iter()
+            .filter(|a| a.label == label)
+            .count()
+    };
+    let row: Vec<String> = out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let numbers: Vec<usize> = row[row.len() - 5..]
+        .iter()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            count("claim"),
+            count("quote"),
+            count("actor"),
+            count("recommendation"),
+            project.documents[0].annotations.len()
+        ]
+    );
+    assert!(
+        numbers[..4].iter().all(|&n| n >= 12),
+        "a dozen of each label: {numbers:?}"
+    );
 }
 
 #[test]

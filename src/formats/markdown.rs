@@ -24,8 +24,14 @@ pub fn import(raw: &str, document_id: String, name: String) -> Document {
 }
 
 fn split_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return (Vec::new(), text) };
-    let Some(end) = rest.find("\n---\n").map(|i| (i, i + 5)).or_else(|| rest.strip_suffix("\n---").map(|r| (r.len(), rest.len()))) else {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (Vec::new(), text);
+    };
+    let Some(end) = rest
+        .find("\n---\n")
+        .map(|i| (i, i + 5))
+        .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())))
+    else {
         return (Vec::new(), text);
     };
     let mut metadata = Vec::new();
@@ -55,7 +61,12 @@ pub fn to_plain_text(markdown: &str) -> String {
         }
         // Thematic breaks and setext underlines carry no words.
         let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-        if compact.len() >= 3 && (compact.chars().all(|c| c == '-') || compact.chars().all(|c| c == '*') || compact.chars().all(|c| c == '_') || compact.chars().all(|c| c == '=')) {
+        if compact.len() >= 3
+            && (compact.chars().all(|c| c == '-')
+                || compact.chars().all(|c| c == '*')
+                || compact.chars().all(|c| c == '_')
+                || compact.chars().all(|c| c == '='))
+        {
             continue;
         }
         let mut content = trimmed;
@@ -124,7 +135,13 @@ fn inline_to_text(line: &str) -> String {
             '<' => {
                 // Inline HTML tags are dropped, never interpreted.
                 match chars[i..].iter().position(|&x| x == '>') {
-                    Some(len) if chars.get(i + 1).is_some_and(|x| x.is_ascii_alphabetic() || *x == '/' || *x == '!') => i += len + 1,
+                    Some(len)
+                        if chars
+                            .get(i + 1)
+                            .is_some_and(|x| x.is_ascii_alphabetic() || *x == '/' || *x == '!') =>
+                    {
+                        i += len + 1
+                    }
                     _ => {
                         out.push(c);
                         i += 1;
@@ -184,7 +201,11 @@ mod tests {
 
     #[test]
     fn front_matter_becomes_metadata() {
-        let doc = import("---\ntitle: \"Fear of Social Media\"\nauthor: Behnam Gholipour\n---\nBody text.\n", "d1".into(), "a.md".into());
+        let doc = import(
+            "---\ntitle: \"Fear of Social Media\"\nauthor: Behnam Gholipour\n---\nBody text.\n",
+            "d1".into(),
+            "a.md".into(),
+        );
         assert_eq!(doc.metadata["title"], "Fear of Social Media");
         assert_eq!(doc.metadata["author"], "Behnam Gholipour");
         assert_eq!(doc.text, "Body text.");
@@ -192,7 +213,10 @@ mod tests {
 
     #[test]
     fn fenced_code_is_kept_verbatim() {
-        assert_eq!(to_plain_text("```\nlet *x* = 1;\n```\nafter"), "let *x* = 1;\nafter");
+        assert_eq!(
+            to_plain_text("```\nlet *x* = 1;\n```\nafter"),
+            "let *x* = 1;\nafter"
+        );
     }
 
     #[test]

@@ -111,7 +111,9 @@ impl Annotation {
 
     /// Whether the code point `offset` is inside one of the fragments.
     pub fn covers(&self, offset: usize) -> bool {
-        self.fragments.iter().any(|f| f.start <= offset && offset < f.end)
+        self.fragments
+            .iter()
+            .any(|f| f.start <= offset && offset < f.end)
     }
 
     /// Canonical order in a document: by position, then id.
@@ -182,7 +184,9 @@ impl Document {
     }
 
     pub fn index(&self) -> &TextIndex {
-        self.index.as_ref().expect("Document::build_index was called after construction/load")
+        self.index
+            .as_ref()
+            .expect("Document::build_index was called after construction/load")
     }
 
     pub fn char_len(&self) -> usize {
@@ -220,7 +224,9 @@ impl Document {
 
     /// Title for display: metadata title, else the name.
     pub fn title(&self) -> &str {
-        self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
+        self.metadata
+            .get("title")
+            .map_or(self.name.as_str(), String::as_str)
     }
 }
 
@@ -309,10 +315,9 @@ impl Project {
 
     /// Whether an annotation, relation or memo already uses this id.
     pub fn id_in_use(&self, id: ItemId) -> bool {
-        self.documents
-            .iter()
-            .any(|d| d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id))
-            || self.memos.iter().any(|m| m.id == id)
+        self.documents.iter().any(|d| {
+            d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id)
+        }) || self.memos.iter().any(|m| m.id == id)
     }
 
     /// Builds the offset indexes of all documents (after deserializing).
@@ -339,7 +344,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() { "annotator".to_owned() } else { slug }
+    if slug.is_empty() {
+        "annotator".to_owned()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]

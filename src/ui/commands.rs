@@ -34,7 +34,10 @@ pub enum Command {
     SelectDocument(String),
     RemoveDocument(String),
     /// Move the selected annotation's start (`start == true`) or end by `delta` characters.
-    NudgeBoundary { start: bool, delta: isize },
+    NudgeBoundary {
+        start: bool,
+        delta: isize,
+    },
     /// Set the selected annotation's span to the text selection.
     SpanToSelection,
     SetNote(ItemId, String),
@@ -47,7 +50,12 @@ impl Command {
     /// The keyboard shortcut that triggers this command everywhere in the app.
     pub fn shortcut(&self) -> Option<KeyboardShortcut> {
         let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
-        let cmd_shift = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key));
+        let cmd_shift = |key| {
+            Some(KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                key,
+            ))
+        };
         match self {
             Command::NewProject => cmd(Key::N),
             Command::Open => cmd(Key::O),

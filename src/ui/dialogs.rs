@@ -39,7 +39,9 @@ impl FileDialogPurpose {
     /// Whether a file is listed.
     fn lists(self, path: &Path) -> bool {
         let name = path.to_string_lossy().to_lowercase();
-        let text = [".txt", ".md", ".markdown", ".text"].iter().any(|e| name.ends_with(e));
+        let text = [".txt", ".md", ".markdown", ".text"]
+            .iter()
+            .any(|e| name.ends_with(e));
         let project = name.ends_with(".ron");
         match self {
             FileDialogPurpose::Open => text || project,
@@ -72,12 +74,23 @@ impl FileDialog {
     pub fn new(purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> Self {
         let (dir, input) = match suggested {
             Some(path) => (
-                path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(dir, Path::to_owned),
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or(dir, Path::to_owned),
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             ),
             None => (dir, String::new()),
         };
-        let mut dialog = Self { purpose, dir, input, entries: Vec::new(), error: None, focus_requested: true };
+        let mut dialog = Self {
+            purpose,
+            dir,
+            input,
+            entries: Vec::new(),
+            error: None,
+            focus_requested: true,
+        };
         dialog.refresh();
         dialog
     }
@@ -97,7 +110,11 @@ impl FileDialog {
                         self.entries.push(Entry { path, name, is_dir });
                     }
                 }
-                self.entries.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+                self.entries.sort_by(|a, b| {
+                    b.is_dir
+                        .cmp(&a.is_dir)
+                        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                });
             }
             Err(err) => self.error = Some(format!("Cannot list {}: {err}", self.dir.display())),
         }
@@ -109,10 +126,17 @@ impl FileDialog {
             return None;
         }
         let expanded = match input.strip_prefix("~/") {
-            Some(rest) => std::env::var_os("HOME").map_or_else(|| PathBuf::from(input), |home| PathBuf::from(home).join(rest)),
+            Some(rest) => std::env::var_os("HOME").map_or_else(
+                || PathBuf::from(input),
+                |home| PathBuf::from(home).join(rest),
+            ),
             None => PathBuf::from(input),
         };
-        Some(if expanded.is_absolute() { expanded } else { self.dir.join(expanded) })
+        Some(if expanded.is_absolute() {
+            expanded
+        } else {
+            self.dir.join(expanded)
+        })
     }
 
     /// Checks the chosen path; returns the command to run, or sets an error.
@@ -136,8 +160,14 @@ impl FileDialog {
             FileDialogPurpose::Open => Some(Command::OpenPath(path)),
             FileDialogPurpose::AddDocument => Some(Command::AddDocumentPath(path)),
             FileDialogPurpose::SaveAs => {
-                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-                    self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
+                if path
+                    .parent()
+                    .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
+                {
+                    self.error = Some(format!(
+                        "The folder {} does not exist",
+                        path.parent().unwrap_or(&path).display()
+                    ));
                     return None;
                 }
                 Some(Command::SaveAsPath(path))
@@ -151,7 +181,7 @@ impl FileDialog {
         let mut keep = true;
         ui.heading(self.purpose.title());
         ui.horizontal(|ui| {
-            if ui.button("⬆ Up").on_hover_text("Parent folder").clicked()
+            if ui.button("Up").on_hover_text("Parent folder").clicked()
                 && let Some(parent) = self.dir.parent()
             {
                 self.dir = parent.to_owned();
@@ -159,38 +189,47 @@ impl FileDialog {
             }
             ui.label(RichText::new(self.dir.display().to_string()).monospace());
         });
-        egui::ScrollArea::vertical().id_salt("file_dialog_entries").max_height(280.0).min_scrolled_height(280.0).auto_shrink([false, false]).show(ui, |ui| {
-            if self.entries.is_empty() {
-                ui.label(RichText::new("No matching files here").weak());
-            }
-            let mut open_dir = None;
-            let mut chosen = false;
-            for entry in &self.entries {
-                let text = if entry.is_dir { format!("📁 {}", entry.name) } else { entry.name.clone() };
-                let selected = !entry.is_dir && self.input == entry.name;
-                let response = ui.selectable_label(selected, text);
-                if response.clicked() {
-                    if entry.is_dir {
-                        open_dir = Some(entry.path.clone());
+        egui::ScrollArea::vertical()
+            .id_salt("file_dialog_entries")
+            .max_height(280.0)
+            .min_scrolled_height(280.0)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if self.entries.is_empty() {
+                    ui.label(RichText::new("No matching files here").weak());
+                }
+                let mut open_dir = None;
+                let mut chosen = false;
+                for entry in &self.entries {
+                    let text = if entry.is_dir {
+                        format!("{}/", entry.name)
                     } else {
+                        entry.name.clone()
+                    };
+                    let selected = !entry.is_dir && self.input == entry.name;
+                    let response = ui.selectable_label(selected, text);
+                    if response.clicked() {
+                        if entry.is_dir {
+                            open_dir = Some(entry.path.clone());
+                        } else {
+                            self.input = entry.name.clone();
+                            self.error = None;
+                        }
+                    }
+                    if response.double_clicked() && !entry.is_dir {
                         self.input = entry.name.clone();
-                        self.error = None;
+                        chosen = true;
                     }
                 }
-                if response.double_clicked() && !entry.is_dir {
-                    self.input = entry.name.clone();
-                    chosen = true;
+                if chosen && let Some(command) = self.accept() {
+                    commands.push(command);
+                    keep = false;
                 }
-            }
-            if chosen && let Some(command) = self.accept() {
-                commands.push(command);
-                keep = false;
-            }
-            if let Some(dir) = open_dir {
-                self.dir = dir;
-                self.refresh();
-            }
-        });
+                if let Some(dir) = open_dir {
+                    self.dir = dir;
+                    self.refresh();
+                }
+            });
         if self.purpose != FileDialogPurpose::SaveAs && !recent.is_empty() {
             ui.collapsing("Recent files", |ui| {
                 for path in recent {
@@ -203,7 +242,11 @@ impl FileDialog {
         ui.add_space(4.0);
         let response = ui.add(
             egui::TextEdit::singleline(&mut self.input)
-                .hint_text(if self.purpose == FileDialogPurpose::SaveAs { "File name, e.g. study.spanwise.ron" } else { "File name or full path" })
+                .hint_text(if self.purpose == FileDialogPurpose::SaveAs {
+                    "File name, e.g. study.spanwise.ron"
+                } else {
+                    "File name or full path"
+                })
                 .desired_width(f32::INFINITY),
         );
         if std::mem::take(&mut self.focus_requested) {
@@ -214,11 +257,11 @@ impl FileDialog {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
         ui.horizontal(|ui| {
-            if ui.button(self.purpose.accept()).clicked() || entered {
-                if let Some(command) = self.accept() {
-                    commands.push(command);
-                    keep = false;
-                }
+            if (ui.button(self.purpose.accept()).clicked() || entered)
+                && let Some(command) = self.accept()
+            {
+                commands.push(command);
+                keep = false;
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 keep = false;
@@ -239,7 +282,11 @@ pub enum Dialog {
 
 impl Dialog {
     /// Shows the dialog. Returns it if it stays open, and the commands it emitted.
-    pub fn ui(mut self, ctx: &egui::Context, app: &mut SpanwiseApp) -> (Option<Dialog>, Vec<Command>) {
+    pub fn ui(
+        mut self,
+        ctx: &egui::Context,
+        app: &mut SpanwiseApp,
+    ) -> (Option<Dialog>, Vec<Command>) {
         let mut keep = true;
         let mut commands = Vec::new();
         let recent = app.settings.recent_files.clone();
