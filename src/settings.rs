@@ -15,6 +15,17 @@ pub struct Settings {
     pub annotator_name: String,
     /// Most recent first.
     pub recent_files: Vec<PathBuf>,
+    pub theme: Theme,
+}
+
+/// Colour scheme of the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Follow the operating system.
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 impl Settings {

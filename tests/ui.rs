@@ -15,7 +15,7 @@ use spanwise::ui::{AppConfig, SpanwiseApp};
 fn app_for(path: &Path) -> SpanwiseApp {
     let settings = Settings {
         annotator_name: "Test Coder".into(),
-        recent_files: Vec::new(),
+        ..Settings::default()
     };
     SpanwiseApp::new(AppConfig {
         settings,
@@ -402,4 +402,231 @@ fn several_documents_keep_their_annotations() {
     harness.get_by_label_contains("Another article").click();
     harness.run();
     assert_eq!(harness.state().document().unwrap().annotations.len(), 1);
+}
+
+#[test]
+fn first_start_asks_for_the_annotator_name_and_remembers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("config/settings.ron");
+    let app = SpanwiseApp::new(AppConfig {
+        settings: Settings::default(),
+        settings_path: Some(settings_path.clone()),
+    });
+    let mut harness = harness(app);
+    harness.get_by_label("Who is annotating?");
+    harness.get_by_label("Your name").focus();
+    harness.run();
+    harness.get_by_label("Your name").type_text("Ana María");
+    harness.run();
+    harness.get_by_label("Continue").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(Settings::load(&settings_path).annotator_name, "Ana María");
+    // The next start does not ask again.
+    let again = SpanwiseApp::new(AppConfig {
+        settings: Settings::load(&settings_path),
+        settings_path: Some(settings_path),
+    });
+    assert!(again.dialog.is_none());
+}
+
+#[test]
+fn note_and_boundaries_are_edited_in_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
+    harness
+        .state_mut()
+        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.run();
+    harness.get_by_label("Annotation note").focus();
+    harness.run();
+    harness
+        .get_by_label("Annotation note")
+        .type_text("byline, not a source");
+    harness.run();
+    // Clicking elsewhere commits the note.
+    harness.get_by_label("Set span to selection").hover();
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    let annotation = harness
+        .state()
+        .document()
+        .unwrap()
+        .annotation(id)
+        .unwrap()
+        .clone();
+    assert_eq!(annotation.note, "byline, not a source");
+    assert!(annotation.modified > annotation.created);
+    // Move the start right by one and the end left by one.
+    let buttons: Vec<_> = harness.query_all_by_label(">").collect();
+    buttons[0].click();
+    harness.run();
+    let buttons: Vec<_> = harness.query_all_by_label("<").collect();
+    buttons[1].click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .unwrap()
+            .annotation(id)
+            .unwrap()
+            .text(),
+        "ehnam Gholipou"
+    );
+    // Each is one undo step.
+    for _ in 0..2 {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        harness.run();
+    }
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .unwrap()
+            .annotation(id)
+            .unwrap()
+            .text(),
+        "Behnam Gholipour"
+    );
+}
+
+#[test]
+fn open_dialog_accepts_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let settings = Settings {
+        annotator_name: "Test Coder".into(),
+        ..Settings::default()
+    };
+    let mut harness = harness(SpanwiseApp::new(AppConfig {
+        settings,
+        settings_path: None,
+    }));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness.get_by_label("Open a project or text");
+    harness.get_by_label("File path").focus();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .type_text(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert_eq!(
+        harness.state().project_path.as_deref(),
+        Some(path.as_path())
+    );
+    assert_eq!(
+        harness
+            .state()
+            .settings
+            .recent_files
+            .first()
+            .map(|p| p.file_name().unwrap().to_owned()),
+        Some(path.file_name().unwrap().to_owned())
+    );
+}
+
+#[test]
+fn open_dialog_explains_a_missing_file() {
+    let settings = Settings {
+        annotator_name: "Test Coder".into(),
+        ..Settings::default()
+    };
+    let mut harness = harness(SpanwiseApp::new(AppConfig {
+        settings,
+        settings_path: None,
+    }));
+    harness.state_mut().command(spanwise::ui::Command::Open);
+    harness.run();
+    harness.get_by_label("File path").focus();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .type_text("/no/such/file.txt");
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    harness.get_by_label("/no/such/file.txt does not exist");
+    assert!(harness.state().document().is_none());
+}
+
+#[test]
+fn a_damaged_project_is_refused_with_its_problems_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let bad = dir.path().join("bad.spanwise.ron");
+    let source = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&bad, source.replacen("end: 74,", "end: 70,", 1)).unwrap();
+    let mut harness = harness(app_for(&path));
+    let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
+    harness
+        .state_mut()
+        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    harness
+        .state_mut()
+        .command(spanwise::ui::Command::OpenPath(bad.clone()));
+    harness.run();
+    // Unsaved work: asked first.
+    harness.get_by_label("Don't save").click();
+    harness.run();
+    harness.get_by_label_contains("Cannot open");
+    harness.get_by_label_contains(
+        "stored text \"Behnam Gholipour\" differs from the document text there, \"Behnam Gholi\"",
+    );
+    // The open project is untouched.
+    assert_eq!(
+        harness.state().project_path.as_deref(),
+        Some(path.as_path())
+    );
+    assert_eq!(
+        std::fs::read_to_string(&bad).unwrap(),
+        source.replacen("end: 74,", "end: 70,", 1)
+    );
+}
+
+/// A file dropped on the window.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_text_adds_it_to_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let text = dir.path().join("dropped.md");
+    std::fs::write(
+        &text,
+        "# A dropped article\n\nThe *Revolutionary Guards* said so.",
+    )
+    .unwrap();
+    let mut harness = harness(app_for(&path));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(text)));
+    harness.run();
+    assert_eq!(harness.state().project.documents.len(), 2);
+    let document = harness.state().document().unwrap();
+    assert_eq!(
+        document.text,
+        "A dropped article\n\nThe Revolutionary Guards said so."
+    );
+    assert_eq!(document.title(), "A dropped article");
 }

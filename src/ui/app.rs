@@ -9,7 +9,7 @@ use egui::{Color32, Key, RichText};
 use crate::edit::{Edit, History};
 use crate::formats;
 use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Project, now, slug};
-use crate::settings::Settings;
+use crate::settings::{Settings, Theme};
 use crate::store;
 
 use super::commands::Command;
@@ -735,6 +735,14 @@ impl SpanwiseApp {
     /// Draws one frame. Everything but the eframe glue, so tests can drive it headless.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        let theme = match self.settings.theme {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        };
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
+        }
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
 
@@ -764,7 +772,13 @@ impl SpanwiseApp {
             self.pending.extend(commands);
         }
 
-        for command in std::mem::take(&mut self.pending) {
+        let commands = std::mem::take(&mut self.pending);
+        if !commands.is_empty() {
+            // Commands change what is shown (a dialog, the inspector): draw it now, not at the
+            // next input event.
+            ctx.request_repaint();
+        }
+        for command in commands {
             self.run_command(command);
         }
         self.handle_close_request(&ctx);
@@ -863,6 +877,17 @@ impl SpanwiseApp {
                     input: self.settings.annotator_name.clone(),
                 });
                 ui.close();
+            }
+        });
+        ui.menu_button("View", |ui| {
+            ui.label("Theme");
+            let mut theme = self.settings.theme;
+            ui.radio_value(&mut theme, Theme::System, "Follow the system");
+            ui.radio_value(&mut theme, Theme::Light, "Light");
+            ui.radio_value(&mut theme, Theme::Dark, "Dark");
+            if theme != self.settings.theme {
+                self.settings.theme = theme;
+                self.save_settings();
             }
         });
         ui.menu_button("Help", |ui| {
@@ -993,22 +1018,21 @@ impl SpanwiseApp {
         ui.heading("Annotations");
         ui.horizontal_wrapped(|ui| {
             for label in &self.project.codebook.labels {
-                let shown = !self.hidden_labels.contains(&label.id);
+                let mut shown = !self.hidden_labels.contains(&label.id);
                 let color = label_color(&self.project.codebook, &label.id);
-                let text = RichText::new(&label.name).color(if shown {
-                    color
-                } else {
-                    ui.visuals().weak_text_color()
+                let count = self.document().map_or(0, |d| {
+                    d.annotations.iter().filter(|a| a.label == label.id).count()
                 });
+                let text = RichText::new(format!("{} {count}", label.name)).color(color);
                 if ui
-                    .selectable_label(shown, text)
-                    .on_hover_text("Show or hide this label")
-                    .clicked()
+                    .checkbox(&mut shown, text)
+                    .on_hover_text("Show or hide this label in the list and the text")
+                    .changed()
                 {
                     if shown {
-                        self.hidden_labels.insert(label.id.clone());
-                    } else {
                         self.hidden_labels.remove(&label.id);
+                    } else {
+                        self.hidden_labels.insert(label.id.clone());
                     }
                 }
             }
@@ -1213,12 +1237,14 @@ impl SpanwiseApp {
             self.note_buffer = Some((annotation.id, annotation.note.clone()));
         }
         if let Some((id, text)) = &mut self.note_buffer {
-            let response = ui.add(
-                egui::TextEdit::multiline(text)
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY)
-                    .hint_text("A note about this annotation"),
-            );
+            let response = ui
+                .add(
+                    egui::TextEdit::multiline(text)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY)
+                        .hint_text("A note about this annotation"),
+                )
+                .accessible_name("Annotation note");
             if response.lost_focus() && *text != annotation.note {
                 pending.push(Command::SetNote(*id, text.clone()));
             }

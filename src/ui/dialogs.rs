@@ -240,15 +240,17 @@ impl FileDialog {
             });
         }
         ui.add_space(4.0);
-        let response = ui.add(
-            egui::TextEdit::singleline(&mut self.input)
-                .hint_text(if self.purpose == FileDialogPurpose::SaveAs {
-                    "File name, e.g. study.spanwise.ron"
-                } else {
-                    "File name or full path"
-                })
-                .desired_width(f32::INFINITY),
-        );
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.input)
+                    .hint_text(if self.purpose == FileDialogPurpose::SaveAs {
+                        "File name, e.g. study.spanwise.ron"
+                    } else {
+                        "File name or full path"
+                    })
+                    .desired_width(f32::INFINITY),
+            )
+            .accessible_name("File path");
         if std::mem::take(&mut self.focus_requested) {
             response.request_focus();
         }
@@ -305,7 +307,7 @@ impl Dialog {
                 Dialog::AnnotatorName { input } => {
                     ui.heading("Who is annotating?");
                     ui.label("Your name is recorded on every annotation you make, so that several coders' work can be compared. It is remembered on this computer.");
-                    let response = ui.add(egui::TextEdit::singleline(input).hint_text("Your name").desired_width(f32::INFINITY));
+                    let response = ui.add(egui::TextEdit::singleline(input).hint_text("Your name").desired_width(f32::INFINITY)).accessible_name("Your name");
                     if !response.has_focus() && input.is_empty() {
                         response.request_focus();
                     }

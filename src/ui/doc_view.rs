@@ -202,7 +202,7 @@ impl DocView {
         let text = &document.text[paragraph.bytes.clone()];
         let format = TextFormat {
             font_id: FontId::proportional(FONT_SIZE),
-            color: ui.visuals().text_color(),
+            color: ui.visuals().strong_text_color(),
             line_height: Some(ROW_HEIGHT),
             valign: egui::Align::TOP,
             ..Default::default()
@@ -332,6 +332,8 @@ impl DocView {
         output: &mut DocViewOutput,
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
+        // Selections snap to whole words unless Alt is held (for sub-word precision).
+        let snap = !ui.input(|i| i.modifiers.alt);
         if response.double_clicked() {
             if let Some(offset) = response
                 .interact_pointer_pos()
@@ -352,7 +354,7 @@ impl DocView {
                 .and_then(|p| self.char_at(p))
         {
             if shift && let Some((anchor, _)) = self.selection {
-                self.selection = Some((anchor, offset));
+                self.selection = Some(snap_selection(document, anchor, offset, snap));
                 self.drag_anchor = Some(anchor);
             } else {
                 self.drag_anchor = Some(offset);
@@ -363,7 +365,7 @@ impl DocView {
             && let (Some(anchor), Some(pos)) = (self.drag_anchor, response.interact_pointer_pos())
         {
             if let Some(offset) = self.char_at(pos) {
-                self.selection = Some((anchor, offset));
+                self.selection = Some(snap_selection(document, anchor, offset, snap));
             }
             // Auto-scroll when dragging past the top or bottom edge.
             let clip = ui.clip_rect();
@@ -385,7 +387,7 @@ impl DocView {
                 .and_then(|p| self.char_at(p))
         {
             if shift && let Some((anchor, _)) = self.selection {
-                self.selection = Some((anchor, offset));
+                self.selection = Some(snap_selection(document, anchor, offset, snap));
                 return;
             }
             self.selection = None;
@@ -492,7 +494,7 @@ impl DocView {
             for ((range, annotation), &lane) in spans.iter().zip(&lanes) {
                 let color = label_color(codebook, &annotation.label);
                 let is_selected = selected_annotation == Some(annotation.id);
-                let fill = color.gamma_multiply(if is_selected { 0.45 } else { 0.16 });
+                let fill = color.gamma_multiply(if is_selected { 0.5 } else { 0.22 });
                 for rect in Self::range_rects(&placed.galley, range.clone()) {
                     let text_rect = Rect::from_min_max(
                         rect.min,
@@ -604,6 +606,38 @@ impl DocView {
     }
 }
 
+/// The selection from `anchor` to `cursor`, widened to whole words at both ends when `snap` is
+/// set and an end falls inside a word. Keeps the direction (anchor first).
+pub fn snap_selection(
+    document: &Document,
+    anchor: usize,
+    cursor: usize,
+    snap: bool,
+) -> (usize, usize) {
+    if !snap || anchor == cursor {
+        return (anchor, cursor);
+    }
+    let (mut start, mut end) = (anchor.min(cursor), anchor.max(cursor));
+    let inside_word = |offset: usize| {
+        // Both the character before and the one at `offset` belong to the same word.
+        offset > 0 && {
+            let word = word_at(document, offset - 1);
+            word.start < offset && offset < word.end
+        }
+    };
+    if inside_word(start) {
+        start = word_at(document, start - 1).start;
+    }
+    if inside_word(end) {
+        end = word_at(document, end - 1).end;
+    }
+    if anchor <= cursor {
+        (start, end)
+    } else {
+        (end, start)
+    }
+}
+
 /// The word around `offset`: letters, digits, apostrophes and hyphens inside a word.
 pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
     let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else {
@@ -674,5 +708,24 @@ mod tests {
         assert_eq!(word(20), "media");
         assert_eq!(word(25), "über");
         assert_eq!(word(22), "");
+    }
+
+    #[test]
+    fn selections_snap_to_words() {
+        let doc = Document::new(
+            "d1",
+            "t",
+            "The Supreme National Security Council met.".to_owned(),
+        );
+        let snapped = |a, b| {
+            let (x, y) = snap_selection(&doc, a, b, true);
+            doc.slice(x.min(y)..x.max(y)).unwrap().to_owned()
+        };
+        assert_eq!(snapped(6, 14), "Supreme National");
+        assert_eq!(snapped(14, 6), "Supreme National", "backwards drag");
+        assert_eq!(snapped(4, 11), "Supreme");
+        assert_eq!(snapped(3, 12), " Supreme ");
+        assert_eq!(snapped(32, 40), "Council met");
+        assert_eq!(snap_selection(&doc, 6, 14, false), (6, 14));
     }
 }
