@@ -103,6 +103,7 @@ mod tests {
         let settings = Settings {
             annotator_name: "Ana".into(),
             recent_files: vec!["/a.txt".into()],
+            theme: Theme::Dark,
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
