@@ -77,10 +77,8 @@ const RECOMMENDATIONS: &[&str] = &[
 
 /// Code point range of the `nth` occurrence of `needle`.
 fn find(text: &str, needle: &str, nth: usize) -> std::ops::Range<usize> {
-    let (byte, _) = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in the sample text"));
+    let (byte, _) =
+        text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("{needle:?} #{nth} not in the sample text"));
     let start = text[..byte].chars().count();
     start..start + needle.chars().count()
 }
@@ -91,29 +89,17 @@ fn main() {
     let time: DateTime<Utc> = "2026-11-27T12:00:00Z".parse().expect("fixed time");
     let mut project = Project::new("IranWire: the regime's fear of social media");
     project.created = time;
-    project.description =
-        "Sample project: an IranWire article coded with the default news codebook.".into();
+    project.description = "Sample project: an IranWire article coded with the default news codebook.".into();
     let mut document = formats::import_path(&text_path, "d1".into()).expect("sample text");
-    document.metadata.insert(
-        "source".into(),
-        "sample_docs/iranwire-social-media-study.txt".into(),
-    );
-    document
-        .metadata
-        .insert("author".into(), "Behnam Gholipour".into());
+    document.metadata.insert("source".into(), "sample_docs/iranwire-social-media-study.txt".into());
+    document.metadata.insert("author".into(), "Behnam Gholipour".into());
     document.metadata.insert("outlet".into(), "IranWire".into());
     document.metadata.insert("date".into(), "2020-12-18".into());
     let text = document.text.clone();
     project.documents.push(document);
     project.build_indexes();
-    apply(
-        &mut project,
-        Edit::AddAnnotator(Annotator {
-            id: "sample".into(),
-            name: "Spanwise sample".into(),
-        }),
-    )
-    .expect("annotator");
+    apply(&mut project, Edit::AddAnnotator(Annotator { id: "sample".into(), name: "Spanwise sample".into() }))
+        .expect("annotator");
 
     let mut ids = IdGenerator::seeded(20201218);
     let mut add = |project: &mut Project, label: &str, range: std::ops::Range<usize>| -> ItemId {
@@ -129,14 +115,7 @@ fn main() {
             note: String::new(),
             attributes: Default::default(),
         };
-        apply(
-            project,
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation,
-            },
-        )
-        .expect("valid annotation");
+        apply(project, Edit::AddAnnotation { document: "d1".into(), annotation }).expect("valid annotation");
         id
     };
     let mut by_text = std::collections::HashMap::new();
@@ -150,14 +129,7 @@ fn main() {
         by_text.insert(*actor, add(&mut project, "actor", find(&text, actor, *nth)));
     }
     for recommendation in RECOMMENDATIONS {
-        by_text.insert(
-            *recommendation,
-            add(
-                &mut project,
-                "recommendation",
-                find(&text, recommendation, 0),
-            ),
-        );
+        by_text.insert(*recommendation, add(&mut project, "recommendation", find(&text, recommendation, 0)));
     }
     let mut relation_ids = IdGenerator::seeded(7);
     for (kind, from, to) in [
@@ -181,11 +153,7 @@ fn main() {
             "the recommendation that the Iranian government and officials strengthen and develop Iran’s “internal” internet",
             "the Iranian government and officials",
         ),
-        (
-            "about",
-            "urge lawmakers to take decisive action on policy",
-            "lawmakers",
-        ),
+        ("about", "urge lawmakers to take decisive action on policy", "lawmakers"),
     ] {
         let relation = Relation {
             id: relation_ids.next_id(),
@@ -197,21 +165,10 @@ fn main() {
             modified: time,
             note: String::new(),
         };
-        apply(
-            &mut project,
-            Edit::AddRelation {
-                document: "d1".into(),
-                relation,
-            },
-        )
-        .expect("valid relation");
+        apply(&mut project, Edit::AddRelation { document: "d1".into(), relation }).expect("valid relation");
     }
     let out = root.join("iranwire-social-media-study.spanwise.ron");
     store::save(&project, &out).expect("save sample");
     let _ = std::fs::remove_file(store::backup_path(&out));
-    println!(
-        "wrote {} ({} annotations)",
-        out.display(),
-        project.annotation_count()
-    );
+    println!("wrote {} ({} annotations)", out.display(), project.annotation_count());
 }

@@ -67,11 +67,7 @@ pub enum EditError {
     #[error("annotation has no fragments")]
     NoFragments,
     #[error("span {start}..{end} is invalid: {reason}")]
-    BadSpan {
-        start: usize,
-        end: usize,
-        reason: String,
-    },
+    BadSpan { start: usize, end: usize, reason: String },
     #[error("{0}")]
     RelationLabels(String),
     #[error("annotator \"{0}\" already exists")]
@@ -105,17 +101,11 @@ impl Edit {
 }
 
 fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, EditError> {
-    project
-        .document_mut(id)
-        .ok_or_else(|| EditError::NoDocument(id.to_owned()))
+    project.document_mut(id).ok_or_else(|| EditError::NoDocument(id.to_owned()))
 }
 
 /// Checks fragments against the text: ordered, non-empty, in range, text matching.
-fn check_annotation(
-    project: &Project,
-    doc: &Document,
-    annotation: &Annotation,
-) -> Result<(), EditError> {
+fn check_annotation(project: &Project, doc: &Document, annotation: &Annotation) -> Result<(), EditError> {
     if project.codebook.label(&annotation.label).is_none() {
         return Err(EditError::UnknownLabel(annotation.label.clone()));
     }
@@ -124,11 +114,7 @@ fn check_annotation(
     }
     let mut previous_end = 0;
     for (i, f) in annotation.fragments.iter().enumerate() {
-        let bad = |reason: &str| EditError::BadSpan {
-            start: f.start,
-            end: f.end,
-            reason: reason.to_owned(),
-        };
+        let bad = |reason: &str| EditError::BadSpan { start: f.start, end: f.end, reason: reason.to_owned() };
         if f.end <= f.start {
             return Err(bad("it is empty or reversed"));
         }
@@ -157,28 +143,18 @@ fn check_relation(
     let Some(relation_type) = project.codebook.relation_type(&relation.kind) else {
         return Err(EditError::UnknownRelationType(relation.kind.clone()));
     };
-    for (end, allowed, role) in [
-        (relation.from, &relation_type.from_labels, "source"),
-        (relation.to, &relation_type.to_labels, "target"),
-    ] {
+    for (end, allowed, role) in
+        [(relation.from, &relation_type.from_labels, "source"), (relation.to, &relation_type.to_labels, "target")]
+    {
         let annotation = match replaced {
             Some(a) if a.id == end => a,
             _ => doc.annotation(end).ok_or(EditError::NoAnnotation(end))?,
         };
         if !allowed.is_empty() && !allowed.contains(&annotation.label) {
-            let names: Vec<&str> = allowed
-                .iter()
-                .map(|l| {
-                    project
-                        .codebook
-                        .label(l)
-                        .map_or(l.as_str(), |l| l.name.as_str())
-                })
-                .collect();
-            let label = project
-                .codebook
-                .label(&annotation.label)
-                .map_or(annotation.label.as_str(), |l| l.name.as_str());
+            let names: Vec<&str> =
+                allowed.iter().map(|l| project.codebook.label(l).map_or(l.as_str(), |l| l.name.as_str())).collect();
+            let label =
+                project.codebook.label(&annotation.label).map_or(annotation.label.as_str(), |l| l.name.as_str());
             return Err(EditError::RelationLabels(format!(
                 "a \"{}\" relation needs its {role} to be {}, not {label}",
                 relation_type.name,
@@ -187,9 +163,7 @@ fn check_relation(
         }
     }
     if relation.from == relation.to {
-        return Err(EditError::RelationLabels(
-            "a relation cannot link an annotation to itself".into(),
-        ));
+        return Err(EditError::RelationLabels("a relation cannot link an annotation to itself".into()));
     }
     Ok(())
 }
@@ -197,16 +171,11 @@ fn check_relation(
 /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
 pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     match edit {
-        Edit::AddAnnotation {
-            document,
-            annotation,
-        } => {
+        Edit::AddAnnotation { document, annotation } => {
             if project.id_in_use(annotation.id) {
                 return Err(EditError::DuplicateId(annotation.id));
             }
-            let doc = project
-                .document(&document)
-                .ok_or_else(|| EditError::NoDocument(document.clone()))?;
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
             check_annotation(project, doc, &annotation)?;
             let doc = doc_mut(project, &document)?;
             let id = annotation.id;
@@ -216,20 +185,13 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveAnnotation { document, id } => {
             let doc = doc_mut(project, &document)?;
-            let at = doc
-                .annotations
-                .iter()
-                .position(|a| a.id == id)
-                .ok_or(EditError::NoAnnotation(id))?;
+            let at = doc.annotations.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotation(id))?;
             // Relations touching the annotation go with it, and come back on undo.
             let mut undo = Vec::new();
             let mut kept = Vec::with_capacity(doc.relations.len());
             for relation in std::mem::take(&mut doc.relations) {
                 if relation.from == id || relation.to == id {
-                    undo.push(Edit::AddRelation {
-                        document: document.clone(),
-                        relation,
-                    });
+                    undo.push(Edit::AddRelation { document: document.clone(), relation });
                 } else {
                     kept.push(relation);
                 }
@@ -237,37 +199,19 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             doc.relations = kept;
             let annotation = doc.annotations.remove(at);
             if undo.is_empty() {
-                Ok(Edit::AddAnnotation {
-                    document,
-                    annotation,
-                })
+                Ok(Edit::AddAnnotation { document, annotation })
             } else {
-                undo.insert(
-                    0,
-                    Edit::AddAnnotation {
-                        document,
-                        annotation,
-                    },
-                );
+                undo.insert(0, Edit::AddAnnotation { document, annotation });
                 Ok(Edit::Batch(undo))
             }
         }
-        Edit::UpdateAnnotation {
-            document,
-            annotation,
-        } => {
-            let doc = project
-                .document(&document)
-                .ok_or_else(|| EditError::NoDocument(document.clone()))?;
+        Edit::UpdateAnnotation { document, annotation } => {
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
             if doc.annotation(annotation.id).is_none() {
                 return Err(EditError::NoAnnotation(annotation.id));
             }
             check_annotation(project, doc, &annotation)?;
-            for relation in doc
-                .relations
-                .iter()
-                .filter(|r| r.from == annotation.id || r.to == annotation.id)
-            {
+            for relation in doc.relations.iter().filter(|r| r.from == annotation.id || r.to == annotation.id) {
                 check_relation(project, doc, relation, Some(&annotation))?;
             }
             let doc = doc_mut(project, &document)?;
@@ -279,18 +223,13 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let old = doc.annotations.remove(at);
             let at = doc.annotation_insert_position(&annotation);
             doc.annotations.insert(at, annotation);
-            Ok(Edit::UpdateAnnotation {
-                document,
-                annotation: old,
-            })
+            Ok(Edit::UpdateAnnotation { document, annotation: old })
         }
         Edit::AddRelation { document, relation } => {
             if project.id_in_use(relation.id) {
                 return Err(EditError::DuplicateId(relation.id));
             }
-            let doc = project
-                .document(&document)
-                .ok_or_else(|| EditError::NoDocument(document.clone()))?;
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
             check_relation(project, doc, &relation, None)?;
             let doc = doc_mut(project, &document)?;
             let id = relation.id;
@@ -300,35 +239,20 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveRelation { document, id } => {
             let doc = doc_mut(project, &document)?;
-            let at = doc
-                .relations
-                .iter()
-                .position(|r| r.id == id)
-                .ok_or(EditError::NoRelation(id))?;
+            let at = doc.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
             let relation = doc.relations.remove(at);
             Ok(Edit::AddRelation { document, relation })
         }
         Edit::UpdateRelation { document, relation } => {
-            let doc = project
-                .document(&document)
-                .ok_or_else(|| EditError::NoDocument(document.clone()))?;
+            let doc = project.document(&document).ok_or_else(|| EditError::NoDocument(document.clone()))?;
             check_relation(project, doc, &relation, None)?;
             let doc = doc_mut(project, &document)?;
-            let slot = doc
-                .relations
-                .iter_mut()
-                .find(|r| r.id == relation.id)
-                .ok_or(EditError::NoRelation(relation.id))?;
+            let slot =
+                doc.relations.iter_mut().find(|r| r.id == relation.id).ok_or(EditError::NoRelation(relation.id))?;
             let old = std::mem::replace(slot, relation);
-            Ok(Edit::UpdateRelation {
-                document,
-                relation: old,
-            })
+            Ok(Edit::UpdateRelation { document, relation: old })
         }
-        Edit::AddDocument {
-            index,
-            mut document,
-        } => {
+        Edit::AddDocument { index, mut document } => {
             if project.document(&document.id).is_some() {
                 return Err(EditError::DuplicateDocument(document.id.clone()));
             }
@@ -348,11 +272,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::RemoveDocument { id })
         }
         Edit::RemoveDocument { id } => {
-            let index = project
-                .documents
-                .iter()
-                .position(|d| d.id == id)
-                .ok_or(EditError::NoDocument(id))?;
+            let index = project.documents.iter().position(|d| d.id == id).ok_or(EditError::NoDocument(id))?;
             let document = Box::new(project.documents.remove(index));
             Ok(Edit::AddDocument { index, document })
         }
@@ -366,17 +286,12 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveAnnotator { id } => {
             let in_use = project.documents.iter().any(|d| {
-                d.annotations.iter().any(|a| a.annotator == id)
-                    || d.relations.iter().any(|r| r.annotator == id)
+                d.annotations.iter().any(|a| a.annotator == id) || d.relations.iter().any(|r| r.annotator == id)
             });
             if in_use {
                 return Err(EditError::AnnotatorInUse(id));
             }
-            let at = project
-                .annotators
-                .iter()
-                .position(|a| a.id == id)
-                .ok_or(EditError::NoAnnotator(id))?;
+            let at = project.annotators.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotator(id))?;
             Ok(Edit::AddAnnotator(project.annotators.remove(at)))
         }
         Edit::Batch(edits) => {
@@ -411,11 +326,7 @@ pub struct History {
 
 impl History {
     pub fn new() -> Self {
-        Self {
-            undo: Vec::new(),
-            redo: Vec::new(),
-            since_save: Some(0),
-        }
+        Self { undo: Vec::new(), redo: Vec::new(), since_save: Some(0) }
     }
 
     /// Applies an edit as one undo step.

@@ -56,11 +56,9 @@ impl Settings {
 
     pub fn save(&self, path: &Path) -> Result<(), String> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
-            .map_err(|e| e.to_string())?;
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
         crate::store::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
     }
 
@@ -86,25 +84,15 @@ mod tests {
         settings.add_recent(Path::new("/nonexistent/10.txt"));
         assert_eq!(settings.recent_files.len(), MAX_RECENT);
         assert_eq!(settings.recent_files[0], Path::new("/nonexistent/10.txt"));
-        assert_eq!(
-            settings
-                .recent_files
-                .iter()
-                .filter(|p| p.ends_with("10.txt"))
-                .count(),
-            1
-        );
+        assert_eq!(settings.recent_files.iter().filter(|p| p.ends_with("10.txt")).count(), 1);
     }
 
     #[test]
     fn round_trip_and_garbage() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.ron");
-        let settings = Settings {
-            annotator_name: "Ana".into(),
-            recent_files: vec!["/a.txt".into()],
-            theme: Theme::Dark,
-        };
+        let settings =
+            Settings { annotator_name: "Ana".into(), recent_files: vec!["/a.txt".into()], theme: Theme::Dark };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
         std::fs::write(&path, "not ron {").unwrap();

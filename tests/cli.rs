@@ -5,10 +5,7 @@ mod common;
 use std::process::Command;
 
 fn spanwise(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_spanwise"))
-        .args(args)
-        .output()
-        .expect("run spanwise");
+    let output = Command::new(env!("CARGO_BIN_EXE_spanwise")).args(args).output().expect("run spanwise");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -33,15 +30,8 @@ fn validate_rejects_a_damaged_file_with_line_numbers() {
     std::fs::write(&path, &damaged).unwrap();
     let (code, _, err) = spanwise(&["validate", path.to_str().unwrap()]);
     assert_eq!(code, 1);
-    let line = damaged
-        .lines()
-        .position(|l| l.contains("label: \"person\""))
-        .unwrap()
-        + 1;
-    assert!(
-        err.contains(&format!("line {line}: document \"d1\", annotation ")),
-        "{err}"
-    );
+    let line = damaged.lines().position(|l| l.contains("label: \"person\"")).unwrap() + 1;
+    assert!(err.contains(&format!("line {line}: document \"d1\", annotation ")), "{err}");
     assert!(err.contains("unknown label \"person\""), "{err}");
 }
 
@@ -49,10 +39,7 @@ fn validate_rejects_a_damaged_file_with_line_numbers() {
 fn validate_reports_a_missing_file() {
     let (code, _, err) = spanwise(&["validate", "/no/such/file.spanwise.ron"]);
     assert_eq!(code, 1);
-    assert!(
-        err.contains("cannot read /no/such/file.spanwise.ron"),
-        "{err}"
-    );
+    assert!(err.contains("cannot read /no/such/file.spanwise.ron"), "{err}");
 }
 
 #[test]
@@ -65,24 +52,9 @@ fn stats_counts_labels_per_document() {
     for name in ["Claim", "Quote", "Actor", "Recommendation", "total"] {
         assert!(header.contains(name), "{header}");
     }
-    let count = |label: &str| {
-        project.documents[0]
-            .annotations
-            .iter()
-            .filter(|a| a.label == label)
-            .count()
-    };
-    let row: Vec<String> = out
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let numbers: Vec<usize> = row[row.len() - 5..]
-        .iter()
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let count = |label: &str| project.documents[0].annotations.iter().filter(|a| a.label == label).count();
+    let row: Vec<String> = out.lines().nth(1).unwrap().split_whitespace().map(str::to_owned).collect();
+    let numbers: Vec<usize> = row[row.len() - 5..].iter().map(|n| n.parse().unwrap()).collect();
     assert_eq!(
         numbers,
         [
@@ -93,10 +65,7 @@ fn stats_counts_labels_per_document() {
             project.documents[0].annotations.len()
         ]
     );
-    assert!(
-        numbers[..4].iter().all(|&n| n >= 12),
-        "a dozen of each label: {numbers:?}"
-    );
+    assert!(numbers[..4].iter().all(|&n| n >= 12), "a dozen of each label: {numbers:?}");
 }
 
 #[test]

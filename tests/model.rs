@@ -7,11 +7,7 @@ use spanwise::edit::{Edit, EditError, History, apply};
 use spanwise::model::{Annotation, IdGenerator, Project, validate};
 
 fn annotation(project: &Project, id: u64, label: &str, start: usize, end: usize) -> Annotation {
-    let fragment = project
-        .document("d1")
-        .unwrap()
-        .fragment(start..end)
-        .unwrap();
+    let fragment = project.document("d1").unwrap().fragment(start..end).unwrap();
     Annotation {
         id: spanwise::model::ItemId(id),
         label: label.into(),
@@ -54,27 +50,13 @@ fn discontinuous_annotation() {
     let mut a = annotation(&project, 99, "claim", 0, 6);
     a.fragments.push(doc.fragment(30..35).unwrap());
     let text = a.text();
-    apply(
-        &mut project,
-        Edit::AddAnnotation {
-            document: "d1".into(),
-            annotation: a,
-        },
-    )
-    .unwrap();
+    apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
     assert!(text.contains(" … "));
     // Out of order fragments are refused.
     let mut bad = annotation(&project, 100, "claim", 30, 35);
-    bad.fragments
-        .push(project.document("d1").unwrap().fragment(0..6).unwrap());
+    bad.fragments.push(project.document("d1").unwrap().fragment(0..6).unwrap());
     assert!(matches!(
-        apply(
-            &mut project,
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: bad
-            }
-        ),
+        apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: bad }),
         Err(EditError::BadSpan { .. })
     ));
 }
@@ -89,32 +71,17 @@ fn invalid_edits_change_nothing() {
     let mut wrong_text = annotation(&project, 500, "claim", 0, 3);
     wrong_text.fragments[0].text = "xyz".into();
     let cases = vec![
+        (Edit::AddAnnotation { document: "d1".into(), annotation: duplicate }, EditError::DuplicateId(existing)),
         (
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: duplicate,
-            },
-            EditError::DuplicateId(existing),
-        ),
-        (
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: annotation(&project, 501, "advice", 0, 3),
-            },
+            Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 501, "advice", 0, 3) },
             EditError::UnknownLabel("advice".into()),
         ),
         (
-            Edit::AddAnnotation {
-                document: "nope".into(),
-                annotation: annotation(&project, 502, "claim", 0, 3),
-            },
+            Edit::AddAnnotation { document: "nope".into(), annotation: annotation(&project, 502, "claim", 0, 3) },
             EditError::NoDocument("nope".into()),
         ),
         (
-            Edit::RemoveAnnotation {
-                document: "d1".into(),
-                id: spanwise::model::ItemId(404),
-            },
+            Edit::RemoveAnnotation { document: "d1".into(), id: spanwise::model::ItemId(404) },
             EditError::NoAnnotation(spanwise::model::ItemId(404)),
         ),
     ];
@@ -123,25 +90,13 @@ fn invalid_edits_change_nothing() {
         assert_eq!(project, before);
     }
     assert!(matches!(
-        apply(
-            &mut project,
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: wrong_text
-            }
-        ),
+        apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: wrong_text }),
         Err(EditError::BadSpan { .. })
     ));
     // A batch that fails half-way is rolled back.
     let batch = Edit::Batch(vec![
-        Edit::AddAnnotation {
-            document: "d1".into(),
-            annotation: annotation(&project, 600, "claim", 0, 3),
-        },
-        Edit::RemoveAnnotation {
-            document: "d1".into(),
-            id: spanwise::model::ItemId(404),
-        },
+        Edit::AddAnnotation { document: "d1".into(), annotation: annotation(&project, 600, "claim", 0, 3) },
+        Edit::RemoveAnnotation { document: "d1".into(), id: spanwise::model::ItemId(404) },
     ]);
     assert!(apply(&mut project, batch).is_err());
     assert_eq!(project, before);
@@ -152,14 +107,7 @@ fn removing_an_annotation_removes_its_relations_and_undo_restores_both() {
     let mut project = common::tricky_project();
     let before = project.clone();
     let relation = project.documents[0].relations[0].clone();
-    let inverse = apply(
-        &mut project,
-        Edit::RemoveAnnotation {
-            document: "d1".into(),
-            id: relation.to,
-        },
-    )
-    .unwrap();
+    let inverse = apply(&mut project, Edit::RemoveAnnotation { document: "d1".into(), id: relation.to }).unwrap();
     assert!(project.documents[0].relations.is_empty());
     apply(&mut project, inverse).unwrap();
     assert_eq!(project, before);
@@ -169,23 +117,12 @@ fn removing_an_annotation_removes_its_relations_and_undo_restores_both() {
 fn relabel_that_breaks_a_relation_is_refused() {
     let mut project = common::tricky_project();
     let relation = project.documents[0].relations[0].clone();
-    let mut actor = project.documents[0]
-        .annotation(relation.to)
-        .unwrap()
-        .clone();
+    let mut actor = project.documents[0].annotation(relation.to).unwrap().clone();
     actor.label = "claim".into();
-    let result = apply(
-        &mut project,
-        Edit::UpdateAnnotation {
-            document: "d1".into(),
-            annotation: actor,
-        },
-    );
+    let result = apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: actor });
     assert_eq!(
         result,
-        Err(EditError::RelationLabels(
-            "a \"Attributed to\" relation needs its target to be Actor, not Claim".into()
-        ))
+        Err(EditError::RelationLabels("a \"Attributed to\" relation needs its target to be Actor, not Claim".into()))
     );
 }
 
@@ -195,15 +132,7 @@ fn history_tracks_saved_state() {
     let mut history = History::new();
     assert!(!history.is_dirty());
     let a = annotation(&project, 700, "claim", 0, 3);
-    history
-        .apply(
-            &mut project,
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: a,
-            },
-        )
-        .unwrap();
+    history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
     assert!(history.is_dirty());
     history.mark_saved();
     history.undo(&mut project).unwrap();
@@ -212,15 +141,7 @@ fn history_tracks_saved_state() {
     assert!(!history.is_dirty(), "back at the saved state");
     history.undo(&mut project).unwrap();
     let a = annotation(&project, 701, "quote", 0, 3);
-    history
-        .apply(
-            &mut project,
-            Edit::AddAnnotation {
-                document: "d1".into(),
-                annotation: a,
-            },
-        )
-        .unwrap();
+    history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
     history.undo(&mut project).unwrap();
     assert!(history.is_dirty(), "the saved state is no longer reachable");
     assert_eq!(history.undo_description(), None);
@@ -240,15 +161,7 @@ fn many_steps_of_undo_and_redo() {
             i % 40,
             i % 40 + 5,
         );
-        history
-            .apply(
-                &mut project,
-                Edit::AddAnnotation {
-                    document: "d1".into(),
-                    annotation: a,
-                },
-            )
-            .unwrap();
+        history.apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: a }).unwrap();
     }
     let end = project.clone();
     while history.undo(&mut project).unwrap() {}
@@ -271,30 +184,20 @@ fn random_edit(project: &Project, choice: u8, a: usize, b: usize, next_id: u64) 
                 annotation: annotation(project, next_id, labels[b % 4], start, end),
             })
         }
-        1 if !doc.annotations.is_empty() => Some(Edit::RemoveAnnotation {
-            document: "d1".into(),
-            id: doc.annotations[a % doc.annotations.len()].id,
-        }),
+        1 if !doc.annotations.is_empty() => {
+            Some(Edit::RemoveAnnotation { document: "d1".into(), id: doc.annotations[a % doc.annotations.len()].id })
+        }
         2 if !doc.annotations.is_empty() => {
             let mut changed = doc.annotations[a % doc.annotations.len()].clone();
             changed.label = labels[b % 4].into();
             changed.note = format!("note {b}");
-            Some(Edit::UpdateAnnotation {
-                document: "d1".into(),
-                annotation: changed,
-            })
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
         }
         3 if !doc.annotations.is_empty() => {
             let mut changed = doc.annotations[a % doc.annotations.len()].clone();
             let start = b % len;
-            changed.fragments = vec![
-                doc.fragment(start..(start + 3).min(len).max(start + 1))
-                    .unwrap(),
-            ];
-            Some(Edit::UpdateAnnotation {
-                document: "d1".into(),
-                annotation: changed,
-            })
+            changed.fragments = vec![doc.fragment(start..(start + 3).min(len).max(start + 1)).unwrap()];
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
         }
         _ => None,
     }

@@ -28,10 +28,8 @@ fn sample_project_round_trips_through_disk() {
     store::save(&project, &path).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
     // No temporary files are left behind.
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["copy.spanwise.ron"]);
 }
 
@@ -44,10 +42,7 @@ fn saving_keeps_the_previous_version_as_backup() {
     let first = std::fs::read_to_string(&path).unwrap();
     project.name = "renamed".into();
     store::save(&project, &path).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(store::backup_path(&path)).unwrap(),
-        first
-    );
+    assert_eq!(std::fs::read_to_string(store::backup_path(&path)).unwrap(), first);
     assert!(std::fs::read_to_string(&path).unwrap().contains("renamed"));
 }
 
@@ -56,10 +51,7 @@ fn one_annotation_per_line() {
     let text = saved_text();
     let project = common::tricky_project();
     for annotation in &project.documents[0].annotations {
-        let lines: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(&format!("id: {},", annotation.id)))
-            .collect();
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains(&format!("id: {},", annotation.id))).collect();
         assert_eq!(lines.len(), 1, "annotation {} on one line", annotation.id);
         assert!(lines[0].contains("label:"), "{}", lines[0]);
     }
@@ -87,20 +79,15 @@ fn line_of(source: &str, needle: &str) -> usize {
 #[test]
 fn reversed_span_is_reported_with_its_line() {
     let project = common::tricky_project();
-    let actor = project.documents[0]
-        .annotations
-        .iter()
-        .find(|a| a.fragments[0].text == "Müller")
-        .unwrap();
+    let actor = project.documents[0].annotations.iter().find(|a| a.fragments[0].text == "Müller").unwrap();
     let source = damaged("start: 0, end: 6,", "start: 6, end: 4,");
     let found = problems(&source);
     let line = line_of(&source, &format!("id: {},", actor.id));
     assert!(
-        found.iter().any(|p| p
-            == &format!(
-                "line {line}: document \"d1\", annotation {}: span 6..4 ends before it starts",
-                actor.id
-            )),
+        found
+            .iter()
+            .any(|p| p
+                == &format!("line {line}: document \"d1\", annotation {}: span 6..4 ends before it starts", actor.id)),
         "{found:#?}"
     );
 }
@@ -109,9 +96,7 @@ fn reversed_span_is_reported_with_its_line() {
 fn span_past_the_end() {
     let found = problems(&damaged("start: 0, end: 6,", "start: 0, end: 6000,"));
     assert!(
-        found
-            .iter()
-            .any(|p| p.contains("span 0..6000 goes past the end of the text (80 characters)")),
+        found.iter().any(|p| p.contains("span 0..6000 goes past the end of the text (80 characters)")),
         "{found:#?}"
     );
 }
@@ -120,8 +105,7 @@ fn span_past_the_end() {
 fn mismatched_quoted_text() {
     let found = problems(&damaged("text: \"Müller\"", "text: \"Miller\""));
     assert!(
-        found.iter().any(|p| p
-            .contains("stored text \"Miller\" differs from the document text there, \"Müller\"")),
+        found.iter().any(|p| p.contains("stored text \"Miller\" differs from the document text there, \"Müller\"")),
         "{found:#?}"
     );
 }
@@ -129,12 +113,7 @@ fn mismatched_quoted_text() {
 #[test]
 fn unknown_label() {
     let found = problems(&damaged("label: \"recommendation\"", "label: \"advice\""));
-    assert!(
-        found
-            .iter()
-            .any(|p| p.contains("unknown label \"advice\" (not in the codebook)")),
-        "{found:#?}"
-    );
+    assert!(found.iter().any(|p| p.contains("unknown label \"advice\" (not in the codebook)")), "{found:#?}");
 }
 
 #[test]
@@ -143,21 +122,13 @@ fn duplicate_id() {
     let annotations = &project.documents[0].annotations;
     let (a, b) = (annotations[0].id, annotations[1].id);
     let found = problems(&damaged(&format!("id: {b},"), &format!("id: {a},")));
-    assert!(
-        found
-            .iter()
-            .any(|p| p.contains(&format!("annotation {a}: duplicate id"))),
-        "{found:#?}"
-    );
+    assert!(found.iter().any(|p| p.contains(&format!("annotation {a}: duplicate id"))), "{found:#?}");
 }
 
 #[test]
 fn changed_text_breaks_the_hash() {
     let found = problems(&damaged("matter.", "matters"));
-    assert!(
-        found.iter().any(|p| p.contains("does not match the text")),
-        "{found:#?}"
-    );
+    assert!(found.iter().any(|p| p.contains("does not match the text")), "{found:#?}");
 }
 
 #[test]
@@ -165,12 +136,7 @@ fn relation_to_missing_annotation() {
     let project = common::tricky_project();
     let relation = &project.documents[0].relations[0];
     let found = problems(&damaged(&format!("to: {},", relation.to), "to: 12345,"));
-    assert!(
-        found
-            .iter()
-            .any(|p| p.contains("target annotation 12345 does not exist in this document")),
-        "{found:#?}"
-    );
+    assert!(found.iter().any(|p| p.contains("target annotation 12345 does not exist in this document")), "{found:#?}");
     let _ = ItemId(0);
 }
 
@@ -181,10 +147,7 @@ fn truncated_file() {
     let cut = &cut[..cut.char_indices().last().unwrap().0];
     let found = problems(cut);
     assert_eq!(found.len(), 1);
-    assert!(
-        found[0].contains("ends unexpectedly") || found[0].starts_with("line "),
-        "{found:#?}"
-    );
+    assert!(found[0].contains("ends unexpectedly") || found[0].starts_with("line "), "{found:#?}");
     assert!(found[0].starts_with("line "), "has a line: {found:#?}");
 }
 
@@ -192,27 +155,18 @@ fn truncated_file() {
 fn newer_version_is_refused_naming_both_versions() {
     let source = damaged("version: 1,", "version: 7,");
     match store::from_str(&source) {
-        Err(LoadError::NewerVersion {
-            found: 7,
-            supported: 1,
-        }) => {}
+        Err(LoadError::NewerVersion { found: 7, supported: 1 }) => {}
         other => panic!("expected a version error, got {other:?}"),
     }
     let message = store::from_str(&source).unwrap_err().to_string();
-    assert!(
-        message.contains("version 7") && message.contains("up to 1"),
-        "{message}"
-    );
+    assert!(message.contains("version 7") && message.contains("up to 1"), "{message}");
 }
 
 #[test]
 fn not_ron_at_all() {
     for (source, expected) in [
         ("", "the file is empty"),
-        (
-            "{\"format\": \"spanwise\"}",
-            "expected a RON project starting with '('",
-        ),
+        ("{\"format\": \"spanwise\"}", "expected a RON project starting with '('"),
         ("PK\u{3}\u{4} binary junk", "expected a RON project"),
         ("(format: \"brat\", version: 1)", "format is \"brat\""),
         ("(format: \"spanwise\")", "no `version:` header"),
@@ -227,19 +181,13 @@ fn syntax_error_has_line_and_column() {
     let source = damaged("label: \"quote\"", "label: quote\"");
     let found = problems(&source);
     let line = line_of(&source, "label: quote\"");
-    assert!(
-        found[0].starts_with(&format!("line {line}: column ")),
-        "{found:#?}"
-    );
+    assert!(found[0].starts_with(&format!("line {line}: column ")), "{found:#?}");
 }
 
 #[test]
 fn every_problem_is_reported_not_just_the_first() {
-    let source = damaged("label: \"recommendation\"", "label: \"advice\"").replacen(
-        "text: \"Müller\"",
-        "text: \"Miller\"",
-        1,
-    );
+    let source =
+        damaged("label: \"recommendation\"", "label: \"advice\"").replacen("text: \"Müller\"", "text: \"Miller\"", 1);
     assert_eq!(problems(&source).len(), 2);
 }
 
@@ -256,8 +204,6 @@ fn binary_file_on_disk() {
 fn failed_save_keeps_the_old_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/folder/p.spanwise.ron");
-    let message = store::save(&common::tricky_project(), &missing)
-        .unwrap_err()
-        .to_string();
+    let message = store::save(&common::tricky_project(), &missing).unwrap_err().to_string();
     assert!(message.contains("cannot save to"), "{message}");
 }

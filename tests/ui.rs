@@ -13,15 +13,8 @@ use spanwise::store;
 use spanwise::ui::{AppConfig, SpanwiseApp};
 
 fn app_for(path: &Path) -> SpanwiseApp {
-    let settings = Settings {
-        annotator_name: "Test Coder".into(),
-        ..Settings::default()
-    };
-    SpanwiseApp::new(AppConfig {
-        settings,
-        settings_path: None,
-    })
-    .with_file(path)
+    let settings = Settings { annotator_name: "Test Coder".into(), ..Settings::default() };
+    SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path)
 }
 
 fn harness(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
@@ -74,14 +67,7 @@ fn annotations_with_text<'a>(
     harness: &'a Harness<'_, SpanwiseApp>,
     text: &str,
 ) -> Vec<&'a spanwise::model::Annotation> {
-    harness
-        .state()
-        .document()
-        .unwrap()
-        .annotations
-        .iter()
-        .filter(|a| a.text() == text)
-        .collect()
+    harness.state().document().unwrap().annotations.iter().filter(|a| a.text() == text).collect()
 }
 
 #[test]
@@ -93,70 +79,40 @@ fn drag_tag_undo_redo_save_reload() {
 
     let start = offset_of(&harness, "Official");
     drag_select(&mut harness, start, start + "Official".len());
-    assert_eq!(
-        harness.state().view.as_ref().unwrap().selected_range(),
-        Some(start..start + 8)
-    );
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..start + 8));
 
     type_key(&mut harness, Key::Num4, "4");
     let tagged = annotations_with_text(&harness, "Official");
-    assert_eq!(
-        tagged.len(),
-        1,
-        "one annotation with exactly the dragged word"
-    );
+    assert_eq!(tagged.len(), 1, "one annotation with exactly the dragged word");
     assert_eq!(tagged[0].label, "recommendation");
     assert_eq!(tagged[0].fragments[0].start, start);
     assert_eq!(tagged[0].annotator, "test-coder");
     let id = tagged[0].id;
     assert!(harness.state().is_dirty());
-    assert!(
-        harness.state().title().starts_with("● "),
-        "{}",
-        harness.state().title()
-    );
+    assert!(harness.state().title().starts_with("● "), "{}", harness.state().title());
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert!(
-        annotations_with_text(&harness, "Official").is_empty(),
-        "undo removes it"
-    );
-    assert_eq!(
-        harness.state().document().unwrap().annotations.len(),
-        before
-    );
+    assert!(annotations_with_text(&harness, "Official").is_empty(), "undo removes it");
+    assert_eq!(harness.state().document().unwrap().annotations.len(), before);
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
-    assert_eq!(
-        annotations_with_text(&harness, "Official").len(),
-        1,
-        "redo restores it"
-    );
+    assert_eq!(annotations_with_text(&harness, "Official").len(), 1, "redo restores it");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     harness.run();
-    assert_eq!(
-        annotations_with_text(&harness, "Official").len(),
-        1,
-        "Ctrl+Y redoes too"
-    );
+    assert_eq!(annotations_with_text(&harness, "Official").len(), 1, "Ctrl+Y redoes too");
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
     assert!(!harness.state().is_dirty());
     let reloaded = store::load(&path).unwrap();
-    let saved = reloaded.documents[0]
-        .annotation(id)
-        .expect("saved annotation");
+    let saved = reloaded.documents[0].annotation(id).expect("saved annotation");
     assert_eq!(saved.text(), "Official");
     assert_eq!(saved.label, "recommendation");
-    assert_eq!(
-        reloaded.annotator("test-coder").map(|a| a.name.as_str()),
-        Some("Test Coder")
-    );
+    assert_eq!(reloaded.annotator("test-coder").map(|a| a.name.as_str()), Some("Test Coder"));
 }
 
 #[test]
@@ -166,41 +122,19 @@ fn click_highlight_selects_it_and_delete_removes_it() {
     let mut harness = harness(app_for(&path));
     // "Behnam Gholipour" is an Actor in the sample.
     let offset = offset_of(&harness, "Gholipour");
-    let rect = harness
-        .state()
-        .view
-        .as_ref()
-        .unwrap()
-        .char_rect(offset + 2)
-        .unwrap();
+    let rect = harness.state().view.as_ref().unwrap().char_rect(offset + 2).unwrap();
     harness.hover_at(rect.center());
     harness.drag_at(rect.center());
     harness.drop_at(rect.center());
     harness.run();
-    let selected = harness
-        .state()
-        .selected_annotation
-        .expect("the click selects the annotation");
-    let annotation = harness
-        .state()
-        .document()
-        .unwrap()
-        .annotation(selected)
-        .unwrap()
-        .clone();
+    let selected = harness.state().selected_annotation.expect("the click selects the annotation");
+    let annotation = harness.state().document().unwrap().annotation(selected).unwrap().clone();
     assert_eq!(annotation.text(), "Behnam Gholipour");
     // The inspector shows it, with its annotator.
     harness.get_by_label("Spanwise sample");
     harness.key_press(Key::Delete);
     harness.run();
-    assert!(
-        harness
-            .state()
-            .document()
-            .unwrap()
-            .annotation(selected)
-            .is_none()
-    );
+    assert!(harness.state().document().unwrap().annotation(selected).is_none());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(
@@ -216,21 +150,10 @@ fn label_key_on_selected_annotation_changes_its_label() {
     let path = sample_copy(dir.path());
     let mut harness = harness(app_for(&path));
     let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
     harness.run();
     type_key(&mut harness, Key::Num2, "2");
-    assert_eq!(
-        harness
-            .state()
-            .document()
-            .unwrap()
-            .annotation(id)
-            .unwrap()
-            .label,
-        "quote"
-    );
+    assert_eq!(harness.state().document().unwrap().annotation(id).unwrap().label, "quote");
 }
 
 #[test]
@@ -239,13 +162,7 @@ fn double_click_selects_a_word_and_label_button_tags_it() {
     let path = sample_copy(dir.path());
     let mut harness = harness(app_for(&path));
     let offset = offset_of(&harness, "Regime");
-    let rect = harness
-        .state()
-        .view
-        .as_ref()
-        .unwrap()
-        .char_rect(offset + 2)
-        .unwrap();
+    let rect = harness.state().view.as_ref().unwrap().char_rect(offset + 2).unwrap();
     harness.hover_at(rect.center());
     for _ in 0..2 {
         harness.drag_at(rect.center());
@@ -254,18 +171,10 @@ fn double_click_selects_a_word_and_label_button_tags_it() {
     }
     harness.run();
     // Like a browser or word processor, the possessive belongs to the word.
-    assert_eq!(
-        harness.state().view.as_ref().unwrap().selected_range(),
-        Some(offset..offset + 8)
-    );
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(offset..offset + 8));
     harness.get_by_label("1  Claim").click();
     harness.run();
-    assert_eq!(
-        annotations_with_text(&harness, "Regime’s")
-            .first()
-            .map(|a| a.label.as_str()),
-        Some("claim")
-    );
+    assert_eq!(annotations_with_text(&harness, "Regime’s").first().map(|a| a.label.as_str()), Some("claim"));
 }
 
 #[test]
@@ -275,31 +184,16 @@ fn annotation_list_filters_and_reveals() {
     let mut harness = harness(app_for(&path));
     harness.get_by_label("Search annotations").focus();
     harness.run();
-    harness
-        .get_by_label("Search annotations")
-        .type_text("Revolutionary");
+    harness.get_by_label("Search annotations").type_text("Revolutionary");
     harness.run();
     let row = harness.get_by_label("Actor: the Revolutionary Guards");
     row.click();
     harness.run();
     let selected = harness.state().selected_annotation.unwrap();
-    let annotation = harness
-        .state()
-        .document()
-        .unwrap()
-        .annotation(selected)
-        .unwrap();
+    let annotation = harness.state().document().unwrap().annotation(selected).unwrap();
     assert_eq!(annotation.text(), "the Revolutionary Guards");
     // Scrolled so that the annotation is painted.
-    assert!(
-        harness
-            .state()
-            .view
-            .as_ref()
-            .unwrap()
-            .char_rect(annotation.start())
-            .is_some()
-    );
+    assert!(harness.state().view.as_ref().unwrap().char_rect(annotation.start()).is_some());
 }
 
 #[test]
@@ -308,25 +202,14 @@ fn closing_with_unsaved_changes_asks_first() {
     let path = sample_copy(dir.path());
     let mut harness = harness(app_for(&path));
     let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
     harness.run();
     harness.key_press(Key::Delete);
     harness.run();
-    harness
-        .input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
+    harness.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
     harness.step();
     let commands = &harness.output().viewport_output[&egui::ViewportId::ROOT].commands;
-    assert!(
-        commands.contains(&egui::ViewportCommand::CancelClose),
-        "{commands:?}"
-    );
+    assert!(commands.contains(&egui::ViewportCommand::CancelClose), "{commands:?}");
     harness.run();
     harness.get_by_label("Save changes?");
     harness.get_by_label("Don't save");
@@ -334,33 +217,18 @@ fn closing_with_unsaved_changes_asks_first() {
     harness.run();
     // Saved, then allowed to close.
     assert!(!harness.state().is_dirty());
-    assert!(
-        store::load(&path).unwrap().documents[0]
-            .annotation(id)
-            .is_none()
-    );
+    assert!(store::load(&path).unwrap().documents[0].annotation(id).is_none());
 }
 
 #[test]
 fn opening_a_text_makes_a_new_unsaved_project_saved_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("article.txt");
-    std::fs::write(
-        &text,
-        "Title line\r\n\r\nThe Supreme National Security Council met.\r\n",
-    )
-    .unwrap();
+    std::fs::write(&text, "Title line\r\n\r\nThe Supreme National Security Council met.\r\n").unwrap();
     let mut harness = harness(app_for(&text));
-    assert_eq!(
-        harness.state().document().unwrap().text,
-        "Title line\n\nThe Supreme National Security Council met.\n"
-    );
+    assert_eq!(harness.state().document().unwrap().text, "Title line\n\nThe Supreme National Security Council met.\n");
     let start = offset_of(&harness, "The Supreme");
-    drag_select(
-        &mut harness,
-        start,
-        start + "The Supreme National Security Council".len(),
-    );
+    drag_select(&mut harness, start, start + "The Supreme National Security Council".len());
     type_key(&mut harness, Key::Num3, "3");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
@@ -370,10 +238,7 @@ fn opening_a_text_makes_a_new_unsaved_project_saved_beside_it() {
     harness.run();
     let saved = dir.path().join("article.spanwise.ron");
     let project = store::load(&saved).expect("saved beside the text");
-    assert_eq!(
-        project.documents[0].annotations[0].text(),
-        "The Supreme National Security Council"
-    );
+    assert_eq!(project.documents[0].annotations[0].text(), "The Supreme National Security Council");
     assert!(!harness.state().is_dirty());
 }
 
@@ -385,9 +250,7 @@ fn several_documents_keep_their_annotations() {
     std::fs::write(&second, "Another article about lawmakers.").unwrap();
     let mut harness = harness(app_for(&path));
     let first_count = harness.state().document().unwrap().annotations.len();
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::AddDocumentPath(second));
+    harness.state_mut().command(spanwise::ui::Command::AddDocumentPath(second));
     harness.run();
     assert_eq!(harness.state().document().unwrap().name, "second.txt");
     let start = offset_of(&harness, "lawmakers");
@@ -395,10 +258,7 @@ fn several_documents_keep_their_annotations() {
     type_key(&mut harness, Key::Num3, "3");
     harness.get_by_label_contains("Official Study").click();
     harness.run();
-    assert_eq!(
-        harness.state().document().unwrap().annotations.len(),
-        first_count
-    );
+    assert_eq!(harness.state().document().unwrap().annotations.len(), first_count);
     harness.get_by_label_contains("Another article").click();
     harness.run();
     assert_eq!(harness.state().document().unwrap().annotations.len(), 1);
@@ -408,10 +268,7 @@ fn several_documents_keep_their_annotations() {
 fn first_start_asks_for_the_annotator_name_and_remembers_it() {
     let dir = tempfile::tempdir().unwrap();
     let settings_path = dir.path().join("config/settings.ron");
-    let app = SpanwiseApp::new(AppConfig {
-        settings: Settings::default(),
-        settings_path: Some(settings_path.clone()),
-    });
+    let app = SpanwiseApp::new(AppConfig { settings: Settings::default(), settings_path: Some(settings_path.clone()) });
     let mut harness = harness(app);
     harness.get_by_label("Who is annotating?");
     harness.get_by_label("Your name").focus();
@@ -423,10 +280,8 @@ fn first_start_asks_for_the_annotator_name_and_remembers_it() {
     assert!(harness.state().dialog.is_none());
     assert_eq!(Settings::load(&settings_path).annotator_name, "Ana María");
     // The next start does not ask again.
-    let again = SpanwiseApp::new(AppConfig {
-        settings: Settings::load(&settings_path),
-        settings_path: Some(settings_path),
-    });
+    let again =
+        SpanwiseApp::new(AppConfig { settings: Settings::load(&settings_path), settings_path: Some(settings_path) });
     assert!(again.dialog.is_none());
 }
 
@@ -436,28 +291,18 @@ fn note_and_boundaries_are_edited_in_the_inspector() {
     let path = sample_copy(dir.path());
     let mut harness = harness(app_for(&path));
     let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
     harness.run();
     harness.get_by_label("Annotation note").focus();
     harness.run();
-    harness
-        .get_by_label("Annotation note")
-        .type_text("byline, not a source");
+    harness.get_by_label("Annotation note").type_text("byline, not a source");
     harness.run();
     // Clicking elsewhere commits the note.
     harness.get_by_label("Set span to selection").hover();
     harness.run();
     harness.key_press(Key::Tab);
     harness.run();
-    let annotation = harness
-        .state()
-        .document()
-        .unwrap()
-        .annotation(id)
-        .unwrap()
-        .clone();
+    let annotation = harness.state().document().unwrap().annotation(id).unwrap().clone();
     assert_eq!(annotation.note, "byline, not a source");
     assert!(annotation.modified > annotation.created);
     // Move the start right by one and the end left by one.
@@ -467,88 +312,46 @@ fn note_and_boundaries_are_edited_in_the_inspector() {
     let buttons: Vec<_> = harness.query_all_by_label("<").collect();
     buttons[1].click();
     harness.run();
-    assert_eq!(
-        harness
-            .state()
-            .document()
-            .unwrap()
-            .annotation(id)
-            .unwrap()
-            .text(),
-        "ehnam Gholipou"
-    );
+    assert_eq!(harness.state().document().unwrap().annotation(id).unwrap().text(), "ehnam Gholipou");
     // Each is one undo step.
     for _ in 0..2 {
         harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
         harness.run();
     }
-    assert_eq!(
-        harness
-            .state()
-            .document()
-            .unwrap()
-            .annotation(id)
-            .unwrap()
-            .text(),
-        "Behnam Gholipour"
-    );
+    assert_eq!(harness.state().document().unwrap().annotation(id).unwrap().text(), "Behnam Gholipour");
 }
 
 #[test]
 fn open_dialog_accepts_a_typed_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
-    let settings = Settings {
-        annotator_name: "Test Coder".into(),
-        ..Settings::default()
-    };
-    let mut harness = harness(SpanwiseApp::new(AppConfig {
-        settings,
-        settings_path: None,
-    }));
+    let settings = Settings { annotator_name: "Test Coder".into(), ..Settings::default() };
+    let mut harness = harness(SpanwiseApp::new(AppConfig { settings, settings_path: None }));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     harness.run();
     harness.get_by_label("Open a project or text");
     harness.get_by_label("File path").focus();
     harness.run();
-    harness
-        .get_by_label("File path")
-        .type_text(path.to_str().unwrap());
+    harness.get_by_label("File path").type_text(path.to_str().unwrap());
     harness.run();
     harness.get_by_label("Open").click();
     harness.run();
+    assert_eq!(harness.state().project_path.as_deref(), Some(path.as_path()));
     assert_eq!(
-        harness.state().project_path.as_deref(),
-        Some(path.as_path())
-    );
-    assert_eq!(
-        harness
-            .state()
-            .settings
-            .recent_files
-            .first()
-            .map(|p| p.file_name().unwrap().to_owned()),
+        harness.state().settings.recent_files.first().map(|p| p.file_name().unwrap().to_owned()),
         Some(path.file_name().unwrap().to_owned())
     );
 }
 
 #[test]
 fn open_dialog_explains_a_missing_file() {
-    let settings = Settings {
-        annotator_name: "Test Coder".into(),
-        ..Settings::default()
-    };
-    let mut harness = harness(SpanwiseApp::new(AppConfig {
-        settings,
-        settings_path: None,
-    }));
+    let settings = Settings { annotator_name: "Test Coder".into(), ..Settings::default() };
+    let mut harness = harness(SpanwiseApp::new(AppConfig { settings, settings_path: None }));
     harness.state_mut().command(spanwise::ui::Command::Open);
     harness.run();
     harness.get_by_label("File path").focus();
     harness.run();
-    harness
-        .get_by_label("File path")
-        .type_text("/no/such/file.txt");
+    harness.get_by_label("File path").type_text("/no/such/file.txt");
     harness.run();
     harness.get_by_label("Open").click();
     harness.run();
@@ -565,15 +368,11 @@ fn a_damaged_project_is_refused_with_its_problems_and_nothing_is_lost() {
     std::fs::write(&bad, source.replacen("end: 74,", "end: 70,", 1)).unwrap();
     let mut harness = harness(app_for(&path));
     let id = annotations_with_text(&harness, "Behnam Gholipour")[0].id;
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::SelectAnnotation(id));
+    harness.state_mut().command(spanwise::ui::Command::SelectAnnotation(id));
     harness.run();
     harness.key_press(Key::Delete);
     harness.run();
-    harness
-        .state_mut()
-        .command(spanwise::ui::Command::OpenPath(bad.clone()));
+    harness.state_mut().command(spanwise::ui::Command::OpenPath(bad.clone()));
     harness.run();
     // Unsaved work: asked first.
     harness.get_by_label("Don't save").click();
@@ -583,14 +382,8 @@ fn a_damaged_project_is_refused_with_its_problems_and_nothing_is_lost() {
         "stored text \"Behnam Gholipour\" differs from the document text there, \"Behnam Gholi\"",
     );
     // The open project is untouched.
-    assert_eq!(
-        harness.state().project_path.as_deref(),
-        Some(path.as_path())
-    );
-    assert_eq!(
-        std::fs::read_to_string(&bad).unwrap(),
-        source.replacen("end: 74,", "end: 70,", 1)
-    );
+    assert_eq!(harness.state().project_path.as_deref(), Some(path.as_path()));
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), source.replacen("end: 74,", "end: 70,", 1));
 }
 
 /// A file dropped on the window.
@@ -611,22 +404,12 @@ fn dropping_a_text_adds_it_to_the_project() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
     let text = dir.path().join("dropped.md");
-    std::fs::write(
-        &text,
-        "# A dropped article\n\nThe *Revolutionary Guards* said so.",
-    )
-    .unwrap();
+    std::fs::write(&text, "# A dropped article\n\nThe *Revolutionary Guards* said so.").unwrap();
     let mut harness = harness(app_for(&path));
-    harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(text)));
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(text)));
     harness.run();
     assert_eq!(harness.state().project.documents.len(), 2);
     let document = harness.state().document().unwrap();
-    assert_eq!(
-        document.text,
-        "A dropped article\n\nThe Revolutionary Guards said so."
-    );
+    assert_eq!(document.text, "A dropped article\n\nThe Revolutionary Guards said so.");
     assert_eq!(document.title(), "A dropped article");
 }

@@ -96,8 +96,9 @@ class _Parser:
 
     def expect(self, ch):
         if self.peek() != ch:
-            found = self.s[self.i : self.i + 20] or "end of file"
-            raise self.error(f"expected {ch!r}, found {found!r}")
+            if self.i >= len(self.s):
+                raise self.error(f"expected {ch!r}, but the file ends (truncated?)")
+            raise self.error(f"expected {ch!r}, found {self.s[self.i : self.i + 20]!r}")
         self.i += 1
 
     def value(self):
@@ -331,6 +332,10 @@ def load(path):
         return loads(f.read().decode("utf-8"))
 
 
+def _excerpt(text, limit=60):
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
+
+
 def check(project):
     """Offset and hash checks; returns a list of problems (empty: all good)."""
     problems = []
@@ -341,10 +346,12 @@ def check(project):
             problems.append(f"document {doc['id']!r}: sha256 does not match the text")
         for a in doc.get("annotations", []):
             for f in a["fragments"]:
-                if text[f["start"] : f["end"]] != f["text"]:
+                actual = text[f["start"] : f["end"]]
+                if not 0 <= f["start"] < f["end"] <= len(text) or actual != f["text"]:
                     problems.append(
-                        f"document {doc['id']!r}, annotation {a['id']}: span "
-                        f"{f['start']}..{f['end']} is {text[f['start']:f['end']]!r}, stored {f['text']!r}"
+                        f"document {doc['id']!r}, annotation {a['id']}: span {f['start']}..{f['end']} "
+                        f"(text has {len(text)} code points) is {_excerpt(actual)}, "
+                        f"stored {_excerpt(f['text'])}"
                     )
         ids = {a["id"] for a in doc.get("annotations", [])}
         for r in doc.get("relations", []):
@@ -358,7 +365,11 @@ def main(argv):
     if len(argv) != 2:
         print(f"usage: {argv[0]} PROJECT.spanwise.ron", file=sys.stderr)
         return 2
-    data = load(argv[1])
+    try:
+        data = load(argv[1])
+    except (OSError, UnicodeDecodeError, ValueError) as err:  # ParseError is a ValueError
+        print(f"{argv[1]}: {err}", file=sys.stderr)
+        return 1
     project = data["project"]
     label_order = [label["id"] for label in project["codebook"]["labels"]]
     print(f'{argv[1]}: format {data["format"]} version {data["version"]}, project "{project["name"]}"')

@@ -80,20 +80,10 @@ fn stats(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write
         }
     };
     let labels = &project.codebook.labels;
-    let name_width = project
-        .documents
-        .iter()
-        .map(|d| d.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(8);
+    let name_width = project.documents.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(8);
     let mut header = format!("{:name_width$}", "document");
     for label in labels {
-        header.push_str(&format!(
-            "  {:>w$}",
-            label.name,
-            w = label.name.chars().count().max(5)
-        ));
+        header.push_str(&format!("  {:>w$}", label.name, w = label.name.chars().count().max(5)));
     }
     header.push_str("  total");
     let _ = writeln!(out, "{header}");
@@ -107,22 +97,14 @@ fn stats(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write
         for (i, label) in labels.iter().enumerate() {
             let n = counts.get(label.id.as_str()).copied().unwrap_or(0);
             totals[i] += n;
-            row.push_str(&format!(
-                "  {:>w$}",
-                n,
-                w = label.name.chars().count().max(5)
-            ));
+            row.push_str(&format!("  {:>w$}", n, w = label.name.chars().count().max(5)));
         }
         row.push_str(&format!("  {:>5}", doc.annotations.len()));
         let _ = writeln!(out, "{row}");
     }
     let mut row = format!("{:name_width$}", "total");
     for (i, label) in labels.iter().enumerate() {
-        row.push_str(&format!(
-            "  {:>w$}",
-            totals[i],
-            w = label.name.chars().count().max(5)
-        ));
+        row.push_str(&format!("  {:>w$}", totals[i], w = label.name.chars().count().max(5)));
     }
     row.push_str(&format!("  {:>5}", totals.iter().sum::<usize>()));
     let _ = writeln!(out, "{row}");

@@ -27,10 +27,8 @@ fn split_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
     let Some(rest) = text.strip_prefix("---\n") else {
         return (Vec::new(), text);
     };
-    let Some(end) = rest
-        .find("\n---\n")
-        .map(|i| (i, i + 5))
-        .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())))
+    let Some(end) =
+        rest.find("\n---\n").map(|i| (i, i + 5)).or_else(|| rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())))
     else {
         return (Vec::new(), text);
     };
@@ -136,9 +134,7 @@ fn inline_to_text(line: &str) -> String {
                 // Inline HTML tags are dropped, never interpreted.
                 match chars[i..].iter().position(|&x| x == '>') {
                     Some(len)
-                        if chars
-                            .get(i + 1)
-                            .is_some_and(|x| x.is_ascii_alphabetic() || *x == '/' || *x == '!') =>
+                        if chars.get(i + 1).is_some_and(|x| x.is_ascii_alphabetic() || *x == '/' || *x == '!') =>
                     {
                         i += len + 1
                     }
@@ -213,10 +209,7 @@ mod tests {
 
     #[test]
     fn fenced_code_is_kept_verbatim() {
-        assert_eq!(
-            to_plain_text("```\nlet *x* = 1;\n```\nafter"),
-            "let *x* = 1;\nafter"
-        );
+        assert_eq!(to_plain_text("```\nlet *x* = 1;\n```\nafter"), "let *x* = 1;\nafter");
     }
 
     #[test]

@@ -13,10 +13,7 @@ pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("{path}: byte {offset} is not valid UTF-8; save the file as UTF-8 and try again")]
     NotUtf8 { path: String, offset: usize },
     #[error("{path} is {size} bytes; Spanwise imports texts of at most {max} bytes")]
@@ -28,41 +25,23 @@ pub enum ImportError {
 /// Reads a text file as UTF-8, refusing binary or oversized input.
 pub fn read_text_file(path: &Path) -> Result<String, ImportError> {
     let shown = path.display().to_string();
-    let io = |source| ImportError::Io {
-        path: shown.clone(),
-        source,
-    };
+    let io = |source| ImportError::Io { path: shown.clone(), source };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge {
-            path: shown,
-            size,
-            max: MAX_IMPORT_BYTES,
-        });
+        return Err(ImportError::TooLarge { path: shown, size, max: MAX_IMPORT_BYTES });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|err| ImportError::NotUtf8 {
-        path: shown,
-        offset: err.utf8_error().valid_up_to(),
-    })
+    String::from_utf8(bytes).map_err(|err| ImportError::NotUtf8 { path: shown, offset: err.utf8_error().valid_up_to() })
 }
 
 /// Imports a `.txt` or `.md` file as a document with the given id.
 pub fn import_path(path: &Path, document_id: String) -> Result<Document, ImportError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let raw = match extension.as_str() {
         "txt" | "text" | "md" | "markdown" => read_text_file(path)?,
         _ => {
-            return Err(ImportError::Unsupported {
-                path: path.display().to_string(),
-            });
+            return Err(ImportError::Unsupported { path: path.display().to_string() });
         }
     };
     let mut doc = if matches!(extension.as_str(), "md" | "markdown") {
@@ -70,7 +49,6 @@ pub fn import_path(path: &Path, document_id: String) -> Result<Document, ImportE
     } else {
         text::import(&raw, document_id, name)
     };
-    doc.metadata
-        .insert("source".into(), path.display().to_string());
+    doc.metadata.insert("source".into(), path.display().to_string());
     Ok(doc)
 }

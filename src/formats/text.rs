@@ -40,11 +40,7 @@ mod tests {
 
     #[test]
     fn title_is_first_line() {
-        let doc = import(
-            "\n\nOfficial Study\r\n\r\nBody",
-            "d1".into(),
-            "a.txt".into(),
-        );
+        let doc = import("\n\nOfficial Study\r\n\r\nBody", "d1".into(), "a.txt".into());
         assert_eq!(doc.metadata["title"], "Official Study");
         assert_eq!(doc.text, "\n\nOfficial Study\n\nBody");
     }

@@ -111,9 +111,7 @@ impl Codebook {
     }
 
     pub fn relation_type(&self, relation_type_id: &str) -> Option<&RelationType> {
-        self.relation_types
-            .iter()
-            .find(|r| r.id == relation_type_id)
+        self.relation_types.iter().find(|r| r.id == relation_type_id)
     }
 
     /// The default codebook for news analysis, shipped in `assets/default_codebook.ron`.

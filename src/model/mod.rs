@@ -5,12 +5,10 @@ pub mod project;
 pub mod text_index;
 pub mod validate;
 
-pub use codebook::{
-    AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color,
-};
+pub use codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color};
 pub use project::{
-    Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project,
-    Relation, Timestamp, now, sha256_hex, slug,
+    Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation, Timestamp,
+    now, sha256_hex, slug,
 };
 pub use text_index::TextIndex;
 pub use validate::{Location, Problem, validate};

@@ -111,9 +111,7 @@ impl Annotation {
 
     /// Whether the code point `offset` is inside one of the fragments.
     pub fn covers(&self, offset: usize) -> bool {
-        self.fragments
-            .iter()
-            .any(|f| f.start <= offset && offset < f.end)
+        self.fragments.iter().any(|f| f.start <= offset && offset < f.end)
     }
 
     /// Canonical order in a document: by position, then id.
@@ -184,9 +182,7 @@ impl Document {
     }
 
     pub fn index(&self) -> &TextIndex {
-        self.index
-            .as_ref()
-            .expect("Document::build_index was called after construction/load")
+        self.index.as_ref().expect("Document::build_index was called after construction/load")
     }
 
     pub fn char_len(&self) -> usize {
@@ -201,11 +197,7 @@ impl Document {
     /// A fragment for a code point range, with its text.
     pub fn fragment(&self, chars: std::ops::Range<usize>) -> Option<Fragment> {
         let text = self.slice(chars.clone())?.to_owned();
-        Some(Fragment {
-            start: chars.start,
-            end: chars.end,
-            text,
-        })
+        Some(Fragment { start: chars.start, end: chars.end, text })
     }
 
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
@@ -224,9 +216,7 @@ impl Document {
 
     /// Title for display: metadata title, else the name.
     pub fn title(&self) -> &str {
-        self.metadata
-            .get("title")
-            .map_or(self.name.as_str(), String::as_str)
+        self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
     }
 }
 
@@ -307,17 +297,15 @@ impl Project {
 
     /// A document id not used yet (`d1`, `d2`, …).
     pub fn fresh_document_id(&self) -> String {
-        (1..)
-            .map(|n| format!("d{n}"))
-            .find(|id| self.document(id).is_none())
-            .unwrap_or_default()
+        (1..).map(|n| format!("d{n}")).find(|id| self.document(id).is_none()).unwrap_or_default()
     }
 
     /// Whether an annotation, relation or memo already uses this id.
     pub fn id_in_use(&self, id: ItemId) -> bool {
-        self.documents.iter().any(|d| {
-            d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id)
-        }) || self.memos.iter().any(|m| m.id == id)
+        self.documents
+            .iter()
+            .any(|d| d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id))
+            || self.memos.iter().any(|m| m.id == id)
     }
 
     /// Builds the offset indexes of all documents (after deserializing).
@@ -344,11 +332,7 @@ pub fn slug(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        "annotator".to_owned()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "annotator".to_owned() } else { slug }
 }
 
 #[cfg(test)]

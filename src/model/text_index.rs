@@ -53,13 +53,7 @@ impl TextIndex {
         if !astral {
             utf16_at = Vec::new();
         }
-        Self {
-            byte_at,
-            utf16_at,
-            char_len,
-            byte_len,
-            utf16_len,
-        }
+        Self { byte_at, utf16_at, char_len, byte_len, utf16_len }
     }
 
     /// Number of code points in the text.
@@ -125,14 +119,7 @@ impl TextIndex {
         let base_byte = self.byte_at[checkpoint] as usize;
         let base_units = self.utf16_at[checkpoint] as usize;
         let skip = char_offset - checkpoint * STRIDE;
-        Some(
-            base_units
-                + text[base_byte..]
-                    .chars()
-                    .take(skip)
-                    .map(char::len_utf16)
-                    .sum::<usize>(),
-        )
+        Some(base_units + text[base_byte..].chars().take(skip).map(char::len_utf16).sum::<usize>())
     }
 
     /// Code point offset of UTF-16 unit `utf16_offset`; `None` past the end or between a surrogate pair.
@@ -143,10 +130,7 @@ impl TextIndex {
         if self.utf16_at.is_empty() {
             return Some(utf16_offset);
         }
-        let checkpoint = self
-            .utf16_at
-            .partition_point(|&u| u as usize <= utf16_offset)
-            - 1;
+        let checkpoint = self.utf16_at.partition_point(|&u| u as usize <= utf16_offset) - 1;
         let mut units = self.utf16_at[checkpoint] as usize;
         let mut chars = checkpoint * STRIDE;
         for ch in text[self.byte_at[checkpoint] as usize..].chars() {
@@ -203,20 +187,12 @@ mod tests {
         assert_eq!(index.char_len(), chars.len());
         let mut utf16 = 0;
         for (i, &(byte, ch)) in chars.iter().enumerate() {
-            assert_eq!(
-                index.char_to_byte(text, i),
-                Some(byte),
-                "char {i} in {text:?}"
-            );
+            assert_eq!(index.char_to_byte(text, i), Some(byte), "char {i} in {text:?}");
             assert_eq!(index.byte_to_char(text, byte), Some(i));
             assert_eq!(index.char_to_utf16(text, i), Some(utf16));
             assert_eq!(index.utf16_to_char(text, utf16), Some(i));
             if ch.len_utf16() == 2 {
-                assert_eq!(
-                    index.utf16_to_char(text, utf16 + 1),
-                    None,
-                    "inside a surrogate pair"
-                );
+                assert_eq!(index.utf16_to_char(text, utf16 + 1), None, "inside a surrogate pair");
             }
             for inner in 1..ch.len_utf8() {
                 assert_eq!(index.byte_to_char(text, byte + inner), None);
@@ -247,22 +223,12 @@ mod tests {
         let index = TextIndex::new(text);
         // Code points, not graphemes: the family emoji is 5 code points (3 people, 2 ZWJ).
         let family_start = text.chars().position(|c| c == '👨').unwrap();
-        assert_eq!(
-            index.slice(text, family_start..family_start + 5),
-            Some("👨‍👩‍👧")
-        );
+        assert_eq!(index.slice(text, family_start..family_start + 5), Some("👨‍👩‍👧"));
         let persian_start = text.chars().position(|c| c == 'ش').unwrap();
-        assert_eq!(
-            index.slice(text, persian_start..persian_start + 4),
-            Some("شبکه")
-        );
+        assert_eq!(index.slice(text, persian_start..persian_start + 4), Some("شبکه"));
         let cjk = text.chars().count() - 4;
         assert_eq!(index.slice(text, cjk..cjk + 4), Some("社交媒体"));
-        assert_eq!(
-            index.char_to_utf16(text, 7),
-            Some(8),
-            "🎉 is two UTF-16 units"
-        );
+        assert_eq!(index.char_to_utf16(text, 7), Some(8), "🎉 is two UTF-16 units");
     }
 
     #[test]

@@ -64,8 +64,7 @@ fn excerpt(text: &str) -> String {
 /// All problems of a project, in file order. Empty means valid.
 pub fn validate(project: &Project) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut report =
-        |location: Location, message: String| problems.push(Problem { location, message });
+    let mut report = |location: Location, message: String| problems.push(Problem { location, message });
     let codebook = &project.codebook;
 
     let mut label_ids = HashSet::new();
@@ -79,18 +78,12 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             report(here(), "duplicate label id".into());
         }
         if parse_color(&label.color).is_none() {
-            report(
-                here(),
-                format!("color {:?} is not of the form #rrggbb", label.color),
-            );
+            report(here(), format!("color {:?} is not of the form #rrggbb", label.color));
         }
         if let Some(key) = label.hotkey
             && let Some(other) = hotkeys.insert(key, label.id.as_str())
         {
-            report(
-                here(),
-                format!("hotkey '{key}' is also used by label \"{other}\""),
-            );
+            report(here(), format!("hotkey '{key}' is also used by label \"{other}\""));
         }
     }
     let mut relation_type_ids = HashSet::new();
@@ -99,11 +92,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         if !relation_type_ids.insert(relation_type.id.as_str()) {
             report(here(), "duplicate relation type id".into());
         }
-        for label in relation_type
-            .from_labels
-            .iter()
-            .chain(&relation_type.to_labels)
-        {
+        for label in relation_type.from_labels.iter().chain(&relation_type.to_labels) {
             if !label_ids.contains(label.as_str()) {
                 report(here(), format!("refers to unknown label \"{label}\""));
             }
@@ -112,10 +101,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     let mut annotator_ids = HashSet::new();
     for annotator in &project.annotators {
         if !annotator_ids.insert(annotator.id.as_str()) {
-            report(
-                Location::Annotator(annotator.id.clone()),
-                "duplicate annotator id".into(),
-            );
+            report(Location::Annotator(annotator.id.clone()), "duplicate annotator id".into());
         }
     }
 
@@ -133,37 +119,22 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         if doc.sha256 != actual {
             report(
                 doc_here(),
-                format!(
-                    "sha256 {} does not match the text (its hash is {actual}); the text was changed",
-                    doc.sha256
-                ),
+                format!("sha256 {} does not match the text (its hash is {actual}); the text was changed", doc.sha256),
             );
         }
         let char_len = doc.char_len();
         let mut annotation_labels: HashMap<ItemId, &str> = HashMap::new();
         for annotation in &doc.annotations {
-            let here = || Location::Annotation {
-                document: doc.id.clone(),
-                id: annotation.id,
-            };
+            let here = || Location::Annotation { document: doc.id.clone(), id: annotation.id };
             if !item_ids.insert(annotation.id) {
                 report(here(), "duplicate id".into());
             }
             annotation_labels.insert(annotation.id, annotation.label.as_str());
             if !label_ids.contains(annotation.label.as_str()) {
-                report(
-                    here(),
-                    format!(
-                        "unknown label \"{}\" (not in the codebook)",
-                        annotation.label
-                    ),
-                );
+                report(here(), format!("unknown label \"{}\" (not in the codebook)", annotation.label));
             }
             if !annotator_ids.contains(annotation.annotator.as_str()) {
-                report(
-                    here(),
-                    format!("unknown annotator \"{}\"", annotation.annotator),
-                );
+                report(here(), format!("unknown annotator \"{}\"", annotation.annotator));
             }
             if annotation.fragments.is_empty() {
                 report(here(), "has no fragments".into());
@@ -183,10 +154,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                     continue;
                 }
                 if fragment.end > char_len {
-                    report(
-                        here(),
-                        format!("{span} goes past the end of the text ({char_len} characters)"),
-                    );
+                    report(here(), format!("{span} goes past the end of the text ({char_len} characters)"));
                     continue;
                 }
                 if let Some(previous_end) = previous_end
@@ -194,9 +162,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 {
                     report(
                         here(),
-                        format!(
-                            "{span} overlaps or precedes the previous fragment (ends at {previous_end})"
-                        ),
+                        format!("{span} overlaps or precedes the previous fragment (ends at {previous_end})"),
                     );
                 }
                 previous_end = Some(fragment.end);
@@ -214,39 +180,23 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             }
         }
         for relation in &doc.relations {
-            let here = || Location::Relation {
-                document: doc.id.clone(),
-                id: relation.id,
-            };
+            let here = || Location::Relation { document: doc.id.clone(), id: relation.id };
             if !item_ids.insert(relation.id) {
                 report(here(), "duplicate id".into());
             }
             let relation_type = codebook.relation_type(&relation.kind);
             if relation_type.is_none() {
-                report(
-                    here(),
-                    format!("unknown relation type \"{}\"", relation.kind),
-                );
+                report(here(), format!("unknown relation type \"{}\"", relation.kind));
             }
             if !annotator_ids.contains(relation.annotator.as_str()) {
-                report(
-                    here(),
-                    format!("unknown annotator \"{}\"", relation.annotator),
-                );
+                report(here(), format!("unknown annotator \"{}\"", relation.annotator));
             }
             for (end_name, end_id, allowed) in [
-                (
-                    "source",
-                    relation.from,
-                    relation_type.map(|t| &t.from_labels),
-                ),
+                ("source", relation.from, relation_type.map(|t| &t.from_labels)),
                 ("target", relation.to, relation_type.map(|t| &t.to_labels)),
             ] {
                 match annotation_labels.get(&end_id) {
-                    None => report(
-                        here(),
-                        format!("{end_name} annotation {end_id} does not exist in this document"),
-                    ),
+                    None => report(here(), format!("{end_name} annotation {end_id} does not exist in this document")),
                     Some(label) => {
                         if let Some(allowed) = allowed
                             && !allowed.is_empty()
@@ -276,16 +226,10 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             MemoTarget::Project => true,
             MemoTarget::Document(id) => document_ids.contains(id.as_str()),
             MemoTarget::Label(id) => label_ids.contains(id.as_str()),
-            MemoTarget::Annotation(id) => project
-                .documents
-                .iter()
-                .any(|d| d.annotations.iter().any(|a| a.id == *id)),
+            MemoTarget::Annotation(id) => project.documents.iter().any(|d| d.annotations.iter().any(|a| a.id == *id)),
         };
         if !target_exists {
-            report(
-                here(),
-                format!("is about {:?}, which does not exist", memo.target),
-            );
+            report(here(), format!("is about {:?}, which does not exist", memo.target));
         }
     }
     problems

@@ -51,10 +51,7 @@ impl std::fmt::Display for FileProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is {size} bytes; Spanwise refuses project files over {max} bytes")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("not a Spanwise project file: {0}")]
@@ -68,11 +65,7 @@ pub enum LoadError {
 }
 
 fn join_problems(problems: &[FileProblem]) -> String {
-    let mut text = format!(
-        "{} problem{} found:",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
+    let mut text = format!("{} problem{} found:", problems.len(), if problems.len() == 1 { "" } else { "s" });
     for p in problems {
         text.push_str("\n  ");
         text.push_str(&p.to_string());
@@ -85,10 +78,7 @@ impl LoadError {
     pub fn problems(&self) -> Vec<FileProblem> {
         match self {
             LoadError::Invalid(problems) => problems.clone(),
-            other => vec![FileProblem {
-                line: None,
-                message: other.to_string(),
-            }],
+            other => vec![FileProblem { line: None, message: other.to_string() }],
         }
     }
 }
@@ -103,11 +93,7 @@ pub enum SaveError {
 
 /// Serializes a project: deterministic, one annotation per line.
 pub fn to_string(project: &Project) -> String {
-    let file = ProjectFileRef {
-        format: FORMAT_NAME,
-        version: FORMAT_VERSION,
-        project,
-    };
+    let file = ProjectFileRef { format: FORMAT_NAME, version: FORMAT_VERSION, project };
     let config = ron::ser::PrettyConfig::new()
         .depth_limit(5)
         .indentor("  ".to_owned())
@@ -127,24 +113,14 @@ pub fn from_str(source: &str) -> Result<Project, LoadError> {
     let file: ProjectFile = ron::from_str(source).map_err(|err| {
         LoadError::Invalid(vec![FileProblem {
             line: Some(err.span.start.line),
-            message: format!(
-                "column {}: {}",
-                err.span.start.col,
-                describe_ron_error(&err.code, source)
-            ),
+            message: format!("column {}: {}", err.span.start.col, describe_ron_error(&err.code, source)),
         }])
     })?;
     if file.format != FORMAT_NAME {
-        return Err(LoadError::NotAProject(format!(
-            "format is {:?}, expected \"{FORMAT_NAME}\"",
-            file.format
-        )));
+        return Err(LoadError::NotAProject(format!("format is {:?}, expected \"{FORMAT_NAME}\"", file.format)));
     }
     if file.version > FORMAT_VERSION {
-        return Err(LoadError::NewerVersion {
-            found: file.version,
-            supported: FORMAT_VERSION,
-        });
+        return Err(LoadError::NewerVersion { found: file.version, supported: FORMAT_VERSION });
     }
     let mut project = file.project;
     project.build_indexes();
@@ -152,9 +128,7 @@ pub fn from_str(source: &str) -> Result<Project, LoadError> {
     if problems.is_empty() {
         Ok(project)
     } else {
-        Err(LoadError::Invalid(
-            problems.into_iter().map(|p| locate(source, p)).collect(),
-        ))
+        Err(LoadError::Invalid(problems.into_iter().map(|p| locate(source, p)).collect()))
     }
 }
 
@@ -172,20 +146,14 @@ fn describe_ron_error(code: &ron::error::Error, source: &str) -> String {
 /// newer file is refused with a version message rather than a confusing syntax error.
 fn check_header(source: &str) -> Result<(), LoadError> {
     let head: String = source.chars().take(4096).collect();
-    let code = head
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let code = head.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let trimmed = code.trim_start();
     if trimmed.is_empty() {
         return Err(LoadError::NotAProject("the file is empty".into()));
     }
     if !trimmed.starts_with('(') {
         let first: String = trimmed.chars().take(40).collect();
-        return Err(LoadError::NotAProject(format!(
-            "expected a RON project starting with '(', found {first:?}"
-        )));
+        return Err(LoadError::NotAProject(format!("expected a RON project starting with '(', found {first:?}")));
     }
     let field = |name: &str| -> Option<String> {
         let at = code.find(&format!("{name}:"))?;
@@ -196,28 +164,19 @@ fn check_header(source: &str) -> Result<(), LoadError> {
     match field("format") {
         Some(format) if format == format!("\"{FORMAT_NAME}\"") => {}
         Some(format) => {
-            return Err(LoadError::NotAProject(format!(
-                "format is {format}, expected \"{FORMAT_NAME}\""
-            )));
+            return Err(LoadError::NotAProject(format!("format is {format}, expected \"{FORMAT_NAME}\"")));
         }
         None => {
-            return Err(LoadError::NotAProject(
-                "no `format: \"spanwise\"` header".into(),
-            ));
+            return Err(LoadError::NotAProject("no `format: \"spanwise\"` header".into()));
         }
     }
     if let Some(version) = field("version") {
         match version.parse::<u32>() {
             Ok(found) if found > FORMAT_VERSION => {
-                return Err(LoadError::NewerVersion {
-                    found,
-                    supported: FORMAT_VERSION,
-                });
+                return Err(LoadError::NewerVersion { found, supported: FORMAT_VERSION });
             }
             Ok(0) | Err(_) => {
-                return Err(LoadError::NotAProject(format!(
-                    "version {version} is not a format version"
-                )));
+                return Err(LoadError::NotAProject(format!("version {version} is not a format version")));
             }
             Ok(_) => {}
         }
@@ -237,25 +196,12 @@ fn locate(source: &str, problem: Problem) -> FileProblem {
             .find(|(_, l)| l.contains(needle))
             .map(|(i, _)| i + 1)
     };
-    let document_line = |id: &str| {
-        line_of(
-            &format!("id: \"{id}\""),
-            line_of("documents:", 1).unwrap_or(1),
-        )
-    };
+    let document_line = |id: &str| line_of(&format!("id: \"{id}\""), line_of("documents:", 1).unwrap_or(1));
     let line = match &problem.location {
         Location::Project => None,
-        Location::Label(id) => {
-            line_of(&format!("id: \"{id}\""), line_of("labels:", 1).unwrap_or(1))
-        }
-        Location::RelationType(id) => line_of(
-            &format!("id: \"{id}\""),
-            line_of("relation_types:", 1).unwrap_or(1),
-        ),
-        Location::Annotator(id) => line_of(
-            &format!("id: \"{id}\""),
-            line_of("annotators:", 1).unwrap_or(1),
-        ),
+        Location::Label(id) => line_of(&format!("id: \"{id}\""), line_of("labels:", 1).unwrap_or(1)),
+        Location::RelationType(id) => line_of(&format!("id: \"{id}\""), line_of("relation_types:", 1).unwrap_or(1)),
+        Location::Annotator(id) => line_of(&format!("id: \"{id}\""), line_of("annotators:", 1).unwrap_or(1)),
         Location::Document(id) => document_line(id),
         Location::Annotation { document, id } | Location::Relation { document, id } => {
             let from = document_line(document).unwrap_or(1);
@@ -263,25 +209,15 @@ fn locate(source: &str, problem: Problem) -> FileProblem {
         }
         Location::Memo(id) => line_of(&format!("id: {id},"), line_of("memos:", 1).unwrap_or(1)),
     };
-    FileProblem {
-        line,
-        message: problem.to_string(),
-    }
+    FileProblem { line, message: problem.to_string() }
 }
 
 /// Reads and validates a project file.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let io = |source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| LoadError::Io { path: path.to_owned(), source };
     let size = fs::metadata(path).map_err(io)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_owned(),
-            size,
-            max: MAX_FILE_BYTES,
-        });
+        return Err(LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES });
     }
     let bytes = fs::read(path).map_err(io)?;
     let source = String::from_utf8(bytes).map_err(|err| {
@@ -302,15 +238,11 @@ pub fn backup_path(path: &Path) -> PathBuf {
 
 fn describe_io(err: &std::io::Error) -> String {
     match err.raw_os_error() {
-        Some(28) => {
-            "the disk is full; free some space or save elsewhere (your work is still open)".into()
-        }
+        Some(28) => "the disk is full; free some space or save elsewhere (your work is still open)".into(),
         Some(30) => "the file system is read-only; save elsewhere".into(),
         _ => match err.kind() {
             std::io::ErrorKind::PermissionDenied => "permission denied; save elsewhere".into(),
-            std::io::ErrorKind::NotFound => {
-                "the folder does not exist (was it removed or unmounted?)".into()
-            }
+            std::io::ErrorKind::NotFound => "the folder does not exist (was it removed or unmounted?)".into(),
             _ => err.to_string(),
         },
     }
@@ -319,18 +251,13 @@ fn describe_io(err: &std::io::Error) -> String {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk, then
 /// renamed over the target. The previous file, if any, is kept as `<name>.bak`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let fail = |err: std::io::Error| SaveError::Io {
-        path: path.to_owned(),
-        reason: describe_io(&err),
-    };
+    let fail = |err: std::io::Error| SaveError::Io { path: path.to_owned(), reason: describe_io(&err) };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
         _ => PathBuf::from("."),
     };
-    let file_name = path.file_name().ok_or_else(|| SaveError::Io {
-        path: path.to_owned(),
-        reason: "not a file path".into(),
-    })?;
+    let file_name =
+        path.file_name().ok_or_else(|| SaveError::Io { path: path.to_owned(), reason: "not a file path".into() })?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(file_name);
     tmp_name.push(format!(".tmp{}", std::process::id()));
@@ -366,10 +293,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
     let problems = validate(project);
     if let Some(first) = problems.first() {
-        return Err(SaveError::Invalid(format!(
-            "{first} ({} problems in all)",
-            problems.len()
-        )));
+        return Err(SaveError::Invalid(format!("{first} ({} problems in all)", problems.len())));
     }
     write_atomic(path, to_string(project).as_bytes())
 }

@@ -35,14 +35,8 @@ impl AppConfig {
     /// The user's settings from the standard location.
     pub fn from_environment() -> Self {
         let settings_path = Settings::default_path();
-        let settings = settings_path
-            .as_deref()
-            .map(Settings::load)
-            .unwrap_or_default();
-        Self {
-            settings,
-            settings_path,
-        }
+        let settings = settings_path.as_deref().map(Settings::load).unwrap_or_default();
+        Self { settings, settings_path }
     }
 }
 
@@ -105,9 +99,7 @@ impl SpanwiseApp {
             after_save: None,
         };
         if app.settings.annotator_name.trim().is_empty() {
-            app.dialog = Some(Dialog::AnnotatorName {
-                input: String::new(),
-            });
+            app.dialog = Some(Dialog::AnnotatorName { input: String::new() });
         }
         app
     }
@@ -134,10 +126,7 @@ impl SpanwiseApp {
     /// The window title: project name, unsaved marker, app name.
     pub fn title(&self) -> String {
         let name = match &self.project_path {
-            Some(path) => path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            Some(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             None => self.project.name.clone(),
         };
         let marker = if self.is_dirty() { "● " } else { "" };
@@ -200,11 +189,8 @@ impl SpanwiseApp {
                 }
             }
         } else {
-            let mut project = Project::new(
-                path.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
+            let mut project =
+                Project::new(path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             match formats::import_path(path, project.fresh_document_id()) {
                 Ok(document) => {
                     project.documents.push(document);
@@ -213,16 +199,10 @@ impl SpanwiseApp {
                     self.suggested_path = Some(store::project_path_for(path));
                     self.settings.add_recent(path);
                     self.save_settings();
-                    self.status = Some(format!(
-                        "Imported {}; save to create the project file",
-                        path.display()
-                    ));
+                    self.status = Some(format!("Imported {}; save to create the project file", path.display()));
                 }
                 Err(err) => {
-                    self.dialog = Some(Dialog::Error {
-                        title: "Cannot open the text".into(),
-                        message: err.to_string(),
-                    })
+                    self.dialog = Some(Dialog::Error { title: "Cannot open the text".into(), message: err.to_string() })
                 }
             }
         }
@@ -231,34 +211,20 @@ impl SpanwiseApp {
     fn add_document_path(&mut self, path: &Path) {
         match formats::import_path(path, self.project.fresh_document_id()) {
             Ok(document) => {
-                if let Some(existing) = self
-                    .project
-                    .documents
-                    .iter()
-                    .find(|d| d.sha256 == document.sha256)
-                {
-                    self.status = Some(format!(
-                        "{} is already in the project as \"{}\"",
-                        path.display(),
-                        existing.name
-                    ));
+                if let Some(existing) = self.project.documents.iter().find(|d| d.sha256 == document.sha256) {
+                    self.status =
+                        Some(format!("{} is already in the project as \"{}\"", path.display(), existing.name));
                     return;
                 }
                 let id = document.id.clone();
                 let index = self.project.documents.len();
-                self.apply(Edit::AddDocument {
-                    index,
-                    document: Box::new(document),
-                });
+                self.apply(Edit::AddDocument { index, document: Box::new(document) });
                 self.select_document(&id);
                 self.settings.add_recent(path);
                 self.save_settings();
             }
             Err(err) => {
-                self.dialog = Some(Dialog::Error {
-                    title: "Cannot add the document".into(),
-                    message: err.to_string(),
-                })
+                self.dialog = Some(Dialog::Error { title: "Cannot add the document".into(), message: err.to_string() })
             }
         }
     }
@@ -287,10 +253,7 @@ impl SpanwiseApp {
             self.select_document(&first);
         }
         if let Some(selected) = self.selected_annotation
-            && self
-                .document()
-                .and_then(|d| d.annotation(selected))
-                .is_none()
+            && self.document().and_then(|d| d.annotation(selected)).is_none()
         {
             self.selected_annotation = None;
             self.note_buffer = None;
@@ -313,9 +276,7 @@ impl SpanwiseApp {
             Err(err) => {
                 self.dialog = Some(Dialog::Error {
                     title: "Not saved".into(),
-                    message: format!(
-                        "{err}\n\nYour work is still open; try Save as… to save it elsewhere."
-                    ),
+                    message: format!("{err}\n\nYour work is still open; try Save as… to save it elsewhere."),
                 });
                 false
             }
@@ -357,9 +318,7 @@ impl SpanwiseApp {
             return;
         };
         if self.settings.annotator_name.trim().is_empty() {
-            self.dialog = Some(Dialog::AnnotatorName {
-                input: String::new(),
-            });
+            self.dialog = Some(Dialog::AnnotatorName { input: String::new() });
             return;
         }
         let annotator = self.annotator_id();
@@ -395,10 +354,7 @@ impl SpanwiseApp {
         self.selected_annotation = Some(id);
     }
 
-    fn update_selected(
-        &mut self,
-        change: impl FnOnce(&mut Annotation, &crate::model::Document) -> bool,
-    ) {
+    fn update_selected(&mut self, change: impl FnOnce(&mut Annotation, &crate::model::Document) -> bool) {
         let Some(document_id) = self.current_document.clone() else {
             return;
         };
@@ -412,10 +368,7 @@ impl SpanwiseApp {
             return;
         }
         annotation.modified = now();
-        self.apply(Edit::UpdateAnnotation {
-            document: document_id,
-            annotation,
-        });
+        self.apply(Edit::UpdateAnnotation { document: document_id, annotation });
     }
 
     fn relabel(&mut self, label: &str) {
@@ -445,11 +398,7 @@ impl SpanwiseApp {
             let count = annotation.fragments.len();
             let index = if start { 0 } else { count - 1 };
             let fragment = &annotation.fragments[index];
-            let range = if start {
-                new_start..fragment.end
-            } else {
-                fragment.start..new_end
-            };
+            let range = if start { new_start..fragment.end } else { fragment.start..new_end };
             if range.start >= range.end {
                 return false;
             }
@@ -509,11 +458,7 @@ impl SpanwiseApp {
             AfterConfirm::Open(path) => self.open_path(&path),
             AfterConfirm::NewProject => self.set_project(Project::new("Untitled"), None, false),
             AfterConfirm::ShowOpenDialog => {
-                self.dialog = Some(Dialog::File(FileDialog::new(
-                    FileDialogPurpose::Open,
-                    self.start_dir(),
-                    None,
-                )));
+                self.dialog = Some(Dialog::File(FileDialog::new(FileDialogPurpose::Open, self.start_dir(), None)));
             }
         }
     }
@@ -523,13 +468,7 @@ impl SpanwiseApp {
             .as_deref()
             .and_then(Path::parent)
             .map(Path::to_owned)
-            .or_else(|| {
-                self.settings
-                    .recent_files
-                    .first()
-                    .and_then(|p| p.parent())
-                    .map(Path::to_owned)
-            })
+            .or_else(|| self.settings.recent_files.first().and_then(|p| p.parent()).map(Path::to_owned))
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("."))
     }
@@ -544,11 +483,8 @@ impl SpanwiseApp {
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
             Command::OpenPath(path) => self.confirm_then(AfterConfirm::Open(path)),
             Command::AddDocument => {
-                self.dialog = Some(Dialog::File(FileDialog::new(
-                    FileDialogPurpose::AddDocument,
-                    self.start_dir(),
-                    None,
-                )));
+                self.dialog =
+                    Some(Dialog::File(FileDialog::new(FileDialogPurpose::AddDocument, self.start_dir(), None)));
             }
             Command::AddDocumentPath(path) => self.add_document_path(&path),
             Command::Save => match self.project_path.clone() {
@@ -558,15 +494,9 @@ impl SpanwiseApp {
                 None => self.run_command(Command::SaveAs),
             },
             Command::SaveAs => {
-                let suggested = self
-                    .project_path
-                    .clone()
-                    .or_else(|| self.suggested_path.clone());
-                self.dialog = Some(Dialog::File(FileDialog::new(
-                    FileDialogPurpose::SaveAs,
-                    self.start_dir(),
-                    suggested,
-                )));
+                let suggested = self.project_path.clone().or_else(|| self.suggested_path.clone());
+                self.dialog =
+                    Some(Dialog::File(FileDialog::new(FileDialogPurpose::SaveAs, self.start_dir(), suggested)));
             }
             Command::SaveAsPath(path) => {
                 let path = if path.to_string_lossy().ends_with(".ron") {
@@ -598,9 +528,7 @@ impl SpanwiseApp {
             Command::Tag(label) => self.tag_selection(&label),
             Command::Relabel(label) => self.relabel(&label),
             Command::DeleteAnnotation => {
-                if let (Some(document), Some(id)) =
-                    (self.current_document.clone(), self.selected_annotation)
-                {
+                if let (Some(document), Some(id)) = (self.current_document.clone(), self.selected_annotation) {
                     self.apply(Edit::RemoveAnnotation { document, id });
                 }
             }
@@ -609,10 +537,7 @@ impl SpanwiseApp {
             }
             Command::RevealAnnotation(id) => {
                 self.selected_annotation = Some(id);
-                let start = self
-                    .document()
-                    .and_then(|d| d.annotation(id))
-                    .map(Annotation::start);
+                let start = self.document().and_then(|d| d.annotation(id)).map(Annotation::start);
                 if let (Some(view), Some(start)) = (&mut self.view, start) {
                     view.scroll_to = Some(start);
                 }
@@ -638,10 +563,7 @@ impl SpanwiseApp {
 
     fn commit_note(&mut self) {
         if let Some((id, text)) = self.note_buffer.clone() {
-            let current = self
-                .document()
-                .and_then(|d| d.annotation(id))
-                .map(|a| a.note.clone());
+            let current = self.document().and_then(|d| d.annotation(id)).map(|a| a.note.clone());
             if current.is_some_and(|note| note != text) {
                 self.set_note(id, text);
             }
@@ -658,12 +580,7 @@ impl SpanwiseApp {
                 self.pending.push(command);
             }
         }
-        if ctx.input_mut(|i| {
-            i.consume_shortcut(&egui::KeyboardShortcut::new(
-                egui::Modifiers::COMMAND,
-                Key::Y,
-            ))
-        }) {
+        if ctx.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, Key::Y))) {
             self.pending.push(Command::Redo);
         }
         if self.dialog.is_some() || ctx.text_edit_focused() {
@@ -673,9 +590,7 @@ impl SpanwiseApp {
             i.events
                 .iter()
                 .filter_map(|e| match e {
-                    egui::Event::Text(text) if !i.modifiers.ctrl && !i.modifiers.command => {
-                        Some(text.clone())
-                    }
+                    egui::Event::Text(text) if !i.modifiers.ctrl && !i.modifiers.command => Some(text.clone()),
                     _ => None,
                 })
                 .collect()
@@ -696,17 +611,11 @@ impl SpanwiseApp {
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         for path in dropped {
             // A project replaces the open one; a text joins the project, unless nothing is open yet.
-            let starts_project = store::is_project_path(&path)
-                || (self.project.documents.is_empty() && !self.is_dirty());
+            let starts_project =
+                store::is_project_path(&path) || (self.project.documents.is_empty() && !self.is_dirty());
             if starts_project {
                 self.pending.push(Command::OpenPath(path));
             } else {
@@ -719,9 +628,7 @@ impl SpanwiseApp {
         if ctx.input(|i| i.viewport().close_requested()) && !self.allowed_to_close {
             if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.dialog = Some(Dialog::ConfirmDiscard {
-                    after: AfterConfirm::Quit,
-                });
+                self.dialog = Some(Dialog::ConfirmDiscard { after: AfterConfirm::Quit });
             } else {
                 self.allowed_to_close = true;
             }
@@ -791,17 +698,10 @@ impl SpanwiseApp {
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
         let shortcut_text = |ctx: &egui::Context, command: &Command| {
-            command
-                .shortcut()
-                .map(|s| ctx.format_shortcut(&s))
-                .unwrap_or_default()
+            command.shortcut().map(|s| ctx.format_shortcut(&s)).unwrap_or_default()
         };
         let ctx = ui.ctx().clone();
-        let item = |ui: &mut egui::Ui,
-                    text: &str,
-                    command: Command,
-                    enabled: bool,
-                    pending: &mut Vec<Command>| {
+        let item = |ui: &mut egui::Ui, text: &str, command: Command, enabled: bool, pending: &mut Vec<Command>| {
             let button = egui::Button::new(text).shortcut_text(shortcut_text(&ctx, &command));
             if ui.add_enabled(enabled, button).clicked() {
                 pending.push(command);
@@ -823,13 +723,7 @@ impl SpanwiseApp {
                     }
                 }
             });
-            item(
-                ui,
-                "Add document…",
-                Command::AddDocument,
-                true,
-                &mut pending,
-            );
+            item(ui, "Add document…", Command::AddDocument, true, &mut pending);
             ui.separator();
             item(ui, "Save", Command::Save, true, &mut pending);
             item(ui, "Save as…", Command::SaveAs, true, &mut pending);
@@ -837,45 +731,19 @@ impl SpanwiseApp {
             item(ui, "Quit", Command::Quit, true, &mut pending);
         });
         ui.menu_button("Edit", |ui| {
-            let undo = self
-                .history
-                .undo_description()
-                .map_or("Undo".to_owned(), |d| format!("Undo {d}"));
-            let redo = self
-                .history
-                .redo_description()
-                .map_or("Redo".to_owned(), |d| format!("Redo {d}"));
-            item(
-                ui,
-                &undo,
-                Command::Undo,
-                self.history.can_undo(),
-                &mut pending,
-            );
-            item(
-                ui,
-                &redo,
-                Command::Redo,
-                self.history.can_redo(),
-                &mut pending,
-            );
+            let undo = self.history.undo_description().map_or("Undo".to_owned(), |d| format!("Undo {d}"));
+            let redo = self.history.redo_description().map_or("Redo".to_owned(), |d| format!("Redo {d}"));
+            item(ui, &undo, Command::Undo, self.history.can_undo(), &mut pending);
+            item(ui, &redo, Command::Redo, self.history.can_redo(), &mut pending);
             ui.separator();
             let has_annotation = self.selected_annotation.is_some();
-            if ui
-                .add_enabled(
-                    has_annotation,
-                    egui::Button::new("Delete annotation").shortcut_text("Del"),
-                )
-                .clicked()
-            {
+            if ui.add_enabled(has_annotation, egui::Button::new("Delete annotation").shortcut_text("Del")).clicked() {
                 pending.push(Command::DeleteAnnotation);
                 ui.close();
             }
             ui.separator();
             if ui.button("Annotator name…").clicked() {
-                self.dialog = Some(Dialog::AnnotatorName {
-                    input: self.settings.annotator_name.clone(),
-                });
+                self.dialog = Some(Dialog::AnnotatorName { input: self.settings.annotator_name.clone() });
                 ui.close();
             }
         });
@@ -891,44 +759,27 @@ impl SpanwiseApp {
             }
         });
         ui.menu_button("Help", |ui| {
-            item(
-                ui,
-                "Keyboard shortcuts",
-                Command::ShowShortcuts,
-                true,
-                &mut pending,
-            );
+            item(ui, "Keyboard shortcuts", Command::ShowShortcuts, true, &mut pending);
         });
         self.pending.extend(pending);
     }
 
     fn label_bar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            let has_selection = self
-                .view
-                .as_ref()
-                .and_then(DocView::selected_range)
-                .is_some();
-            ui.label(if has_selection {
-                "Tag selection as"
-            } else {
-                "Labels"
-            });
+            let has_selection = self.view.as_ref().and_then(DocView::selected_range).is_some();
+            ui.label(if has_selection { "Tag selection as" } else { "Labels" });
             for label in self.project.codebook.labels.clone() {
                 let color = label_color(&self.project.codebook, &label.id);
                 let text = match label.hotkey {
                     Some(key) => format!("{key}  {}", label.name),
                     None => label.name.clone(),
                 };
-                let button = egui::Button::new(RichText::new(text).color(Color32::WHITE).strong())
-                    .fill(color);
-                let response = ui
-                    .add(button)
-                    .on_hover_text(if label.definition.is_empty() {
-                        label.name.clone()
-                    } else {
-                        label.definition.clone()
-                    });
+                let button = egui::Button::new(RichText::new(text).color(Color32::WHITE).strong()).fill(color);
+                let response = ui.add(button).on_hover_text(if label.definition.is_empty() {
+                    label.name.clone()
+                } else {
+                    label.definition.clone()
+                });
                 if response.clicked() {
                     self.pending.push(Command::Tag(label.id.clone()));
                 }
@@ -948,21 +799,14 @@ impl SpanwiseApp {
                 .on_hover_text("Change the name recorded on your annotations")
                 .clicked()
             {
-                self.dialog = Some(Dialog::AnnotatorName {
-                    input: self.settings.annotator_name.clone(),
-                });
+                self.dialog = Some(Dialog::AnnotatorName { input: self.settings.annotator_name.clone() });
             }
             ui.separator();
             let count = self.document().map_or(0, |d| d.annotations.len());
             ui.label(format!("{count} annotations in this document"));
             if let Some(range) = self.view.as_ref().and_then(DocView::selected_range) {
                 ui.separator();
-                ui.label(format!(
-                    "Selected {}..{} ({} characters)",
-                    range.start,
-                    range.end,
-                    range.len()
-                ));
+                ui.label(format!("Selected {}..{} ({} characters)", range.start, range.end, range.len()));
             }
             ui.separator();
             if self.is_dirty() {
@@ -980,37 +824,25 @@ impl SpanwiseApp {
     fn navigator_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading("Documents");
         let mut pending = Vec::new();
-        egui::ScrollArea::vertical()
-            .id_salt("documents")
-            .max_height(160.0)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                for document in &self.project.documents {
-                    let selected = self.current_document.as_deref() == Some(document.id.as_str());
-                    let text = format!(
-                        "{}  ({})",
-                        excerpt(document.title(), 40),
-                        document.annotations.len()
-                    );
-                    let response = ui
-                        .selectable_label(selected, text)
-                        .on_hover_text(&document.name);
-                    if response.clicked() {
-                        pending.push(Command::SelectDocument(document.id.clone()));
+        egui::ScrollArea::vertical().id_salt("documents").max_height(160.0).auto_shrink([false, true]).show(ui, |ui| {
+            for document in &self.project.documents {
+                let selected = self.current_document.as_deref() == Some(document.id.as_str());
+                let text = format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len());
+                let response = ui.selectable_label(selected, text).on_hover_text(&document.name);
+                if response.clicked() {
+                    pending.push(Command::SelectDocument(document.id.clone()));
+                }
+                response.context_menu(|ui| {
+                    if ui.button("Remove from project").clicked() {
+                        pending.push(Command::RemoveDocument(document.id.clone()));
+                        ui.close();
                     }
-                    response.context_menu(|ui| {
-                        if ui.button("Remove from project").clicked() {
-                            pending.push(Command::RemoveDocument(document.id.clone()));
-                            ui.close();
-                        }
-                    });
-                }
-                if self.project.documents.is_empty() {
-                    ui.label(
-                        "No documents yet. Open a text with File › Open… or drop a file here.",
-                    );
-                }
-            });
+                });
+            }
+            if self.project.documents.is_empty() {
+                ui.label("No documents yet. Open a text with File › Open… or drop a file here.");
+            }
+        });
         if ui.button("Add document…").clicked() {
             pending.push(Command::AddDocument);
         }
@@ -1020,9 +852,7 @@ impl SpanwiseApp {
             for label in &self.project.codebook.labels {
                 let mut shown = !self.hidden_labels.contains(&label.id);
                 let color = label_color(&self.project.codebook, &label.id);
-                let count = self.document().map_or(0, |d| {
-                    d.annotations.iter().filter(|a| a.label == label.id).count()
-                });
+                let count = self.document().map_or(0, |d| d.annotations.iter().filter(|a| a.label == label.id).count());
                 let text = RichText::new(format!("{} {count}", label.name)).color(color);
                 if ui
                     .checkbox(&mut shown, text)
@@ -1043,11 +873,7 @@ impl SpanwiseApp {
                 .desired_width(f32::INFINITY),
         )
         .accessible_name("Search annotations");
-        let Some(document) = self
-            .current_document
-            .as_deref()
-            .and_then(|id| self.project.document(id))
-        else {
+        let Some(document) = self.current_document.as_deref().and_then(|id| self.project.document(id)) else {
             self.pending.extend(pending);
             return;
         };
@@ -1058,18 +884,17 @@ impl SpanwiseApp {
             .filter(|a| !self.hidden_labels.contains(&a.label))
             .filter(|a| {
                 needle.is_empty()
-                    || a.fragments
-                        .iter()
-                        .any(|f| f.text.to_lowercase().contains(&needle))
+                    || a.fragments.iter().any(|f| f.text.to_lowercase().contains(&needle))
                     || a.note.to_lowercase().contains(&needle)
             })
             .collect();
         ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
         let row_height = ui.spacing().interact_size.y;
-        egui::ScrollArea::vertical()
-            .id_salt("annotation_list")
-            .auto_shrink(false)
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
+        egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
+            ui,
+            row_height,
+            rows.len(),
+            |ui, range| {
                 for annotation in &rows[range] {
                     let selected = self.selected_annotation == Some(annotation.id);
                     let color = label_color(&self.project.codebook, &annotation.label);
@@ -1079,10 +904,7 @@ impl SpanwiseApp {
                         .label(&annotation.label)
                         .map_or(annotation.label.as_str(), |l| l.name.as_str());
                     ui.horizontal(|ui| {
-                        let (rect, _) = ui.allocate_exact_size(
-                            egui::vec2(4.0, row_height - 4.0),
-                            egui::Sense::hover(),
-                        );
+                        let (rect, _) = ui.allocate_exact_size(egui::vec2(4.0, row_height - 4.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 1.0, color);
                         let text = format!("{label_name}: {}", excerpt(&annotation.text(), 60));
                         if ui.selectable_label(selected, text).clicked() {
@@ -1090,7 +912,8 @@ impl SpanwiseApp {
                         }
                     });
                 }
-            });
+            },
+        );
         self.pending.extend(pending);
     }
 
@@ -1108,117 +931,65 @@ impl SpanwiseApp {
             for label in &codebook.labels {
                 let color = label_color(codebook, &label.id);
                 let selected = annotation.label == label.id;
-                let text =
-                    RichText::new(&label.name).color(if selected { Color32::WHITE } else { color });
-                let button = egui::Button::new(text)
-                    .selected(selected)
-                    .fill(if selected {
-                        color
-                    } else {
-                        Color32::TRANSPARENT
-                    });
+                let text = RichText::new(&label.name).color(if selected { Color32::WHITE } else { color });
+                let button = egui::Button::new(text).selected(selected).fill(if selected {
+                    color
+                } else {
+                    Color32::TRANSPARENT
+                });
                 if ui.add(button).clicked() && !selected {
                     pending.push(Command::Relabel(label.id.clone()));
                 }
             }
         });
         ui.add_space(4.0);
-        egui::ScrollArea::vertical()
-            .id_salt("inspector_text")
-            .max_height(160.0)
-            .show(ui, |ui| {
-                ui.label(RichText::new(annotation.text()).size(15.0));
-            });
+        egui::ScrollArea::vertical().id_salt("inspector_text").max_height(160.0).show(ui, |ui| {
+            ui.label(RichText::new(annotation.text()).size(15.0));
+        });
         ui.add_space(4.0);
-        egui::Grid::new("annotation_facts")
-            .num_columns(2)
-            .spacing([8.0, 4.0])
-            .show(ui, |ui| {
-                ui.label("Span");
-                let spans: Vec<String> = annotation
-                    .fragments
-                    .iter()
-                    .map(|f| format!("{}..{}", f.start, f.end))
-                    .collect();
-                let length: usize = annotation.fragments.iter().map(|f| f.end - f.start).sum();
-                ui.label(format!("{} ({length} characters)", spans.join(", ")));
-                ui.end_row();
-                ui.label("Annotator");
-                let name = self
-                    .project
-                    .annotator(&annotation.annotator)
-                    .map_or(annotation.annotator.as_str(), |a| a.name.as_str());
-                ui.label(name);
-                ui.end_row();
-                ui.label("Created");
-                ui.label(
-                    annotation
-                        .created
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                );
-                ui.end_row();
-                ui.label("Modified");
-                ui.label(
-                    annotation
-                        .modified
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                );
-                ui.end_row();
-                ui.label("Id");
-                ui.label(annotation.id.to_string());
-                ui.end_row();
-            });
+        egui::Grid::new("annotation_facts").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+            ui.label("Span");
+            let spans: Vec<String> = annotation.fragments.iter().map(|f| format!("{}..{}", f.start, f.end)).collect();
+            let length: usize = annotation.fragments.iter().map(|f| f.end - f.start).sum();
+            ui.label(format!("{} ({length} characters)", spans.join(", ")));
+            ui.end_row();
+            ui.label("Annotator");
+            let name = self
+                .project
+                .annotator(&annotation.annotator)
+                .map_or(annotation.annotator.as_str(), |a| a.name.as_str());
+            ui.label(name);
+            ui.end_row();
+            ui.label("Created");
+            ui.label(annotation.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            ui.end_row();
+            ui.label("Modified");
+            ui.label(annotation.modified.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            ui.end_row();
+            ui.label("Id");
+            ui.label(annotation.id.to_string());
+            ui.end_row();
+        });
+        self.relations_ui(ui, &annotation, &mut pending);
         ui.add_space(6.0);
         ui.label("Boundaries");
         ui.horizontal(|ui| {
             ui.label("Start");
-            if ui
-                .small_button("<")
-                .on_hover_text("Move the start one character left")
-                .clicked()
-            {
-                pending.push(Command::NudgeBoundary {
-                    start: true,
-                    delta: -1,
-                });
+            if ui.small_button("<").on_hover_text("Move the start one character left").clicked() {
+                pending.push(Command::NudgeBoundary { start: true, delta: -1 });
             }
-            if ui
-                .small_button(">")
-                .on_hover_text("Move the start one character right")
-                .clicked()
-            {
-                pending.push(Command::NudgeBoundary {
-                    start: true,
-                    delta: 1,
-                });
+            if ui.small_button(">").on_hover_text("Move the start one character right").clicked() {
+                pending.push(Command::NudgeBoundary { start: true, delta: 1 });
             }
             ui.label("End");
-            if ui
-                .small_button("<")
-                .on_hover_text("Move the end one character left")
-                .clicked()
-            {
-                pending.push(Command::NudgeBoundary {
-                    start: false,
-                    delta: -1,
-                });
+            if ui.small_button("<").on_hover_text("Move the end one character left").clicked() {
+                pending.push(Command::NudgeBoundary { start: false, delta: -1 });
             }
-            if ui
-                .small_button(">")
-                .on_hover_text("Move the end one character right")
-                .clicked()
-            {
-                pending.push(Command::NudgeBoundary {
-                    start: false,
-                    delta: 1,
-                });
+            if ui.small_button(">").on_hover_text("Move the end one character right").clicked() {
+                pending.push(Command::NudgeBoundary { start: false, delta: 1 });
             }
         });
-        let has_selection = self
-            .view
-            .as_ref()
-            .and_then(DocView::selected_range)
-            .is_some();
+        let has_selection = self.view.as_ref().and_then(DocView::selected_range).is_some();
         if ui
             .add_enabled(has_selection, egui::Button::new("Set span to selection"))
             .on_hover_text("Select the new extent in the text, then click here")
@@ -1229,11 +1000,7 @@ impl SpanwiseApp {
         }
         ui.add_space(6.0);
         ui.label("Note");
-        if self
-            .note_buffer
-            .as_ref()
-            .is_none_or(|(id, _)| *id != annotation.id)
-        {
+        if self.note_buffer.as_ref().is_none_or(|(id, _)| *id != annotation.id) {
             self.note_buffer = Some((annotation.id, annotation.note.clone()));
         }
         if let Some((id, text)) = &mut self.note_buffer {
@@ -1250,13 +1017,43 @@ impl SpanwiseApp {
             }
         }
         ui.add_space(6.0);
-        if ui
-            .button(RichText::new("Delete annotation").color(ui.visuals().error_fg_color))
-            .clicked()
-        {
+        if ui.button(RichText::new("Delete annotation").color(ui.visuals().error_fg_color)).clicked() {
             pending.push(Command::DeleteAnnotation);
         }
         self.pending.extend(pending);
+    }
+
+    /// The relations the annotation takes part in; clicking the other end selects it.
+    fn relations_ui(&self, ui: &mut egui::Ui, annotation: &Annotation, pending: &mut Vec<Command>) {
+        let Some(document) = self.document() else {
+            return;
+        };
+        let related: Vec<_> =
+            document.relations.iter().filter(|r| r.from == annotation.id || r.to == annotation.id).collect();
+        if related.is_empty() {
+            return;
+        }
+        ui.add_space(6.0);
+        ui.label("Relations");
+        for relation in related {
+            let kind =
+                self.project.codebook.relation_type(&relation.kind).map_or(relation.kind.as_str(), |t| t.name.as_str());
+            let directed = self.project.codebook.relation_type(&relation.kind).is_none_or(|t| t.directed);
+            let (direction, other) = match (relation.from == annotation.id, directed) {
+                (true, true) => ("to", relation.to),
+                (false, true) => ("from", relation.from),
+                (true, false) => ("with", relation.to),
+                (false, false) => ("with", relation.from),
+            };
+            let other_text = document.annotation(other).map(|a| excerpt(&a.text(), 40)).unwrap_or_default();
+            if ui
+                .link(format!("{kind} ({direction}) {other_text}"))
+                .on_hover_text("Select the other annotation")
+                .clicked()
+            {
+                pending.push(Command::RevealAnnotation(other));
+            }
+        }
     }
 
     fn document_ui(&mut self, ui: &mut egui::Ui) {
@@ -1284,13 +1081,8 @@ impl SpanwiseApp {
             return;
         };
         let hidden = &self.hidden_labels;
-        let output = view.ui(
-            ui,
-            document,
-            &self.project.codebook,
-            self.selected_annotation,
-            &|label| hidden.contains(label),
-        );
+        let output =
+            view.ui(ui, document, &self.project.codebook, self.selected_annotation, &|label| hidden.contains(label));
         if let Some(id) = output.clicked_annotation {
             self.pending.push(Command::SelectAnnotation(id));
         } else if output.clicked_empty {

@@ -50,12 +50,7 @@ impl Command {
     /// The keyboard shortcut that triggers this command everywhere in the app.
     pub fn shortcut(&self) -> Option<KeyboardShortcut> {
         let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
-        let cmd_shift = |key| {
-            Some(KeyboardShortcut::new(
-                Modifiers::COMMAND | Modifiers::SHIFT,
-                key,
-            ))
-        };
+        let cmd_shift = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key));
         match self {
             Command::NewProject => cmd(Key::N),
             Command::Open => cmd(Key::O),

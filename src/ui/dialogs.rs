@@ -39,9 +39,7 @@ impl FileDialogPurpose {
     /// Whether a file is listed.
     fn lists(self, path: &Path) -> bool {
         let name = path.to_string_lossy().to_lowercase();
-        let text = [".txt", ".md", ".markdown", ".text"]
-            .iter()
-            .any(|e| name.ends_with(e));
+        let text = [".txt", ".md", ".markdown", ".text"].iter().any(|e| name.ends_with(e));
         let project = name.ends_with(".ron");
         match self {
             FileDialogPurpose::Open => text || project,
@@ -74,23 +72,12 @@ impl FileDialog {
     pub fn new(purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> Self {
         let (dir, input) = match suggested {
             Some(path) => (
-                path.parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .map_or(dir, Path::to_owned),
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(dir, Path::to_owned),
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             ),
             None => (dir, String::new()),
         };
-        let mut dialog = Self {
-            purpose,
-            dir,
-            input,
-            entries: Vec::new(),
-            error: None,
-            focus_requested: true,
-        };
+        let mut dialog = Self { purpose, dir, input, entries: Vec::new(), error: None, focus_requested: true };
         dialog.refresh();
         dialog
     }
@@ -111,9 +98,7 @@ impl FileDialog {
                     }
                 }
                 self.entries.sort_by(|a, b| {
-                    b.is_dir
-                        .cmp(&a.is_dir)
-                        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                    b.is_dir.cmp(&a.is_dir).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
                 });
             }
             Err(err) => self.error = Some(format!("Cannot list {}: {err}", self.dir.display())),
@@ -126,17 +111,12 @@ impl FileDialog {
             return None;
         }
         let expanded = match input.strip_prefix("~/") {
-            Some(rest) => std::env::var_os("HOME").map_or_else(
-                || PathBuf::from(input),
-                |home| PathBuf::from(home).join(rest),
-            ),
+            Some(rest) => {
+                std::env::var_os("HOME").map_or_else(|| PathBuf::from(input), |home| PathBuf::from(home).join(rest))
+            }
             None => PathBuf::from(input),
         };
-        Some(if expanded.is_absolute() {
-            expanded
-        } else {
-            self.dir.join(expanded)
-        })
+        Some(if expanded.is_absolute() { expanded } else { self.dir.join(expanded) })
     }
 
     /// Checks the chosen path; returns the command to run, or sets an error.
@@ -160,14 +140,9 @@ impl FileDialog {
             FileDialogPurpose::Open => Some(Command::OpenPath(path)),
             FileDialogPurpose::AddDocument => Some(Command::AddDocumentPath(path)),
             FileDialogPurpose::SaveAs => {
-                if path
-                    .parent()
-                    .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
-                {
-                    self.error = Some(format!(
-                        "The folder {} does not exist",
-                        path.parent().unwrap_or(&path).display()
-                    ));
+                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+                    self.error =
+                        Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
                     return None;
                 }
                 Some(Command::SaveAsPath(path))
@@ -201,11 +176,7 @@ impl FileDialog {
                 let mut open_dir = None;
                 let mut chosen = false;
                 for entry in &self.entries {
-                    let text = if entry.is_dir {
-                        format!("{}/", entry.name)
-                    } else {
-                        entry.name.clone()
-                    };
+                    let text = if entry.is_dir { format!("{}/", entry.name) } else { entry.name.clone() };
                     let selected = !entry.is_dir && self.input == entry.name;
                     let response = ui.selectable_label(selected, text);
                     if response.clicked() {
@@ -284,11 +255,7 @@ pub enum Dialog {
 
 impl Dialog {
     /// Shows the dialog. Returns it if it stays open, and the commands it emitted.
-    pub fn ui(
-        mut self,
-        ctx: &egui::Context,
-        app: &mut SpanwiseApp,
-    ) -> (Option<Dialog>, Vec<Command>) {
+    pub fn ui(mut self, ctx: &egui::Context, app: &mut SpanwiseApp) -> (Option<Dialog>, Vec<Command>) {
         let mut keep = true;
         let mut commands = Vec::new();
         let recent = app.settings.recent_files.clone();

@@ -93,10 +93,7 @@ impl DocView {
         let mut byte_pos = 0;
         for line in document.text.split('\n') {
             let chars = line.chars().count();
-            paragraphs.push(Paragraph {
-                chars: char_pos..char_pos + chars,
-                bytes: byte_pos..byte_pos + line.len(),
-            });
+            paragraphs.push(Paragraph { chars: char_pos..char_pos + chars, bytes: byte_pos..byte_pos + line.len() });
             char_pos += chars + 1;
             byte_pos += line.len() + 1;
         }
@@ -129,23 +126,13 @@ impl DocView {
 
     /// Screen rectangle of the character at `offset`, if it was painted last frame.
     pub fn char_rect(&self, offset: usize) -> Option<Rect> {
-        let placed = self
-            .placed
-            .iter()
-            .find(|p| self.paragraphs[p.index].chars.contains(&offset))?;
+        let placed = self.placed.iter().find(|p| self.paragraphs[p.index].chars.contains(&offset))?;
         let local = offset - self.paragraphs[placed.index].chars.start;
         let a = placed.galley.pos_from_cursor(CCursor::new(local));
         let b = placed.galley.pos_from_cursor(CCursor::new(local + 1));
         let rect = Rect::from_min_max(
             pos2(a.min.x, a.min.y),
-            pos2(
-                if b.min.y == a.min.y {
-                    b.min.x
-                } else {
-                    a.min.x + 6.0
-                },
-                a.max.y,
-            ),
+            pos2(if b.min.y == a.min.y { b.min.x } else { a.min.x + 6.0 }, a.max.y),
         );
         Some(rect.translate(placed.origin.to_vec2()))
     }
@@ -188,8 +175,7 @@ impl DocView {
     /// Index of the paragraph containing content y.
     fn paragraph_at_y(&self, y: f32) -> usize {
         let i = self.tops.partition_point(|&top| top <= y);
-        i.saturating_sub(1)
-            .min(self.paragraphs.len().saturating_sub(1))
+        i.saturating_sub(1).min(self.paragraphs.len().saturating_sub(1))
     }
 
     fn paragraph_of_char(&self, offset: usize) -> usize {
@@ -227,9 +213,7 @@ impl DocView {
         self.set_wrap_width(wrap_width);
         self.update_tops();
 
-        let mut scroll_area = egui::ScrollArea::vertical()
-            .id_salt(("doc_view", &self.document_id))
-            .auto_shrink(false);
+        let mut scroll_area = egui::ScrollArea::vertical().id_salt(("doc_view", &self.document_id)).auto_shrink(false);
         if let Some(offset) = self.scroll_to.take() {
             let index = self.paragraph_of_char(offset);
             // Put the target a third of the way down the screen.
@@ -238,13 +222,10 @@ impl DocView {
         }
         let total_height = self.tops[self.paragraphs.len()] + MARGIN * 2.0;
         scroll_area.show_viewport(ui, |ui, viewport| {
-            let (content_rect, response) = ui.allocate_exact_size(
-                vec2(ui.available_width(), total_height),
-                Sense::click_and_drag(),
-            );
+            let (content_rect, response) =
+                ui.allocate_exact_size(vec2(ui.available_width(), total_height), Sense::click_and_drag());
             self.viewport = ui.clip_rect();
-            let left =
-                content_rect.left() + ((content_rect.width() - wrap_width) / 2.0).max(MARGIN);
+            let left = content_rect.left() + ((content_rect.width() - wrap_width) / 2.0).max(MARGIN);
             let top = content_rect.top() + MARGIN;
             let first = self.paragraph_at_y((viewport.min.y - MARGIN).max(0.0));
             let last = self.paragraph_at_y((viewport.max.y - MARGIN).max(0.0));
@@ -267,11 +248,7 @@ impl DocView {
                         remeasured = true;
                     }
                 }
-                self.placed.push(PlacedParagraph {
-                    index,
-                    origin: pos2(left, top + self.tops[index]),
-                    galley,
-                });
+                self.placed.push(PlacedParagraph { index, origin: pos2(left, top + self.tops[index]), galley });
             }
             if remeasured {
                 // Heights changed: positions are recomputed and painted next frame.
@@ -282,11 +259,7 @@ impl DocView {
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
             self.hover_ui(&response, document, codebook, hidden_labels);
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::Role::Document,
-                    true,
-                    format!("Document text: {}", document.title()),
-                )
+                egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Document text: {}", document.title()))
             });
         });
         output
@@ -294,11 +267,8 @@ impl DocView {
 
     /// Document char offset under a screen position (clamped to the nearest painted paragraph).
     pub fn char_at(&self, pos: Pos2) -> Option<usize> {
-        let placed = self
-            .placed
-            .iter()
-            .find(|p| pos.y < p.origin.y + self.heights[p.index])
-            .or_else(|| self.placed.last())?;
+        let placed =
+            self.placed.iter().find(|p| pos.y < p.origin.y + self.heights[p.index]).or_else(|| self.placed.last())?;
         let local = pos - placed.origin;
         let paragraph = &self.paragraphs[placed.index];
         if local.y < 0.0 {
@@ -309,11 +279,7 @@ impl DocView {
     }
 
     /// Annotations covering `offset`, innermost (shortest) first.
-    fn annotations_at<'d>(
-        document: &'d Document,
-        offset: usize,
-        hidden: &dyn Fn(&str) -> bool,
-    ) -> Vec<&'d Annotation> {
+    fn annotations_at<'d>(document: &'d Document, offset: usize, hidden: &dyn Fn(&str) -> bool) -> Vec<&'d Annotation> {
         let mut hits: Vec<&Annotation> = document
             .annotations
             .iter()
@@ -335,10 +301,7 @@ impl DocView {
         // Selections snap to whole words unless Alt is held (for sub-word precision).
         let snap = !ui.input(|i| i.modifiers.alt);
         if response.double_clicked() {
-            if let Some(offset) = response
-                .interact_pointer_pos()
-                .and_then(|p| self.char_at(p))
-            {
+            if let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p)) {
                 let word = word_at(document, offset);
                 if !word.is_empty() {
                     self.selection = Some((word.start, word.end));
@@ -349,9 +312,7 @@ impl DocView {
         // The drag is recognised only after the pointer has moved; it starts where it was pressed.
         let press_origin = ui.input(|i| i.pointer.press_origin());
         if response.drag_started()
-            && let Some(offset) = press_origin
-                .or(response.interact_pointer_pos())
-                .and_then(|p| self.char_at(p))
+            && let Some(offset) = press_origin.or(response.interact_pointer_pos()).and_then(|p| self.char_at(p))
         {
             if shift && let Some((anchor, _)) = self.selection {
                 self.selection = Some(snap_selection(document, anchor, offset, snap));
@@ -370,11 +331,7 @@ impl DocView {
             // Auto-scroll when dragging past the top or bottom edge.
             let clip = ui.clip_rect();
             if pos.y < clip.top() + 10.0 || pos.y > clip.bottom() - 10.0 {
-                let delta = if pos.y < clip.top() + 10.0 {
-                    20.0
-                } else {
-                    -20.0
-                };
+                let delta = if pos.y < clip.top() + 10.0 { 20.0 } else { -20.0 };
                 ui.scroll_with_delta(vec2(0.0, delta));
             }
         }
@@ -382,9 +339,7 @@ impl DocView {
             self.drag_anchor = None;
         }
         if response.clicked()
-            && let Some(offset) = response
-                .interact_pointer_pos()
-                .and_then(|p| self.char_at(p))
+            && let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p))
         {
             if shift && let Some((anchor, _)) = self.selection {
                 self.selection = Some(snap_selection(document, anchor, offset, snap));
@@ -411,19 +366,10 @@ impl DocView {
             let row_end = row_start + row_chars;
             let a = range.start.max(row_start);
             let b = range.end.min(row_end);
-            if a < b
-                || (a == b
-                    && range.start < range.end
-                    && a == row_start
-                    && b == row_end
-                    && row_chars == 0)
-            {
+            if a < b || (a == b && range.start < range.end && a == row_start && b == row_end && row_chars == 0) {
                 let x0 = row.pos.x + row.x_offset((a - row_start).into());
                 let x1 = row.pos.x + row.x_offset((b - row_start).into());
-                rects.push(Rect::from_min_max(
-                    pos2(x0, row.min_y()),
-                    pos2(x1, row.max_y()),
-                ));
+                rects.push(Rect::from_min_max(pos2(x0, row.min_y()), pos2(x1, row.max_y())));
             }
             row_start += row.char_count_including_newline().0;
             if row_start >= range.end {
@@ -444,19 +390,12 @@ impl DocView {
         let painter = ui.painter();
         let selection = self.selected_range();
         let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.7);
-        let longest = document
-            .annotations
-            .iter()
-            .map(|a| a.end() - a.start())
-            .max()
-            .unwrap_or(0);
+        let longest = document.annotations.iter().map(|a| a.end() - a.start()).max().unwrap_or(0);
         for placed in &self.placed {
             let paragraph = &self.paragraphs[placed.index];
             let origin = placed.origin.to_vec2();
             // Annotations overlapping this paragraph, outer (longer) first.
-            let first_candidate = document
-                .annotations
-                .partition_point(|a| a.start() + longest < paragraph.chars.start);
+            let first_candidate = document.annotations.partition_point(|a| a.start() + longest < paragraph.chars.start);
             let mut spans: Vec<(Range<usize>, &Annotation)> = Vec::new();
             for annotation in &document.annotations[first_candidate..] {
                 if annotation.start() > paragraph.chars.end {
@@ -469,10 +408,7 @@ impl DocView {
                     let a = fragment.start.max(paragraph.chars.start);
                     let b = fragment.end.min(paragraph.chars.end);
                     if a < b {
-                        spans.push((
-                            a - paragraph.chars.start..b - paragraph.chars.start,
-                            annotation,
-                        ));
+                        spans.push((a - paragraph.chars.start..b - paragraph.chars.start, annotation));
                     }
                 }
             }
@@ -496,10 +432,7 @@ impl DocView {
                 let is_selected = selected_annotation == Some(annotation.id);
                 let fill = color.gamma_multiply(if is_selected { 0.5 } else { 0.22 });
                 for rect in Self::range_rects(&placed.galley, range.clone()) {
-                    let text_rect = Rect::from_min_max(
-                        rect.min,
-                        pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3),
-                    );
+                    let text_rect = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3));
                     let text_rect = text_rect.translate(origin);
                     painter.rect_filled(text_rect, 2.0, fill);
                     if is_selected {
@@ -511,24 +444,15 @@ impl DocView {
                         );
                     }
                     if lane < LANES {
-                        let y = rect.min.y
-                            + FONT_SIZE * 1.3
-                            + 2.0
-                            + lane as f32 * LANE_SPACING
-                            + origin.y;
-                        painter.hline(
-                            rect.min.x + origin.x..=rect.max.x + origin.x,
-                            y,
-                            Stroke::new(2.0, color),
-                        );
+                        let y = rect.min.y + FONT_SIZE * 1.3 + 2.0 + lane as f32 * LANE_SPACING + origin.y;
+                        painter.hline(rect.min.x + origin.x..=rect.max.x + origin.x, y, Stroke::new(2.0, color));
                     }
                 }
             }
             // Badge where more spans overlap than there are lanes.
             for ((range, _), &lane) in spans.iter().zip(&lanes) {
                 if lane == LANES
-                    && let Some(rect) =
-                        Self::range_rects(&placed.galley, range.start..range.start + 1).first()
+                    && let Some(rect) = Self::range_rects(&placed.galley, range.start..range.start + 1).first()
                 {
                     let depth = lanes
                         .iter()
@@ -549,23 +473,14 @@ impl DocView {
                 let a = selection.start.max(paragraph.chars.start);
                 let b = selection.end.min(paragraph.chars.end);
                 if a < b {
-                    for rect in Self::range_rects(
-                        &placed.galley,
-                        a - paragraph.chars.start..b - paragraph.chars.start,
-                    ) {
-                        let rect = Rect::from_min_max(
-                            rect.min,
-                            pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3),
-                        );
+                    for rect in Self::range_rects(&placed.galley, a - paragraph.chars.start..b - paragraph.chars.start)
+                    {
+                        let rect = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3));
                         painter.rect_filled(rect.translate(origin), 0.0, selection_color);
                     }
                 }
             }
-            painter.galley(
-                placed.origin,
-                placed.galley.clone(),
-                ui.visuals().text_color(),
-            );
+            painter.galley(placed.origin, placed.galley.clone(), ui.visuals().text_color());
         }
     }
 
@@ -591,13 +506,10 @@ impl DocView {
         }
         response.clone().on_hover_ui_at_pointer(|ui| {
             for annotation in hits {
-                let name = codebook
-                    .label(&annotation.label)
-                    .map_or(annotation.label.as_str(), |l| l.name.as_str());
+                let name = codebook.label(&annotation.label).map_or(annotation.label.as_str(), |l| l.name.as_str());
                 ui.horizontal(|ui| {
                     let (rect, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
-                    ui.painter()
-                        .rect_filled(rect, 2.0, label_color(codebook, &annotation.label));
+                    ui.painter().rect_filled(rect, 2.0, label_color(codebook, &annotation.label));
                     ui.strong(name);
                     ui.label(excerpt(&annotation.text(), 80));
                 });
@@ -608,12 +520,7 @@ impl DocView {
 
 /// The selection from `anchor` to `cursor`, widened to whole words at both ends when `snap` is
 /// set and an end falls inside a word. Keeps the direction (anchor first).
-pub fn snap_selection(
-    document: &Document,
-    anchor: usize,
-    cursor: usize,
-    snap: bool,
-) -> (usize, usize) {
+pub fn snap_selection(document: &Document, anchor: usize, cursor: usize, snap: bool) -> (usize, usize) {
     if !snap || anchor == cursor {
         return (anchor, cursor);
     }
@@ -631,11 +538,7 @@ pub fn snap_selection(
     if inside_word(end) {
         end = word_at(document, end - 1).end;
     }
-    if anchor <= cursor {
-        (start, end)
-    } else {
-        (end, start)
-    }
+    if anchor <= cursor { (start, end) } else { (end, start) }
 }
 
 /// The word around `offset`: letters, digits, apostrophes and hyphens inside a word.
@@ -674,10 +577,7 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
 
 /// `text` cut to `max` characters with an ellipsis, on one line.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c == '\n' { ' ' } else { c })
-        .collect();
+    let one_line: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
     if one_line.chars().count() <= max {
         one_line
     } else {
@@ -693,11 +593,7 @@ mod tests {
 
     #[test]
     fn words() {
-        let doc = Document::new(
-            "d1",
-            "t",
-            "Iran’s state-run media, über 15 areas".to_owned(),
-        );
+        let doc = Document::new("d1", "t", "Iran’s state-run media, über 15 areas".to_owned());
         let word = |o| {
             let r = word_at(&doc, o);
             doc.slice(r).unwrap().to_owned()
@@ -712,11 +608,7 @@ mod tests {
 
     #[test]
     fn selections_snap_to_words() {
-        let doc = Document::new(
-            "d1",
-            "t",
-            "The Supreme National Security Council met.".to_owned(),
-        );
+        let doc = Document::new("d1", "t", "The Supreme National Security Council met.".to_owned());
         let snapped = |a, b| {
             let (x, y) = snap_selection(&doc, a, b, true);
             doc.slice(x.min(y)..x.max(y)).unwrap().to_owned()

@@ -28,20 +28,9 @@ pub fn time() -> DateTime<Utc> {
 pub fn tricky_project() -> Project {
     let mut project = Project::new("tricky");
     project.created = time();
-    let text =
-        "Müller said: “Grüße 🎉 from the 👨‍👩‍👧 family.” e\u{301}te\nشبکه‌های اجتماعی 社交媒体 matter."
-            .to_owned();
-    project
-        .documents
-        .push(Document::new("d1", "tricky.txt", text));
-    apply(
-        &mut project,
-        Edit::AddAnnotator(Annotator {
-            id: "ana".into(),
-            name: "Ana".into(),
-        }),
-    )
-    .unwrap();
+    let text = "Müller said: “Grüße 🎉 from the 👨‍👩‍👧 family.” e\u{301}te\nشبکه‌های اجتماعی 社交媒体 matter.".to_owned();
+    project.documents.push(Document::new("d1", "tricky.txt", text));
+    apply(&mut project, Edit::AddAnnotator(Annotator { id: "ana".into(), name: "Ana".into() })).unwrap();
     let mut ids = IdGenerator::seeded(1);
     let spans: &[(&str, &str)] = &[
         ("quote", "Grüße 🎉 from the 👨‍👩‍👧 family."),
@@ -66,24 +55,14 @@ pub fn tricky_project() -> Project {
         modified: time(),
         note: "direct quote".into(),
     };
-    apply(
-        &mut project,
-        Edit::AddRelation {
-            document: "d1".into(),
-            relation,
-        },
-    )
-    .unwrap();
+    apply(&mut project, Edit::AddRelation { document: "d1".into(), relation }).unwrap();
     project
 }
 
 /// Adds an annotation over the first occurrence of `needle` in document d1.
 pub fn add(project: &mut Project, ids: &mut IdGenerator, label: &str, needle: &str) -> ItemId {
     let doc = project.document("d1").unwrap();
-    let byte = doc
-        .text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle} not found"));
+    let byte = doc.text.find(needle).unwrap_or_else(|| panic!("{needle} not found"));
     let start = doc.text[..byte].chars().count();
     let fragment = doc.fragment(start..start + needle.chars().count()).unwrap();
     assert_eq!(fragment.text, needle);
@@ -98,13 +77,6 @@ pub fn add(project: &mut Project, ids: &mut IdGenerator, label: &str, needle: &s
         note: String::new(),
         attributes: Default::default(),
     };
-    apply(
-        project,
-        Edit::AddAnnotation {
-            document: "d1".into(),
-            annotation,
-        },
-    )
-    .unwrap();
+    apply(project, Edit::AddAnnotation { document: "d1".into(), annotation }).unwrap();
     id
 }
