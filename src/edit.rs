@@ -181,6 +181,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let id = annotation.id;
             let at = doc.annotation_insert_position(&annotation);
             doc.annotations.insert(at, annotation);
+            doc.touch();
             Ok(Edit::RemoveAnnotation { document, id })
         }
         Edit::RemoveAnnotation { document, id } => {
@@ -198,6 +199,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             doc.relations = kept;
             let annotation = doc.annotations.remove(at);
+            doc.touch();
             if undo.is_empty() {
                 Ok(Edit::AddAnnotation { document, annotation })
             } else {
@@ -223,6 +225,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let old = doc.annotations.remove(at);
             let at = doc.annotation_insert_position(&annotation);
             doc.annotations.insert(at, annotation);
+            doc.touch();
             Ok(Edit::UpdateAnnotation { document, annotation: old })
         }
         Edit::AddRelation { document, relation } => {
@@ -235,12 +238,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let id = relation.id;
             let at = doc.relations.partition_point(|r| r.id < id);
             doc.relations.insert(at, relation);
+            doc.touch();
             Ok(Edit::RemoveRelation { document, id })
         }
         Edit::RemoveRelation { document, id } => {
             let doc = doc_mut(project, &document)?;
             let at = doc.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
             let relation = doc.relations.remove(at);
+            doc.touch();
             Ok(Edit::AddRelation { document, relation })
         }
         Edit::UpdateRelation { document, relation } => {
@@ -250,6 +255,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let slot =
                 doc.relations.iter_mut().find(|r| r.id == relation.id).ok_or(EditError::NoRelation(relation.id))?;
             let old = std::mem::replace(slot, relation);
+            doc.touch();
             Ok(Edit::UpdateRelation { document, relation: old })
         }
         Edit::AddDocument { index, mut document } => {

@@ -157,6 +157,19 @@ pub struct Document {
     pub relations: Vec<Relation>,
     #[serde(skip)]
     index: Option<TextIndex>,
+    /// Bumped on every change to `annotations` or `relations`, so views can cache derived data.
+    #[serde(skip)]
+    revision: Revision,
+}
+
+/// A change counter that never makes two documents unequal (it is runtime state, not data).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Revision(pub u64);
+
+impl PartialEq for Revision {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 impl Document {
@@ -171,6 +184,7 @@ impl Document {
             annotations: Vec::new(),
             relations: Vec::new(),
             index: None,
+            revision: Revision::default(),
         };
         doc.build_index();
         doc
@@ -198,6 +212,16 @@ impl Document {
     pub fn fragment(&self, chars: std::ops::Range<usize>) -> Option<Fragment> {
         let text = self.slice(chars.clone())?.to_owned();
         Some(Fragment { start: chars.start, end: chars.end, text })
+    }
+
+    /// Changes whenever annotations or relations change.
+    pub fn revision(&self) -> u64 {
+        self.revision.0
+    }
+
+    /// Records that annotations or relations changed (called by `edit::apply`).
+    pub fn touch(&mut self) {
+        self.revision.0 = self.revision.0.wrapping_add(1);
     }
 
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
