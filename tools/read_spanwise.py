@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read a Spanwise project file (*.spanwise.ron) without Spanwise.
 
-Dependency-free (Python 3.8+ standard library only). The format is described in
+Dependency-free (Python 3.6+ standard library only; tested on 3.6 to 3.13). The format is described in
 docs/FORMAT.md. Usage:
 
     python3 tools/read_spanwise.py PROJECT.spanwise.ron     # counts + offset check
@@ -61,7 +61,10 @@ class _Parser:
         self.i = 0
 
     def error(self, message, pos=None):
-        return ParseError(message, self.s, self.i if pos is None else pos)
+        pos = self.i if pos is None else pos
+        if pos >= len(self.s):
+            message += ", but the file ends here (truncated?)"
+        return ParseError(message, self.s, pos)
 
     def skip(self):
         """Skips whitespace and comments (`// line`, nested `/* block */`)."""
@@ -97,14 +100,14 @@ class _Parser:
     def expect(self, ch):
         if self.peek() != ch:
             if self.i >= len(self.s):
-                raise self.error(f"expected {ch!r}, but the file ends (truncated?)")
+                raise self.error(f"expected {ch!r}")
             raise self.error(f"expected {ch!r}, found {self.s[self.i : self.i + 20]!r}")
         self.i += 1
 
     def value(self):
         c = self.peek()
         if c == "":
-            raise self.error("unexpected end of file (truncated?)")
+            raise self.error("expected a value")
         if c == "(":
             return self.paren()
         if c == "[":
@@ -323,6 +326,8 @@ def loads(source):
             f"this file is format version {version}, but this reader reads versions up to "
             f"{SUPPORTED_VERSION}; update tools/read_spanwise.py"
         )
+    if not isinstance(data.get("project"), dict):
+        raise ValueError("the file has no `project: (...)`")
     return data
 
 
