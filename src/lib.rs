@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod edit;
 pub mod formats;
+pub mod generate;
 pub mod model;
 pub mod settings;
 pub mod store;

@@ -2,6 +2,7 @@
 
 pub mod codebook;
 pub mod project;
+pub mod span_index;
 pub mod text_index;
 pub mod validate;
 
@@ -10,5 +11,6 @@ pub use project::{
     Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation, Timestamp,
     now, sha256_hex, slug,
 };
+pub use span_index::SpanIndex;
 pub use text_index::TextIndex;
 pub use validate::{Location, Problem, validate};

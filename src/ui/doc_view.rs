@@ -1,22 +1,27 @@
 //! The document view: the text of one document with its annotations painted over it.
 //!
-//! Virtualized: the text is split into paragraphs (lines); only the paragraphs inside the visible
-//! part of the scroll area are laid out and painted. Paragraph heights start as estimates and
-//! become exact once a paragraph has been laid out, so the scrollbar stays stable. Highlights are
-//! painted from galley geometry, so changing annotations never re-lays out text.
+//! Virtualized so that cost follows the screen, not the document:
+//! - the text is cut into *blocks*: one per line, and very long lines (a 2 MB paragraph) are cut
+//!   further at sentence or word ends every few thousand characters;
+//! - block heights start as estimates and become exact once a block has been laid out; they live
+//!   in a Fenwick tree, so finding the block at a scroll position and updating one height are
+//!   O(log n) even with hundreds of thousands of blocks;
+//! - only blocks inside the visible part of the scroll area are laid out and painted; annotations
+//!   are found with [`SpanIndex`], rebuilt only when the document's revision changes;
+//! - highlights are painted from galley geometry, so changing annotations never re-lays out text.
 //!
 //! Overlapping annotations: every annotation gets a translucent background in its label colour
 //! (nested ones therefore look darker) and a solid underline in its own lane below the text, so
 //! an Actor inside a Quote inside a Claim shows three stacked underlines. When more annotations
-//! overlap than there are lanes, a small count badge marks the place.
+//! overlap than there are lanes, a count badge marks the place. Hovering lists them all.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use egui::text::{CCursor, LayoutJob, TextFormat};
-use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
+use egui::{Color32, FontId, Galley, Key, KeyboardShortcut, Modifiers, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
 
-use crate::model::{Annotation, Codebook, Document, ItemId, parse_color};
+use crate::model::{Annotation, Codebook, Document, ItemId, SpanIndex, parse_color};
 
 /// Font size of the document text.
 pub const FONT_SIZE: f32 = 16.0;
@@ -29,6 +34,10 @@ const PARAGRAPH_GAP: f32 = 6.0;
 const EMPTY_PARAGRAPH_HEIGHT: f32 = 10.0;
 const MARGIN: f32 = 24.0;
 const MAX_TEXT_WIDTH: f32 = 820.0;
+/// Lines longer than this are laid out in pieces, cut at a sentence or word end.
+const MAX_BLOCK_CHARS: usize = 3000;
+/// Find stops counting here (the count shows "10000+").
+const MAX_MATCHES: usize = 100_000;
 
 /// The colour of a label, or grey for an unknown one.
 pub fn label_color(codebook: &Codebook, label_id: &str) -> Color32 {
@@ -38,11 +47,193 @@ pub fn label_color(codebook: &Codebook, label_id: &str) -> Color32 {
         .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
 }
 
-/// One paragraph of the document: a line of the text without its line break.
+/// A piece of the text laid out as one galley: a line, or part of a very long line.
 #[derive(Clone, Debug)]
-struct Paragraph {
+struct Block {
     chars: Range<usize>,
     bytes: Range<usize>,
+    /// Whether a paragraph gap follows (false inside a cut long line).
+    ends_paragraph: bool,
+}
+
+/// Cuts the text into blocks.
+fn blocks_of(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut char_pos = 0;
+    let mut byte_pos = 0;
+    for line in text.split('\n') {
+        if line.len() <= MAX_BLOCK_CHARS {
+            // Short line: its char count is at most its byte length, so no cut is needed.
+            let chars = if line.is_ascii() { line.len() } else { line.chars().count() };
+            blocks.push(Block {
+                chars: char_pos..char_pos + chars,
+                bytes: byte_pos..byte_pos + line.len(),
+                ends_paragraph: true,
+            });
+            char_pos += chars;
+        } else {
+            let mut rest = line;
+            let mut rest_byte = byte_pos;
+            loop {
+                let cut = cut_point(rest);
+                let piece = &rest[..cut];
+                let chars = piece.chars().count();
+                let last = cut == rest.len();
+                blocks.push(Block {
+                    chars: char_pos..char_pos + chars,
+                    bytes: rest_byte..rest_byte + cut,
+                    ends_paragraph: last,
+                });
+                char_pos += chars;
+                rest_byte += cut;
+                rest = &rest[cut..];
+                if last {
+                    break;
+                }
+            }
+        }
+        char_pos += 1;
+        byte_pos += line.len() + 1;
+    }
+    blocks
+}
+
+/// Byte length of the first piece of a long line: up to `MAX_BLOCK_CHARS` characters, ending
+/// after a sentence end or a space when there is one in the last third.
+fn cut_point(line: &str) -> usize {
+    let Some((limit, _)) = line.char_indices().nth(MAX_BLOCK_CHARS) else { return line.len() };
+    let window = &line[..limit];
+    let floor = limit * 2 / 3;
+    if let Some(at) = window.rfind(". ").filter(|&at| at >= floor) {
+        return at + 2;
+    }
+    if let Some(at) = window.rfind(' ').filter(|&at| at >= floor) {
+        return at + 1;
+    }
+    limit
+}
+
+/// Heights of all blocks with O(log n) prefix sums, updates and search (a Fenwick tree).
+#[derive(Clone, Debug, Default)]
+struct Heights {
+    values: Vec<f64>,
+    tree: Vec<f64>,
+}
+
+impl Heights {
+    fn new(values: Vec<f64>) -> Self {
+        let mut tree = vec![0.0; values.len() + 1];
+        // O(n) build: each node passes its sum on to its parent.
+        for (i, &v) in values.iter().enumerate() {
+            let j = i + 1;
+            tree[j] += v;
+            let parent = j + (j & j.wrapping_neg());
+            if parent < tree.len() {
+                let sum = tree[j];
+                tree[parent] += sum;
+            }
+        }
+        Self { values, tree }
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn get(&self, i: usize) -> f64 {
+        self.values[i]
+    }
+
+    fn set(&mut self, i: usize, value: f64) {
+        let delta = value - self.values[i];
+        self.values[i] = value;
+        let mut j = i + 1;
+        while j < self.tree.len() {
+            self.tree[j] += delta;
+            j += j & j.wrapping_neg();
+        }
+    }
+
+    /// Sum of heights of blocks `0..i` (the top of block `i`).
+    fn top(&self, i: usize) -> f64 {
+        let mut sum = 0.0;
+        let mut j = i.min(self.values.len());
+        while j > 0 {
+            sum += self.tree[j];
+            j -= j & j.wrapping_neg();
+        }
+        sum
+    }
+
+    fn total(&self) -> f64 {
+        self.top(self.values.len())
+    }
+
+    /// The block containing content position `y` (clamped to the last block).
+    fn block_at(&self, y: f64) -> usize {
+        if self.values.is_empty() {
+            return 0;
+        }
+        let mut position = 0;
+        let mut remaining = y;
+        let mut step = (self.tree.len() - 1).next_power_of_two();
+        while step > 0 {
+            let next = position + step;
+            if next < self.tree.len() && self.tree[next] <= remaining {
+                position = next;
+                remaining -= self.tree[next];
+            }
+            step /= 2;
+        }
+        position.min(self.values.len() - 1)
+    }
+}
+
+/// Find-in-document state.
+#[derive(Debug, Default)]
+pub struct Find {
+    pub open: bool,
+    pub query: String,
+    /// Byte offsets of matches (ASCII letters match case-insensitively).
+    matches: Vec<usize>,
+    /// Byte length of a match.
+    match_len: usize,
+    /// Index into `matches` of the current match.
+    pub current: Option<usize>,
+    searched: String,
+    request_focus: bool,
+    /// More matches exist than were collected.
+    truncated: bool,
+}
+
+impl Find {
+    /// Searches `text`; called when the query changes.
+    fn search(&mut self, text: &str, folded: &str) {
+        self.searched = self.query.clone();
+        self.matches.clear();
+        self.current = None;
+        self.truncated = false;
+        let needle = self.query.to_ascii_lowercase();
+        self.match_len = needle.len();
+        if needle.is_empty() {
+            return;
+        }
+        let haystack = if folded.len() == text.len() { folded } else { text };
+        for (at, _) in haystack.match_indices(needle.as_str()) {
+            if self.matches.len() == MAX_MATCHES {
+                self.truncated = true;
+                break;
+            }
+            self.matches.push(at);
+        }
+        if !self.matches.is_empty() {
+            self.current = Some(0);
+        }
+    }
+
+    pub fn match_count(&self) -> usize {
+        self.matches.len()
+    }
 }
 
 /// What the user did in the view this frame.
@@ -54,9 +245,9 @@ pub struct DocViewOutput {
     pub clicked_empty: bool,
 }
 
-/// Where a paragraph was painted this frame, for hit testing (and tests).
+/// Where a block was painted this frame, for hit testing (and tests).
 #[derive(Clone)]
-struct PlacedParagraph {
+struct PlacedBlock {
     index: usize,
     /// Screen position of the galley's top-left.
     origin: Pos2,
@@ -66,51 +257,52 @@ struct PlacedParagraph {
 /// UI state of the document view for one document.
 pub struct DocView {
     pub document_id: String,
-    paragraphs: Vec<Paragraph>,
-    /// Height of each paragraph including the gap after it (estimated until measured).
-    heights: Vec<f32>,
+    blocks: Vec<Block>,
+    heights: Heights,
     measured: Vec<bool>,
-    /// `tops[i]` = y of paragraph i from the top of the content; `tops[len]` = total height.
-    tops: Vec<f32>,
-    tops_dirty: bool,
-    /// Wrap width the measured heights are valid for.
+    /// Wrap width the heights are valid for.
     wrap_width: f32,
     /// Text selection as (anchor, cursor) code point offsets; the range is min..max.
     pub selection: Option<(usize, usize)>,
     /// Bring this code point offset into view on the next frame.
     pub scroll_to: Option<usize>,
+    /// Keep this char offset at this distance below the top of the view while heights settle.
+    anchor: Option<(usize, f32, u8)>,
     /// Pointer pressed here (char offset) and not released yet.
     drag_anchor: Option<usize>,
-    placed: Vec<PlacedParagraph>,
+    placed: Vec<PlacedBlock>,
     /// Screen rect of the text area last frame.
     pub viewport: Rect,
+    /// Scroll offset last frame.
+    scroll_y: f32,
+    span_index: SpanIndex,
+    indexed_revision: Option<u64>,
+    pub find: Find,
+    /// ASCII-lowercased copy of the text for find, made on first use.
+    folded_text: Option<String>,
 }
 
 impl DocView {
     pub fn new(document: &Document) -> Self {
-        let mut paragraphs = Vec::new();
-        let mut char_pos = 0;
-        let mut byte_pos = 0;
-        for line in document.text.split('\n') {
-            let chars = line.chars().count();
-            paragraphs.push(Paragraph { chars: char_pos..char_pos + chars, bytes: byte_pos..byte_pos + line.len() });
-            char_pos += chars + 1;
-            byte_pos += line.len() + 1;
-        }
-        let count = paragraphs.len();
+        let blocks = blocks_of(&document.text);
+        let count = blocks.len();
         Self {
             document_id: document.id.clone(),
-            paragraphs,
-            heights: vec![0.0; count],
+            blocks,
+            heights: Heights::default(),
             measured: vec![false; count],
-            tops: vec![0.0; count + 1],
-            tops_dirty: true,
             wrap_width: 0.0,
             selection: None,
             scroll_to: None,
+            anchor: None,
             drag_anchor: None,
             placed: Vec::new(),
             viewport: Rect::NOTHING,
+            scroll_y: 0.0,
+            span_index: SpanIndex::default(),
+            indexed_revision: None,
+            find: Find::default(),
+            folded_text: None,
         }
     }
 
@@ -124,68 +316,77 @@ impl DocView {
         self.selection = None;
     }
 
+    /// Number of layout blocks (lines, with very long lines cut).
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
     /// Screen rectangle of the character at `offset`, if it was painted last frame.
     pub fn char_rect(&self, offset: usize) -> Option<Rect> {
-        let placed = self.placed.iter().find(|p| self.paragraphs[p.index].chars.contains(&offset))?;
-        let local = offset - self.paragraphs[placed.index].chars.start;
+        let placed = self.placed.iter().find(|p| {
+            let chars = &self.blocks[p.index].chars;
+            chars.start <= offset && offset < chars.end
+        })?;
+        let local = offset - self.blocks[placed.index].chars.start;
         let a = placed.galley.pos_from_cursor(CCursor::new(local));
         let b = placed.galley.pos_from_cursor(CCursor::new(local + 1));
-        let rect = Rect::from_min_max(
-            pos2(a.min.x, a.min.y),
-            pos2(if b.min.y == a.min.y { b.min.x } else { a.min.x + 6.0 }, a.max.y),
-        );
+        let right = if (b.min.y - a.min.y).abs() < 0.5 { b.min.x } else { a.min.x + 6.0 };
+        let rect = Rect::from_min_max(pos2(a.min.x, a.min.y), pos2(right, a.min.y + FONT_SIZE * 1.3));
         Some(rect.translate(placed.origin.to_vec2()))
     }
 
-    fn estimate_height(&self, paragraph: &Paragraph) -> f32 {
-        let chars = paragraph.chars.len();
+    /// Whether the character at `offset` was painted inside the visible area last frame.
+    pub fn is_visible(&self, offset: usize) -> bool {
+        self.char_rect(offset).is_some_and(|r| self.viewport.contains_rect(r))
+    }
+
+    fn estimate_height(&self, block: &Block) -> f64 {
+        let chars = block.chars.len();
+        let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
         if chars == 0 {
-            return EMPTY_PARAGRAPH_HEIGHT;
+            return f64::from(EMPTY_PARAGRAPH_HEIGHT);
         }
-        let chars_per_row = (self.wrap_width / (FONT_SIZE * 0.48)).max(10.0);
+        let chars_per_row = (self.wrap_width / (FONT_SIZE * 0.47)).max(10.0);
         let rows = (chars as f32 / chars_per_row).ceil().max(1.0);
-        rows * ROW_HEIGHT + PARAGRAPH_GAP
+        f64::from(rows * ROW_HEIGHT + gap)
     }
 
     fn set_wrap_width(&mut self, width: f32) {
-        if (width - self.wrap_width).abs() < 0.5 {
+        if (width - self.wrap_width).abs() < 0.5 && self.heights.len() == self.blocks.len() {
             return;
+        }
+        // Keep the text at the top of the view in place while every height is re-estimated.
+        if self.heights.len() == self.blocks.len() && !self.blocks.is_empty() && self.scroll_to.is_none() {
+            let block = self.heights.block_at(f64::from(self.scroll_y));
+            let offset = self.scroll_y - self.heights.top(block) as f32;
+            let fraction = offset / self.heights.get(block).max(1.0) as f32;
+            let approx_char =
+                self.blocks[block].chars.start + (fraction * self.blocks[block].chars.len() as f32) as usize;
+            self.anchor = Some((approx_char, 0.0, 3));
         }
         self.wrap_width = width;
-        for i in 0..self.paragraphs.len() {
-            self.heights[i] = self.estimate_height(&self.paragraphs[i]);
-            self.measured[i] = false;
-        }
-        self.tops_dirty = true;
+        let estimates = self.blocks.iter().map(|b| self.estimate_height(b)).collect();
+        self.heights = Heights::new(estimates);
+        self.measured.iter_mut().for_each(|m| *m = false);
     }
 
-    fn update_tops(&mut self) {
-        if !self.tops_dirty {
-            return;
-        }
-        let mut y = 0.0;
-        for (i, h) in self.heights.iter().enumerate() {
-            self.tops[i] = y;
-            y += h;
-        }
-        self.tops[self.heights.len()] = y;
-        self.tops_dirty = false;
+    fn block_of_char(&self, offset: usize) -> usize {
+        self.blocks.partition_point(|b| b.chars.start <= offset).saturating_sub(1)
     }
 
-    /// Index of the paragraph containing content y.
-    fn paragraph_at_y(&self, y: f32) -> usize {
-        let i = self.tops.partition_point(|&top| top <= y);
-        i.saturating_sub(1).min(self.paragraphs.len().saturating_sub(1))
-    }
-
-    fn paragraph_of_char(&self, offset: usize) -> usize {
-        let i = self.paragraphs.partition_point(|p| p.chars.start <= offset);
-        i.saturating_sub(1)
+    /// Content y of a char offset (top of its row, exact when its block was laid out).
+    fn y_of_char(&self, offset: usize, galley: Option<&Galley>) -> f32 {
+        let index = self.block_of_char(offset);
+        let top = self.heights.top(index) as f32;
+        match galley {
+            Some(galley) => top + galley.pos_from_cursor(CCursor::new(offset - self.blocks[index].chars.start)).min.y,
+            None => top,
+        }
     }
 
     fn layout(&self, ui: &egui::Ui, document: &Document, index: usize) -> Arc<Galley> {
-        let paragraph = &self.paragraphs[index];
-        let text = &document.text[paragraph.bytes.clone()];
+        let block = &self.blocks[index];
+        let text = &document.text[block.bytes.clone()];
         let format = TextFormat {
             font_id: FontId::proportional(FONT_SIZE),
             color: ui.visuals().strong_text_color(),
@@ -198,6 +399,15 @@ impl DocView {
         ui.painter().layout_job(job)
     }
 
+    fn measured_height(&self, index: usize, galley: &Galley) -> f64 {
+        let block = &self.blocks[index];
+        if block.chars.is_empty() {
+            return f64::from(EMPTY_PARAGRAPH_HEIGHT);
+        }
+        let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
+        f64::from(galley.size().y + gap)
+    }
+
     /// Shows the view. `hidden_labels` are not painted.
     pub fn ui(
         &mut self,
@@ -208,52 +418,65 @@ impl DocView {
         hidden_labels: &dyn Fn(&str) -> bool,
     ) -> DocViewOutput {
         let mut output = DocViewOutput::default();
+        if self.indexed_revision != Some(document.revision()) {
+            self.span_index = SpanIndex::new(&document.annotations);
+            self.indexed_revision = Some(document.revision());
+        }
+        self.find_bar_ui(ui, document);
         let available = ui.available_size();
         let wrap_width = (available.x - 2.0 * MARGIN - 16.0).clamp(120.0, MAX_TEXT_WIDTH);
         self.set_wrap_width(wrap_width);
-        self.update_tops();
 
-        let mut scroll_area = egui::ScrollArea::vertical().id_salt(("doc_view", &self.document_id)).auto_shrink(false);
         if let Some(offset) = self.scroll_to.take() {
-            let index = self.paragraph_of_char(offset);
-            // Put the target a third of the way down the screen.
-            let target = (self.tops[index] - available.y / 3.0).max(0.0);
+            // Put the target a third of the way down; refine once its block is laid out.
+            self.anchor = Some((offset, available.y / 3.0, 3));
+        }
+        // Programmatic jumps must not overshoot: past the end egui would animate a spring back.
+        ui.spacing_mut().scroll.kinetic.rubber_band = false;
+        let total_height = self.heights.total() as f32 + MARGIN * 2.0;
+        let max_offset = (total_height - available.y).max(0.0);
+        let mut scroll_area = egui::ScrollArea::vertical().id_salt(("doc_view", &self.document_id)).auto_shrink(false);
+        if let Some(target) = self.keyboard_navigation(ui, document, available.y) {
+            self.anchor = None;
+            scroll_area = scroll_area.vertical_scroll_offset(target.clamp(0.0, max_offset));
+        }
+        if let Some((offset, below_top, _)) = self.anchor {
+            let target = (self.y_of_char(offset, None) + MARGIN - below_top).clamp(0.0, max_offset);
             scroll_area = scroll_area.vertical_scroll_offset(target);
         }
-        let total_height = self.tops[self.paragraphs.len()] + MARGIN * 2.0;
-        scroll_area.show_viewport(ui, |ui, viewport| {
+        let scroll = scroll_area.show_viewport(ui, |ui, viewport| {
             let (content_rect, response) =
                 ui.allocate_exact_size(vec2(ui.available_width(), total_height), Sense::click_and_drag());
             self.viewport = ui.clip_rect();
             let left = content_rect.left() + ((content_rect.width() - wrap_width) / 2.0).max(MARGIN);
             let top = content_rect.top() + MARGIN;
-            let first = self.paragraph_at_y((viewport.min.y - MARGIN).max(0.0));
-            let last = self.paragraph_at_y((viewport.max.y - MARGIN).max(0.0));
             self.placed.clear();
-            let mut remeasured = false;
-            for index in first..=last.min(self.paragraphs.len().saturating_sub(1)) {
-                if self.paragraphs.is_empty() {
-                    break;
-                }
-                let galley = self.layout(ui, document, index);
-                let height = if self.paragraphs[index].chars.is_empty() {
-                    EMPTY_PARAGRAPH_HEIGHT
-                } else {
-                    galley.size().y + PARAGRAPH_GAP
-                };
-                if !self.measured[index] || (self.heights[index] - height).abs() > 0.5 {
-                    self.measured[index] = true;
-                    if (self.heights[index] - height).abs() > 0.5 {
-                        self.heights[index] = height;
-                        remeasured = true;
+            if !self.blocks.is_empty() {
+                let first = self.heights.block_at(f64::from((viewport.min.y - MARGIN).max(0.0)));
+                let mut index = first;
+                let mut remeasured = false;
+                // Lay out blocks until the bottom of the viewport is passed, measuring as we go.
+                while index < self.blocks.len() {
+                    let block_top = self.heights.top(index) as f32;
+                    if block_top > viewport.max.y - MARGIN {
+                        break;
                     }
+                    let galley = self.layout(ui, document, index);
+                    let height = self.measured_height(index, &galley);
+                    if !self.measured[index] {
+                        self.measured[index] = true;
+                        if (self.heights.get(index) - height).abs() > 0.25 {
+                            self.heights.set(index, height);
+                            remeasured = true;
+                        }
+                    }
+                    self.placed.push(PlacedBlock { index, origin: pos2(left, top + block_top), galley });
+                    index += 1;
                 }
-                self.placed.push(PlacedParagraph { index, origin: pos2(left, top + self.tops[index]), galley });
-            }
-            if remeasured {
-                // Heights changed: positions are recomputed and painted next frame.
-                self.tops_dirty = true;
-                ui.ctx().request_repaint();
+                if remeasured {
+                    // Positions changed: paint the settled layout next frame.
+                    ui.ctx().request_repaint();
+                }
             }
             self.handle_pointer(ui, &response, document, &mut output);
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
@@ -262,28 +485,158 @@ impl DocView {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Document text: {}", document.title()))
             });
         });
+        self.scroll_y = scroll.state.clamped_offset().y;
+        if let Some((offset, below_top, frames)) = self.anchor {
+            // Refine with the exact position of the target row once it has been laid out.
+            let galley =
+                self.placed.iter().find(|p| self.blocks[p.index].chars.contains(&offset)).map(|p| p.galley.clone());
+            let max_offset = (self.heights.total() as f32 + MARGIN * 2.0 - available.y).max(0.0);
+            let exact = (self.y_of_char(offset, galley.as_deref()) + MARGIN - below_top).clamp(0.0, max_offset);
+            let settled = galley.is_some() && (exact - self.scroll_y).abs() < 1.0;
+            self.anchor = if settled || frames == 0 { None } else { Some((offset, below_top, frames - 1)) };
+            if self.anchor.is_some() {
+                ui.ctx().request_repaint();
+            }
+        }
         output
     }
 
-    /// Document char offset under a screen position (clamped to the nearest painted paragraph).
+    /// Page Up/Down scroll by a screen; Home/End (with or without Ctrl) go to the start or end.
+    /// Returns a new scroll offset. Ignored while a text field has focus.
+    fn keyboard_navigation(&mut self, ui: &egui::Ui, document: &Document, view_height: f32) -> Option<f32> {
+        if ui.ctx().text_edit_focused() {
+            return None;
+        }
+        let (page_down, page_up, home, end) = ui.input(|i| {
+            (
+                i.key_pressed(Key::PageDown),
+                i.key_pressed(Key::PageUp),
+                i.key_pressed(Key::Home),
+                i.key_pressed(Key::End),
+            )
+        });
+        let page = (view_height - ROW_HEIGHT * 2.0).max(ROW_HEIGHT);
+        if page_down {
+            return Some(self.scroll_y + page);
+        }
+        if page_up {
+            return Some(self.scroll_y - page);
+        }
+        if home {
+            self.scroll_to = None;
+            return Some(0.0);
+        }
+        if end {
+            // The end of the text, near the bottom of the view; settles as the last blocks are measured.
+            self.anchor = Some((document.char_len(), view_height - ROW_HEIGHT * 3.0, 3));
+        }
+        None
+    }
+
+    fn find_bar_ui(&mut self, ui: &mut egui::Ui, document: &Document) {
+        let open_shortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+        if ui.input_mut(|i| i.consume_shortcut(&open_shortcut)) {
+            self.find.open = true;
+            self.find.request_focus = true;
+        }
+        if !self.find.open {
+            return;
+        }
+        let mut step: isize = 0;
+        let mut close = false;
+        ui.horizontal(|ui| {
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.find.query).hint_text("Find in document").desired_width(260.0),
+                )
+                .accessible_name("Find in document");
+            if std::mem::take(&mut self.find.request_focus) {
+                response.request_focus();
+            }
+            if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                step = if ui.input(|i| i.modifiers.shift) { -1 } else { 1 };
+                response.request_focus();
+            }
+            if (response.has_focus() || response.lost_focus()) && ui.input(|i| i.key_pressed(Key::Escape)) {
+                close = true;
+            }
+            if self.find.query != self.find.searched {
+                let folded = self.folded_text.get_or_insert_with(|| document.text.to_ascii_lowercase());
+                self.find.search(&document.text, folded);
+                if let Some(&first) = self.find.matches.first() {
+                    self.reveal_byte(document, first);
+                }
+            }
+            let count = self.find.matches.len();
+            let label = match (count, self.find.current) {
+                _ if self.find.query.is_empty() => String::new(),
+                (0, _) => "No matches".to_owned(),
+                (n, Some(current)) => {
+                    format!("{} of {}{}", current + 1, n, if self.find.truncated { "+" } else { "" })
+                }
+                (n, None) => format!("{n} matches"),
+            };
+            ui.label(label);
+            if ui.add_enabled(count > 0, egui::Button::new("Previous")).on_hover_text("Shift+Enter").clicked() {
+                step = -1;
+            }
+            if ui.add_enabled(count > 0, egui::Button::new("Next")).on_hover_text("Enter").clicked() {
+                step = 1;
+            }
+            if ui.button("Close").on_hover_text("Esc").clicked() {
+                close = true;
+            }
+        });
+        let count = self.find.matches.len();
+        if step != 0 && count > 0 {
+            let current = self.find.current.unwrap_or(0) as isize;
+            let next = (current + step).rem_euclid(count as isize) as usize;
+            self.find.current = Some(next);
+            let byte = self.find.matches[next];
+            self.reveal_byte(document, byte);
+        }
+        if close {
+            self.find.open = false;
+            self.find.query.clear();
+            self.find.searched.clear();
+            self.find.matches.clear();
+            self.find.current = None;
+        }
+    }
+
+    fn reveal_byte(&mut self, document: &Document, byte: usize) {
+        if let Some(offset) = document.index().byte_to_char(&document.text, byte) {
+            self.scroll_to = Some(offset);
+        }
+    }
+
+    /// Document char offset under a screen position (clamped to the nearest painted block).
     pub fn char_at(&self, pos: Pos2) -> Option<usize> {
-        let placed =
-            self.placed.iter().find(|p| pos.y < p.origin.y + self.heights[p.index]).or_else(|| self.placed.last())?;
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| pos.y < p.origin.y + self.heights.get(p.index) as f32)
+            .or_else(|| self.placed.last())?;
         let local = pos - placed.origin;
-        let paragraph = &self.paragraphs[placed.index];
+        let block = &self.blocks[placed.index];
         if local.y < 0.0 {
-            return Some(paragraph.chars.start);
+            return Some(block.chars.start);
         }
         let cursor = placed.galley.cursor_from_pos(local);
-        Some(paragraph.chars.start + cursor.index.0.min(paragraph.chars.len()))
+        Some(block.chars.start + cursor.index.0.min(block.chars.len()))
     }
 
     /// Annotations covering `offset`, innermost (shortest) first.
-    fn annotations_at<'d>(document: &'d Document, offset: usize, hidden: &dyn Fn(&str) -> bool) -> Vec<&'d Annotation> {
-        let mut hits: Vec<&Annotation> = document
-            .annotations
-            .iter()
-            .take_while(|a| a.start() <= offset)
+    fn annotations_at<'d>(
+        &self,
+        document: &'d Document,
+        offset: usize,
+        hidden: &dyn Fn(&str) -> bool,
+    ) -> Vec<&'d Annotation> {
+        let mut hits: Vec<&Annotation> = self
+            .span_index
+            .overlapping(&document.annotations, offset..offset + 1)
+            .into_iter()
             .filter(|a| a.covers(offset) && !hidden(&a.label))
             .collect();
         hits.sort_by_key(|a| a.end() - a.start());
@@ -346,7 +699,7 @@ impl DocView {
                 return;
             }
             self.selection = None;
-            let hits = Self::annotations_at(document, offset, &|_| false);
+            let hits = self.annotations_at(document, offset, &|_| false);
             match hits.first() {
                 Some(a) => output.clicked_annotation = Some(a.id),
                 None => {
@@ -357,7 +710,7 @@ impl DocView {
         }
     }
 
-    /// Rectangles (galley-local) covering local chars `range` in a galley.
+    /// Rectangles (galley-local, text height) covering local chars `range` in a galley.
     fn range_rects(galley: &Galley, range: Range<usize>) -> Vec<Rect> {
         let mut rects = Vec::new();
         let mut row_start = 0;
@@ -366,10 +719,10 @@ impl DocView {
             let row_end = row_start + row_chars;
             let a = range.start.max(row_start);
             let b = range.end.min(row_end);
-            if a < b || (a == b && range.start < range.end && a == row_start && b == row_end && row_chars == 0) {
+            if a < b {
                 let x0 = row.pos.x + row.x_offset((a - row_start).into());
                 let x1 = row.pos.x + row.x_offset((b - row_start).into());
-                rects.push(Rect::from_min_max(pos2(x0, row.min_y()), pos2(x1, row.max_y())));
+                rects.push(Rect::from_min_max(pos2(x0, row.min_y()), pos2(x1, row.min_y() + FONT_SIZE * 1.3)));
             }
             row_start += row.char_count_including_newline().0;
             if row_start >= range.end {
@@ -387,33 +740,38 @@ impl DocView {
         selected_annotation: Option<ItemId>,
         hidden: &dyn Fn(&str) -> bool,
     ) {
+        let (Some(first), Some(last)) = (self.placed.first(), self.placed.last()) else { return };
         let painter = ui.painter();
         let selection = self.selected_range();
         let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.7);
-        let longest = document.annotations.iter().map(|a| a.end() - a.start()).max().unwrap_or(0);
+        let visible_chars = self.blocks[first.index].chars.start..self.blocks[last.index].chars.end.max(1);
+        let visible: Vec<&Annotation> = self
+            .span_index
+            .overlapping(&document.annotations, visible_chars)
+            .into_iter()
+            .filter(|a| !hidden(&a.label))
+            .collect();
+        let label_colors: Vec<(&str, Color32)> =
+            codebook.labels.iter().map(|l| (l.id.as_str(), label_color(codebook, &l.id))).collect();
+        let color_of =
+            |label: &str| label_colors.iter().find(|(id, _)| *id == label).map_or(Color32::GRAY, |(_, c)| *c);
+        let find_color = Color32::from_rgba_unmultiplied(255, 214, 0, 110);
+        let current_find_color = Color32::from_rgba_unmultiplied(255, 140, 0, 190);
         for placed in &self.placed {
-            let paragraph = &self.paragraphs[placed.index];
+            let block = &self.blocks[placed.index];
             let origin = placed.origin.to_vec2();
-            // Annotations overlapping this paragraph, outer (longer) first.
-            let first_candidate = document.annotations.partition_point(|a| a.start() + longest < paragraph.chars.start);
             let mut spans: Vec<(Range<usize>, &Annotation)> = Vec::new();
-            for annotation in &document.annotations[first_candidate..] {
-                if annotation.start() > paragraph.chars.end {
-                    break;
-                }
-                if hidden(&annotation.label) {
-                    continue;
-                }
+            for annotation in &visible {
                 for fragment in &annotation.fragments {
-                    let a = fragment.start.max(paragraph.chars.start);
-                    let b = fragment.end.min(paragraph.chars.end);
+                    let a = fragment.start.max(block.chars.start);
+                    let b = fragment.end.min(block.chars.end);
                     if a < b {
-                        spans.push((a - paragraph.chars.start..b - paragraph.chars.start, annotation));
+                        spans.push((a - block.chars.start..b - block.chars.start, annotation));
                     }
                 }
             }
+            // Outer (longer) spans first, so they take the lower lanes.
             spans.sort_by_key(|(r, a)| (r.start, std::cmp::Reverse(r.end), a.id));
-            // Lane assignment: the lowest lane free at the span's start.
             let mut lane_ends: Vec<usize> = Vec::new();
             let mut lanes = Vec::with_capacity(spans.len());
             for (range, _) in &spans {
@@ -428,59 +786,63 @@ impl DocView {
                 lanes.push(lane);
             }
             for ((range, annotation), &lane) in spans.iter().zip(&lanes) {
-                let color = label_color(codebook, &annotation.label);
+                let color = color_of(&annotation.label);
                 let is_selected = selected_annotation == Some(annotation.id);
                 let fill = color.gamma_multiply(if is_selected { 0.5 } else { 0.22 });
                 for rect in Self::range_rects(&placed.galley, range.clone()) {
-                    let text_rect = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3));
-                    let text_rect = text_rect.translate(origin);
-                    painter.rect_filled(text_rect, 2.0, fill);
+                    let rect = rect.translate(origin);
+                    painter.rect_filled(rect, 2.0, fill);
                     if is_selected {
-                        painter.rect_stroke(
-                            text_rect.expand(1.0),
-                            2.0,
-                            Stroke::new(1.5, color),
-                            egui::StrokeKind::Outside,
-                        );
+                        painter.rect_stroke(rect.expand(1.0), 2.0, Stroke::new(1.5, color), egui::StrokeKind::Outside);
                     }
                     if lane < LANES {
-                        let y = rect.min.y + FONT_SIZE * 1.3 + 2.0 + lane as f32 * LANE_SPACING + origin.y;
-                        painter.hline(rect.min.x + origin.x..=rect.max.x + origin.x, y, Stroke::new(2.0, color));
+                        let y = rect.max.y + 2.0 + lane as f32 * LANE_SPACING;
+                        painter.hline(rect.min.x..=rect.max.x, y, Stroke::new(2.0, color));
                     }
                 }
             }
-            // Badge where more spans overlap than there are lanes.
+            // A count badge where more spans overlap than there are lanes.
             for ((range, _), &lane) in spans.iter().zip(&lanes) {
                 if lane == LANES
                     && let Some(rect) = Self::range_rects(&placed.galley, range.start..range.start + 1).first()
                 {
-                    let depth = lanes
-                        .iter()
-                        .zip(&spans)
-                        .filter(|(_, (r, _))| r.start <= range.start && range.start < r.end)
-                        .count();
-                    let pos = rect.left_bottom() + origin + vec2(0.0, -2.0);
+                    let depth = spans.iter().filter(|(r, _)| r.start <= range.start && range.start < r.end).count();
+                    let pos = pos2(rect.left(), rect.bottom() + 2.0 + LANES as f32 * LANE_SPACING) + origin;
                     painter.text(
                         pos,
-                        egui::Align2::RIGHT_BOTTOM,
+                        egui::Align2::LEFT_TOP,
                         format!("{depth}"),
                         FontId::proportional(9.0),
                         ui.visuals().strong_text_color(),
                     );
                 }
             }
+            if !self.find.matches.is_empty() {
+                let block_text = &document.text[block.bytes.clone()];
+                let from = self.find.matches.partition_point(|&m| m < block.bytes.start);
+                for (i, &byte) in self.find.matches[from..].iter().enumerate() {
+                    if byte + self.find.match_len > block.bytes.end {
+                        break;
+                    }
+                    let local_byte = byte - block.bytes.start;
+                    let start = block_text[..local_byte].chars().count();
+                    let len = block_text[local_byte..local_byte + self.find.match_len].chars().count();
+                    let color = if self.find.current == Some(from + i) { current_find_color } else { find_color };
+                    for rect in Self::range_rects(&placed.galley, start..start + len) {
+                        painter.rect_filled(rect.translate(origin), 1.0, color);
+                    }
+                }
+            }
             if let Some(selection) = &selection {
-                let a = selection.start.max(paragraph.chars.start);
-                let b = selection.end.min(paragraph.chars.end);
+                let a = selection.start.max(block.chars.start);
+                let b = selection.end.min(block.chars.end);
                 if a < b {
-                    for rect in Self::range_rects(&placed.galley, a - paragraph.chars.start..b - paragraph.chars.start)
-                    {
-                        let rect = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.min.y + FONT_SIZE * 1.3));
+                    for rect in Self::range_rects(&placed.galley, a - block.chars.start..b - block.chars.start) {
                         painter.rect_filled(rect.translate(origin), 0.0, selection_color);
                     }
                 }
             }
-            painter.galley(placed.origin, placed.galley.clone(), ui.visuals().text_color());
+            painter.galley(placed.origin, placed.galley.clone(), ui.visuals().strong_text_color());
         }
     }
 
@@ -494,13 +856,9 @@ impl DocView {
         if self.drag_anchor.is_some() {
             return;
         }
-        let Some(pos) = response.hover_pos() else {
-            return;
-        };
-        let Some(offset) = self.char_at(pos) else {
-            return;
-        };
-        let hits = Self::annotations_at(document, offset, hidden);
+        let Some(pos) = response.hover_pos() else { return };
+        let Some(offset) = self.char_at(pos) else { return };
+        let hits = self.annotations_at(document, offset, hidden);
         if hits.is_empty() {
             return;
         }
@@ -543,9 +901,7 @@ pub fn snap_selection(document: &Document, anchor: usize, cursor: usize, snap: b
 
 /// The word around `offset`: letters, digits, apostrophes and hyphens inside a word.
 pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
-    let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else {
-        return offset..offset;
-    };
+    let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else { return offset..offset };
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let joins = |c: char| matches!(c, '\'' | '’' | '-');
     let before = &document.text[..start_byte];
@@ -564,7 +920,7 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
         }
     }
     let mut end = offset;
-    let mut chars = after.chars().peekable();
+    let mut chars = after.chars().take(200).peekable();
     while let Some(c) = chars.next() {
         if is_word(c) || (joins(c) && chars.peek().is_some_and(|&n| is_word(n))) {
             end += 1;
@@ -577,14 +933,13 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
 
 /// `text` cut to `max` characters with an ellipsis, on one line.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let one_line: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let mut cut: String = one_line.chars().take(max).collect();
+    let mut cut: String = text.chars().take(max + 1).map(|c| if c == '\n' { ' ' } else { c }).collect();
+    if cut.chars().count() > max {
+        let keep = cut.char_indices().nth(max).map_or(cut.len(), |(i, _)| i);
+        cut.truncate(keep);
         cut.push('…');
-        cut
     }
+    cut
 }
 
 #[cfg(test)]
@@ -619,5 +974,76 @@ mod tests {
         assert_eq!(snapped(3, 12), " Supreme ");
         assert_eq!(snapped(32, 40), "Council met");
         assert_eq!(snap_selection(&doc, 6, 14, false), (6, 14));
+    }
+
+    #[test]
+    fn long_lines_are_cut_into_blocks_that_cover_the_text_exactly() {
+        let sentence = "Social media threatens national security, the study says. ";
+        let long_line: String = sentence.repeat(400);
+        let unbroken: String = "ü".repeat(7000);
+        let text = format!("Title\n\n{long_line}\n{unbroken}\nend");
+        let blocks = blocks_of(&text);
+        let mut next_char = 0;
+        let mut next_byte = 0;
+        for block in &blocks {
+            assert_eq!(block.chars.start, next_char);
+            assert_eq!(block.bytes.start, next_byte);
+            let piece = &text[block.bytes.clone()];
+            assert_eq!(piece.chars().count(), block.chars.len());
+            assert!(block.chars.len() <= MAX_BLOCK_CHARS);
+            next_char = block.chars.end + usize::from(block.ends_paragraph);
+            next_byte = block.bytes.end + usize::from(block.ends_paragraph);
+        }
+        assert_eq!(next_byte, text.len() + 1);
+        assert_eq!(next_char, text.chars().count() + 1);
+        // The long prose line is cut after sentence ends.
+        let prose: Vec<&Block> = blocks.iter().filter(|b| text[b.bytes.clone()].starts_with("Social")).collect();
+        assert!(prose.len() > 1);
+        for block in &prose[..prose.len() - 1] {
+            assert!(text[block.bytes.clone()].ends_with(". "));
+        }
+    }
+
+    #[test]
+    fn fenwick_heights() {
+        let mut heights = Heights::new(vec![10.0, 20.0, 30.0, 40.0, 50.0]);
+        assert_eq!(heights.total(), 150.0);
+        assert_eq!(heights.top(3), 60.0);
+        assert_eq!(heights.block_at(0.0), 0);
+        assert_eq!(heights.block_at(9.9), 0);
+        assert_eq!(heights.block_at(10.0), 1);
+        assert_eq!(heights.block_at(59.0), 2);
+        assert_eq!(heights.block_at(149.0), 4);
+        assert_eq!(heights.block_at(1000.0), 4);
+        heights.set(1, 5.0);
+        assert_eq!(heights.total(), 135.0);
+        assert_eq!(heights.top(2), 15.0);
+        assert_eq!(heights.block_at(14.0), 1);
+        assert_eq!(heights.block_at(15.0), 2);
+        let many = Heights::new((0..1000).map(|i| (i % 7 + 1) as f64).collect());
+        let mut top = 0.0;
+        for i in 0..1000 {
+            assert_eq!(many.top(i), top);
+            assert_eq!(many.block_at(top), i);
+            top += (i % 7 + 1) as f64;
+        }
+    }
+
+    #[test]
+    fn find_is_ascii_case_insensitive_and_bounded() {
+        let text = "The Study, the study; THE STUDY. Müller";
+        let mut find = Find { query: "the study".into(), ..Default::default() };
+        find.search(text, &text.to_ascii_lowercase());
+        assert_eq!(find.matches, [0, 11, 22]);
+        find.query = "müller".into();
+        find.search(text, &text.to_ascii_lowercase());
+        assert_eq!(find.match_count(), 1, "non-ASCII letters match exactly when lowercase");
+    }
+
+    #[test]
+    fn excerpts() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("a\nb", 10), "a b");
+        assert_eq!(excerpt("ünïcödé text", 5), "ünïcö…");
     }
 }

@@ -1,0 +1,187 @@
+//! Deterministic synthetic documents and annotations, for benchmarks and scale tests.
+
+use crate::model::{Annotation, Annotator, Document, IdGenerator, Project, Timestamp};
+
+const WORDS: &[&str] = &[
+    "social",
+    "media",
+    "national",
+    "security",
+    "the",
+    "government",
+    "officials",
+    "study",
+    "report",
+    "citizens",
+    "internet",
+    "networks",
+    "Iran’s",
+    "Revolutionary",
+    "Guards",
+    "council",
+    "über",
+    "threat",
+    "control",
+    "public",
+    "opinion",
+    "and",
+    "of",
+    "in",
+    "to",
+    "a",
+    "impact",
+    "policy",
+    "lawmakers",
+    "experts",
+    "intelligence",
+    "démocratie",
+    "—",
+    "is",
+    "has",
+    "will",
+    "increase",
+    "weaken",
+    "strengthen",
+    "develop",
+    "oversight",
+    "activity",
+    "online",
+];
+
+const LABELS: &[&str] = &["claim", "quote", "actor", "recommendation"];
+
+/// A small fast random number generator (xorshift), so generated data is the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Text of about `target_bytes` bytes: paragraphs of sentences of words, blank lines between.
+pub fn text(target_bytes: usize, seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let mut text = String::with_capacity(target_bytes + 1024);
+    while text.len() < target_bytes {
+        let sentences = 3 + rng.below(6);
+        for s in 0..sentences {
+            let words = 8 + rng.below(25);
+            for w in 0..words {
+                let word = WORDS[rng.below(WORDS.len())];
+                if w == 0 {
+                    let mut chars = word.chars();
+                    if let Some(first) = chars.next() {
+                        text.extend(first.to_uppercase());
+                        text.push_str(chars.as_str());
+                    }
+                } else {
+                    text.push(' ');
+                    text.push_str(word);
+                }
+            }
+            text.push('.');
+            if s + 1 < sentences {
+                text.push(' ');
+            }
+        }
+        text.push_str("\n\n");
+    }
+    text
+}
+
+/// Code point ranges of the words (runs of non-space characters) of `text`.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.chars().enumerate() {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.chars().count()));
+    }
+    words
+}
+
+/// Adds `count` annotations on whole words of `document`: mostly 1–6 words, some whole
+/// sentences long, many overlapping and nested.
+pub fn annotate(document: &mut Document, count: usize, annotator: &str, seed: u64, time: Timestamp) {
+    let words = words(&document.text);
+    if words.is_empty() {
+        return;
+    }
+    let mut rng = Rng(seed | 1);
+    let mut ids = IdGenerator::seeded(seed);
+    let mut annotations = Vec::with_capacity(count);
+    for i in 0..count {
+        let first = rng.below(words.len());
+        let span = if i % 10 == 0 { 10 + rng.below(30) } else { 1 + rng.below(6) };
+        let last = (first + span - 1).min(words.len() - 1);
+        let Some(fragment) = document.fragment(words[first].0..words[last].1) else { continue };
+        annotations.push(Annotation {
+            id: ids.next_id(),
+            label: LABELS[i % LABELS.len()].to_owned(),
+            fragments: vec![fragment],
+            annotator: annotator.to_owned(),
+            created: time,
+            modified: time,
+            note: String::new(),
+            attributes: Default::default(),
+        });
+    }
+    annotations.sort_by_key(Annotation::sort_key);
+    document.annotations = annotations;
+    document.touch();
+}
+
+/// A project with one generated document of about `bytes` bytes and `annotations` annotations.
+pub fn project(bytes: usize, annotations: usize, seed: u64) -> Project {
+    let time: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
+    let mut project = Project::new("generated");
+    project.created = time;
+    project.annotators.push(Annotator { id: "bench".into(), name: "Benchmark".into() });
+    let mut document = Document::new("d1", "generated.txt", text(bytes, seed));
+    annotate(&mut document, annotations, "bench", seed, time);
+    project.documents.push(document);
+    project
+}
+
+/// A project holding `text` (e.g. a book) with `annotations` generated annotations.
+pub fn project_from_text(name: &str, text: String, annotations: usize, seed: u64) -> Project {
+    let time: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
+    let mut project = Project::new(name);
+    project.created = time;
+    project.annotators.push(Annotator { id: "bench".into(), name: "Benchmark".into() });
+    let mut document = Document::new("d1", name, crate::formats::text::normalize(&text));
+    annotate(&mut document, annotations, "bench", seed, time);
+    project.documents.push(document);
+    project
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_projects_are_valid_and_deterministic() {
+        let project = project(50_000, 2_000, 7);
+        assert!(crate::model::validate(&project).is_empty());
+        assert!(project.documents[0].text.len() >= 50_000);
+        assert_eq!(project.documents[0].annotations.len(), 2_000);
+        assert_eq!(crate::store::to_string(&project), crate::store::to_string(&super::project(50_000, 2_000, 7)));
+    }
+}
