@@ -92,10 +92,16 @@ impl Edit {
             Edit::RemoveDocument { .. } => "remove document".into(),
             Edit::AddAnnotator(a) => format!("add annotator {}", a.name),
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
-            Edit::Batch(edits) => match edits.first() {
-                Some(first) if edits.len() == 1 => first.describe(),
-                _ => format!("{} changes", edits.len()),
-            },
+            Edit::Batch(edits) => {
+                // An annotator added with their first annotation is bookkeeping, not the change.
+                let mut main =
+                    edits.iter().filter(|e| !matches!(e, Edit::AddAnnotator(_) | Edit::RemoveAnnotator { .. }));
+                match (main.next(), main.next(), edits.first()) {
+                    (Some(only), None, _) => only.describe(),
+                    (None, None, Some(first)) if edits.len() == 1 => first.describe(),
+                    _ => format!("{} changes", edits.len()),
+                }
+            }
         }
     }
 }
@@ -320,6 +326,22 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     }
 }
 
+/// Why an edit was applied: a new change, or an undo or redo of an earlier one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    Apply,
+    Undo,
+    Redo,
+}
+
+/// An edit exactly as it was applied to the project (for an undo, the inverse that ran).
+/// Replaying these in order on the same starting project gives the same project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Applied {
+    pub direction: Direction,
+    pub edit: Edit,
+}
+
 /// Undo and redo stacks of inverse edits.
 #[derive(Debug, Default)]
 pub struct History {
@@ -328,17 +350,53 @@ pub struct History {
     /// Number of edits applied since the last save (negative after undoing past it).
     /// `None` once the saved state can no longer be reached by undo/redo.
     since_save: Option<i64>,
+    /// Whether applied edits are kept in `applied` (for the autosave journal).
+    recording: bool,
+    applied: Vec<Applied>,
 }
 
 impl History {
     pub fn new() -> Self {
-        Self { undo: Vec::new(), redo: Vec::new(), since_save: Some(0) }
+        Self { undo: Vec::new(), redo: Vec::new(), since_save: Some(0), recording: false, applied: Vec::new() }
+    }
+
+    /// Keeps a copy of every edit applied from now on, to be collected with [`History::take_applied`].
+    pub fn set_recording(&mut self, recording: bool) {
+        self.recording = recording;
+        if !recording {
+            self.applied.clear();
+        }
+    }
+
+    /// The edits applied since the last call, in order (empty unless recording).
+    pub fn take_applied(&mut self) -> Vec<Applied> {
+        std::mem::take(&mut self.applied)
+    }
+
+    /// Re-does a journalled edit: an undo or redo becomes one again when the stack holds that very
+    /// edit (so undo history survives a crash); anything else is applied as a new step.
+    pub fn replay(&mut self, project: &mut Project, applied: Applied) -> Result<(), EditError> {
+        let stack = match applied.direction {
+            Direction::Apply => None,
+            Direction::Undo => Some(&self.undo),
+            Direction::Redo => Some(&self.redo),
+        };
+        let on_stack = stack.and_then(|s| s.last()).is_some_and(|(edit, _)| *edit == applied.edit);
+        match applied.direction {
+            Direction::Undo if on_stack => self.undo(project).map(drop),
+            Direction::Redo if on_stack => self.redo(project).map(drop),
+            _ => self.apply(project, applied.edit),
+        }
     }
 
     /// Applies an edit as one undo step.
     pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
         let description = edit.describe();
+        let copy = self.recording.then(|| edit.clone());
         let inverse = apply(project, edit)?;
+        if let Some(edit) = copy {
+            self.applied.push(Applied { direction: Direction::Apply, edit });
+        }
         self.undo.push((inverse, description));
         // The saved state was on the redo stack: it can no longer be reached.
         if self.since_save.is_some_and(|n| n < 0) {
@@ -353,7 +411,11 @@ impl History {
         let Some((inverse, description)) = self.undo.pop() else {
             return Ok(false);
         };
+        let copy = self.recording.then(|| inverse.clone());
         let redo = apply(project, inverse)?;
+        if let Some(edit) = copy {
+            self.applied.push(Applied { direction: Direction::Undo, edit });
+        }
         self.redo.push((redo, description));
         self.since_save = self.since_save.map(|n| n - 1);
         Ok(true)
@@ -363,7 +425,11 @@ impl History {
         let Some((edit, description)) = self.redo.pop() else {
             return Ok(false);
         };
+        let copy = self.recording.then(|| edit.clone());
         let inverse = apply(project, edit)?;
+        if let Some(edit) = copy {
+            self.applied.push(Applied { direction: Direction::Redo, edit });
+        }
         self.undo.push((inverse, description));
         self.since_save = self.since_save.map(|n| n + 1);
         Ok(true)

@@ -36,6 +36,17 @@ pub enum Command {
         /// The project file
         file: PathBuf,
     },
+    /// Show what an autosave journal would restore (after a crash), and optionally write it out
+    Recover {
+        /// A project file (its journal `.<name>.journal` beside it is read) or a journal file
+        file: PathBuf,
+        /// Only print what would be restored (the default when --output is not given)
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the recovered project to this file (never the project file unless named here)
+        #[arg(long, short, conflicts_with = "dry_run")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -43,6 +54,92 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
     match command {
         Command::Validate { file } => validate(file, out, err),
         Command::Stats { file } => stats(file, out, err),
+        Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
+    }
+}
+
+fn recover(file: &Path, output: Option<&Path>, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> i32 {
+    use store::journal;
+    let is_journal = file.to_string_lossy().contains(journal::SUFFIX) || journal::read_header(file).is_ok();
+    let journal_path = if is_journal { file.to_owned() } else { journal::journal_path_for(file) };
+    if !is_journal && !journal_path.exists() {
+        let _ = writeln!(out, "{}: no autosave journal; nothing to recover", file.display());
+        return 0;
+    }
+    let header = match journal::read_header(&journal_path) {
+        Ok(header) => header,
+        Err(error) => {
+            let _ = writeln!(err, "{error}");
+            return 1;
+        }
+    };
+    let project_path = header.project_path.clone().or_else(|| (!is_journal).then(|| file.to_owned()));
+    let current = match (&header.base, &project_path) {
+        (journal::Base::File { .. }, Some(path)) => match store::load_file(path) {
+            Ok(loaded) => Some(loaded),
+            Err(error) => {
+                let _ = writeln!(err, "{}: the project file the journal continues cannot be read", path.display());
+                for problem in error.problems() {
+                    let _ = writeln!(err, "  {problem}");
+                }
+                return 1;
+            }
+        },
+        _ => None,
+    };
+    let recovery = match journal::prepare(&journal_path, current.as_ref().map(|l| (&l.project, &l.stamp))) {
+        Ok(recovery) => recovery,
+        Err(error) => {
+            let _ = writeln!(err, "{error}");
+            return 1;
+        }
+    };
+    let contents = journal::read(&journal_path).map(|c| c.entries).unwrap_or_default();
+    let _ = writeln!(out, "journal: {}", journal_path.display());
+    match &project_path {
+        Some(path) => {
+            let _ = writeln!(out, "project: {}", path.display());
+        }
+        None => {
+            let _ = writeln!(out, "project: (never saved) {}", recovery.project.name);
+        }
+    }
+    let base = match &header.base {
+        journal::Base::File { sha256, .. } if recovery.base_changed => {
+            format!("the project file with SHA-256 {sha256} (the file has changed since)")
+        }
+        journal::Base::File { sha256, .. } => format!("the project file with SHA-256 {sha256} (unchanged)"),
+        journal::Base::Snapshot(_) => "a snapshot of the project stored in the journal".to_owned(),
+    };
+    let _ = writeln!(out, "base: {base}");
+    let _ = writeln!(out, "written by: {} (session {}), started {}", header.owner(), header.session, header.started);
+    let last = recovery.last_edit.map(|t| format!(", the last at {t}")).unwrap_or_default();
+    let _ = writeln!(out, "edits: {}{last}", recovery.edits);
+    for entry in &contents {
+        let direction = match entry.direction {
+            crate::edit::Direction::Apply => "",
+            crate::edit::Direction::Undo => "undo: ",
+            crate::edit::Direction::Redo => "redo: ",
+        };
+        let _ = writeln!(out, "  {:>4}  {}  {direction}{}", entry.seq, entry.time, detail(&entry.edit));
+    }
+    let _ = writeln!(out, "changes: {}", recovery.summary);
+    for note in &recovery.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let Some(output) = output else {
+        let _ = writeln!(out, "dry run: nothing written (use --output FILE to write the recovered project)");
+        return 0;
+    };
+    match store::save(&recovery.project, output) {
+        Ok(()) => {
+            let _ = writeln!(out, "wrote the recovered project to {}", output.display());
+            0
+        }
+        Err(error) => {
+            let _ = writeln!(err, "{error}");
+            1
+        }
     }
 }
 
@@ -65,6 +162,24 @@ fn validate(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Wr
             }
             1
         }
+    }
+}
+
+/// One journalled edit in words, with the annotated text: `add quote "Official" (0..8)`.
+fn detail(edit: &crate::edit::Edit) -> String {
+    use crate::edit::Edit;
+    let spans = |annotation: &crate::model::Annotation| {
+        let ranges: Vec<String> = annotation.fragments.iter().map(|f| format!("{}..{}", f.start, f.end)).collect();
+        format!("{} {:?} ({})", annotation.label, annotation.text(), ranges.join(", "))
+    };
+    match edit {
+        Edit::AddAnnotation { annotation, .. } => format!("add {}", spans(annotation)),
+        Edit::UpdateAnnotation { annotation, .. } => {
+            format!("change annotation {} to {}", annotation.id, spans(annotation))
+        }
+        Edit::RemoveAnnotation { id, .. } => format!("delete annotation {id}"),
+        Edit::Batch(edits) if !edits.is_empty() => edits.iter().map(detail).collect::<Vec<_>>().join("; "),
+        other => other.describe(),
     }
 }
 

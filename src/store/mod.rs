@@ -1,11 +1,19 @@
 //! The project file (`*.spanwise.ron`): versioned header, validation on load with line numbers,
 //! deterministic output and atomic save with a backup of the previous version.
+//!
+//! Submodules keep a coder's work safe between saves: [`journal`] (autosave and crash recovery),
+//! [`lock`] (one writer per file).
+
+pub mod journal;
+pub mod lock;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::model::{Location, Problem, Project, validate};
 
@@ -212,21 +220,100 @@ fn locate(source: &str, problem: Problem) -> FileProblem {
     FileProblem { line, message: problem.to_string() }
 }
 
+/// What a project file was when Spanwise last read or wrote it: to notice when someone else
+/// changes it, and to tie an autosave journal to the exact file it continues.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    pub size: u64,
+    /// Modification time, when the file system has one.
+    pub modified: Option<SystemTime>,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+impl FileStamp {
+    pub fn of_bytes(bytes: &[u8], modified: Option<SystemTime>) -> Self {
+        Self { size: bytes.len() as u64, modified, sha256: sha256_of(bytes) }
+    }
+
+    /// Whether size and modification time still match the file's metadata (a cheap check; the
+    /// hash confirms a real change).
+    pub fn matches_metadata(&self, metadata: &fs::Metadata) -> bool {
+        metadata.len() == self.size && metadata.modified().ok() == self.modified
+    }
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_of(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a whole file, refusing it if it is (or turns out while reading to be) larger than `max`
+/// bytes. Never reads more than `max + 1` bytes, whatever the metadata says (pipes, growing files).
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, ReadLimitError> {
+    use std::io::Read;
+    let file = fs::File::open(path).map_err(ReadLimitError::Io)?;
+    let size = file.metadata().map_err(ReadLimitError::Io)?.len();
+    if size > max {
+        return Err(ReadLimitError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max + 1).read_to_end(&mut bytes).map_err(ReadLimitError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadLimitError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Why [`read_limited`] failed.
+#[derive(Debug)]
+pub enum ReadLimitError {
+    Io(std::io::Error),
+    /// At least this many bytes.
+    TooLarge(u64),
+}
+
+/// A project read from disk, with the stamp of the bytes it came from.
+#[derive(Debug)]
+pub struct Loaded {
+    pub project: Project,
+    pub stamp: FileStamp,
+}
+
 /// Reads and validates a project file.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let io = |source| LoadError::Io { path: path.to_owned(), source };
-    let size = fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES });
-    }
-    let bytes = fs::read(path).map_err(io)?;
+    load_file(path).map(|loaded| loaded.project)
+}
+
+/// Reads and validates a project file, and stamps what was read.
+pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|err| match err {
+        ReadLimitError::Io(source) => LoadError::Io { path: path.to_owned(), source },
+        ReadLimitError::TooLarge(size) => LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES },
+    })?;
+    let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
+    let stamp = FileStamp::of_bytes(&bytes, modified);
     let source = String::from_utf8(bytes).map_err(|err| {
         LoadError::NotAProject(format!(
             "byte {} is not valid UTF-8 (is this a binary file?)",
             err.utf8_error().valid_up_to()
         ))
     })?;
-    from_str(source.strip_prefix('\u{feff}').unwrap_or(&source))
+    let project = from_str(source.strip_prefix('\u{feff}').unwrap_or(&source))?;
+    Ok(Loaded { project, stamp })
+}
+
+/// The stamp of a file as it is on disk now (reads and hashes it).
+pub fn stamp_file(path: &Path) -> std::io::Result<FileStamp> {
+    let bytes = match read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadLimitError::Io(err)) => return Err(err),
+        Err(ReadLimitError::TooLarge(size)) => {
+            return Err(std::io::Error::other(format!("{} is {size} bytes, too large", path.display())));
+        }
+    };
+    let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
+    Ok(FileStamp::of_bytes(&bytes, modified))
 }
 
 /// The backup of the previous version kept beside a project file.
@@ -291,11 +378,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 
 /// Validates and saves a project atomically.
 pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
+    save_file(project, path).map(drop)
+}
+
+/// Validates and saves a project atomically; returns the stamp of what was written.
+pub fn save_file(project: &Project, path: &Path) -> Result<FileStamp, SaveError> {
     let problems = validate(project);
     if let Some(first) = problems.first() {
         return Err(SaveError::Invalid(format!("{first} ({} problems in all)", problems.len())));
     }
-    write_atomic(path, to_string(project).as_bytes())
+    let text = to_string(project);
+    write_atomic(path, text.as_bytes())?;
+    let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
+    Ok(FileStamp::of_bytes(text.as_bytes(), modified))
+}
+
+/// A hidden file beside `path`: `.<name><suffix>` (journal, lock).
+pub fn sidecar_path(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(suffix);
+    path.with_file_name(name)
 }
 
 /// `name.spanwise.ron` for a source file `name.txt`.

@@ -16,6 +16,10 @@ use super::commands::Command;
 use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
 use super::doc_view::{DocView, excerpt, label_color};
 
+mod safety;
+
+pub use safety::RecoveryOffer;
+
 /// What to do once the user has decided about unsaved changes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AfterConfirm {
@@ -23,6 +27,8 @@ pub enum AfterConfirm {
     Open(PathBuf),
     NewProject,
     ShowOpenDialog,
+    /// Take the recovery the user accepted (`Safety::pending_offer`).
+    RecoverPending,
 }
 
 /// Where settings live; `None` keeps them in memory only (tests).
@@ -72,10 +78,13 @@ pub struct SpanwiseApp {
     quit_requested: bool,
     /// What to do after the next successful save ("Save" in the unsaved-changes dialog).
     pub(crate) after_save: Option<AfterConfirm>,
+    /// Autosave journal, recovery, lock and the file on disk.
+    safety: safety::Safety,
 }
 
 impl SpanwiseApp {
     pub fn new(config: AppConfig) -> Self {
+        let safety = safety::Safety::new(config.settings_path.as_deref());
         let mut app = Self {
             project: Project::new("Untitled"),
             history: History::new(),
@@ -97,7 +106,9 @@ impl SpanwiseApp {
             suggested_path: None,
             quit_requested: false,
             after_save: None,
+            safety,
         };
+        app.history.set_recording(true);
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName { input: String::new() });
         }
@@ -149,6 +160,7 @@ impl SpanwiseApp {
         self.project = project;
         self.project_path = path;
         self.history = History::new();
+        self.history.set_recording(true);
         if dirty {
             self.history.mark_unsaved();
         }
@@ -174,9 +186,11 @@ impl SpanwiseApp {
     /// Opens a project file as the project, or a text as a new project holding it.
     fn open_path(&mut self, path: &Path) {
         if store::is_project_path(path) {
-            match store::load(path) {
-                Ok(project) => {
-                    self.set_project(project, Some(path.to_owned()), false);
+            match store::load_file(path) {
+                Ok(loaded) => {
+                    self.leave_project();
+                    self.set_project(loaded.project, Some(path.to_owned()), false);
+                    self.opened_file(path, loaded.stamp);
                     self.settings.add_recent(path);
                     self.save_settings();
                     self.status = Some(format!("Opened {}", path.display()));
@@ -195,7 +209,9 @@ impl SpanwiseApp {
                 Ok(document) => {
                     project.documents.push(document);
                     // A new project is saved beside the text unless the user picks another place.
+                    self.leave_project();
                     self.set_project(project, None, true);
+                    self.opened_unsaved();
                     self.suggested_path = Some(store::project_path_for(path));
                     self.settings.add_recent(path);
                     self.save_settings();
@@ -230,9 +246,11 @@ impl SpanwiseApp {
     }
 
     fn apply(&mut self, edit: Edit) {
+        self.before_change();
         if let Err(err) = self.history.apply(&mut self.project, edit) {
             self.status = Some(format!("Not changed: {err}"));
         }
+        self.after_history();
         self.after_change();
     }
 
@@ -261,9 +279,10 @@ impl SpanwiseApp {
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
-        match store::save(&self.project, path) {
-            Ok(()) => {
+        match store::save_file(&self.project, path) {
+            Ok(stamp) => {
                 self.project_path = Some(path.to_owned());
+                self.saved(stamp);
                 self.history.mark_saved();
                 self.settings.add_recent(path);
                 self.save_settings();
@@ -452,11 +471,22 @@ impl SpanwiseApp {
     pub(crate) fn run_after_confirm(&mut self, after: AfterConfirm) {
         match after {
             AfterConfirm::Quit => {
+                self.leave_project();
                 self.allowed_to_close = true;
                 self.quit_requested = true;
             }
             AfterConfirm::Open(path) => self.open_path(&path),
-            AfterConfirm::NewProject => self.set_project(Project::new("Untitled"), None, false),
+            AfterConfirm::NewProject => {
+                self.leave_project();
+                self.set_project(Project::new("Untitled"), None, false);
+                self.opened_unsaved();
+            }
+            AfterConfirm::RecoverPending => {
+                if let Some(offer) = self.safety.pending_offer.take() {
+                    // The user agreed to leave the open project's unsaved changes.
+                    self.take_recovery(*offer);
+                }
+            }
             AfterConfirm::ShowOpenDialog => {
                 self.dialog = Some(Dialog::File(FileDialog::new(FileDialogPurpose::Open, self.start_dir(), None)));
             }
@@ -510,19 +540,27 @@ impl SpanwiseApp {
             }
             Command::Quit => self.confirm_then(AfterConfirm::Quit),
             Command::Undo => {
+                if self.history.can_undo() {
+                    self.before_change();
+                }
                 match self.history.undo(&mut self.project) {
                     Ok(true) => {}
                     Ok(false) => self.status = Some("Nothing to undo".into()),
                     Err(err) => self.status = Some(format!("Cannot undo: {err}")),
                 }
+                self.after_history();
                 self.after_change();
             }
             Command::Redo => {
+                if self.history.can_redo() {
+                    self.before_change();
+                }
                 match self.history.redo(&mut self.project) {
                     Ok(true) => {}
                     Ok(false) => self.status = Some("Nothing to redo".into()),
                     Err(err) => self.status = Some(format!("Cannot redo: {err}")),
                 }
+                self.after_history();
                 self.after_change();
             }
             Command::Tag(label) => self.tag_selection(&label),
@@ -573,6 +611,10 @@ impl SpanwiseApp {
     /// Global keyboard handling: shortcuts always; label keys and Delete only when no text field
     /// has focus.
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        if self.decision_pending() {
+            // Nothing changes the project until the user has decided about their work.
+            return;
+        }
         for command in Command::with_shortcuts() {
             if let Some(shortcut) = command.shortcut()
                 && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
@@ -630,6 +672,7 @@ impl SpanwiseApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.dialog = Some(Dialog::ConfirmDiscard { after: AfterConfirm::Quit });
             } else {
+                self.leave_project();
                 self.allowed_to_close = true;
             }
         }
@@ -650,6 +693,7 @@ impl SpanwiseApp {
         if ctx.options(|o| o.theme_preference) != theme {
             ctx.set_theme(theme);
         }
+        self.safety_tick(&ctx);
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
 
@@ -657,6 +701,9 @@ impl SpanwiseApp {
             egui::MenuBar::new().ui(ui, |ui| self.menu_ui(ui));
         });
         egui::Panel::top("label_bar").show(ui, |ui| self.label_bar_ui(ui));
+        if self.has_banner() {
+            egui::Panel::top("safety_banner").show(ui, |ui| self.banner_ui(ui));
+        }
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("navigator")
             .resizable(true)
@@ -811,6 +858,12 @@ impl SpanwiseApp {
             ui.separator();
             if self.is_dirty() {
                 ui.label(RichText::new("Unsaved changes").color(ui.visuals().warn_fg_color));
+                if self.journal_path().is_some() {
+                    ui.label("(autosaved)").on_hover_text(
+                        "Every change is written to a recovery journal as you work; if Spanwise or the computer \
+                         stops, the next start offers to recover it",
+                    );
+                }
             } else {
                 ui.label("Saved");
             }

@@ -1,12 +1,12 @@
 //! Modal dialogs: a file chooser (typed path, folder listing, recent files; no native dialog, so
 //! it works everywhere and in tests), the annotator name prompt, unsaved-changes confirmation,
-//! errors and the shortcut reference.
+//! crash recovery, errors and the shortcut reference.
 
 use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use super::app::{AfterConfirm, SpanwiseApp};
+use super::app::{AfterConfirm, RecoveryOffer, SpanwiseApp};
 use super::commands::Command;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,13 +244,78 @@ impl FileDialog {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Dialog {
     File(FileDialog),
-    AnnotatorName { input: String },
-    ConfirmDiscard { after: AfterConfirm },
-    Error { title: String, message: String },
+    AnnotatorName {
+        input: String,
+    },
+    ConfirmDiscard {
+        after: AfterConfirm,
+    },
+    Error {
+        title: String,
+        message: String,
+    },
     Shortcuts,
+    /// Work from an autosave journal: recover or discard (never dismissed without a choice).
+    Recovery(Box<RecoveryOffer>),
+}
+
+/// What the user chose in the recovery dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RecoveryChoice {
+    Recover,
+    Discard,
+}
+
+fn recovery_ui(ui: &mut egui::Ui, offer: &RecoveryOffer) -> Option<RecoveryChoice> {
+    let recovery = &offer.recovery;
+    ui.heading("Recover unsaved work?");
+    let name = offer.project_name();
+    let started = recovery.header.started.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
+    ui.label(format!(
+        "Spanwise stopped (crashed, was killed, or the computer went down) while {name} had unsaved changes. \
+         Its autosave journal, begun {started}, can restore them."
+    ));
+    ui.add_space(4.0);
+    egui::Grid::new("recovery_facts").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        ui.label("Edits");
+        ui.label(recovery.edits.to_string());
+        ui.end_row();
+        if let Some(last) = recovery.last_edit {
+            ui.label("Last edit");
+            ui.label(last.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string());
+            ui.end_row();
+        }
+        ui.label("Changes");
+        ui.label(recovery.summary.to_string());
+        ui.end_row();
+        ui.label("Journal");
+        ui.label(RichText::new(recovery.journal_path.display().to_string()).monospace());
+        ui.end_row();
+    });
+    for note in &recovery.notes {
+        ui.colored_label(ui.visuals().warn_fg_color, note);
+    }
+    ui.add_space(4.0);
+    ui.label(
+        RichText::new(
+            "Recover puts the changes back; the file on disk stays as it is until you save. Discard keeps \
+             the journal under another name and opens the file as last saved.",
+        )
+        .weak(),
+    );
+    let mut choice = None;
+    ui.horizontal(|ui| {
+        if ui.button("Recover").clicked() {
+            choice = Some(RecoveryChoice::Recover);
+        }
+        if ui.button("Discard").clicked() {
+            choice = Some(RecoveryChoice::Discard);
+        }
+    });
+    choice
 }
 
 impl Dialog {
@@ -258,6 +323,7 @@ impl Dialog {
     pub fn ui(mut self, ctx: &egui::Context, app: &mut SpanwiseApp) -> (Option<Dialog>, Vec<Command>) {
         let mut keep = true;
         let mut commands = Vec::new();
+        let mut recovery_choice = None;
         let recent = app.settings.recent_files.clone();
         let modal = egui::Modal::new(egui::Id::unique("spanwise_dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
@@ -340,8 +406,25 @@ impl Dialog {
                         keep = false;
                     }
                 }
+                Dialog::Recovery(offer) => {
+                    recovery_choice = recovery_ui(ui, offer);
+                }
             }
         });
+        if let Dialog::Recovery(offer) = self {
+            // Only an explicit choice closes it: the journal is someone's work.
+            return match recovery_choice {
+                Some(RecoveryChoice::Recover) => {
+                    app.accept_recovery(offer);
+                    (None, commands)
+                }
+                Some(RecoveryChoice::Discard) => {
+                    app.discard_recovery(offer);
+                    (None, commands)
+                }
+                None => (Some(Dialog::Recovery(offer)), commands),
+            };
+        }
         if modal.should_close() && !matches!(self, Dialog::AnnotatorName { .. }) {
             keep = false;
         }

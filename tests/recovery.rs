@@ -1,0 +1,627 @@
+//! Crash recovery: edits are journalled as they happen, and the next start offers them back.
+//!
+//! `kill_9_loses_nothing` is the real thing: the `spanwise` binary in a virtual X display, driven
+//! with `xdotool` like a user, killed with SIGKILL, then restarted through the library. The
+//! other tests do the same in-process with `egui_kittest` (an app dropped without saving is a
+//! crash as far as the disk is concerned).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spanwise::edit::{Direction, Edit};
+use spanwise::model::Annotation;
+use spanwise::settings::Settings;
+use spanwise::store::{self, journal};
+use spanwise::ui::{AppConfig, Command as AppCommand, SpanwiseApp};
+
+fn settings() -> Settings {
+    Settings { annotator_name: "Test Coder".into(), ..Settings::default() }
+}
+
+/// An app as a user would start it, with its settings (and so its recovery folder) in `config`.
+fn app_with_config(config: Option<&Path>) -> SpanwiseApp {
+    SpanwiseApp::new(AppConfig { settings: settings(), settings_path: config.map(|c| c.join("settings.ron")) })
+}
+
+fn app_for(path: &Path) -> SpanwiseApp {
+    app_with_config(None).with_file(path)
+}
+
+fn start(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
+    harness_sized(app, 1400.0, 900.0)
+}
+
+fn harness_sized(app: SpanwiseApp, width: f32, height: f32) -> Harness<'static, SpanwiseApp> {
+    let mut harness = Harness::builder()
+        .with_size(vec2(width, height))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(20)
+        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn sample_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("sample.spanwise.ron");
+    std::fs::copy(common::sample_project_path(), &path).unwrap();
+    path
+}
+
+fn offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
+    let document = harness.state().document().unwrap();
+    let byte = document.text.find(needle).unwrap();
+    document.text[..byte].chars().count()
+}
+
+fn drag_select(harness: &mut Harness<'_, SpanwiseApp>, start: usize, end: usize) {
+    let view = harness.state().view.as_ref().unwrap();
+    let from = view.char_rect(start).expect("start is on screen");
+    let to = view.char_rect(end - 1).expect("end is on screen");
+    let a = Pos2::new(from.left() + 1.0, from.center().y);
+    let b = Pos2::new(to.right() - 1.0, to.center().y);
+    harness.hover_at(a);
+    harness.drag_at(a);
+    harness.hover_at(a + vec2(8.0, 0.0));
+    harness.hover_at(b);
+    harness.drop_at(b);
+    harness.run();
+}
+
+fn type_key(harness: &mut Harness<'_, SpanwiseApp>, key: Key, text: &str) {
+    harness.key_press(key);
+    harness.event(Event::Text(text.into()));
+    harness.run();
+}
+
+/// Selects `needle` by dragging and tags it with the label key `digit`.
+fn tag(harness: &mut Harness<'_, SpanwiseApp>, needle: &str, key: Key, digit: &str) {
+    let start = offset_of(harness, needle);
+    drag_select(harness, start, start + needle.chars().count());
+    type_key(harness, key, digit);
+}
+
+fn with_text<'a>(project: &'a spanwise::model::Project, text: &str) -> Vec<&'a Annotation> {
+    project.documents[0].annotations.iter().filter(|a| a.text() == text).collect()
+}
+
+fn journal_lines(path: &Path) -> usize {
+    std::fs::read_to_string(journal::journal_path_for(path)).map_or(0, |t| t.lines().count())
+}
+
+/// Files in `dir` whose names contain `part`.
+fn files_containing(dir: &Path, part: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(part))
+        .collect()
+}
+
+#[test]
+fn every_edit_is_journalled_at_once_and_saving_removes_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    assert_eq!(journal_lines(&path), 0, "no journal before the first edit");
+    tag(&mut harness, "Official", Key::Num4, "4");
+    assert_eq!(journal_lines(&path), 2, "header and one edit");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    let contents = journal::read(&journal::journal_path_for(&path)).unwrap();
+    let directions: Vec<Direction> = contents.entries.iter().map(|e| e.direction).collect();
+    assert_eq!(directions, [Direction::Apply, Direction::Undo, Direction::Redo]);
+    assert!(contents.stop.is_none());
+    match &contents.header.base {
+        journal::Base::File { sha256, size } => {
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(*sha256, store::sha256_of(&bytes));
+            assert_eq!(*size, bytes.len() as u64);
+        }
+        other => panic!("a journal beside a saved file starts from the file, not {other:?}"),
+    }
+    assert!(harness.state().journal_path().is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(!journal::journal_path_for(&path).exists(), "saving removes the journal");
+    assert!(harness.state().journal_path().is_none());
+    // The next edit starts a new journal from the file just saved.
+    tag(&mut harness, "Fear", Key::Num3, "3");
+    let contents = journal::read(&journal::journal_path_for(&path)).unwrap();
+    assert_eq!(contents.entries.len(), 1);
+    let journal::Base::File { sha256, .. } = &contents.header.base else { panic!("file base") };
+    assert_eq!(*sha256, store::sha256_of(&std::fs::read(&path).unwrap()));
+}
+
+#[test]
+fn an_app_gone_without_saving_is_recovered_exactly_with_its_undo_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    tag(&mut harness, "Fear", Key::Num3, "3");
+    // Delete an existing annotation, relabel another.
+    let gholipour = with_text(&harness.state().project, "Behnam Gholipour")[0].id;
+    harness.state_mut().command(AppCommand::SelectAnnotation(gholipour));
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    let iranwire = with_text(&harness.state().project, "IranWire")[0].id;
+    harness.state_mut().command(AppCommand::SelectAnnotation(iranwire));
+    harness.run();
+    type_key(&mut harness, Key::Num1, "1");
+    let expected = harness.state().project.clone();
+    drop(harness);
+
+    assert_eq!(std::fs::read(&path).unwrap(), original, "the saved file was not touched");
+    let mut harness = start(app_for(&path));
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("4");
+    harness.get_by_label("2 annotations added, 1 changed, 1 deleted");
+    assert!(harness.state().document().unwrap().annotation(gholipour).is_some(), "not recovered before asked");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(harness.state().project, expected, "exactly what was there");
+    assert!(harness.state().is_dirty(), "recovered work is unsaved until saved");
+    assert_eq!(std::fs::read(&path).unwrap(), original, "recovering does not write the project file");
+    // The undo history came back too: undo the relabel, then the delete.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotation(iranwire).unwrap().label, "actor");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().document().unwrap().annotation(gholipour).is_some());
+    // And what happens now is journalled in turn: a second crash loses nothing either.
+    let state = harness.state().project.clone();
+    drop(harness);
+    let mut harness = start(app_for(&path));
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(harness.state().project, state);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(store::load(&path).unwrap(), state);
+    assert!(files_containing(dir.path(), ".journal").is_empty(), "nothing left behind after a clean recovery");
+}
+
+#[test]
+fn discard_keeps_the_journal_aside_and_opens_the_file_as_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    drop(harness);
+    let journal_text = std::fs::read_to_string(journal::journal_path_for(&path)).unwrap();
+    let mut harness = start(app_for(&path));
+    harness.get_by_label("Discard").click();
+    harness.run();
+    assert!(with_text(&harness.state().project, "Official").is_empty());
+    assert!(!harness.state().is_dirty());
+    assert!(!journal::journal_path_for(&path).exists());
+    let aside = files_containing(dir.path(), ".journal.discarded-");
+    assert_eq!(aside.len(), 1, "kept under another name");
+    assert_eq!(std::fs::read_to_string(&aside[0]).unwrap(), journal_text, "not changed");
+    drop(harness);
+    // Not offered again.
+    let harness = start(app_for(&path));
+    assert!(harness.state().dialog.is_none());
+}
+
+#[test]
+fn a_torn_last_line_is_skipped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    tag(&mut harness, "Fear", Key::Num3, "3");
+    drop(harness);
+    // A crash in the middle of writing the second edit's line.
+    let journal_path = journal::journal_path_for(&path);
+    let text = std::fs::read_to_string(&journal_path).unwrap();
+    let cut = text.len() - 40;
+    std::fs::write(&journal_path, &text[..cut]).unwrap();
+
+    let contents = journal::read(&journal_path).unwrap();
+    assert_eq!(contents.entries.len(), 1);
+    assert!(matches!(contents.stop, Some(journal::Stop::Torn { line: 3, .. })), "{:?}", contents.stop);
+
+    let mut harness = start(app_for(&path));
+    harness.get_by_label_contains("line 3 was only partly written");
+    harness.get_by_label("1 annotation added");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(with_text(&harness.state().project, "Official").len(), 1);
+    assert!(with_text(&harness.state().project, "Fear").is_empty());
+    // Something was lost, so the damaged journal is kept for inspection.
+    assert_eq!(files_containing(dir.path(), ".journal.recovered-incomplete-").len(), 1);
+    // The recovered state has its own, complete journal.
+    let fresh = journal::read(&journal_path).unwrap();
+    assert!(fresh.stop.is_none());
+    assert!(matches!(fresh.header.base, journal::Base::Snapshot(_)));
+}
+
+#[test]
+fn a_journal_on_a_file_changed_since_applies_what_still_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    drop(harness);
+    // Someone else saves the file meanwhile (another coder, a git pull).
+    let mut theirs = store::load(&path).unwrap();
+    theirs.description = "changed elsewhere".into();
+    store::save(&theirs, &path).unwrap();
+    let mut harness = start(app_for(&path));
+    harness.get_by_label_contains("changed by someone else");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(harness.state().project.description, "changed elsewhere");
+    assert_eq!(with_text(&harness.state().project, "Official").len(), 1);
+    assert!(harness.state().is_dirty());
+}
+
+#[test]
+fn an_unsaved_project_is_offered_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let text = dir.path().join("article.txt");
+    std::fs::copy(common::sample_text_path(), &text).unwrap();
+    let mut harness = start(app_with_config(Some(&config)).with_file(&text));
+    assert!(harness.state().project_path.is_none());
+    tag(&mut harness, "Official", Key::Num2, "2");
+    let expected = harness.state().project.clone();
+    let journal_path = harness.state().journal_path().unwrap().to_owned();
+    assert!(journal_path.starts_with(journal::session_dir(&config)), "{}", journal_path.display());
+    drop(harness);
+
+    // The next start, with nothing on the command line.
+    let mut harness = start(app_with_config(Some(&config)));
+    harness.get_by_label_contains("the unsaved project \"article\"");
+    harness.get_by_label("1 annotation added");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(harness.state().project, expected);
+    assert!(harness.state().is_dirty());
+    assert!(harness.state().project_path.is_none());
+    // Save goes where it would have gone: beside the text.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let saved = dir.path().join("article.spanwise.ron");
+    assert_eq!(store::load(&saved).unwrap(), expected);
+    assert!(files_containing(&journal::session_dir(&config), ".journal").is_empty());
+}
+
+#[test]
+fn quitting_without_saving_keeps_the_edits_aside_and_a_clean_quit_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    harness.state_mut().command(AppCommand::Quit);
+    harness.run();
+    harness.get_by_label("Don't save").click();
+    harness.run();
+    assert!(!journal::journal_path_for(&path).exists());
+    assert_eq!(files_containing(dir.path(), ".journal.unsaved-").len(), 1);
+    drop(harness);
+
+    let mut harness = start(app_for(&path));
+    assert!(harness.state().dialog.is_none(), "a choice not to save is respected");
+    tag(&mut harness, "Fear", Key::Num2, "2");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!harness.state().is_dirty());
+    harness.state_mut().command(AppCommand::Quit);
+    harness.run();
+    assert!(!journal::journal_path_for(&path).exists(), "nothing unsaved: the journal is removed");
+}
+
+#[test]
+fn the_command_line_shows_what_a_journal_would_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_for(&path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    tag(&mut harness, "Fear", Key::Num3, "3");
+    let expected = harness.state().project.clone();
+    drop(harness);
+    let output = Command::new(env!("CARGO_BIN_EXE_spanwise"))
+        .args(["recover", path.to_str().unwrap(), "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("edits: 2"), "{stdout}");
+    assert!(stdout.contains("add quote \"Official\" (0..8)"), "{stdout}");
+    assert!(stdout.contains("add actor \"Fear\""), "{stdout}");
+    assert!(stdout.contains("changes: 2 annotations added"), "{stdout}");
+    assert!(stdout.contains("(unchanged)"), "{stdout}");
+    assert!(journal::journal_path_for(&path).exists(), "a dry run changes nothing");
+
+    let out = dir.path().join("recovered.spanwise.ron");
+    let status = Command::new(env!("CARGO_BIN_EXE_spanwise"))
+        .args(["recover", path.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert_eq!(store::load(&out).unwrap(), expected);
+}
+
+#[test]
+fn journal_writer_syncs_at_most_once_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.journal");
+    let project = common::tricky_project();
+    let owner = spanwise::store::lock::LockOwner::current("test");
+    let mut writer =
+        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project)).unwrap();
+    let edit = Edit::RemoveAnnotation { document: "d1".into(), id: project.documents[0].annotations[0].id };
+    writer.append(&[spanwise::edit::Applied { direction: Direction::Apply, edit: edit.clone() }]).unwrap();
+    // Written (a crash of the process loses nothing) but the fsync waits up to a second.
+    let due = writer.sync_due_in().expect("an fsync is pending");
+    assert!(due <= journal::SYNC_INTERVAL);
+    assert_eq!(journal::read(&path).unwrap().entries.len(), 1);
+    std::thread::sleep(due);
+    writer.sync_if_due().unwrap();
+    assert!(writer.sync_due_in().is_none());
+    // A journal is never overwritten: a second one at the same place sets the first aside.
+    drop(writer);
+    let _second =
+        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project)).unwrap();
+    assert_eq!(files_containing(dir.path(), ".journal.replaced-").len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real process, killed.
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Runs `xdotool` on the virtual display.
+fn xdotool(display: &(String, String), args: &[&str]) -> String {
+    let output = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", &display.0)
+        .env("XAUTHORITY", &display.1)
+        .output()
+        .expect("run xdotool");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The app under Xvfb; killed (and the display with it) when dropped.
+struct RealApp {
+    xvfb_run: Child,
+    pid: u32,
+    display: (String, String),
+    dir: PathBuf,
+}
+
+impl RealApp {
+    fn start(dir: &Path, config: &Path, project: &Path) -> Self {
+        // The wrapper tells us the display, its authority file and the app's pid (exec keeps it).
+        let script = dir.join("run.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$DISPLAY\" > '{0}/display.tmp'; echo \"$XAUTHORITY\" >> '{0}/display.tmp'; \
+                 echo $$ >> '{0}/display.tmp'; mv '{0}/display.tmp' '{0}/display'\nexec '{1}' '{2}'\n",
+                dir.display(),
+                env!("CARGO_BIN_EXE_spanwise"),
+                project.display()
+            ),
+        )
+        .unwrap();
+        let xvfb_run = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1600x1000x24", "sh"])
+            .arg(&script)
+            .env("SPANWISE_CONFIG_DIR", config)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start xvfb-run");
+        let info = dir.join("display");
+        wait_for("the display", Duration::from_secs(60), || info.exists());
+        let info = std::fs::read_to_string(info).unwrap();
+        let mut lines = info.lines();
+        let display = (lines.next().unwrap().to_owned(), lines.next().unwrap().to_owned());
+        let pid = lines.next().unwrap().trim().parse().unwrap();
+        Self { xvfb_run, pid, display, dir: dir.to_owned() }
+    }
+
+    fn xdotool(&self, args: &[&str]) -> String {
+        xdotool(&self.display, args)
+    }
+
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display.0)
+            .env("XAUTHORITY", &self.display.1)
+            .status();
+        path
+    }
+
+    fn kill_9(&mut self) {
+        let status = Command::new("kill").args(["-KILL", &self.pid.to_string()]).status().unwrap();
+        assert!(status.success());
+        // xvfb-run returns once its command is gone, taking the display down.
+        let start = Instant::now();
+        while self.xvfb_run.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < Duration::from_secs(30), "xvfb-run did not end");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for RealApp {
+    fn drop(&mut self) {
+        if self.xvfb_run.try_wait().ok().flatten().is_none() {
+            let _ = Command::new("kill").args(["-KILL", &self.pid.to_string()]).status();
+            let _ = self.xvfb_run.wait();
+        }
+    }
+}
+
+/// Where a character is on screen: the same layout as the real 1400x900 window at the top left
+/// of the display (there is no window manager to decorate or move it).
+fn screen_point(harness: &Harness<'_, SpanwiseApp>, offset: usize, at_left: bool) -> (i32, i32) {
+    let rect = harness.state().view.as_ref().unwrap().char_rect(offset).expect("on screen");
+    let x = if at_left { rect.left() + 1.0 } else { rect.right() - 1.0 };
+    (x.round() as i32, rect.center().y.round() as i32)
+}
+
+#[test]
+fn kill_9_loses_nothing() {
+    let missing: Vec<&str> = ["xvfb-run", "xdotool"].into_iter().filter(|p| !on_path(p)).collect();
+    if !missing.is_empty() {
+        println!(
+            "SKIPPED kill_9_loses_nothing: {} not installed (apt-get install xvfb xdotool)",
+            missing.join(" and ")
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.ron"), "(annotator_name: \"Kill Test\")\n").unwrap();
+    let path = sample_copy(dir.path());
+    let original = std::fs::read(&path).unwrap();
+
+    // Where the words are, from the same app laid out headless at the window's size (a copy of
+    // the file, so that nothing touches the one under test).
+    let layout_dir = tempfile::tempdir().unwrap();
+    let layout = start(app_for(&sample_copy(layout_dir.path())));
+    let official = screen_point(&layout, offset_of(&layout, "Official") + 3, true);
+    let fear = screen_point(&layout, offset_of(&layout, "Fear") + 1, true);
+    let social = offset_of(&layout, "Social Media");
+    let drag_from = screen_point(&layout, social, true);
+    let drag_to = screen_point(&layout, social + "Social Media".len() - 1, false);
+    let gholipour = screen_point(&layout, offset_of(&layout, "Gholipour") + 2, true);
+    drop(layout);
+
+    let mut app = RealApp::start(dir.path(), &config, &path);
+    // The title changes from "Spanwise" to the file name once the first frame has run.
+    wait_for("the window", Duration::from_secs(120), || {
+        !app.xdotool(&["search", "--name", "sample.spanwise.ron"]).trim().is_empty()
+    });
+    let window = app.xdotool(&["search", "--name", "sample.spanwise.ron"]).lines().next().unwrap().to_owned();
+    app.xdotool(&["windowfocus", &window]);
+    std::thread::sleep(Duration::from_millis(500));
+
+    let lines = |n: usize, what: &str, app: &RealApp| {
+        let shot = app.dir.join(format!("{what}.png"));
+        let start = Instant::now();
+        while journal_lines(&path) < n {
+            if start.elapsed() > Duration::from_secs(60) {
+                app.screenshot(&format!("{what}.png"));
+                panic!("no journal line for {what} (screenshot {})", shot.display());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(journal_lines(&path), n, "{what}");
+    };
+    let point = |p: (i32, i32)| [p.0.to_string(), p.1.to_string()];
+
+    // 1. Double-click a word, press 2 (Quote).
+    let [x, y] = point(official);
+    app.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    app.xdotool(&["key", "2"]);
+    lines(2, "quote", &app);
+    // 2. Double-click another, press 3 (Actor).
+    let [x, y] = point(fear);
+    app.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    app.xdotool(&["key", "3"]);
+    lines(3, "actor", &app);
+    // 3. Drag over two words, press 1 (Claim).
+    let ([x1, y1], [x2, y2]) = (point(drag_from), point(drag_to));
+    let x1b = (drag_from.0 + 8).to_string();
+    app.xdotool(&["mousemove", &x1, &y1, "mousedown", "1", "sleep", "0.1", "mousemove", &x1b, &y1, "sleep", "0.1"]);
+    app.xdotool(&["mousemove", &x2, &y2, "sleep", "0.1", "mouseup", "1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    app.xdotool(&["key", "1"]);
+    lines(4, "claim", &app);
+    // 4. Undo it, 5. redo it.
+    app.xdotool(&["key", "ctrl+z"]);
+    lines(5, "undo", &app);
+    app.xdotool(&["key", "ctrl+shift+z"]);
+    lines(6, "redo", &app);
+    // 6. Click an existing highlight and delete it.
+    let [x, y] = point(gholipour);
+    app.xdotool(&["mousemove", &x, &y, "click", "1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    app.xdotool(&["key", "Delete"]);
+    lines(7, "delete", &app);
+
+    // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill.
+    if let Some(shots) = std::env::var_os("SPANWISE_TEST_SHOTS") {
+        let shot = app.screenshot("before-kill.png");
+        let _ = std::fs::copy(shot, Path::new(&shots).join("kill-9-before-kill.png"));
+    }
+    app.kill_9();
+    assert_eq!(std::fs::read(&path).unwrap(), original, "the project file was never written");
+
+    // What the command line says the journal holds.
+    let output = Command::new(env!("CARGO_BIN_EXE_spanwise"))
+        .args(["recover", path.to_str().unwrap(), "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("edits: 6"), "{stdout}");
+    assert!(stdout.contains("add quote \"Official\""), "{stdout}");
+    assert!(stdout.contains("add actor \"Fear\""), "{stdout}");
+    assert!(stdout.contains("add claim \"Social Media\""), "{stdout}");
+    assert!(stdout.contains("changes: 3 annotations added, 1 deleted"), "{stdout}");
+
+    // Restart (headless, through the library) and recover.
+    let mut restarted = start(app_for(&path));
+    restarted.get_by_label("Recover unsaved work?");
+    restarted.get_by_label("3 annotations added, 1 deleted");
+    restarted.get_by_label("Recover").click();
+    restarted.run();
+    let project = &restarted.state().project;
+    let base = store::load(&path).unwrap();
+    for (text, label) in [("Official", "quote"), ("Fear", "actor"), ("Social Media", "claim")] {
+        let found = with_text(project, text);
+        assert_eq!(found.len(), 1, "{text}");
+        assert_eq!(found[0].label, label, "{text}");
+        assert_eq!(found[0].annotator, "kill-test", "{text}");
+    }
+    assert!(with_text(project, "Behnam Gholipour").is_empty(), "the deletion came back too");
+    assert_eq!(project.annotation_count(), base.annotation_count() + 2);
+    assert_eq!(project.annotator("kill-test").map(|a| a.name.as_str()), Some("Kill Test"));
+    assert!(restarted.state().is_dirty());
+    // The undo history survived the kill: undo the delete, then the claim.
+    restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    restarted.run();
+    assert_eq!(with_text(&restarted.state().project, "Behnam Gholipour").len(), 1);
+    restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    restarted.run();
+    assert!(with_text(&restarted.state().project, "Social Media").is_empty());
+}
