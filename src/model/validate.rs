@@ -229,7 +229,13 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             MemoTarget::Annotation(id) => project.documents.iter().any(|d| d.annotations.iter().any(|a| a.id == *id)),
         };
         if !target_exists {
-            report(here(), format!("is about {:?}, which does not exist", memo.target));
+            let target = match &memo.target {
+                MemoTarget::Project => "the project".to_owned(),
+                MemoTarget::Document(id) => format!("document \"{id}\""),
+                MemoTarget::Label(id) => format!("label \"{id}\""),
+                MemoTarget::Annotation(id) => format!("annotation {id}"),
+            };
+            report(here(), format!("is about {target}, which does not exist"));
         }
     }
     problems
