@@ -103,6 +103,14 @@ pub struct FileLock {
     owner: LockOwner,
 }
 
+/// Who holds a lock file, seen from a [`FileLock`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Holder {
+    Us,
+    Other(LockOwner),
+    Nobody,
+}
+
 /// The result of trying to lock a project file.
 #[derive(Debug)]
 pub enum Acquired {
@@ -148,6 +156,16 @@ impl FileLock {
 
     pub fn owner(&self) -> &LockOwner {
         &self.owner
+    }
+
+    /// Who holds the lock file now: still this lock, another instance (that took the file over
+    /// with "Edit anyway"), or nobody (the lock file is gone or unreadable).
+    pub fn current_holder(&self) -> Holder {
+        match fs::read_to_string(&self.path).ok().and_then(|text| LockOwner::parse(&text)) {
+            Some(owner) if owner.session == self.owner.session && owner.pid == self.owner.pid => Holder::Us,
+            Some(owner) => Holder::Other(owner),
+            None => Holder::Nobody,
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -2,10 +2,11 @@
 //! deterministic output and atomic save with a backup of the previous version.
 //!
 //! Submodules keep a coder's work safe between saves: [`journal`] (autosave and crash recovery),
-//! [`lock`] (one writer per file).
+//! [`lock`] (one writer per file), [`merge`] (combining mine with a version changed on disk).
 
 pub mod journal;
 pub mod lock;
+pub mod merge;
 
 use std::fs;
 use std::io::Write;

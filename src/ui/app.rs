@@ -18,7 +18,7 @@ use super::doc_view::{DocView, excerpt, label_color};
 
 mod safety;
 
-pub use safety::RecoveryOffer;
+pub use safety::{FileChange, FileChangeChoice, POLL_INTERVAL, RecoveryOffer};
 
 /// What to do once the user has decided about unsaved changes.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,10 +190,10 @@ impl SpanwiseApp {
                 Ok(loaded) => {
                     self.leave_project();
                     self.set_project(loaded.project, Some(path.to_owned()), false);
+                    self.status = Some(format!("Opened {}", path.display()));
                     self.opened_file(path, loaded.stamp);
                     self.settings.add_recent(path);
                     self.save_settings();
-                    self.status = Some(format!("Opened {}", path.display()));
                 }
                 Err(err) => {
                     self.dialog = Some(Dialog::Error {
@@ -279,10 +279,15 @@ impl SpanwiseApp {
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
+        if !self.may_save_to(path) {
+            self.after_save = None;
+            return false;
+        }
         match store::save_file(&self.project, path) {
             Ok(stamp) => {
+                let moved = self.project_path.as_deref() != Some(path);
                 self.project_path = Some(path.to_owned());
-                self.saved(stamp);
+                self.saved(stamp, moved);
                 self.history.mark_saved();
                 self.settings.add_recent(path);
                 self.save_settings();
@@ -772,7 +777,7 @@ impl SpanwiseApp {
             });
             item(ui, "Add document…", Command::AddDocument, true, &mut pending);
             ui.separator();
-            item(ui, "Save", Command::Save, true, &mut pending);
+            item(ui, "Save", Command::Save, self.safety.read_only.is_none(), &mut pending);
             item(ui, "Save as…", Command::SaveAs, true, &mut pending);
             ui.separator();
             item(ui, "Quit", Command::Quit, true, &mut pending);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use super::app::{AfterConfirm, RecoveryOffer, SpanwiseApp};
+use super::app::{AfterConfirm, FileChange, FileChangeChoice, RecoveryOffer, SpanwiseApp};
 use super::commands::Command;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,6 +260,60 @@ pub enum Dialog {
     Shortcuts,
     /// Work from an autosave journal: recover or discard (never dismissed without a choice).
     Recovery(Box<RecoveryOffer>),
+    /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
+    /// choice).
+    FileChanged(Box<FileChange>),
+}
+
+fn file_changed_ui(ui: &mut egui::Ui, change: &FileChange, dirty: bool) -> Option<FileChangeChoice> {
+    let name = change.path.file_name().unwrap_or_default().to_string_lossy();
+    ui.heading("The file changed on disk");
+    ui.label(format!(
+        "{name} was changed by another program (another Spanwise, a sync tool, git…) after you opened or saved it."
+    ));
+    ui.add_space(4.0);
+    match &change.theirs {
+        Ok(summary) => {
+            ui.label(format!("Their version: {summary}."));
+        }
+        Err(err) => {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("Their version cannot be read: {err}"));
+        }
+    }
+    ui.label(if dirty { "You have unsaved changes." } else { "You have no unsaved changes." });
+    ui.add_space(4.0);
+    let mut choice = None;
+    let readable = change.theirs.is_ok();
+    ui.horizontal_wrapped(|ui| {
+        let reload = if dirty { "Reload (lose my unsaved changes)" } else { "Reload" };
+        if readable && ui.button(reload).on_hover_text("Open their version; your unsaved changes are set aside").clicked()
+        {
+            choice = Some(FileChangeChoice::Reload);
+        }
+        if ui
+            .button("Keep mine (next save overwrites)")
+            .on_hover_text("Keep your version open; saving replaces theirs")
+            .clicked()
+        {
+            choice = Some(FileChangeChoice::KeepMine);
+        }
+        if readable
+            && ui
+                .button("Merge")
+                .on_hover_text(
+                    "Annotations and relations from both versions, by id; where both changed the same one, yours is kept",
+                )
+                .clicked()
+        {
+            choice = Some(FileChangeChoice::Merge);
+        }
+        if !readable
+            && ui.button("Check again").on_hover_text("It may still be being written; look again shortly").clicked()
+        {
+            choice = Some(FileChangeChoice::Later);
+        }
+    });
+    choice
 }
 
 /// What the user chose in the recovery dialog.
@@ -324,6 +378,8 @@ impl Dialog {
         let mut keep = true;
         let mut commands = Vec::new();
         let mut recovery_choice = None;
+        let mut file_change_choice = None;
+        let dirty = app.is_dirty();
         let recent = app.settings.recent_files.clone();
         let modal = egui::Modal::new(egui::Id::unique("spanwise_dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
@@ -409,8 +465,20 @@ impl Dialog {
                 Dialog::Recovery(offer) => {
                     recovery_choice = recovery_ui(ui, offer);
                 }
+                Dialog::FileChanged(change) => {
+                    file_change_choice = file_changed_ui(ui, change, dirty);
+                }
             }
         });
+        if let Dialog::FileChanged(change) = self {
+            return match file_change_choice {
+                Some(choice) => {
+                    app.resolve_file_change(&change, choice);
+                    (None, commands)
+                }
+                None => (Some(Dialog::FileChanged(change)), commands),
+            };
+        }
         if let Dialog::Recovery(offer) = self {
             // Only an explicit choice closes it: the journal is someone's work.
             return match recovery_choice {

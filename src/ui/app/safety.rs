@@ -13,13 +13,41 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{AfterConfirm, SpanwiseApp};
-use crate::store::journal::{self, Base, JournalWriter, Recovery, StartFrom};
-use crate::store::lock::LockOwner;
+use crate::edit::History;
+use crate::store::journal::{self, Base, ChangeSummary, JournalWriter, Recovery, StartFrom};
+use crate::store::lock::{self, Acquired, FileLock, LockOwner};
+use crate::store::merge::{self, BaseItems};
 use crate::store::{self, FileStamp};
 use crate::ui::dialogs::Dialog;
 
 /// After a journal could not be written, how long before trying again.
 const JOURNAL_RETRY: Duration = Duration::from_secs(10);
+/// How often the project file is checked for changes made by others.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// The project file was changed on disk by someone else.
+#[derive(Debug)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// What is on disk now.
+    pub stamp: FileStamp,
+    /// Their changes since the version Spanwise last read or wrote, or why their version cannot
+    /// be read.
+    pub theirs: Result<ChangeSummary, String>,
+}
+
+/// What the user chose about a changed file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileChangeChoice {
+    /// Replace the open project with the file (unsaved changes are set aside).
+    Reload,
+    /// Keep the open project; the next save overwrites the file.
+    KeepMine,
+    /// Combine both, by id; mine wins conflicts.
+    Merge,
+    /// Decide later (their version cannot be read yet): ask again at the next check.
+    Later,
+}
 
 /// A journal found on disk, replayed and waiting for the user to recover or discard it.
 #[derive(Debug)]
@@ -63,6 +91,15 @@ pub(crate) struct Safety {
     pub(super) base_is_file: bool,
     /// Orphaned journals of earlier sessions have been looked for.
     startup_done: bool,
+    /// The lock on the project file, while this instance may write it.
+    lock: Option<FileLock>,
+    /// Another running Spanwise has the file: open read-only.
+    pub(super) read_only: Option<LockOwner>,
+    /// Why the project file cannot be found or reached, while it cannot.
+    file_missing: Option<String>,
+    next_poll: Option<Instant>,
+    /// Fingerprints of the version on disk, for three-way merges.
+    base_items: Option<BaseItems>,
     /// Dialogs waiting for the one on screen to close.
     queue: VecDeque<Dialog>,
     /// A recovery waiting for the user to decide about unsaved changes first.
@@ -87,6 +124,11 @@ impl Safety {
             disk: None,
             base_is_file: false,
             startup_done: false,
+            lock: None,
+            read_only: None,
+            file_missing: None,
+            next_poll: None,
+            base_items: None,
             queue: VecDeque::new(),
             pending_offer: None,
         }
@@ -104,6 +146,16 @@ impl SpanwiseApp {
         self.safety.journal_error.as_deref()
     }
 
+    /// The other Spanwise that has the open file, when this one opened it read-only.
+    pub fn read_only_because(&self) -> Option<&LockOwner> {
+        self.safety.read_only.as_ref()
+    }
+
+    /// Why the project file cannot be found, when it was deleted or moved while open.
+    pub fn file_missing(&self) -> Option<&str> {
+        self.safety.file_missing.as_deref()
+    }
+
     /// Shows a dialog now, or after the one on screen.
     pub(super) fn queue_dialog(&mut self, dialog: Dialog) {
         if self.dialog.is_none() {
@@ -116,13 +168,16 @@ impl SpanwiseApp {
     /// Whether a decision about the user's work (recovery, a changed file) is on screen or
     /// waiting: edits and shortcuts wait for it.
     pub(super) fn decision_pending(&self) -> bool {
-        matches!(self.dialog, Some(Dialog::Recovery(_))) || !self.safety.queue.is_empty()
+        matches!(self.dialog, Some(Dialog::Recovery(_) | Dialog::FileChanged(_))) || !self.safety.queue.is_empty()
     }
 
     /// Where a journal for the open project goes: beside its file, else in the session folder.
     fn journal_targets(&self) -> Vec<PathBuf> {
         let mut targets = Vec::new();
-        if let Some(path) = &self.project_path {
+        // Beside the file, unless another instance has it (its journal lives there).
+        if let Some(path) = &self.project_path
+            && self.safety.read_only.is_none()
+        {
             targets.push(journal::journal_path_for(path));
         }
         if let Some(dir) = &self.safety.session_dir {
@@ -146,9 +201,11 @@ impl SpanwiseApp {
             let suggested = self.suggested_path.as_deref();
             match JournalWriter::create(&target, &self.safety.owner, self.project_path.as_deref(), suggested, start) {
                 Ok(writer) => {
-                    if !beside && self.project_path.is_some() {
-                        self.status =
-                            Some(format!("The project folder is not writable; autosaving to {}", target.display()));
+                    if !beside && self.project_path.is_some() && self.safety.read_only.is_none() {
+                        self.status = Some(format!(
+                            "Cannot autosave beside the project (the folder is not writable or full); autosaving to {}",
+                            target.display()
+                        ));
                     }
                     self.safety.journal = Some(writer);
                     self.safety.journal_error = None;
@@ -191,21 +248,55 @@ impl SpanwiseApp {
         if let Err(err) = writer.append(&applied) {
             let path = writer.path().display().to_string();
             log::warn!("autosave: cannot append to {path}: {err}");
+            // A journal missing an edit cannot be replayed past it: start a new one at once from
+            // a snapshot of the project as it is (the full disk's one is set aside), elsewhere
+            // if need be.
             self.safety.journal = None;
             self.safety.base_is_file = false;
-            self.safety.journal_error = Some(format!(
-                "Autosave stopped: cannot write {path}: {err}. Your work is still open; save it, or use Save as… \
-                 to save elsewhere."
-            ));
-            self.safety.journal_retry_at = Some(Instant::now() + JOURNAL_RETRY);
+            self.start_journal();
+            if self.safety.journal.is_none() {
+                self.safety.journal_error = Some(format!(
+                    "Autosave stopped: cannot write {path}: {err}. Your work is still open; save it, or use Save \
+                     as… to save elsewhere."
+                ));
+            }
         }
     }
 
-    /// Once per frame: look for orphaned journals (first frame), fsync the journal when due.
+    /// Replaces the journal with one that starts from a snapshot of the project as it is (after
+    /// the project changed outside the history: kept over a changed file, merged).
+    fn restart_journal(&mut self) {
+        self.safety.base_is_file = false;
+        let Some(writer) = self.safety.journal.take() else {
+            return;
+        };
+        let path = writer.path().to_owned();
+        drop(writer);
+        let aside = journal::set_aside(&path, "superseded");
+        self.start_journal();
+        if let Ok(aside) = aside
+            && self.safety.journal.is_some()
+        {
+            let _ = std::fs::remove_file(aside);
+        }
+    }
+
+    /// Once per frame: look for orphaned journals (first frame), fsync the journal when due,
+    /// check the project file every [`POLL_INTERVAL`].
     pub(super) fn safety_tick(&mut self, ctx: &egui::Context) {
         if !self.safety.startup_done {
             self.safety.startup_done = true;
             self.offer_orphaned_sessions();
+        }
+        if self.project_path.is_some() {
+            let now = Instant::now();
+            if self.safety.next_poll.is_none_or(|at| now >= at) {
+                self.safety.next_poll = Some(now + POLL_INTERVAL);
+                if !self.decision_pending() {
+                    self.check_file_now();
+                }
+            }
+            ctx.request_repaint_after(POLL_INTERVAL);
         }
         if let Some(writer) = &mut self.safety.journal {
             if let Err(err) = writer.sync_if_due() {
@@ -239,6 +330,11 @@ impl SpanwiseApp {
         }
         self.safety.disk = None;
         self.safety.base_is_file = false;
+        self.safety.lock = None;
+        self.safety.read_only = None;
+        self.safety.file_missing = None;
+        self.safety.next_poll = None;
+        self.safety.base_items = None;
     }
 
     /// A project without a file (new, or imported from a text) is now open.
@@ -247,10 +343,34 @@ impl SpanwiseApp {
         self.safety.base_is_file = false;
     }
 
-    /// A project file was just opened (and is the open project): offer recovery from its journal.
+    /// Locks the project file for this session, or notes who has it (then it is read-only).
+    fn lock_file(&mut self, path: &Path) {
+        self.safety.lock = None;
+        self.safety.read_only = None;
+        match FileLock::acquire(path, &self.safety.owner.session) {
+            Ok(Acquired::Locked(lock)) => self.safety.lock = Some(lock),
+            Ok(Acquired::HeldBy(owner)) => {
+                self.status = Some(format!("Opened read-only: the file is open in another Spanwise ({owner})"));
+                self.safety.read_only = Some(owner);
+            }
+            // No lock file can be written there (a read-only folder): nor can the project.
+            Err(err) => log::warn!("cannot lock {}: {err}", path.display()),
+        }
+    }
+
+    /// A project file was just opened (and is the open project): lock it, offer recovery from its
+    /// journal.
     pub(super) fn opened_file(&mut self, path: &Path, stamp: FileStamp) {
         self.safety.disk = Some(stamp);
         self.safety.base_is_file = true;
+        self.safety.file_missing = None;
+        self.safety.next_poll = Some(Instant::now() + POLL_INTERVAL);
+        self.safety.base_items = Some(BaseItems::of(&self.project));
+        self.lock_file(path);
+        if self.safety.read_only.is_some() {
+            // Its journal belongs to the instance that has it open.
+            return;
+        }
         let journal_path = journal::journal_path_for(path);
         if std::fs::symlink_metadata(&journal_path).is_ok() {
             self.offer_journal(&journal_path);
@@ -338,6 +458,8 @@ impl SpanwiseApp {
         let RecoveryOffer { recovery, stamp, switches_project } = offer;
         let Recovery { journal_path, header, summary, incomplete, base_changed, project, history, edits, .. } =
             recovery;
+        // The project as opened is the file on disk: remember it for merges.
+        let base_items = (!switches_project && !base_changed).then(|| BaseItems::of(&self.project));
         if switches_project {
             self.leave_project();
         }
@@ -353,6 +475,11 @@ impl SpanwiseApp {
         }
         self.safety.disk = stamp;
         self.safety.base_is_file = false;
+        self.safety.base_items = base_items;
+        if switches_project && let Some(path) = header.project_path.clone() {
+            self.lock_file(&path);
+            self.safety.next_poll = Some(Instant::now() + POLL_INTERVAL);
+        }
         // The old journal goes aside, then a new one starts from the recovered project; the old
         // one is only removed when nothing was lost and the new one exists.
         let why = if incomplete { "recovered-incomplete" } else { "recovered" };
@@ -381,8 +508,59 @@ impl SpanwiseApp {
         }
     }
 
+    /// Before writing the project to `path`: whether that is safe now. Not if another instance
+    /// has the file, or the file changed on disk since it was read (the user is asked first).
+    pub(super) fn may_save_to(&mut self, path: &Path) -> bool {
+        let same_file = self.project_path.as_deref() == Some(path);
+        if !same_file {
+            if let Some(owner) = lock::read_owner(path)
+                && owner.session != self.safety.owner.session
+                && owner.is_alive()
+            {
+                self.dialog = Some(Dialog::Error {
+                    title: "Not saved".into(),
+                    message: format!(
+                        "{} is open for editing in another Spanwise ({owner}). Save to another file, or close it there \
+                         first.",
+                        path.display()
+                    ),
+                });
+                return false;
+            }
+            return true;
+        }
+        self.check_lock();
+        if let Some(owner) = &self.safety.read_only {
+            self.dialog = Some(Dialog::Error {
+                title: "Not saved: this file is read-only here".into(),
+                message: format!(
+                    "{} is open for editing in another Spanwise ({owner}), so this window does not write it.\n\n\
+                     Your work is still open. Use Save as… to save it to another file, or Edit anyway (in the bar \
+                     above the text) to take the file over.",
+                    path.display()
+                ),
+            });
+            return false;
+        }
+        if let (Ok(metadata), Some(disk)) = (std::fs::metadata(path), &self.safety.disk)
+            && !disk.matches_metadata(&metadata)
+            && let Ok(stamp) = store::stamp_file(path)
+            && stamp.sha256 != disk.sha256
+        {
+            self.status = Some("Not saved: the file was changed on disk; choose what to do first".into());
+            self.file_changed(path, stamp);
+            return false;
+        }
+        true
+    }
+
     /// After a successful save: the journal is no longer needed.
-    pub(super) fn saved(&mut self, stamp: FileStamp) {
+    pub(super) fn saved(&mut self, stamp: FileStamp, moved: bool) {
+        if moved && let Some(path) = self.project_path.clone() {
+            self.lock_file(&path);
+        }
+        self.safety.file_missing = None;
+        self.safety.base_items = Some(BaseItems::of(&self.project));
         if let Some(writer) = self.safety.journal.take() {
             let path = writer.path().to_owned();
             drop(writer);
@@ -396,14 +574,219 @@ impl SpanwiseApp {
         self.safety.journal_retry_at = None;
     }
 
+    /// Notices when another instance took the file over ("Edit anyway"), or the lock file went.
+    fn check_lock(&mut self) {
+        let Some(lock) = &self.safety.lock else {
+            return;
+        };
+        match lock.current_holder() {
+            lock::Holder::Us => {}
+            lock::Holder::Other(owner) => {
+                self.safety.lock = None;
+                self.status = Some(format!("Another Spanwise ({owner}) took this file over; it is read-only here now"));
+                self.safety.read_only = Some(owner);
+                // Its journal is beside the file now; ours moves to the session folder.
+                self.restart_journal();
+            }
+            lock::Holder::Nobody => {
+                if let Some(path) = self.project_path.clone() {
+                    self.lock_file(&path);
+                }
+            }
+        }
+    }
+
+    /// Checks the project file now (the app does every [`POLL_INTERVAL`]): whether it still
+    /// exists, and whether someone else changed it (size and time first, the hash to confirm).
+    pub fn check_file_now(&mut self) {
+        let Some(path) = self.project_path.clone() else {
+            return;
+        };
+        self.check_lock();
+        let metadata = match std::fs::metadata(&path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                if self.safety.file_missing.is_none() {
+                    let why = if err.kind() == std::io::ErrorKind::NotFound {
+                        "was deleted or moved".to_owned()
+                    } else {
+                        format!("cannot be reached ({err})")
+                    };
+                    self.safety.file_missing = Some(format!("The project file {} {why}", path.display()));
+                }
+                return;
+            }
+        };
+        self.safety.file_missing = None;
+        let Some(disk) = &self.safety.disk else {
+            return;
+        };
+        if disk.matches_metadata(&metadata) {
+            return;
+        }
+        let Ok(stamp) = store::stamp_file(&path) else {
+            return;
+        };
+        if stamp.sha256 == disk.sha256 {
+            // Touched, not changed.
+            self.safety.disk = Some(stamp);
+        } else {
+            self.file_changed(&path, stamp);
+        }
+    }
+
+    fn file_changed(&mut self, path: &Path, stamp: FileStamp) {
+        let already_asked = matches!(self.dialog, Some(Dialog::FileChanged(_)))
+            || self.safety.queue.iter().any(|d| matches!(d, Dialog::FileChanged(_)));
+        if already_asked {
+            return;
+        }
+        let theirs = match store::load(path) {
+            Ok(theirs) => Ok(match &self.safety.base_items {
+                Some(base) => base.changes_to(&theirs),
+                None => ChangeSummary::default(),
+            }),
+            Err(err) => Err(err.to_string()),
+        };
+        let change = FileChange { path: path.to_owned(), stamp, theirs };
+        self.queue_dialog(Dialog::FileChanged(Box::new(change)));
+    }
+
+    /// The user decided about a file changed on disk.
+    pub fn resolve_file_change(&mut self, change: &FileChange, choice: FileChangeChoice) {
+        if self.project_path.as_deref() != Some(change.path.as_path()) {
+            return;
+        }
+        match choice {
+            FileChangeChoice::Later => {}
+            FileChangeChoice::KeepMine => {
+                // The next save overwrites their version, as the user chose; the journal can no
+                // longer start from the file.
+                self.safety.disk = Some(change.stamp.clone());
+                if let Ok(theirs) = store::load(&change.path) {
+                    self.safety.base_items = Some(BaseItems::of(&theirs));
+                }
+                self.history.mark_unsaved();
+                self.restart_journal();
+                self.status = Some("Kept your version; saving will overwrite the file on disk".into());
+            }
+            FileChangeChoice::Reload => match store::load_file(&change.path) {
+                Ok(loaded) => {
+                    if let Some(writer) = self.safety.journal.take() {
+                        let path = writer.path().to_owned();
+                        drop(writer);
+                        if self.is_dirty() {
+                            let _ = journal::set_aside(&path, "reloaded");
+                        } else {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                    self.set_project(loaded.project, Some(change.path.clone()), false);
+                    self.safety.disk = Some(loaded.stamp);
+                    self.safety.base_is_file = true;
+                    self.safety.base_items = Some(BaseItems::of(&self.project));
+                    self.status = Some(format!("Reloaded {} from disk", change.path.display()));
+                }
+                Err(err) => {
+                    self.dialog = Some(Dialog::Error {
+                        title: "Cannot reload".into(),
+                        message: format!("{err}\n\nYour version is still open."),
+                    })
+                }
+            },
+            FileChangeChoice::Merge => match store::load_file(&change.path) {
+                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project) {
+                    Ok((merged, report)) => {
+                        let current = self.current_document.clone();
+                        self.project = merged;
+                        // The undo steps refer to the project before the merge.
+                        self.history = History::new();
+                        self.history.set_recording(true);
+                        self.history.mark_unsaved();
+                        self.safety.disk = Some(loaded.stamp);
+                        self.safety.base_items = Some(BaseItems::of(&loaded.project));
+                        self.restart_journal();
+                        self.view = None;
+                        self.current_document = None;
+                        if let Some(id) = current.filter(|id| self.project.document(id).is_some()) {
+                            self.select_document(&id);
+                        }
+                        self.after_change();
+                        self.status = Some(format!("Merged with the file on disk: {report}"));
+                        self.dialog = Some(Dialog::Error {
+                            title: "Merged with the version on disk".into(),
+                            message: format!(
+                                "{report}.\n\nNothing is written until you save; saving writes the merged project."
+                            ),
+                        });
+                    }
+                    Err(err) => {
+                        self.dialog = Some(Dialog::Error {
+                            title: "Cannot merge".into(),
+                            message: format!("{err}\n\nYour version is still open; nothing was changed."),
+                        })
+                    }
+                },
+                Err(err) => {
+                    self.dialog = Some(Dialog::Error {
+                        title: "Cannot merge: their version cannot be read".into(),
+                        message: format!("{err}\n\nYour version is still open; nothing was changed."),
+                    })
+                }
+            },
+        }
+    }
+
+    /// Takes the file over from the other instance that has it ("Edit anyway").
+    pub fn edit_anyway(&mut self) {
+        let Some(path) = self.project_path.clone() else {
+            return;
+        };
+        match FileLock::take_over(&path, &self.safety.owner.session) {
+            Ok(lock) => {
+                self.safety.lock = Some(lock);
+                self.safety.read_only = None;
+                self.status = Some("This window may now save the file".into());
+            }
+            Err(err) => self.status = Some(format!("Cannot take the file over: {err}")),
+        }
+    }
+
     /// The banner's content: states the user must know about.
     pub(super) fn banner_ui(&mut self, ui: &mut egui::Ui) {
+        let warn = ui.visuals().warn_fg_color;
+        if let Some(owner) = self.safety.read_only.clone() {
+            ui.horizontal_wrapped(|ui| {
+                let name = self.project_path.as_deref().and_then(Path::file_name).unwrap_or_default();
+                ui.colored_label(
+                    warn,
+                    format!(
+                        "Read-only: {} is open for editing in another Spanwise ({owner}). Save is off; Save as… saves \
+                         your changes to another file.",
+                        name.to_string_lossy()
+                    ),
+                );
+                if ui
+                    .button("Edit anyway")
+                    .on_hover_text("Take the file over: the other Spanwise will no longer save it")
+                    .clicked()
+                {
+                    self.edit_anyway();
+                }
+            });
+        }
+        if let Some(missing) = &self.safety.file_missing {
+            ui.colored_label(
+                warn,
+                format!("{missing}. Your work is still open: Save writes the file again, or use Save as…"),
+            );
+        }
         if let Some(problem) = &self.safety.journal_error {
-            ui.colored_label(ui.visuals().warn_fg_color, problem);
+            ui.colored_label(warn, problem);
         }
     }
 
     pub(super) fn has_banner(&self) -> bool {
-        self.safety.journal_error.is_some()
+        self.safety.journal_error.is_some() || self.safety.read_only.is_some() || self.safety.file_missing.is_some()
     }
 }
