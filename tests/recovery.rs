@@ -365,7 +365,7 @@ fn journal_writer_syncs_at_most_once_a_second() {
     let project = common::tricky_project();
     let owner = spanwise::store::lock::LockOwner::current("test");
     let mut writer =
-        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project)).unwrap();
+        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project), &Default::default()).unwrap();
     let edit = Edit::RemoveAnnotation { document: "d1".into(), id: project.documents[0].annotations[0].id };
     writer.append(&[spanwise::edit::Applied { direction: Direction::Apply, edit: edit.clone() }]).unwrap();
     // Written (a crash of the process loses nothing) but the fsync waits up to a second.
@@ -378,7 +378,7 @@ fn journal_writer_syncs_at_most_once_a_second() {
     // A journal is never overwritten: a second one at the same place sets the first aside.
     drop(writer);
     let _second =
-        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project)).unwrap();
+        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project), &Default::default()).unwrap();
     assert_eq!(files_containing(dir.path(), ".journal.replaced-").len(), 1);
 }
 

@@ -131,8 +131,9 @@ fn recover(file: &Path, output: Option<&Path>, out: &mut dyn std::io::Write, err
         let _ = writeln!(out, "dry run: nothing written (use --output FILE to write the recovered project)");
         return 0;
     };
-    match store::save(&recovery.project, output) {
-        Ok(()) => {
+    let unknown = current.map(|loaded| loaded.unknown).unwrap_or(recovery.header.unknown);
+    match store::save_file_with(&recovery.project, output, &unknown) {
+        Ok(_) => {
             let _ = writeln!(out, "wrote the recovered project to {}", output.display());
             0
         }

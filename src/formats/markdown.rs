@@ -86,9 +86,65 @@ pub fn to_plain_text(markdown: &str) -> String {
     out
 }
 
+/// Link texts inside link texts are cleaned this deep; deeper markup stays as written (no
+/// reader nests links, and hostile input must not exhaust the stack).
+const MAX_LINK_NESTING: usize = 8;
+
+/// Where things are in one line, found once so that every lookup is a binary search: the
+/// closing `]` of each `[`, and the positions of `)`, `]` and `>`. Keeps hostile lines (a million
+/// `[`, `<a<a<a…`) linear instead of quadratic.
+struct LineIndex {
+    /// (open, close) of matching brackets, sorted by open.
+    brackets: Vec<(usize, usize)>,
+    parens_close: Vec<usize>,
+    brackets_close: Vec<usize>,
+    angles_close: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(chars: &[char]) -> Self {
+        let mut brackets = Vec::new();
+        let mut open = Vec::new();
+        let (mut parens_close, mut brackets_close, mut angles_close) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '[' => open.push(i),
+                ']' => {
+                    brackets_close.push(i);
+                    if let Some(start) = open.pop() {
+                        brackets.push((start, i));
+                    }
+                }
+                ')' => parens_close.push(i),
+                '>' => angles_close.push(i),
+                _ => {}
+            }
+        }
+        brackets.sort_unstable();
+        Self { brackets, parens_close, brackets_close, angles_close }
+    }
+
+    fn closing_bracket(&self, open: usize) -> Option<usize> {
+        let at = self.brackets.binary_search_by_key(&open, |(o, _)| *o).ok()?;
+        Some(self.brackets[at].1)
+    }
+
+    fn next(list: &[usize], from: usize) -> Option<usize> {
+        list.get(list.partition_point(|&p| p < from)).copied()
+    }
+}
+
 /// Removes inline markup: emphasis, code ticks, links (keeping their text), images, HTML tags.
 fn inline_to_text(line: &str) -> String {
+    inline_to_text_at(line, 0)
+}
+
+fn inline_to_text_at(line: &str, depth: usize) -> String {
+    if depth > MAX_LINK_NESTING {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line.chars().collect();
+    let index = LineIndex::new(&chars);
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     while i < chars.len() {
@@ -100,7 +156,7 @@ fn inline_to_text(line: &str) -> String {
             }
             '!' if chars.get(i + 1) == Some(&'[') => {
                 // Image: keep the alt text.
-                if let Some((text, next)) = link_at(&chars, i + 1) {
+                if let Some((text, next)) = link_at(&chars, &index, i + 1) {
                     out.push_str(&text);
                     i = next;
                 } else {
@@ -109,8 +165,8 @@ fn inline_to_text(line: &str) -> String {
                 }
             }
             '[' => {
-                if let Some((text, next)) = link_at(&chars, i) {
-                    out.push_str(&inline_to_text(&text));
+                if let Some((text, next)) = link_at(&chars, &index, i) {
+                    out.push_str(&inline_to_text_at(&text, depth + 1));
                     i = next;
                 } else {
                     out.push(c);
@@ -132,11 +188,11 @@ fn inline_to_text(line: &str) -> String {
             }
             '<' => {
                 // Inline HTML tags are dropped, never interpreted.
-                match chars[i..].iter().position(|&x| x == '>') {
-                    Some(len)
+                match LineIndex::next(&index.angles_close, i) {
+                    Some(close)
                         if chars.get(i + 1).is_some_and(|x| x.is_ascii_alphabetic() || *x == '/' || *x == '!') =>
                     {
-                        i += len + 1
+                        i = close + 1
                     }
                     _ => {
                         out.push(c);
@@ -154,31 +210,14 @@ fn inline_to_text(line: &str) -> String {
 }
 
 /// `[text](target)` or `[text][ref]` starting at `start`: returns the text and the index after it.
-fn link_at(chars: &[char], start: usize) -> Option<(String, usize)> {
-    let mut depth = 0;
-    let mut close = None;
-    for (offset, &c) in chars[start..].iter().enumerate() {
-        match c {
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(start + offset);
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    let close = close?;
-    let text: String = chars[start + 1..close].iter().collect();
-    let (open, end_char) = match chars.get(close + 1) {
-        Some('(') => ('(', ')'),
-        Some('[') => ('[', ']'),
+fn link_at(chars: &[char], index: &LineIndex, start: usize) -> Option<(String, usize)> {
+    let close = index.closing_bracket(start)?;
+    let end = match chars.get(close + 1) {
+        Some('(') => LineIndex::next(&index.parens_close, close + 2)?,
+        Some('[') => LineIndex::next(&index.brackets_close, close + 2)?,
         _ => return None,
     };
-    let _ = open;
-    let end = chars[close + 2..].iter().position(|&c| c == end_char)? + close + 2;
+    let text: String = chars[start + 1..close].iter().collect();
     Some((text, end + 1))
 }
 

@@ -7,8 +7,9 @@ use std::path::Path;
 
 use crate::model::Document;
 
-/// Inputs larger than this are refused with a message instead of exhausting memory.
-pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// Inputs larger than this are refused with a message instead of exhausting memory: about fifty
+/// long books in one text. Larger corpora belong in several documents.
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -26,11 +27,14 @@ pub enum ImportError {
 pub fn read_text_file(path: &Path) -> Result<String, ImportError> {
     let shown = path.display().to_string();
     let io = |source| ImportError::Io { path: shown.clone(), source };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge { path: shown, size, max: MAX_IMPORT_BYTES });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    // The size is checked before reading, and the read stops past the limit whatever the size
+    // claimed (a pipe, a device, a file still growing).
+    let bytes = crate::store::read_limited(path, MAX_IMPORT_BYTES).map_err(|err| match err {
+        crate::store::ReadLimitError::Io(source) => io(source),
+        crate::store::ReadLimitError::TooLarge(size) => {
+            ImportError::TooLarge { path: shown.clone(), size, max: MAX_IMPORT_BYTES }
+        }
+    })?;
     String::from_utf8(bytes).map_err(|err| ImportError::NotUtf8 { path: shown, offset: err.utf8_error().valid_up_to() })
 }
 

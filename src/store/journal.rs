@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::lock::LockOwner;
-use super::{FileStamp, MAX_FILE_BYTES, ReadLimitError, read_limited, sidecar_path};
+use super::{FileStamp, MAX_FILE_BYTES, ReadLimitError, UnknownFields, read_limited, sidecar_path};
 use crate::edit::{Applied, Direction, Edit, History};
 use crate::model::{Annotation, ItemId, Project, Relation, Timestamp, now};
 
@@ -59,6 +59,9 @@ pub struct Header {
     #[serde(default)]
     pub suggested_path: Option<PathBuf>,
     pub base: Base,
+    /// Fields of the project file this version does not know (kept on save).
+    #[serde(default)]
+    pub unknown: UnknownFields,
 }
 
 impl Header {
@@ -79,6 +82,7 @@ struct HeaderRef<'a> {
     project_path: Option<&'a Path>,
     suggested_path: Option<&'a Path>,
     base: BaseRef<'a>,
+    unknown: &'a UnknownFields,
 }
 
 /// Same variants (and so the same text) as [`Base`].
@@ -190,6 +194,7 @@ impl JournalWriter {
         project_path: Option<&Path>,
         suggested_path: Option<&Path>,
         start: StartFrom<'_>,
+        unknown: &UnknownFields,
     ) -> std::io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
@@ -210,6 +215,7 @@ impl JournalWriter {
                 StartFrom::File(stamp) => BaseRef::File { sha256: &stamp.sha256, size: stamp.size },
                 StartFrom::Snapshot(project) => BaseRef::Snapshot(project),
             },
+            unknown,
         };
         let line = to_line(&header)?;
         let mut file = fs::OpenOptions::new().append(true).create_new(true).open(path)?;

@@ -2,11 +2,15 @@
 //! deterministic output and atomic save with a backup of the previous version.
 //!
 //! Submodules keep a coder's work safe between saves: [`journal`] (autosave and crash recovery),
-//! [`lock`] (one writer per file), [`merge`] (combining mine with a version changed on disk).
+//! [`lock`] (one writer per file), [`merge`] (combining mine with a version changed on disk);
+//! [`unknown`] keeps fields this version does not know.
 
 pub mod journal;
 pub mod lock;
 pub mod merge;
+pub mod unknown;
+
+pub use unknown::UnknownFields;
 
 use std::fs;
 use std::io::Write;
@@ -26,6 +30,10 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const EXTENSION: &str = ".spanwise.ron";
 /// Files larger than this are refused before parsing (a project is text; this is ~100× a big one).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Loading a project takes about this many times its file size in memory at the peak (measured:
+/// 3.2× for a 256 MB file with a million annotations); a file that would not fit in the memory
+/// available is refused before reading rather than killed half-way by the system.
+pub const MEMORY_PER_FILE_BYTE: u64 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct ProjectFile {
@@ -63,6 +71,12 @@ pub enum LoadError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is {size} bytes; Spanwise refuses project files over {max} bytes")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error(
+        "{path} is {} MB; opening it needs about {} MB of memory, but only {} MB are available. Close other programs \
+         and try again, or split the project.",
+        .size / 1_000_000, .needed / 1_000_000, .available / 1_000_000
+    )]
+    NotEnoughMemory { path: PathBuf, size: u64, needed: u64, available: u64 },
     #[error("not a Spanwise project file: {0}")]
     NotAProject(String),
     #[error(
@@ -279,6 +293,8 @@ pub enum ReadLimitError {
 pub struct Loaded {
     pub project: Project,
     pub stamp: FileStamp,
+    /// Fields in the file this version does not know, to be written back on save.
+    pub unknown: UnknownFields,
 }
 
 /// Reads and validates a project file.
@@ -286,8 +302,52 @@ pub fn load(path: &Path) -> Result<Project, LoadError> {
     load_file(path).map(|loaded| loaded.project)
 }
 
+/// Memory this process can still use, as far as it can be told (Linux: the smallest of the
+/// system's available memory, the cgroup's limit and the address space limit).
+pub fn available_memory() -> Option<u64> {
+    fn number_after(text: &str, key: &str) -> Option<u64> {
+        let line = text.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].split_whitespace().next()?.parse().ok()
+    }
+    let mut available: Option<u64> = None;
+    let mut limit = |bytes: u64| available = Some(available.map_or(bytes, |a| a.min(bytes)));
+    if let Ok(meminfo) = fs::read_to_string("/proc/meminfo")
+        && let Some(kb) = number_after(&meminfo, "MemAvailable:")
+    {
+        limit(kb * 1024);
+    }
+    if let (Ok(max), Ok(current)) =
+        (fs::read_to_string("/sys/fs/cgroup/memory.max"), fs::read_to_string("/sys/fs/cgroup/memory.current"))
+        && let (Ok(max), Ok(current)) = (max.trim().parse::<u64>(), current.trim().parse::<u64>())
+    {
+        limit(max.saturating_sub(current));
+    }
+    if let (Ok(limits), Ok(status)) = (fs::read_to_string("/proc/self/limits"), fs::read_to_string("/proc/self/status"))
+        && let Some(max) = number_after(&limits, "Max address space")
+        && let Some(size_kb) = number_after(&status, "VmSize:")
+    {
+        limit(max.saturating_sub(size_kb * 1024));
+    }
+    available
+}
+
+/// Refuses a file whose loading would not fit in memory.
+fn check_memory(path: &Path, size: u64) -> Result<(), LoadError> {
+    let needed = size.saturating_mul(MEMORY_PER_FILE_BYTE);
+    match available_memory() {
+        Some(available) if needed > available => {
+            Err(LoadError::NotEnoughMemory { path: path.to_owned(), size, needed, available })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Reads and validates a project file, and stamps what was read.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    let size = fs::metadata(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?.len();
+    if size <= MAX_FILE_BYTES {
+        check_memory(path, size)?;
+    }
     let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|err| match err {
         ReadLimitError::Io(source) => LoadError::Io { path: path.to_owned(), source },
         ReadLimitError::TooLarge(size) => LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES },
@@ -300,8 +360,23 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
             err.utf8_error().valid_up_to()
         ))
     })?;
-    let project = from_str(source.strip_prefix('\u{feff}').unwrap_or(&source))?;
-    Ok(Loaded { project, stamp })
+    let (project, unknown) = from_str_keeping_unknown(source.strip_prefix('\u{feff}').unwrap_or(&source))?;
+    Ok(Loaded { project, stamp, unknown })
+}
+
+/// Like [`from_str`], and also returns the fields of the file this version does not know.
+pub fn from_str_keeping_unknown(source: &str) -> Result<(Project, UnknownFields), LoadError> {
+    let project = from_str(source)?;
+    let unknown = unknown::find(source, &project).unwrap_or_else(|| {
+        log::warn!("the file could not be scanned for unknown fields; any it has will not be kept on save");
+        UnknownFields::default()
+    });
+    Ok((project, unknown))
+}
+
+/// [`to_string`], with fields this version does not know put back where they were.
+pub fn to_string_with(project: &Project, unknown: &UnknownFields) -> String {
+    unknown::insert(&to_string(project), project, unknown)
 }
 
 /// The stamp of a file as it is on disk now (reads and hashes it).
@@ -384,11 +459,16 @@ pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
 
 /// Validates and saves a project atomically; returns the stamp of what was written.
 pub fn save_file(project: &Project, path: &Path) -> Result<FileStamp, SaveError> {
+    save_file_with(project, path, &UnknownFields::default())
+}
+
+/// [`save_file`], keeping fields this version does not know (from [`Loaded::unknown`]).
+pub fn save_file_with(project: &Project, path: &Path, unknown: &UnknownFields) -> Result<FileStamp, SaveError> {
     let problems = validate(project);
     if let Some(first) = problems.first() {
         return Err(SaveError::Invalid(format!("{first} ({} problems in all)", problems.len())));
     }
-    let text = to_string(project);
+    let text = to_string_with(project, unknown);
     write_atomic(path, text.as_bytes())?;
     let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
     Ok(FileStamp::of_bytes(text.as_bytes(), modified))

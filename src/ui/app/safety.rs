@@ -17,7 +17,7 @@ use crate::edit::History;
 use crate::store::journal::{self, Base, ChangeSummary, JournalWriter, Recovery, StartFrom};
 use crate::store::lock::{self, Acquired, FileLock, LockOwner};
 use crate::store::merge::{self, BaseItems};
-use crate::store::{self, FileStamp};
+use crate::store::{self, FileStamp, UnknownFields};
 use crate::ui::dialogs::Dialog;
 
 /// After a journal could not be written, how long before trying again.
@@ -57,6 +57,8 @@ pub struct RecoveryOffer {
     pub stamp: Option<FileStamp>,
     /// Whether recovering replaces the open project with another one.
     pub switches_project: bool,
+    /// Fields of the project file this version does not know.
+    pub unknown: UnknownFields,
 }
 
 impl RecoveryOffer {
@@ -100,6 +102,8 @@ pub(crate) struct Safety {
     next_poll: Option<Instant>,
     /// Fingerprints of the version on disk, for three-way merges.
     base_items: Option<BaseItems>,
+    /// Fields of the project file this version does not know: written back on save.
+    pub(super) unknown: UnknownFields,
     /// Dialogs waiting for the one on screen to close.
     queue: VecDeque<Dialog>,
     /// A recovery waiting for the user to decide about unsaved changes first.
@@ -129,6 +133,7 @@ impl Safety {
             file_missing: None,
             next_poll: None,
             base_items: None,
+            unknown: UnknownFields::default(),
             queue: VecDeque::new(),
             pending_offer: None,
         }
@@ -199,7 +204,9 @@ impl SpanwiseApp {
             let beside = self.project_path.as_ref().is_some_and(|p| journal::journal_path_for(p) == target);
             let start = if beside { start } else { StartFrom::Snapshot(&self.project) };
             let suggested = self.suggested_path.as_deref();
-            match JournalWriter::create(&target, &self.safety.owner, self.project_path.as_deref(), suggested, start) {
+            let owner = &self.safety.owner;
+            let unknown = &self.safety.unknown;
+            match JournalWriter::create(&target, owner, self.project_path.as_deref(), suggested, start, unknown) {
                 Ok(writer) => {
                     if !beside && self.project_path.is_some() && self.safety.read_only.is_none() {
                         self.status = Some(format!(
@@ -335,6 +342,7 @@ impl SpanwiseApp {
         self.safety.file_missing = None;
         self.safety.next_poll = None;
         self.safety.base_items = None;
+        self.safety.unknown = UnknownFields::default();
     }
 
     /// A project without a file (new, or imported from a text) is now open.
@@ -360,7 +368,8 @@ impl SpanwiseApp {
 
     /// A project file was just opened (and is the open project): lock it, offer recovery from its
     /// journal.
-    pub(super) fn opened_file(&mut self, path: &Path, stamp: FileStamp) {
+    pub(super) fn opened_file(&mut self, path: &Path, stamp: FileStamp, unknown: UnknownFields) {
+        self.safety.unknown = unknown;
         self.safety.disk = Some(stamp);
         self.safety.base_is_file = true;
         self.safety.file_missing = None;
@@ -384,14 +393,19 @@ impl SpanwiseApp {
             Err(err) => return self.unreadable_journal(journal_path, &err.to_string()),
         };
         let same_project = header.project_path.is_some() && header.project_path == self.project_path;
+        let mut unknown = header.unknown.clone();
         let prepared = match (&header.base, &header.project_path) {
             (Base::File { .. }, Some(_)) if same_project => {
                 let stamp = self.safety.disk.clone();
+                unknown = self.safety.unknown.clone();
                 journal::prepare(journal_path, stamp.as_ref().map(|s| (&self.project, s))).map(|r| (r, stamp))
             }
             (Base::File { .. }, Some(project_path)) => match store::load_file(project_path) {
-                Ok(loaded) => journal::prepare(journal_path, Some((&loaded.project, &loaded.stamp)))
-                    .map(|r| (r, Some(loaded.stamp))),
+                Ok(loaded) => {
+                    unknown = loaded.unknown;
+                    journal::prepare(journal_path, Some((&loaded.project, &loaded.stamp)))
+                        .map(|r| (r, Some(loaded.stamp)))
+                }
                 Err(err) => {
                     let message = format!("it continues {}, which cannot be opened: {err}", project_path.display());
                     return self.unreadable_journal(journal_path, &message);
@@ -413,7 +427,7 @@ impl SpanwiseApp {
             }
             Ok((recovery, stamp)) => {
                 let switches_project = !same_project;
-                let offer = RecoveryOffer { recovery, stamp, switches_project };
+                let offer = RecoveryOffer { recovery, stamp, switches_project, unknown };
                 self.queue_dialog(Dialog::Recovery(Box::new(offer)));
             }
             Err(err) => self.unreadable_journal(journal_path, &err.to_string()),
@@ -455,7 +469,7 @@ impl SpanwiseApp {
     /// Makes the recovered project the open one, autosaved by a fresh journal; the file on disk
     /// is not touched.
     pub(super) fn take_recovery(&mut self, offer: RecoveryOffer) {
-        let RecoveryOffer { recovery, stamp, switches_project } = offer;
+        let RecoveryOffer { recovery, stamp, switches_project, unknown } = offer;
         let Recovery { journal_path, header, summary, incomplete, base_changed, project, history, edits, .. } =
             recovery;
         // The project as opened is the file on disk: remember it for merges.
@@ -476,6 +490,7 @@ impl SpanwiseApp {
         self.safety.disk = stamp;
         self.safety.base_is_file = false;
         self.safety.base_items = base_items;
+        self.safety.unknown = unknown;
         if switches_project && let Some(path) = header.project_path.clone() {
             self.lock_file(&path);
             self.safety.next_poll = Some(Instant::now() + POLL_INTERVAL);
@@ -682,6 +697,7 @@ impl SpanwiseApp {
                         }
                     }
                     self.set_project(loaded.project, Some(change.path.clone()), false);
+                    self.safety.unknown = loaded.unknown;
                     self.safety.disk = Some(loaded.stamp);
                     self.safety.base_is_file = true;
                     self.safety.base_items = Some(BaseItems::of(&self.project));
@@ -705,6 +721,7 @@ impl SpanwiseApp {
                         self.history.mark_unsaved();
                         self.safety.disk = Some(loaded.stamp);
                         self.safety.base_items = Some(BaseItems::of(&loaded.project));
+                        self.safety.unknown.extend_missing(&loaded.unknown);
                         self.restart_journal();
                         self.view = None;
                         self.current_document = None;

