@@ -364,8 +364,15 @@ fn journal_writer_syncs_at_most_once_a_second() {
     let path = dir.path().join("j.journal");
     let project = common::tricky_project();
     let owner = spanwise::store::lock::LockOwner::current("test");
-    let mut writer =
-        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project), &Default::default()).unwrap();
+    let mut writer = journal::JournalWriter::create(
+        &path,
+        &owner,
+        None,
+        None,
+        journal::StartFrom::Snapshot(&project),
+        &Default::default(),
+    )
+    .unwrap();
     let edit = Edit::RemoveAnnotation { document: "d1".into(), id: project.documents[0].annotations[0].id };
     writer.append(&[spanwise::edit::Applied { direction: Direction::Apply, edit: edit.clone() }]).unwrap();
     // Written (a crash of the process loses nothing) but the fsync waits up to a second.
@@ -377,8 +384,15 @@ fn journal_writer_syncs_at_most_once_a_second() {
     assert!(writer.sync_due_in().is_none());
     // A journal is never overwritten: a second one at the same place sets the first aside.
     drop(writer);
-    let _second =
-        journal::JournalWriter::create(&path, &owner, None, None, journal::StartFrom::Snapshot(&project), &Default::default()).unwrap();
+    let _second = journal::JournalWriter::create(
+        &path,
+        &owner,
+        None,
+        None,
+        journal::StartFrom::Snapshot(&project),
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(files_containing(dir.path(), ".journal.replaced-").len(), 1);
 }
 
@@ -624,4 +638,22 @@ fn kill_9_loses_nothing() {
     restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     restarted.run();
     assert!(with_text(&restarted.state().project, "Social Media").is_empty());
+}
+
+#[test]
+fn a_damaged_session_journal_is_reported_and_set_aside_not_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let sessions = journal::session_dir(&config);
+    std::fs::create_dir_all(&sessions).unwrap();
+    let damaged = sessions.join("old-session.journal");
+    std::fs::write(&damaged, "(journal: \"spanwise-journal\", version: 1, sess").unwrap();
+    // Old enough not to be a journal still being started by a running instance.
+    let status = Command::new("touch").args(["-d", "2 hours ago"]).arg(&damaged).status().unwrap();
+    assert!(status.success());
+    let harness = start(app_with_config(Some(&config)));
+    harness.get_by_label("An autosave journal cannot be recovered");
+    harness.get_by_label_contains("its first line (the header) was not completely written");
+    assert!(!damaged.exists());
+    assert_eq!(files_containing(&sessions, "old-session.journal.unreadable-").len(), 1);
 }

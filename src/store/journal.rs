@@ -657,8 +657,11 @@ pub fn orphaned_sessions(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.to_string_lossy().ends_with(SUFFIX) && p.is_file())
         .filter(|p| match read_header(p) {
             Ok(header) => !header.owner().is_alive(),
-            // Unreadable: offered too, so the user hears about it (and it is set aside).
-            Err(_) => true,
+            // Unreadable: offered too, so the user hears about it (and it is set aside), unless
+            // it is new enough to be a journal another instance is still writing its header to.
+            Err(_) => fs::metadata(p)
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age > Duration::from_secs(60))),
         })
         .collect();
     found.sort();
