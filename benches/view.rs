@@ -22,7 +22,7 @@ fn frames(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("steady_scroll", name), |b| {
             b.iter(|| {
                 frame_number += 1;
-                let direction = if (frame_number / 300) % 2 == 0 { 40.0 } else { -40.0 };
+                let direction = if (frame_number / 300).is_multiple_of(2) { 40.0 } else { -40.0 };
                 let events = fixture.wheel(direction);
                 fixture.frame(events)
             })

@@ -167,3 +167,32 @@ fn find_a_word_and_step_through_the_matches() {
     harness.run();
     assert!(harness.query_by_label("Find in document").is_none());
 }
+
+#[test]
+fn a_two_megabyte_line_opens_and_can_be_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "The Guardian Council vetted the candidates before the vote. ";
+    let line = sentence.repeat(2_000_000 / sentence.len());
+    let path = dir.path().join("one-line.txt");
+    std::fs::write(&path, format!("{line}Final words here")).unwrap();
+    let mut harness = harness(&path);
+    let view = harness.state().view.as_ref().unwrap();
+    assert!(view.block_count() > 600, "the line is laid out in pieces: {}", view.block_count());
+    // Tag something at the start...
+    let rect = view.char_rect(5).unwrap();
+    double_click(&mut harness, rect.center());
+    press(&mut harness, Key::Num3, "3");
+    // ...and at the very end.
+    harness.key_press(Key::End);
+    harness.run();
+    // Let the view finish settling on the measured heights (a few frames), as a person would.
+    harness.run_steps(10);
+    let last = offset_of(&harness, "here");
+    let view = harness.state().view.as_ref().unwrap();
+    assert!(view.is_visible(last + 1), "End shows the end of the line");
+    let rect = view.char_rect(last + 1).expect("end of the line is shown");
+    double_click(&mut harness, rect.center());
+    press(&mut harness, Key::Num1, "1");
+    let texts: Vec<String> = harness.state().document().unwrap().annotations.iter().map(|a| a.text()).collect();
+    assert_eq!(texts, ["Guardian", "here"]);
+}

@@ -12,6 +12,7 @@ use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Project, now, slu
 use crate::settings::{Settings, Theme};
 use crate::store;
 
+use super::annotation_list::AnnotationListCache;
 use super::commands::Command;
 use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
 use super::doc_view::{DocView, excerpt, label_color};
@@ -61,6 +62,7 @@ pub struct SpanwiseApp {
     /// Labels hidden in the list and the text.
     pub hidden_labels: BTreeSet<String>,
     pub list_search: String,
+    list_cache: AnnotationListCache,
     pub dialog: Option<Dialog>,
     /// Commands queued by widgets this frame.
     pending: Vec<Command>,
@@ -97,6 +99,7 @@ impl SpanwiseApp {
             selected_annotation: None,
             hidden_labels: BTreeSet::new(),
             list_search: String::new(),
+            list_cache: AnnotationListCache::default(),
             dialog: None,
             pending: Vec::new(),
             status: None,
@@ -906,11 +909,14 @@ impl SpanwiseApp {
         }
         ui.separator();
         ui.heading("Annotations");
+        if let Some(document) = self.current_document.as_deref().and_then(|id| self.project.document(id)) {
+            self.list_cache.update(document, &self.project.codebook, &self.list_search, &self.hidden_labels);
+        }
         ui.horizontal_wrapped(|ui| {
             for label in &self.project.codebook.labels {
                 let mut shown = !self.hidden_labels.contains(&label.id);
                 let color = label_color(&self.project.codebook, &label.id);
-                let count = self.document().map_or(0, |d| d.annotations.iter().filter(|a| a.label == label.id).count());
+                let count = self.list_cache.label_count(&label.id);
                 let text = RichText::new(format!("{} {count}", label.name)).color(color);
                 if ui
                     .checkbox(&mut shown, text)
@@ -935,17 +941,8 @@ impl SpanwiseApp {
             self.pending.extend(pending);
             return;
         };
-        let needle = self.list_search.to_lowercase();
-        let rows: Vec<&Annotation> = document
-            .annotations
-            .iter()
-            .filter(|a| !self.hidden_labels.contains(&a.label))
-            .filter(|a| {
-                needle.is_empty()
-                    || a.fragments.iter().any(|f| f.text.to_lowercase().contains(&needle))
-                    || a.note.to_lowercase().contains(&needle)
-            })
-            .collect();
+        self.list_cache.update(document, &self.project.codebook, &self.list_search, &self.hidden_labels);
+        let rows = &self.list_cache;
         ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
         let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
@@ -953,7 +950,9 @@ impl SpanwiseApp {
             row_height,
             rows.len(),
             |ui, range| {
-                for annotation in &rows[range] {
+                for annotation in
+                    range.filter_map(|row| rows.annotation_index(row)).filter_map(|i| document.annotations.get(i))
+                {
                     let selected = self.selected_annotation == Some(annotation.id);
                     let color = label_color(&self.project.codebook, &annotation.label);
                     let label_name = self

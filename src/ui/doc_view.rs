@@ -254,6 +254,23 @@ struct PlacedBlock {
     galley: Arc<Galley>,
 }
 
+/// Keeps a char offset at a fixed distance below the top of the view while heights settle.
+#[derive(Clone, Copy, Debug)]
+struct ScrollAnchor {
+    offset: usize,
+    below_top: f32,
+    /// y of the offset's row inside its block, once the block has been laid out.
+    within_block: Option<f32>,
+    /// Frames left to settle.
+    frames: u8,
+}
+
+impl ScrollAnchor {
+    fn new(offset: usize, below_top: f32) -> Self {
+        Self { offset, below_top, within_block: None, frames: 4 }
+    }
+}
+
 /// UI state of the document view for one document.
 pub struct DocView {
     pub document_id: String,
@@ -267,7 +284,7 @@ pub struct DocView {
     /// Bring this code point offset into view on the next frame.
     pub scroll_to: Option<usize>,
     /// Keep this char offset at this distance below the top of the view while heights settle.
-    anchor: Option<(usize, f32, u8)>,
+    anchor: Option<ScrollAnchor>,
     /// Pointer pressed here (char offset) and not released yet.
     drag_anchor: Option<usize>,
     placed: Vec<PlacedBlock>,
@@ -362,7 +379,7 @@ impl DocView {
             let fraction = offset / self.heights.get(block).max(1.0) as f32;
             let approx_char =
                 self.blocks[block].chars.start + (fraction * self.blocks[block].chars.len() as f32) as usize;
-            self.anchor = Some((approx_char, 0.0, 3));
+            self.anchor = Some(ScrollAnchor::new(approx_char, 0.0));
         }
         self.wrap_width = width;
         let estimates = self.blocks.iter().map(|b| self.estimate_height(b)).collect();
@@ -374,14 +391,11 @@ impl DocView {
         self.blocks.partition_point(|b| b.chars.start <= offset).saturating_sub(1)
     }
 
-    /// Content y of a char offset (top of its row, exact when its block was laid out).
-    fn y_of_char(&self, offset: usize, galley: Option<&Galley>) -> f32 {
-        let index = self.block_of_char(offset);
-        let top = self.heights.top(index) as f32;
-        match galley {
-            Some(galley) => top + galley.pos_from_cursor(CCursor::new(offset - self.blocks[index].chars.start)).min.y,
-            None => top,
-        }
+    /// The scroll offset that puts the anchor where it wants to be.
+    fn anchor_target(&self, anchor: ScrollAnchor, max_offset: f32) -> f32 {
+        let block = self.block_of_char(anchor.offset);
+        let y = self.heights.top(block) as f32 + anchor.within_block.unwrap_or(0.0);
+        (y + MARGIN - anchor.below_top).clamp(0.0, max_offset)
     }
 
     fn layout(&self, ui: &egui::Ui, document: &Document, index: usize) -> Arc<Galley> {
@@ -429,7 +443,7 @@ impl DocView {
 
         if let Some(offset) = self.scroll_to.take() {
             // Put the target a third of the way down; refine once its block is laid out.
-            self.anchor = Some((offset, available.y / 3.0, 3));
+            self.anchor = Some(ScrollAnchor::new(offset, available.y / 3.0));
         }
         // Programmatic jumps must not overshoot: past the end egui would animate a spring back.
         ui.spacing_mut().scroll.kinetic.rubber_band = false;
@@ -440,9 +454,8 @@ impl DocView {
             self.anchor = None;
             scroll_area = scroll_area.vertical_scroll_offset(target.clamp(0.0, max_offset));
         }
-        if let Some((offset, below_top, _)) = self.anchor {
-            let target = (self.y_of_char(offset, None) + MARGIN - below_top).clamp(0.0, max_offset);
-            scroll_area = scroll_area.vertical_scroll_offset(target);
+        if let Some(anchor) = self.anchor {
+            scroll_area = scroll_area.vertical_scroll_offset(self.anchor_target(anchor, max_offset));
         }
         let scroll = scroll_area.show_viewport(ui, |ui, viewport| {
             let (content_rect, response) =
@@ -486,14 +499,18 @@ impl DocView {
             });
         });
         self.scroll_y = scroll.state.clamped_offset().y;
-        if let Some((offset, below_top, frames)) = self.anchor {
+        if let Some(mut anchor) = self.anchor {
             // Refine with the exact position of the target row once it has been laid out.
-            let galley =
-                self.placed.iter().find(|p| self.blocks[p.index].chars.contains(&offset)).map(|p| p.galley.clone());
+            let target_block = self.block_of_char(anchor.offset);
+            if let Some(placed) = self.placed.iter().find(|p| p.index == target_block) {
+                let local = anchor.offset - self.blocks[target_block].chars.start;
+                anchor.within_block = Some(placed.galley.pos_from_cursor(CCursor::new(local)).min.y);
+            }
             let max_offset = (self.heights.total() as f32 + MARGIN * 2.0 - available.y).max(0.0);
-            let exact = (self.y_of_char(offset, galley.as_deref()) + MARGIN - below_top).clamp(0.0, max_offset);
-            let settled = galley.is_some() && (exact - self.scroll_y).abs() < 1.0;
-            self.anchor = if settled || frames == 0 { None } else { Some((offset, below_top, frames - 1)) };
+            let settled =
+                anchor.within_block.is_some() && (self.anchor_target(anchor, max_offset) - self.scroll_y).abs() < 1.0;
+            anchor.frames = anchor.frames.saturating_sub(1);
+            self.anchor = (!settled && anchor.frames > 0).then_some(anchor);
             if self.anchor.is_some() {
                 ui.ctx().request_repaint();
             }
@@ -528,7 +545,7 @@ impl DocView {
         }
         if end {
             // The end of the text, near the bottom of the view; settles as the last blocks are measured.
-            self.anchor = Some((document.char_len(), view_height - ROW_HEIGHT * 3.0, 3));
+            self.anchor = Some(ScrollAnchor::new(document.char_len(), view_height - ROW_HEIGHT * 3.0));
         }
         None
     }

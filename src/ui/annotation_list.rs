@@ -1,0 +1,82 @@
+//! The rows of the annotation list (after label filters and search) and per-label counts,
+//! recomputed only when the document, its annotations, the search or the filters change, so
+//! that a frame does not walk 200,000 annotations.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Codebook, Document};
+
+#[derive(Default)]
+pub struct AnnotationListCache {
+    key: Option<(String, u64, String, BTreeSet<String>)>,
+    /// Indices into `document.annotations` of the listed annotations, in document order;
+    /// `None` when nothing is filtered out (every annotation is listed).
+    rows: Option<Vec<usize>>,
+    /// Number of annotations per codebook label, in codebook order.
+    label_counts: Vec<(String, usize)>,
+    total: usize,
+}
+
+impl AnnotationListCache {
+    /// Brings the rows up to date for `document`, `search` and `hidden_labels`.
+    pub fn update(&mut self, document: &Document, codebook: &Codebook, search: &str, hidden_labels: &BTreeSet<String>) {
+        let up_to_date = self.key.as_ref().is_some_and(|(id, revision, s, hidden)| {
+            id == &document.id && *revision == document.revision() && s == search && hidden == hidden_labels
+        });
+        if up_to_date {
+            return;
+        }
+        self.key = Some((document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
+        self.total = document.annotations.len();
+        // Count per label. Annotations of one label mostly share the label's bytes length, so
+        // compare lengths first; most comparisons then stop without touching the bytes.
+        let mut counts: Vec<(String, usize)> = codebook.labels.iter().map(|l| (l.id.clone(), 0)).collect();
+        for annotation in &document.annotations {
+            let label = annotation.label.as_str();
+            match counts.iter_mut().find(|(id, _)| id.len() == label.len() && id == label) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((label.to_owned(), 1)),
+            }
+        }
+        self.label_counts = counts;
+        let needle = search.to_lowercase();
+        if needle.is_empty() && hidden_labels.is_empty() {
+            self.rows = None;
+            return;
+        }
+        let rows = document
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !hidden_labels.contains(&a.label))
+            .filter(|(_, a)| {
+                needle.is_empty()
+                    || a.fragments.iter().any(|f| f.text.to_lowercase().contains(&needle))
+                    || a.note.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.rows = Some(rows);
+    }
+
+    /// How many annotations are listed.
+    pub fn len(&self) -> usize {
+        self.rows.as_ref().map_or(self.total, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Index into `document.annotations` of list row `row`.
+    pub fn annotation_index(&self, row: usize) -> Option<usize> {
+        match &self.rows {
+            Some(rows) => rows.get(row).copied(),
+            None => (row < self.total).then_some(row),
+        }
+    }
+
+    pub fn label_count(&self, label_id: &str) -> usize {
+        self.label_counts.iter().find(|(label, _)| label == label_id).map_or(0, |(_, count)| *count)
+    }
+}
