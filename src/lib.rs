@@ -10,4 +10,5 @@ pub mod generate;
 pub mod model;
 pub mod settings;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -1,6 +1,7 @@
 //! The file under the open project: changed by someone else (reload, keep mine, merge), opened
 //! by a second instance (read-only), deleted, in a read-only folder, on a full disk. Whatever
 //! happens, the work stays open, nothing is overwritten silently, and Save as works.
+#![cfg(feature = "gui")]
 
 mod common;
 

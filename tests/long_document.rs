@@ -1,5 +1,6 @@
 //! The document view on a long generated document (about 2 MB, 20,000 annotations), driven
 //! like a user: keyboard scrolling, the annotation list, selection across paragraphs, find.
+#![cfg(feature = "gui")]
 
 use egui::{Event, Key, Modifiers, Pos2, vec2};
 use egui_kittest::Harness;

@@ -4,6 +4,7 @@
 //! with `xdotool` like a user, killed with SIGKILL, then restarted through the library. The
 //! other tests do the same in-process with `egui_kittest` (an app dropped without saving is a
 //! crash as far as the disk is concerned).
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! huge files and lines, a million annotations, deep nesting, Markdown built to be slow, and
 //! property tests that random projects save and load exactly and that damaged bytes never crash
 //! a reader. See docs/RELIABILITY.md for the list of faults and results.
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The window, driven headless with egui_kittest like a user would: drag over a word, press a
 //! label key, undo, redo, save, reopen.
+#![cfg(feature = "gui")]
 
 mod common;
 
