@@ -227,6 +227,7 @@ proptest! {
         }
         // And whatever we did still saves and loads identically.
         let text = spanwise::store::to_string(&project);
+        prop_assert_eq!(&text, &spanwise::store::to_string_with_ron(&project), "the fast writer matches ron");
         let loaded = spanwise::store::from_str(&text).unwrap();
         prop_assert_eq!(spanwise::store::to_string(&loaded), text);
     }

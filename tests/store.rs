@@ -207,3 +207,45 @@ fn failed_save_keeps_the_old_file() {
     let message = store::save(&common::tricky_project(), &missing).unwrap_err().to_string();
     assert!(message.contains("cannot save to"), "{message}");
 }
+
+/// The fast writer must produce exactly what `ron` writes, for every shape of project.
+#[test]
+fn fast_writer_matches_ron_byte_for_byte() {
+    let mut projects = vec![
+        common::tricky_project(),
+        spanwise::store::load(&common::sample_project_path()).unwrap(),
+        spanwise::generate::project(200_000, 3_000, 11),
+        spanwise::model::Project::new("empty"),
+    ];
+    let fixture = common::manifest_dir().join("tests/fixtures/v1.spanwise.ron");
+    if let Ok(project) = spanwise::store::load(&fixture) {
+        projects.push(project);
+    }
+    // Notes, attributes, an empty document, and a document text full of escapes.
+    let mut varied = common::tricky_project();
+    let annotation = &mut varied.documents[0].annotations[0];
+    annotation.note = "a \"note\"\nwith 'quotes' and \\ and é\u{301}".into();
+    varied.documents[0].annotations[1].attributes.insert("stance".into(), spanwise::model::Value::Number(1.5));
+    varied.documents[0].annotations[2].attributes.insert("sure".into(), spanwise::model::Value::Bool(true));
+    varied.documents.push(spanwise::model::Document::new("d2", "empty.txt", String::new()));
+    varied.documents.push(spanwise::model::Document::new(
+        "d3",
+        "odd.txt",
+        "tab\there \"q\" 'a' \\ \u{0}\u{7f}\u{200d}\r\n".into(),
+    ));
+    projects.push(varied);
+    for project in &projects {
+        let fast = store::to_string(project);
+        let reference = store::to_string_with_ron(project);
+        if fast != reference {
+            let line = fast.lines().zip(reference.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            panic!(
+                "project {:?} differs at line {}:\nfast: {:?}\nron:  {:?}",
+                project.name,
+                line + 1,
+                fast.lines().nth(line),
+                reference.lines().nth(line)
+            );
+        }
+    }
+}

@@ -190,6 +190,22 @@ impl Document {
         doc
     }
 
+    /// A copy without the text and annotations (cheap), for writing the file around them.
+    pub fn skeleton(&self) -> Document {
+        Document {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            metadata: self.metadata.clone(),
+            variables: self.variables.clone(),
+            sha256: self.sha256.clone(),
+            text: String::new(),
+            annotations: Vec::new(),
+            relations: self.relations.clone(),
+            index: None,
+            revision: Revision::default(),
+        }
+    }
+
     /// Builds the offset index; called after load (the index is not stored).
     pub fn build_index(&mut self) {
         self.index = Some(TextIndex::new(&self.text));

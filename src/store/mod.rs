@@ -9,6 +9,7 @@ pub mod journal;
 pub mod lock;
 pub mod merge;
 pub mod unknown;
+pub mod writer;
 
 pub use unknown::UnknownFields;
 
@@ -116,6 +117,11 @@ pub enum SaveError {
 
 /// Serializes a project: deterministic, one annotation per line.
 pub fn to_string(project: &Project) -> String {
+    writer::write(project, to_string_with_ron)
+}
+
+/// [`to_string`] done entirely by `ron` (the reference the fast writer must match).
+pub fn to_string_with_ron(project: &Project) -> String {
     let file = ProjectFileRef { format: FORMAT_NAME, version: FORMAT_VERSION, project };
     let config = ron::ser::PrettyConfig::new()
         .depth_limit(5)
