@@ -236,6 +236,11 @@ fn fast_writer_matches_ron_byte_for_byte() {
     projects.push(varied);
     for project in &projects {
         let fast = store::to_string(project);
+        // And the fast reader gives back exactly the project (falling back to ron where needed).
+        assert_eq!(&store::from_str(&fast).expect("own output loads"), project, "{}", project.name);
+        if project.documents.iter().all(|d| d.annotations.iter().all(|a| a.attributes.is_empty())) {
+            assert!(store::reader::split(&fast).is_some(), "the fast reader handles {}", project.name);
+        }
         let reference = store::to_string_with_ron(project);
         if fast != reference {
             let line = fast.lines().zip(reference.lines()).position(|(a, b)| a != b).unwrap_or(0);

@@ -8,6 +8,7 @@
 pub mod journal;
 pub mod lock;
 pub mod merge;
+pub mod reader;
 pub mod unknown;
 pub mod writer;
 
@@ -139,12 +140,7 @@ pub fn to_string_with_ron(project: &Project) -> String {
 /// Parses and validates a project from file text.
 pub fn from_str(source: &str) -> Result<Project, LoadError> {
     check_header(source)?;
-    let file: ProjectFile = ron::from_str(source).map_err(|err| {
-        LoadError::Invalid(vec![FileProblem {
-            line: Some(err.span.start.line),
-            message: format!("column {}: {}", err.span.start.col, describe_ron_error(&err.code, source)),
-        }])
-    })?;
+    let file = parse_file(source)?;
     if file.format != FORMAT_NAME {
         return Err(LoadError::NotAProject(format!("format is {:?}, expected \"{FORMAT_NAME}\"", file.format)));
     }
@@ -159,6 +155,29 @@ pub fn from_str(source: &str) -> Result<Project, LoadError> {
     } else {
         Err(LoadError::Invalid(problems.into_iter().map(|p| locate(source, p)).collect()))
     }
+}
+
+/// Parses the file: Spanwise's own layout quickly (`reader`), anything else with `ron`.
+fn parse_file(source: &str) -> Result<ProjectFile, LoadError> {
+    let with_ron = |text: &str| -> Result<ProjectFile, LoadError> {
+        ron::from_str(text).map_err(|err| {
+            LoadError::Invalid(vec![FileProblem {
+                line: Some(err.span.start.line),
+                message: format!("column {}: {}", err.span.start.col, describe_ron_error(&err.code, source)),
+            }])
+        })
+    };
+    if let Some(split) = reader::split(source)
+        && let Ok(mut file) = with_ron(&split.skeleton)
+        && file.project.documents.len() == split.documents.len()
+    {
+        for (document, (text, annotations)) in file.project.documents.iter_mut().zip(split.documents) {
+            document.text = text;
+            document.annotations = annotations;
+        }
+        return Ok(file);
+    }
+    with_ron(source)
 }
 
 fn describe_ron_error(code: &ron::error::Error, source: &str) -> String {
