@@ -44,6 +44,16 @@ fn saving_keeps_the_previous_version_as_backup() {
     store::save(&project, &path).unwrap();
     assert_eq!(std::fs::read_to_string(store::backup_path(&path)).unwrap(), first);
     assert!(std::fs::read_to_string(&path).unwrap().contains("renamed"));
+    // A third save: the backup is now the second version (the backup is a hard link to the old
+    // file where possible; it must never follow the new one).
+    let second = std::fs::read_to_string(&path).unwrap();
+    project.name = "renamed again".into();
+    store::save(&project, &path).unwrap();
+    assert_eq!(std::fs::read_to_string(store::backup_path(&path)).unwrap(), second);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("renamed again"));
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "no staging files left: {names:?}");
 }
 
 #[test]

@@ -461,7 +461,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         return Err(fail(err));
     }
     if path.exists()
-        && let Err(err) = fs::copy(path, backup_path(path))
+        && let Err(err) = keep_backup(path)
     {
         let _ = fs::remove_file(&tmp);
         return Err(fail(err));
@@ -475,6 +475,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Keeps the file at `path` as `<name>.bak`: by a hard link when the file system allows (no
+/// copying of a 57 MB file on every save), else by copying. The old backup is replaced atomically.
+fn keep_backup(path: &Path) -> std::io::Result<()> {
+    let backup = backup_path(path);
+    let mut staging_name = backup.file_name().unwrap_or_default().to_os_string();
+    staging_name.push(format!(".new{}", std::process::id()));
+    let staging = backup.with_file_name(staging_name);
+    let _ = fs::remove_file(&staging);
+    match fs::hard_link(path, &staging) {
+        Ok(()) => fs::rename(&staging, &backup).inspect_err(|_| {
+            let _ = fs::remove_file(&staging);
+        }),
+        Err(_) => fs::copy(path, &backup).map(drop),
+    }
 }
 
 /// Validates and saves a project atomically.
