@@ -160,6 +160,26 @@ pub struct Document {
     /// Bumped on every change to `annotations` or `relations`, so views can cache derived data.
     #[serde(skip)]
     revision: Revision,
+    /// The text's SHA-256 was computed and matched `sha256` (for this text length).
+    #[serde(skip)]
+    hash_verified: HashVerified,
+}
+
+/// Remembers that a document's hash was checked, for the length of text it was checked with.
+/// Runtime state: it never makes two documents unequal.
+#[derive(Debug, Default)]
+pub struct HashVerified(std::sync::atomic::AtomicUsize);
+
+impl Clone for HashVerified {
+    fn clone(&self) -> Self {
+        Self(std::sync::atomic::AtomicUsize::new(self.0.load(std::sync::atomic::Ordering::Relaxed)))
+    }
+}
+
+impl PartialEq for HashVerified {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// A change counter that never makes two documents unequal (it is runtime state, not data).
@@ -185,6 +205,7 @@ impl Document {
             relations: Vec::new(),
             index: None,
             revision: Revision::default(),
+            hash_verified: HashVerified::default(),
         };
         doc.build_index();
         doc
@@ -203,6 +224,7 @@ impl Document {
             relations: self.relations.clone(),
             index: None,
             revision: Revision::default(),
+            hash_verified: HashVerified::default(),
         }
     }
 
@@ -228,6 +250,17 @@ impl Document {
     pub fn fragment(&self, chars: std::ops::Range<usize>) -> Option<Fragment> {
         let text = self.slice(chars.clone())?.to_owned();
         Some(Fragment { start: chars.start, end: chars.end, text })
+    }
+
+    /// Whether `sha256` was already checked against this text.
+    pub fn hash_verified(&self) -> bool {
+        // Stores the text length + 1 (0 = never checked), so a changed text is checked again.
+        self.hash_verified.0.load(std::sync::atomic::Ordering::Relaxed) == self.text.len() + 1
+    }
+
+    /// Records that `sha256` matches the current text.
+    pub fn mark_hash_verified(&self) {
+        self.hash_verified.0.store(self.text.len() + 1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Changes whenever annotations or relations change.
