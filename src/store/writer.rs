@@ -20,6 +20,29 @@ const PLAIN: [bool; 256] = {
     table
 };
 
+/// Whether `char::escape_debug` leaves a Basic Multilingual Plane character as it is; decided
+/// once per character (`escape_debug` consults Unicode tables and was most of the escaping time
+/// for non-English text) and kept in a 64 Kbit table.
+fn plain_bmp(ch: char) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let code = ch as u32;
+    if code > 0xFFFF {
+        return false;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        for code in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(code)
+                && c.escape_debug().len() == 1
+            {
+                bits[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        bits
+    });
+    table[code as usize / 64] & (1 << (code % 64)) != 0
+}
+
 /// Appends `value` in decimal, zero-padded to `width` digits (no `fmt` machinery: it was a
 /// quarter of the save time).
 fn push_number(out: &mut String, mut value: u64, width: usize) {
@@ -83,8 +106,13 @@ pub fn push_escaped(out: &mut String, value: &str) {
             i += 1;
             continue;
         }
-        out.push_str(&value[run_start..i]);
         let ch = value[i..].chars().next().unwrap_or_default();
+        if bytes[i] >= 0x80 && plain_bmp(ch) {
+            // Printable non-ASCII (é, —, ش, 社…): part of the run.
+            i += ch.len_utf8();
+            continue;
+        }
+        out.push_str(&value[run_start..i]);
         for escaped in ch.escape_debug() {
             out.push(escaped);
         }
@@ -226,6 +254,14 @@ mod tests {
             push_timestamp(&mut ours, &time);
             assert_eq!(ours, ron::to_string(&time).unwrap());
         }
+    }
+
+    #[test]
+    fn escaping_matches_ron_for_every_bmp_character() {
+        let all: String = (0..0x10000u32).filter_map(char::from_u32).chain(['😀', '\u{1F3FB}', '\u{E0001}']).collect();
+        let mut ours = String::new();
+        push_escaped(&mut ours, &all);
+        assert_eq!(ours, ron::to_string(&all).unwrap());
     }
 
     #[test]
