@@ -378,14 +378,17 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
         ReadLimitError::TooLarge(size) => LoadError::TooLarge { path: path.to_owned(), size, max: MAX_FILE_BYTES },
     })?;
     let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
-    let stamp = FileStamp::of_bytes(&bytes, modified);
-    let source = String::from_utf8(bytes).map_err(|err| {
-        LoadError::NotAProject(format!(
-            "byte {} is not valid UTF-8 (is this a binary file?)",
-            err.utf8_error().valid_up_to()
-        ))
+    let source = std::str::from_utf8(&bytes).map_err(|err| {
+        LoadError::NotAProject(format!("byte {} is not valid UTF-8 (is this a binary file?)", err.valid_up_to()))
     })?;
-    let (project, unknown) = from_str_keeping_unknown(source.strip_prefix('\u{feff}').unwrap_or(&source))?;
+    // Both cores: hash the file (for change detection) while parsing it.
+    let (parsed, sha256) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_of(&bytes));
+        (from_str_keeping_unknown(source.strip_prefix('\u{feff}').unwrap_or(source)), hashing.join())
+    });
+    let (project, unknown) = parsed?;
+    let sha256 = sha256.unwrap_or_else(|_| sha256_of(&bytes));
+    let stamp = FileStamp { size: bytes.len() as u64, modified, sha256 };
     Ok(Loaded { project, stamp, unknown })
 }
 
@@ -401,6 +404,9 @@ pub fn from_str_keeping_unknown(source: &str) -> Result<(Project, UnknownFields)
 
 /// [`to_string`], with fields this version does not know put back where they were.
 pub fn to_string_with(project: &Project, unknown: &UnknownFields) -> String {
+    if unknown.is_empty() {
+        return to_string(project);
+    }
     unknown::insert(&to_string(project), project, unknown)
 }
 
@@ -505,14 +511,24 @@ pub fn save_file(project: &Project, path: &Path) -> Result<FileStamp, SaveError>
 
 /// [`save_file`], keeping fields this version does not know (from [`Loaded::unknown`]).
 pub fn save_file_with(project: &Project, path: &Path, unknown: &UnknownFields) -> Result<FileStamp, SaveError> {
-    let problems = validate(project);
+    // Both cores: validate while serializing, hash the bytes while writing them.
+    let (problems, text) = std::thread::scope(|scope| {
+        let validation = scope.spawn(|| validate(project));
+        let text = to_string_with(project, unknown);
+        (validation.join(), text)
+    });
+    let problems = problems.map_err(|_| SaveError::Invalid("validation failed unexpectedly; not saved".into()))?;
     if let Some(first) = problems.first() {
         return Err(SaveError::Invalid(format!("{first} ({} problems in all)", problems.len())));
     }
-    let text = to_string_with(project, unknown);
-    write_atomic(path, text.as_bytes())?;
+    let (written, sha256) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_of(text.as_bytes()));
+        (write_atomic(path, text.as_bytes()), hashing.join())
+    });
+    written?;
     let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());
-    Ok(FileStamp::of_bytes(text.as_bytes(), modified))
+    let sha256 = sha256.unwrap_or_else(|_| sha256_of(text.as_bytes()));
+    Ok(FileStamp { size: text.len() as u64, modified, sha256 })
 }
 
 /// A hidden file beside `path`: `.<name><suffix>` (journal, lock).
