@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::ui::{harness as start, sample_copy};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,22 +22,6 @@ use spanwise::ui::{AppConfig, Command as AppCommand, SpanwiseApp};
 fn app_with(config: Option<&Path>, path: &Path) -> SpanwiseApp {
     let settings = Settings { annotator_name: "Test Coder".into(), ..Settings::default() };
     SpanwiseApp::new(AppConfig { settings, settings_path: config.map(|c| c.join("settings.ron")) }).with_file(path)
-}
-
-fn start(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(20)
-        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
-    harness.run();
-    harness
-}
-
-fn sample_copy(dir: &Path) -> PathBuf {
-    let path = dir.join("sample.spanwise.ron");
-    std::fs::copy(common::sample_project_path(), &path).unwrap();
-    path
 }
 
 fn offset_of(project: &Project, needle: &str) -> usize {

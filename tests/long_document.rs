@@ -2,7 +2,10 @@
 //! like a user: keyboard scrolling, the annotation list, selection across paragraphs, find.
 #![cfg(feature = "gui")]
 
-use egui::{Event, Key, Modifiers, Pos2, vec2};
+mod common;
+
+use common::ui::{double_click, drag, type_key};
+use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spanwise::model::{Annotation, Project};
@@ -46,61 +49,29 @@ fn long_project(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn harness(path: &std::path::Path) -> Harness<'static, SpanwiseApp> {
+fn open_long(path: &std::path::Path) -> Harness<'static, SpanwiseApp> {
     let settings = Settings { annotator_name: "Long Reader".into(), ..Settings::default() };
-    let app = SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path);
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(30)
-        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
-    harness.run();
-    harness
+    common::ui::harness(SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path))
 }
 
-fn offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
+fn last_offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
     let document = harness.state().document().unwrap();
     let byte = document.text.rfind(needle).unwrap();
     document.text[..byte].chars().count()
 }
 
-fn drag(harness: &mut Harness<'_, SpanwiseApp>, a: Pos2, b: Pos2) {
-    harness.hover_at(a);
-    harness.drag_at(a);
-    harness.hover_at(a + vec2(8.0, 0.0));
-    harness.hover_at(b);
-    harness.drop_at(b);
-    harness.run();
-}
-
-fn double_click(harness: &mut Harness<'_, SpanwiseApp>, at: Pos2) {
-    harness.hover_at(at);
-    for _ in 0..2 {
-        harness.drag_at(at);
-        harness.drop_at(at);
-        harness.hover_at(at);
-    }
-    harness.run();
-}
-
-fn press(harness: &mut Harness<'_, SpanwiseApp>, key: Key, text: &str) {
-    harness.key_press(key);
-    harness.event(Event::Text(text.into()));
-    harness.run();
-}
-
 #[test]
 fn scroll_to_the_end_and_tag_the_last_word() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(&long_project(dir.path()));
+    let mut harness = open_long(&long_project(dir.path()));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::End);
     harness.run();
-    let last = offset_of(&harness, "document");
+    let last = last_offset_of(&harness, "document");
     let view = harness.state().view.as_ref().unwrap();
     assert!(view.is_visible(last), "the last word is on screen after Ctrl+End");
     let rect = view.char_rect(last + 3).unwrap();
     double_click(&mut harness, rect.center());
-    press(&mut harness, Key::Num1, "1");
+    type_key(&mut harness, Key::Num1, "1");
     let document = harness.state().document().unwrap();
     let tagged: Vec<&Annotation> = document.annotations.iter().filter(|a| a.start() == last).collect();
     assert_eq!(tagged.len(), 1);
@@ -111,7 +82,7 @@ fn scroll_to_the_end_and_tag_the_last_word() {
 #[test]
 fn jump_from_the_list_to_an_annotation_near_the_end() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(&long_project(dir.path()));
+    let mut harness = open_long(&long_project(dir.path()));
     harness.get_by_label("Search annotations").focus();
     harness.run();
     harness.get_by_label("Search annotations").type_text("the last one");
@@ -127,14 +98,14 @@ fn jump_from_the_list_to_an_annotation_near_the_end() {
 #[test]
 fn select_across_two_paragraphs_and_tag_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(&long_project(dir.path()));
-    let from = offset_of(&harness, "zebra paragraph.\n\nSecond");
-    let to = offset_of(&harness, "starts here") + "starts".len() - 1;
+    let mut harness = open_long(&long_project(dir.path()));
+    let from = last_offset_of(&harness, "zebra paragraph.\n\nSecond");
+    let to = last_offset_of(&harness, "starts here") + "starts".len() - 1;
     let view = harness.state().view.as_ref().unwrap();
     let a = view.char_rect(from).unwrap();
     let b = view.char_rect(to).unwrap();
     drag(&mut harness, Pos2::new(a.left() + 1.0, a.center().y), Pos2::new(b.right() - 1.0, b.center().y));
-    press(&mut harness, Key::Num2, "2");
+    type_key(&mut harness, Key::Num2, "2");
     let document = harness.state().document().unwrap();
     let quote = document.annotations.iter().find(|a| a.start() == from && a.label == "quote").expect("tagged");
     assert_eq!(quote.text(), "zebra paragraph.\n\nSecond paragraph starts");
@@ -143,7 +114,7 @@ fn select_across_two_paragraphs_and_tag_it() {
 #[test]
 fn find_a_word_and_step_through_the_matches() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(&long_project(dir.path()));
+    let mut harness = open_long(&long_project(dir.path()));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
     harness.run();
     harness.get_by_label("Find in document").type_text("ZEBRA");
@@ -176,24 +147,24 @@ fn a_two_megabyte_line_opens_and_can_be_tagged() {
     let line = sentence.repeat(2_000_000 / sentence.len());
     let path = dir.path().join("one-line.txt");
     std::fs::write(&path, format!("{line}Final words here")).unwrap();
-    let mut harness = harness(&path);
+    let mut harness = open_long(&path);
     let view = harness.state().view.as_ref().unwrap();
     assert!(view.block_count() > 600, "the line is laid out in pieces: {}", view.block_count());
     // Tag something at the start...
     let rect = view.char_rect(5).unwrap();
     double_click(&mut harness, rect.center());
-    press(&mut harness, Key::Num3, "3");
+    type_key(&mut harness, Key::Num3, "3");
     // ...and at the very end.
     harness.key_press(Key::End);
     harness.run();
     // Let the view finish settling on the measured heights (a few frames), as a person would.
     harness.run_steps(10);
-    let last = offset_of(&harness, "here");
+    let last = last_offset_of(&harness, "here");
     let view = harness.state().view.as_ref().unwrap();
     assert!(view.is_visible(last + 1), "End shows the end of the line");
     let rect = view.char_rect(last + 1).expect("end of the line is shown");
     double_click(&mut harness, rect.center());
-    press(&mut harness, Key::Num1, "1");
+    type_key(&mut harness, Key::Num1, "1");
     let texts: Vec<String> = harness.state().document().unwrap().annotations.iter().map(|a| a.text()).collect();
     assert_eq!(texts, ["Guardian", "here"]);
 }

@@ -8,11 +8,13 @@
 
 mod common;
 
+use common::ui::{drag_select, harness_sized, offset_of, sample_copy, type_key};
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spanwise::edit::{Direction, Edit};
@@ -36,48 +38,6 @@ fn app_for(path: &Path) -> SpanwiseApp {
 
 fn start(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
     harness_sized(app, 1400.0, 900.0)
-}
-
-fn harness_sized(app: SpanwiseApp, width: f32, height: f32) -> Harness<'static, SpanwiseApp> {
-    let mut harness = Harness::builder()
-        .with_size(vec2(width, height))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(20)
-        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
-    harness.run();
-    harness
-}
-
-fn sample_copy(dir: &Path) -> PathBuf {
-    let path = dir.join("sample.spanwise.ron");
-    std::fs::copy(common::sample_project_path(), &path).unwrap();
-    path
-}
-
-fn offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
-    let document = harness.state().document().unwrap();
-    let byte = document.text.find(needle).unwrap();
-    document.text[..byte].chars().count()
-}
-
-fn drag_select(harness: &mut Harness<'_, SpanwiseApp>, start: usize, end: usize) {
-    let view = harness.state().view.as_ref().unwrap();
-    let from = view.char_rect(start).expect("start is on screen");
-    let to = view.char_rect(end - 1).expect("end is on screen");
-    let a = Pos2::new(from.left() + 1.0, from.center().y);
-    let b = Pos2::new(to.right() - 1.0, to.center().y);
-    harness.hover_at(a);
-    harness.drag_at(a);
-    harness.hover_at(a + vec2(8.0, 0.0));
-    harness.hover_at(b);
-    harness.drop_at(b);
-    harness.run();
-}
-
-fn type_key(harness: &mut Harness<'_, SpanwiseApp>, key: Key, text: &str) {
-    harness.key_press(key);
-    harness.event(Event::Text(text.into()));
-    harness.run();
 }
 
 /// Selects `needle` by dragging and tags it with the label key `digit`.

@@ -4,9 +4,11 @@
 
 mod common;
 
+use common::ui::{drag_select, harness, offset_of, sample_copy, type_key};
+
 use std::path::{Path, PathBuf};
 
-use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spanwise::settings::Settings;
@@ -16,52 +18,6 @@ use spanwise::ui::{AppConfig, SpanwiseApp};
 fn app_for(path: &Path) -> SpanwiseApp {
     let settings = Settings { annotator_name: "Test Coder".into(), ..Settings::default() };
     SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path)
-}
-
-fn harness(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
-    let mut harness = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(20)
-        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
-    harness.run();
-    harness
-}
-
-/// A copy of the sample project in a temporary folder, so tests can save.
-fn sample_copy(dir: &Path) -> PathBuf {
-    let path = dir.join("sample.spanwise.ron");
-    std::fs::copy(common::sample_project_path(), &path).unwrap();
-    path
-}
-
-/// Code point offset of the first occurrence of `needle` in the shown document.
-fn offset_of(harness: &Harness<'_, SpanwiseApp>, needle: &str) -> usize {
-    let document = harness.state().document().unwrap();
-    let byte = document.text.find(needle).unwrap();
-    document.text[..byte].chars().count()
-}
-
-/// Drags the mouse from the left edge of char `start` to the right edge of char `end - 1`.
-fn drag_select(harness: &mut Harness<'_, SpanwiseApp>, start: usize, end: usize) {
-    let view = harness.state().view.as_ref().unwrap();
-    let from = view.char_rect(start).expect("start is on screen");
-    let to = view.char_rect(end - 1).expect("end is on screen");
-    let a = Pos2::new(from.left() + 1.0, from.center().y);
-    let b = Pos2::new(to.right() - 1.0, to.center().y);
-    harness.hover_at(a);
-    harness.drag_at(a);
-    harness.hover_at(a + vec2(8.0, 0.0));
-    harness.hover_at(b);
-    harness.drop_at(b);
-    harness.run();
-}
-
-/// Presses a key the way a keyboard does: a key event and the typed text.
-fn type_key(harness: &mut Harness<'_, SpanwiseApp>, key: Key, text: &str) {
-    harness.key_press(key);
-    harness.event(Event::Text(text.into()));
-    harness.run();
 }
 
 fn annotations_with_text<'a>(

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+#[cfg(feature = "gui")]
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
