@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Annotation, Annotator, Document, ItemId, Project, Relation};
+use crate::model::{Annotation, Annotator, Document, ItemId, Location, Project, Relation, validate};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Edit {
@@ -76,6 +76,10 @@ pub enum EditError {
     NoAnnotator(String),
     #[error("annotator \"{0}\" still has annotations")]
     AnnotatorInUse(String),
+    #[error("it was modified ({modified}) before it was created ({created})")]
+    ModifiedBeforeCreated { created: String, modified: String },
+    #[error("cannot add the document \"{document}\": {problem}")]
+    InvalidDocument { document: String, problem: String },
 }
 
 impl Edit {
@@ -110,10 +114,22 @@ fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, E
     project.document_mut(id).ok_or_else(|| EditError::NoDocument(id.to_owned()))
 }
 
-/// Checks fragments against the text: ordered, non-empty, in range, text matching.
+/// Checks what `model::validate` checks of an annotation: known label and annotator, times in
+/// order, fragments ordered, non-empty, in range and matching the text. An edit that passes
+/// cannot make a valid project invalid (journals replayed after a crash are edits too, and may be
+/// damaged).
 fn check_annotation(project: &Project, doc: &Document, annotation: &Annotation) -> Result<(), EditError> {
     if project.codebook.label(&annotation.label).is_none() {
         return Err(EditError::UnknownLabel(annotation.label.clone()));
+    }
+    if project.annotator(&annotation.annotator).is_none() {
+        return Err(EditError::NoAnnotator(annotation.annotator.clone()));
+    }
+    if annotation.modified < annotation.created {
+        return Err(EditError::ModifiedBeforeCreated {
+            created: annotation.created.to_rfc3339(),
+            modified: annotation.modified.to_rfc3339(),
+        });
     }
     if annotation.fragments.is_empty() {
         return Err(EditError::NoFragments);
@@ -149,6 +165,9 @@ fn check_relation(
     let Some(relation_type) = project.codebook.relation_type(&relation.kind) else {
         return Err(EditError::UnknownRelationType(relation.kind.clone()));
     };
+    if project.annotator(&relation.annotator).is_none() {
+        return Err(EditError::NoAnnotator(relation.annotator.clone()));
+    }
     for (end, allowed, role) in
         [(relation.from, &relation_type.from_labels, "source"), (relation.to, &relation_type.to_labels, "target")]
     {
@@ -172,6 +191,30 @@ fn check_relation(
         return Err(EditError::RelationLabels("a relation cannot link an annotation to itself".into()));
     }
     Ok(())
+}
+
+/// Checks a document about to be added exactly as a loaded file is checked (`model::validate`
+/// against the project's codebook and annotators): its text against its hash, its annotations and
+/// relations, ids unique within it. Ids shared with the rest of the project are checked by the
+/// caller. The document is moved in and out of a scratch project, not copied.
+fn check_document(project: &Project, document: Document) -> Result<Document, EditError> {
+    let mut alone = Project {
+        name: String::new(),
+        description: String::new(),
+        created: project.created,
+        codebook: project.codebook.clone(),
+        annotators: project.annotators.clone(),
+        documents: vec![document],
+        memos: Vec::new(),
+    };
+    let problem = validate(&alone).into_iter().find(|p| {
+        matches!(p.location, Location::Document(_) | Location::Annotation { .. } | Location::Relation { .. })
+    });
+    let document = alone.documents.pop().expect("the document just put there");
+    match problem {
+        None => Ok(document),
+        Some(problem) => Err(EditError::InvalidDocument { document: document.id, problem: problem.to_string() }),
+    }
 }
 
 /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
@@ -278,9 +321,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 return Err(EditError::DuplicateId(a));
             }
             document.build_index();
+            let document = check_document(project, *document)?;
             let id = document.id.clone();
             let index = index.min(project.documents.len());
-            project.documents.insert(index, *document);
+            project.documents.insert(index, document);
             Ok(Edit::RemoveDocument { id })
         }
         Edit::RemoveDocument { id } => {

@@ -434,6 +434,211 @@ fn crlf_line_ends_and_a_byte_order_mark_are_tolerated() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Found by fuzzing (`fuzz/`, see "Fuzzing" in docs/RELIABILITY.md): each input exactly as found
+// or minimized.
+
+/// The project the `journal` fuzz target replays onto: document "d1" and annotator "a".
+fn fuzz_journal_base() -> Project {
+    let mut base = Project::new("fuzz");
+    base.documents.push(Document::new("d1", "d1.txt", "Müller said 🎉 that the council met.\nشبکه".to_owned()));
+    base.annotators.push(Annotator { id: "a".into(), name: "A".into() });
+    base
+}
+
+/// Replays journal bytes onto [`fuzz_journal_base`] as recovery does (keep going past edits
+/// that do not apply); the result must be valid, and the messages of skipped edits are returned.
+fn replay_fuzz_journal(bytes: &[u8]) -> (Project, Vec<String>) {
+    let contents = journal::parse(bytes, Path::new("fuzz.journal")).expect("the journal parses");
+    let replayed = journal::replay(fuzz_journal_base(), &contents.entries, true);
+    assert_eq!(validate(&replayed.project), vec![], "replay produced an invalid project");
+    (replayed.project, replayed.failed)
+}
+
+const FUZZ_JOURNAL_HEADER: &str = "(journal:\"spanwise-journal\",version:1,session:\"s\",pid:1,host:\"h\",\
+    started:\"2026-01-02T03:04:05Z\",project_path:None,base:File(sha256:\"\",size:0))\n";
+
+#[test]
+fn a_journalled_document_whose_text_does_not_match_its_hash_is_refused() {
+    // fuzz target `journal`, exactly as `cargo fuzz tmin` left it: an added document whose text
+    // does not match its hash. `AddDocument` only checked ids, so recovery produced a project
+    // that cannot be saved ("sha256 … does not match the text").
+    let journal: &[u8] = b"(journal:\"spanwise-journal\",version:1,session:\"s\",pid:1,host:\"h\",\
+started:\"2026-11-27T23:05:57.703Z\",te_path:None,base:File(sha256:\"2d7a4881\",size:1),unknown:(fields:[]))\n\
+(seq:1,time:\"2026-11-27T23:05:57.703Z\",dir:\":57.703Z\",direction:Apply,edit:AddDocument(index:1,document:(id:\"d2\",\
+name:\"d2.md\",sha256:\"f4b72aca36348\",text:\"Zweies \x00\x00\x00\x00\x10\x00\x00\x00\x00\x00\x00.\",as:[])))\n,aions:[]\n";
+    assert_eq!(journal.len(), 365);
+    let (project, failed) = replay_fuzz_journal(journal);
+    assert!(project.document("d2").is_none());
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].starts_with(
+            "edit 1 (add document d2.md): cannot add the document \"d2\": document \"d2\": sha256 f4b72aca36348 \
+             does not match the text"
+        ),
+        "{}",
+        failed[0]
+    );
+}
+
+#[test]
+fn a_journalled_document_with_annotations_is_checked_like_a_loaded_file() {
+    // Same root cause: everything `validate` checks of a document is checked when it is added.
+    let text = "Hello world";
+    let sha = spanwise::model::sha256_hex(text);
+    let time = "2026-01-02T03:04:05Z";
+    let cases = [
+        (
+            "id:\"\"",
+            "(id:5,label:\"claim\",fragments:[(start:0,end:5,text:\"Hello\")],annotator:\"a\",created:\"T\",modified:\"T\")",
+            "document id is empty",
+        ),
+        (
+            "id:\"d2\"",
+            "(id:5,label:\"claim\",fragments:[(start:0,end:5,text:\"Hallo\")],annotator:\"a\",created:\"T\",modified:\"T\")",
+            "differs from the document text",
+        ),
+        (
+            "id:\"d2\"",
+            "(id:5,label:\"claim\",fragments:[(start:0,end:5,text:\"Hello\")],annotator:\"nobody\",created:\"T\",modified:\"T\")",
+            "unknown annotator \"nobody\"",
+        ),
+        (
+            "id:\"d2\"",
+            "(id:5,label:\"claim\",fragments:[(start:0,end:5,text:\"Hello\")],annotator:\"a\",created:\"T\",modified:\"T\"),(id:5,label:\"claim\",fragments:[(start:6,end:11,text:\"world\")],annotator:\"a\",created:\"T\",modified:\"T\")",
+            "duplicate id",
+        ),
+    ];
+    for (id, annotations, expected) in cases {
+        let annotations = annotations.replace("\"T\"", &format!("\"{time}\""));
+        let journal = format!(
+            "{FUZZ_JOURNAL_HEADER}(seq:1,time:\"{time}\",direction:Apply,edit:AddDocument(index:1,document:({id},\
+             name:\"d2.txt\",sha256:\"{sha}\",text:\"{text}\",annotations:[{annotations}])))\n"
+        );
+        let (project, failed) = replay_fuzz_journal(journal.as_bytes());
+        assert_eq!(project.documents.len(), 1, "{expected}");
+        assert_eq!(failed.len(), 1, "{expected}: {failed:?}");
+        assert!(failed[0].contains("cannot add the document") && failed[0].contains(expected), "{}", failed[0]);
+    }
+}
+
+#[test]
+fn a_journalled_annotation_by_an_unknown_annotator_or_modified_before_created_is_refused() {
+    // Same root cause, in `AddAnnotation` and `UpdateAnnotation`: an edit may not make a valid
+    // project invalid (`validate` reports both).
+    let edit = |seq: u32, kind: &str, annotator: &str, created: &str, modified: &str| {
+        format!(
+            "(seq:{seq},time:\"2026-01-02T03:04:05Z\",direction:Apply,edit:{kind}(document:\"d1\",annotation:(id:7,\
+             label:\"actor\",fragments:[(start:0,end:6,text:\"Müller\")],annotator:\"{annotator}\",\
+             created:\"{created}\",modified:\"{modified}\")))\n"
+        )
+    };
+    let (early, late) = ("2026-01-02T03:04:05Z", "2026-01-02T03:04:06Z");
+    let journal = [
+        FUZZ_JOURNAL_HEADER.to_owned(),
+        edit(1, "AddAnnotation", "nobody", early, early),
+        edit(2, "AddAnnotation", "a", late, early),
+        edit(3, "AddAnnotation", "a", early, late),
+        edit(4, "UpdateAnnotation", "nobody", early, late),
+        edit(5, "UpdateAnnotation", "a", late, early),
+    ]
+    .concat();
+    let (project, failed) = replay_fuzz_journal(journal.as_bytes());
+    assert_eq!(project.documents[0].annotations.len(), 1, "only edit 3 applies");
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    assert!(failed[0].starts_with("edit 1 (add actor): no annotator \"nobody\""), "{}", failed[0]);
+    assert!(failed[1].starts_with("edit 2 (add actor): it was modified (2026-01-02T03:04:05+00:00) before it was created (2026-01-02T03:04:06+00:00)"), "{}", failed[1]);
+    assert!(failed[2].starts_with("edit 4 (change annotation): no annotator \"nobody\""), "{}", failed[2]);
+    assert!(failed[3].starts_with("edit 5 (change annotation): it was modified"), "{}", failed[3]);
+    // And a relation by an unknown annotator.
+    let relation = "(seq:2,time:\"2026-01-02T03:04:05Z\",direction:Apply,edit:Batch([AddAnnotation(document:\"d1\",\
+        annotation:(id:8,label:\"quote\",fragments:[(start:14,end:34,text:\"that the council met\")],annotator:\"a\",\
+        created:\"2026-01-02T03:04:05Z\",modified:\"2026-01-02T03:04:05Z\")),AddRelation(document:\"d1\",relation:(id:9,\
+        kind:\"attributed_to\",from:8,to:7,annotator:\"nobody\",created:\"2026-01-02T03:04:05Z\",\
+        modified:\"2026-01-02T03:04:05Z\"))]))\n";
+    let journal =
+        [FUZZ_JOURNAL_HEADER.to_owned(), edit(1, "AddAnnotation", "a", early, late), relation.to_owned()].concat();
+    let (project, failed) = replay_fuzz_journal(journal.as_bytes());
+    assert_eq!(project.documents[0].annotations.len(), 1, "the batch is rolled back whole");
+    assert!(failed.len() == 1 && failed[0].contains("no annotator \"nobody\""), "{failed:?}");
+}
+
+/// A small project file in Spanwise's own layout (so `store::reader` reads it), with one
+/// annotation line in which `{created}` is put.
+fn own_layout_file(created: &str) -> String {
+    format!(
+        "(\n  format: \"spanwise\",\n  version: 1,\n  project: (\n    name: \"p\",\n    created: \"2026-01-02T03:04:05Z\",\n    \
+         codebook: (\n      labels: [\n        (id: \"claim\", name: \"Claim\", color: \"#e15759\"),\n      ],\n    ),\n    \
+         annotators: [\n      (id: \"a\", name: \"A\"),\n    ],\n    documents: [\n      (\n        id: \"d1\",\n        \
+         name: \"d1.txt\",\n        sha256: \"185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969\",\n        \
+         text: \"Hello\",\n        annotations: [\n          (id: 1, label: \"claim\", fragments: [(start: 0, end: 5, \
+         text: \"Hello\")], annotator: \"a\", created: \"{created}\", modified: \"2026-01-02T03:04:05Z\"),\n        ],\n      \
+         ),\n    ],\n  ),\n)\n"
+    )
+}
+
+#[test]
+fn a_timestamp_cut_inside_a_character_is_an_error_not_a_panic() {
+    // The fast reader sliced a timestamp at byte 19 without checking it was a character boundary:
+    // `…:0€Z` (the `€` spans bytes 18..21) panicked instead of being refused.
+    let good = own_layout_file("2026-01-02T03:04:05Z");
+    assert!(store::reader::split(&good).is_some(), "the fast reader reads this layout");
+    assert_eq!(store::from_str(&good).unwrap().documents[0].annotations.len(), 1);
+    let damaged = own_layout_file("2026-01-02T03:04:0€Z");
+    match store::from_str(&damaged) {
+        Err(LoadError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].line, Some(22), "{problems:?}");
+            assert!(problems[0].message.contains("input contains invalid characters"), "{problems:?}");
+        }
+        other => panic!("expected a line-numbered error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_fast_reader_refuses_what_ron_refuses() {
+    // `from_str_radix` and `parse` take a sign, and `\u{…}` took any number of digits: the fast
+    // reader loaded files that ron (and so the format) refuses. Each must be refused with ron's
+    // message.
+    let good = own_layout_file("2026-01-02T03:04:04.678Z");
+    assert_eq!(store::from_str(&good).unwrap().documents[0].annotations[0].created.timestamp_subsec_millis(), 678);
+    let cases = [
+        (good.replace("2026-01-02T03:04:04.678Z", "2026-01-02T03:04:04.+12Z"), "input contains invalid characters"),
+        (good.replace("label: \"claim\", fragments", "label: \"\\u{+63}laim\", fragments"), "Non-hex digit found"),
+        (
+            good.replace("label: \"claim\", fragments", "label: \"\\u{0000063}laim\", fragments"),
+            "No } at the end of Unicode escape",
+        ),
+    ];
+    for (file, message) in cases {
+        match store::from_str(&file) {
+            Err(LoadError::Invalid(problems)) => {
+                assert!(problems[0].line == Some(22) && problems[0].message.contains(message), "{problems:?}")
+            }
+            other => panic!("{message}: expected an error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn annotations_before_their_text_stay_with_their_document() {
+    // A document whose fields are in another order (annotations before the text: a script's, or
+    // moved by hand) had its annotations silently attached to the document before it by the fast
+    // reader. Two documents with the same text, so the misplaced result was even valid.
+    let file = own_layout_file("2026-01-02T03:04:05Z");
+    let first = "      (\n        id: \"d1\",\n        name: \"d1.txt\",\n        sha256: \"185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969\",\n        text: \"Hello\",\n        annotations: [\n";
+    let (before, rest) = file.split_once(first).unwrap();
+    let (annotation_lines, after) = rest.split_once("        ],\n").unwrap();
+    let reordered = format!(
+        "{before}      (\n        id: \"d0\",\n        name: \"d0.txt\",\n        sha256: \"185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969\",\n        text: \"Hello\",\n      ),\n\
+         {}        annotations: [\n{annotation_lines}        ],\n        text: \"Hello\",\n{after}",
+        &first[..first.find("        text:").unwrap()],
+    );
+    let project = store::from_str(&reordered).unwrap();
+    let counts: Vec<(&str, usize)> = project.documents.iter().map(|d| (d.id.as_str(), d.annotations.len())).collect();
+    assert_eq!(counts, [("d0", 0), ("d1", 1)]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property tests
 
 const LABELS: [&str; 4] = ["claim", "quote", "actor", "recommendation"];

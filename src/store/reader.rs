@@ -27,6 +27,11 @@ pub fn split(source: &str) -> Option<Split> {
     let mut skeleton = String::with_capacity(source.len() / 8);
     let mut documents: Vec<(String, Vec<Annotation>)> = Vec::new();
     let mut in_documents = false;
+    // Whether the current document (from its `      (` line) has had its text line. Annotations
+    // belong to the text before them, so they must come after it in the same document; a file
+    // in another order (fields moved by hand or by a script) is left to `ron`, never attached to
+    // the previous document.
+    let mut text_seen = false;
     let mut lines = source.split_inclusive('\n');
     while let Some(line) = lines.next() {
         let content = line.strip_suffix('\n').unwrap_or(line);
@@ -34,8 +39,14 @@ pub fn split(source: &str) -> Option<Split> {
             in_documents = true;
         } else if in_documents && content == "    ]," {
             in_documents = false;
+        } else if in_documents && content == "      (" {
+            text_seen = false;
         }
         if in_documents && let Some(literal) = content.strip_prefix("        text: ") {
+            if text_seen {
+                return None;
+            }
+            text_seen = true;
             let literal = literal.strip_suffix(',')?;
             let (text, rest) = parse_string(literal)?;
             if !rest.is_empty() {
@@ -46,6 +57,9 @@ pub fn split(source: &str) -> Option<Split> {
             continue;
         }
         if in_documents && content == ANNOTATIONS_OPEN {
+            if !text_seen {
+                return None;
+            }
             let (_, annotations) = documents.last_mut()?;
             for line in lines.by_ref() {
                 let content = line.strip_suffix('\n').unwrap_or(line);
@@ -106,7 +120,12 @@ fn parse_string(input: &str) -> Option<(String, &str)> {
                     b'u' => {
                         let rest = body[i..].strip_prefix('{')?;
                         let close = rest.find('}')?;
-                        let code = u32::from_str_radix(&rest[..close], 16).ok()?;
+                        // As `ron` reads it: 1 to 6 hex digits (`from_str_radix` also takes a sign).
+                        let hex = &rest[..close];
+                        if !(1..=6).contains(&hex.len()) || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+                            return None;
+                        }
+                        let code = u32::from_str_radix(hex, 16).ok()?;
                         out.push(char::from_u32(code)?);
                         i += 1 + close + 1;
                     }
@@ -136,10 +155,12 @@ fn parse_timestamp(input: &str) -> Option<(DateTime<Utc>, &str)> {
         if *b.last()? != b'Z' {
             return None;
         }
-        let fraction = &text[19..text.len() - 1];
+        // `get`: byte 19 may be inside a character in a damaged file (`…:0€Z`): not ours, no panic.
+        let fraction = text.get(19..text.len() - 1)?;
         let nanos = match fraction.len() {
             0 => 0,
-            4 | 7 | 10 if fraction.starts_with('.') => {
+            // Digits only: `parse` would also take a sign (`.+12`), which chrono refuses.
+            4 | 7 | 10 if fraction.starts_with('.') && fraction[1..].bytes().all(|c| c.is_ascii_digit()) => {
                 let value: u32 = fraction[1..].parse().ok()?;
                 value * 10u32.pow(10 - fraction.len() as u32)
             }
