@@ -10,7 +10,7 @@ use common::ui::{harness as start, sample_copy};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spanwise::edit::{Edit, apply};
@@ -33,21 +33,8 @@ fn offset_of(project: &Project, needle: &str) -> usize {
 /// Drags over `needle` and presses the label key.
 fn tag(harness: &mut Harness<'_, SpanwiseApp>, needle: &str, key: Key, digit: &str) {
     let start = offset_of(&harness.state().project, needle);
-    let end = start + needle.chars().count();
-    let view = harness.state().view.as_ref().unwrap();
-    let from = view.char_rect(start).unwrap();
-    let to = view.char_rect(end - 1).unwrap();
-    let a = Pos2::new(from.left() + 1.0, from.center().y);
-    let b = Pos2::new(to.right() - 1.0, to.center().y);
-    harness.hover_at(a);
-    harness.drag_at(a);
-    harness.hover_at(a + vec2(8.0, 0.0));
-    harness.hover_at(b);
-    harness.drop_at(b);
-    harness.run();
-    harness.key_press(key);
-    harness.event(Event::Text(digit.into()));
-    harness.run();
+    common::ui::drag_select(harness, start, start + needle.chars().count());
+    common::ui::type_key(harness, key, digit);
 }
 
 fn with_text<'a>(project: &'a Project, text: &str) -> Vec<&'a Annotation> {
