@@ -71,6 +71,37 @@ impl Settings {
     }
 }
 
+/// The name of the person logged in: the full name from the password database (`/etc/passwd`'s
+/// comment field) when there is one, else the login name (`$USER`, `$LOGNAME`, `$USERNAME`). Empty
+/// when neither is known. Offered when a first-time user skips the name prompt.
+pub fn system_user_name() -> String {
+    let login = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_default();
+    if login.is_empty() {
+        return login;
+    }
+    let full_name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| full_name_in_passwd(&passwd, &login))
+        .unwrap_or_default();
+    if full_name.is_empty() { login } else { full_name }
+}
+
+/// The full name (first comma-separated part of the comment field) of `login` in a passwd file.
+fn full_name_in_passwd(passwd: &str, login: &str) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        (fields.next()? == login).then_some(())?;
+        let gecos = fields.nth(3)?;
+        let name = gecos.split(',').next()?.trim();
+        (!name.is_empty()).then(|| name.to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +116,15 @@ mod tests {
         assert_eq!(settings.recent_files.len(), MAX_RECENT);
         assert_eq!(settings.recent_files[0], Path::new("/nonexistent/10.txt"));
         assert_eq!(settings.recent_files.iter().filter(|p| p.ends_with("10.txt")).count(), 1);
+    }
+
+    #[test]
+    fn full_name_comes_from_the_comment_field() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nana:x:1000:1000:Ana Souza,,,:/home/ana:/bin/bash\n\
+                      bo:x:1001:1001::/home/bo:/bin/sh\n";
+        assert_eq!(full_name_in_passwd(passwd, "ana").as_deref(), Some("Ana Souza"));
+        assert_eq!(full_name_in_passwd(passwd, "bo"), None, "no comment: the login name is used instead");
+        assert_eq!(full_name_in_passwd(passwd, "carla"), None);
     }
 
     #[test]

@@ -370,3 +370,159 @@ fn dropping_a_text_adds_it_to_the_project() {
     assert_eq!(document.text, "A dropped article\n\nThe Revolutionary Guards said so.");
     assert_eq!(document.title(), "A dropped article");
 }
+
+/// A first-run app (no name yet) whose settings go to `dir`.
+fn first_run_app(dir: &Path) -> (SpanwiseApp, PathBuf) {
+    let settings_path = dir.join("config/settings.ron");
+    let app = SpanwiseApp::new(AppConfig { settings: Settings::default(), settings_path: Some(settings_path.clone()) });
+    (app, settings_path)
+}
+
+#[test]
+fn the_name_prompt_takes_typing_without_a_click_even_before_the_window_has_focus() {
+    // In a real window the OS focus arrives some frames after the first one (or, without a window
+    // manager, only when Spanwise takes it). Until then `Response::has_focus()` is false; a prompt
+    // that re-requested the focus every such frame interrupted the input method every frame,
+    // which in a real X11 window swallowed every key and repainted without end.
+    let dir = tempfile::tempdir().unwrap();
+    let (app, settings_path) = first_run_app(dir.path());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(30)
+        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
+    harness.input_mut().focused = false;
+    let mut interrupts = 0;
+    for _ in 0..20 {
+        harness.step();
+        let output = &harness.output().platform_output;
+        if output.ime.as_ref().is_some_and(|ime| ime.should_interrupt_composition) {
+            interrupts += 1;
+        }
+    }
+    assert!(interrupts <= 1, "the input method was interrupted in {interrupts} of 20 unfocused frames");
+    harness.try_run().expect("an unfocused window with the prompt open settles (no repaint loop)");
+    harness.get_by_label("Who is annotating?");
+    // The window gets the focus; the user types at once, without clicking into the field.
+    harness.input_mut().focused = true;
+    harness.event(egui::Event::WindowFocused(true));
+    harness.run();
+    harness.event(egui::Event::Text("Ana Souza".into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().dialog.is_none(), "Enter accepted the name");
+    assert_eq!(Settings::load(&settings_path).annotator_name, "Ana Souza");
+}
+
+#[test]
+fn escape_on_the_first_run_takes_the_system_name_and_when_renaming_keeps_the_old_one() {
+    use spanwise::ui::dialogs::{Dialog, NamePrompt};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, settings_path) = first_run_app(dir.path());
+    app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", "Ana Souza")));
+    let mut harness = harness(app);
+    harness.get_by_label_contains("Esc uses \"Ana Souza\"");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(Settings::load(&settings_path).annotator_name, "Ana Souza");
+
+    // Later, from the status bar: Escape cancels the rename.
+    harness.get_by_label("Annotator: Ana Souza").click();
+    harness.run();
+    harness.get_by_label("Who is annotating?");
+    harness.event(egui::Event::Text(" Jr".into()));
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(Settings::load(&settings_path).annotator_name, "Ana Souza");
+
+    // Without a system name, Escape on the first run explains instead of leaving a nameless coder.
+    let (mut app, _) = first_run_app(&dir.path().join("other"));
+    app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", "")));
+    let mut nameless = common::ui::harness(app);
+    nameless.key_press(Key::Escape);
+    nameless.run();
+    nameless.get_by_label_contains("Type a name to continue");
+    assert!(nameless.state().dialog.is_some());
+}
+
+#[test]
+fn a_click_on_text_under_a_hidden_label_does_not_select_what_is_not_painted() {
+    use spanwise::edit::{Edit, apply};
+    use spanwise::model::{Annotation, Annotator, Document, ItemId, Project, now};
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::new("hidden");
+    project.documents.push(Document::new("d1", "t.txt", "The Revolutionary Guards said so. Nothing here.".into()));
+    apply(&mut project, Edit::AddAnnotator(Annotator { id: "ana".into(), name: "Ana".into() })).unwrap();
+    let document = project.document("d1").unwrap();
+    let make = |id, label: &str, range| Annotation {
+        id: ItemId(id),
+        label: label.into(),
+        fragments: vec![document.fragment(range).unwrap()],
+        annotator: "ana".into(),
+        created: now(),
+        modified: now(),
+        note: String::new(),
+        attributes: Default::default(),
+    };
+    let actor = make(11, "actor", 4..24);
+    let claim = make(12, "claim", 0..33);
+    for annotation in [actor, claim] {
+        apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation }).unwrap();
+    }
+    let path = dir.path().join("hidden.spanwise.ron");
+    store::save(&project, &path).unwrap();
+    let mut harness = harness(app_for(&path));
+    // Each click on another word, so that two clicks are never taken for a double-click.
+    let click_at = |harness: &mut Harness<'_, SpanwiseApp>, needle: &str| {
+        let offset = offset_of(harness, needle);
+        let rect = harness.state().view.as_ref().unwrap().char_rect(offset + 1).unwrap();
+        harness.hover_at(rect.center());
+        harness.drag_at(rect.center());
+        harness.drop_at(rect.center());
+        harness.run();
+        harness.state().selected_annotation
+    };
+    assert_eq!(click_at(&mut harness, "Guards"), Some(ItemId(11)), "the innermost visible one");
+    harness.state_mut().hidden_labels.insert("actor".into());
+    harness.run();
+    assert_eq!(click_at(&mut harness, "Revolutionary"), Some(ItemId(12)), "the Actor is hidden: its Claim is hit");
+    harness.state_mut().hidden_labels.insert("claim".into());
+    harness.run();
+    assert_eq!(click_at(&mut harness, "Guards"), None, "nothing painted there, nothing selected");
+}
+
+#[test]
+fn resizing_the_window_keeps_the_text_where_it_was() {
+    // A real window is resized a few times as it opens (the window manager places and frames it);
+    // each resize used to scroll the text by a margin, so the first screen was not what the user
+    // had been shown.
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let first_line = |harness: &Harness<'_, SpanwiseApp>| harness.state().view.as_ref().unwrap().char_rect(0).unwrap();
+    let top = first_line(&harness).top();
+    for width in [1300.0, 1400.0, 1350.0, 1400.0] {
+        harness.set_size(egui::vec2(width, 900.0));
+        harness.run();
+    }
+    assert_eq!(first_line(&harness).top(), top, "the text did not move");
+    // Scrolled down, the line at the top of the view stays at the top.
+    let offset = offset_of(&harness, "Ruling clerics");
+    harness.state_mut().view.as_mut().unwrap().scroll_to = Some(offset);
+    harness.run();
+    let before = first_line_at(&harness, offset);
+    for width in [1300.0, 1400.0] {
+        harness.set_size(egui::vec2(width, 900.0));
+        harness.run();
+    }
+    let after = first_line_at(&harness, offset);
+    assert!((after - before).abs() < 1.0, "the line moved from y={before} to y={after}");
+}
+
+fn first_line_at(harness: &Harness<'_, SpanwiseApp>, offset: usize) -> f32 {
+    harness.state().view.as_ref().unwrap().char_rect(offset).unwrap().top()
+}

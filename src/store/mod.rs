@@ -10,6 +10,7 @@ pub mod lock;
 pub mod merge;
 pub mod reader;
 pub mod unknown;
+pub mod watch;
 pub mod writer;
 
 pub use unknown::UnknownFields;

@@ -9,12 +9,12 @@ use egui::{Color32, Key, RichText};
 use crate::edit::{Edit, History};
 use crate::formats;
 use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Project, now, slug};
-use crate::settings::{Settings, Theme};
+use crate::settings::{Settings, Theme, system_user_name};
 use crate::store;
 
 use super::annotation_list::AnnotationListCache;
 use super::commands::Command;
-use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
+use super::dialogs::{Dialog, FileDialog, FileDialogPurpose, NamePrompt};
 use super::doc_view::{DocView, excerpt, label_color};
 
 mod safety;
@@ -82,7 +82,18 @@ pub struct SpanwiseApp {
     pub(crate) after_save: Option<AfterConfirm>,
     /// Autosave journal, recovery, lock and the file on disk.
     safety: safety::Safety,
+    /// `egui::InputState::time` of the last key, click or typed text.
+    last_activity: f64,
+    /// Where to write a one-line summary of the app's state whenever it changes
+    /// (`SPANWISE_STATE_REPORT`), so that tests driving the real window can see what it shows.
+    pub(crate) state_report: Option<(PathBuf, String)>,
+    /// Takes the keyboard focus on an X11 display without a window manager (real window only).
+    #[cfg(target_os = "linux")]
+    pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
 }
+
+/// How long a text cursor blinks after the last key or click before it stays on.
+const CURSOR_BLINK_SECONDS: f64 = 5.0;
 
 impl SpanwiseApp {
     pub fn new(config: AppConfig) -> Self {
@@ -110,10 +121,14 @@ impl SpanwiseApp {
             quit_requested: false,
             after_save: None,
             safety,
+            last_activity: 0.0,
+            state_report: None,
+            #[cfg(target_os = "linux")]
+            x11_focus: None,
         };
         app.history.set_recording(true);
         if app.settings.annotator_name.trim().is_empty() {
-            app.dialog = Some(Dialog::AnnotatorName { input: String::new() });
+            app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
         }
         app
     }
@@ -345,7 +360,7 @@ impl SpanwiseApp {
             return;
         };
         if self.settings.annotator_name.trim().is_empty() {
-            self.dialog = Some(Dialog::AnnotatorName { input: String::new() });
+            self.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
             return;
         }
         let annotator = self.annotator_id();
@@ -701,6 +716,7 @@ impl SpanwiseApp {
         if ctx.options(|o| o.theme_preference) != theme {
             ctx.set_theme(theme);
         }
+        self.calm_cursor(&ctx);
         self.safety_tick(&ctx);
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
@@ -748,6 +764,55 @@ impl SpanwiseApp {
         if title != self.shown_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.shown_title = title;
+        }
+        self.report_state();
+    }
+
+    /// Writes the state summary for `SPANWISE_STATE_REPORT` when it changed.
+    fn report_state(&mut self) {
+        let Some((path, last)) = &self.state_report else {
+            return;
+        };
+        let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
+        let state = format!(
+            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            self.is_dirty(),
+            self.project.annotation_count(),
+            self.settings.annotator_name,
+            self.shown_title,
+            self.status.as_deref().unwrap_or_default(),
+        );
+        if &state != last {
+            if let Err(err) = store::write_atomic(path, state.as_bytes()) {
+                log::warn!("cannot write the state report {}: {err}", path.display());
+            }
+            self.state_report = Some((path.clone(), state));
+        }
+    }
+
+    /// A text cursor blinks for a few seconds after the user last did something, then stays on:
+    /// a cursor blinking for ever repaints the window for ever (measurable CPU on a laptop with
+    /// software rendering, and a wake-up twice a second everywhere).
+    fn calm_cursor(&mut self, ctx: &egui::Context) {
+        let (now, active) = ctx.input(|i| {
+            let active = i.events.iter().any(|event| {
+                matches!(
+                    event,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::Paste(_)
+                        | egui::Event::Ime(_)
+                )
+            });
+            (i.time, active)
+        });
+        if active {
+            self.last_activity = now;
+        }
+        let blink = now - self.last_activity < CURSOR_BLINK_SECONDS;
+        if ctx.global_style().visuals.text_cursor.blink != blink {
+            ctx.global_style_mut(|style| style.visuals.text_cursor.blink = blink);
         }
     }
 
@@ -798,7 +863,8 @@ impl SpanwiseApp {
             }
             ui.separator();
             if ui.button("Annotator name…").clicked() {
-                self.dialog = Some(Dialog::AnnotatorName { input: self.settings.annotator_name.clone() });
+                self.dialog =
+                    Some(Dialog::AnnotatorName(NamePrompt::new(&self.settings.annotator_name, &system_user_name())));
                 ui.close();
             }
         });
@@ -854,7 +920,8 @@ impl SpanwiseApp {
                 .on_hover_text("Change the name recorded on your annotations")
                 .clicked()
             {
-                self.dialog = Some(Dialog::AnnotatorName { input: self.settings.annotator_name.clone() });
+                self.dialog =
+                    Some(Dialog::AnnotatorName(NamePrompt::new(&self.settings.annotator_name, &system_user_name())));
             }
             ui.separator();
             let count = self.document().map_or(0, |d| d.annotations.len());
@@ -1150,6 +1217,10 @@ impl SpanwiseApp {
 
 impl eframe::App for SpanwiseApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        #[cfg(target_os = "linux")]
+        if let Some(focus) = &mut self.x11_focus {
+            focus.tick(ui.ctx());
+        }
         self.frame_ui(ui);
     }
 }

@@ -60,13 +60,14 @@ impl Command {
             Command::Quit => cmd(Key::Q),
             Command::Undo => cmd(Key::Z),
             Command::Redo => cmd_shift(Key::Z),
+            Command::ShowShortcuts => Some(KeyboardShortcut::new(Modifiers::NONE, Key::F1)),
             _ => None,
         }
     }
 
     /// Commands with global shortcuts, checked every frame. Shift variants come first so that
     /// Ctrl+Shift+S is not taken as Ctrl+S.
-    pub fn with_shortcuts() -> [Command; 8] {
+    pub fn with_shortcuts() -> [Command; 9] {
         [
             Command::AddDocument,
             Command::SaveAs,
@@ -76,6 +77,7 @@ impl Command {
             Command::Save,
             Command::Quit,
             Command::Undo,
+            Command::ShowShortcuts,
         ]
     }
 }

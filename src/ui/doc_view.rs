@@ -372,14 +372,15 @@ impl DocView {
         if (width - self.wrap_width).abs() < 0.5 && self.heights.len() == self.blocks.len() {
             return;
         }
-        // Keep the text at the top of the view in place while every height is re-estimated.
+        // Keep the text at the top of the view in place while every height is re-estimated: the
+        // first block on screen stays exactly where it is (a block's start is the top of its first
+        // row, so this holds whatever its new height).
         if self.heights.len() == self.blocks.len() && !self.blocks.is_empty() && self.scroll_to.is_none() {
-            let block = self.heights.block_at(f64::from(self.scroll_y));
-            let offset = self.scroll_y - self.heights.top(block) as f32;
-            let fraction = offset / self.heights.get(block).max(1.0) as f32;
-            let approx_char =
-                self.blocks[block].chars.start + (fraction * self.blocks[block].chars.len() as f32) as usize;
-            self.anchor = Some(ScrollAnchor::new(approx_char, 0.0));
+            let block = self.heights.block_at(f64::from((self.scroll_y - MARGIN).max(0.0)));
+            let below_top = MARGIN + self.heights.top(block) as f32 - self.scroll_y;
+            let mut anchor = ScrollAnchor::new(self.blocks[block].chars.start, below_top);
+            anchor.within_block = Some(0.0);
+            self.anchor = Some(anchor);
         }
         self.wrap_width = width;
         let estimates = self.blocks.iter().map(|b| self.estimate_height(b)).collect();
@@ -491,7 +492,7 @@ impl DocView {
                     ui.ctx().request_repaint();
                 }
             }
-            self.handle_pointer(ui, &response, document, &mut output);
+            self.handle_pointer(ui, &response, document, hidden_labels, &mut output);
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
             self.hover_ui(&response, document, codebook, hidden_labels);
             response.widget_info(|| {
@@ -665,6 +666,7 @@ impl DocView {
         ui: &egui::Ui,
         response: &egui::Response,
         document: &Document,
+        hidden: &dyn Fn(&str) -> bool,
         output: &mut DocViewOutput,
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
@@ -716,7 +718,8 @@ impl DocView {
                 return;
             }
             self.selection = None;
-            let hits = self.annotations_at(document, offset, &|_| false);
+            // Only what is painted can be clicked: a hidden label's annotation is not hit.
+            let hits = self.annotations_at(document, offset, hidden);
             match hits.first() {
                 Some(a) => output.clicked_annotation = Some(a.id),
                 None => {

@@ -6,6 +6,8 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
+#[cfg(target_os = "linux")]
+pub mod x11_focus;
 
 pub use app::{AppConfig, SpanwiseApp};
 pub use commands::Command;
@@ -26,8 +28,17 @@ pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
     eframe::run_native(
         "Spanwise",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
             let mut app = SpanwiseApp::new(AppConfig::from_environment());
+            #[cfg(target_os = "linux")]
+            {
+                app.x11_focus = x11_focus::NoWmFocus::new(cc);
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = cc;
+            if let Some(path) = std::env::var_os("SPANWISE_STATE_REPORT") {
+                app.state_report = Some((path.into(), String::new()));
+            }
             if let Some(file) = &file {
                 app = app.with_file(file);
             }

@@ -17,12 +17,13 @@ use crate::edit::History;
 use crate::store::journal::{self, Base, ChangeSummary, JournalWriter, Recovery, StartFrom};
 use crate::store::lock::{self, Acquired, FileLock, LockOwner};
 use crate::store::merge::{self, BaseItems};
+use crate::store::watch::Watcher;
 use crate::store::{self, FileStamp, UnknownFields};
 use crate::ui::dialogs::Dialog;
 
 /// After a journal could not be written, how long before trying again.
 const JOURNAL_RETRY: Duration = Duration::from_secs(10);
-/// How often the project file is checked for changes made by others.
+/// How often the project file's metadata is looked at (from a thread) for changes made by others.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// The project file was changed on disk by someone else.
@@ -99,7 +100,10 @@ pub(crate) struct Safety {
     pub(super) read_only: Option<LockOwner>,
     /// Why the project file cannot be found or reached, while it cannot.
     file_missing: Option<String>,
-    next_poll: Option<Instant>,
+    /// Watches the project file and its lock from a thread, waking the window only on a change.
+    watcher: Option<(PathBuf, Watcher)>,
+    /// A change was seen and not checked yet (checks wait while the user decides something).
+    check_due: bool,
     /// Fingerprints of the version on disk, for three-way merges.
     base_items: Option<BaseItems>,
     /// Fields of the project file this version does not know: written back on save.
@@ -131,7 +135,8 @@ impl Safety {
             lock: None,
             read_only: None,
             file_missing: None,
-            next_poll: None,
+            watcher: None,
+            check_due: false,
             base_items: None,
             unknown: UnknownFields::default(),
             queue: VecDeque::new(),
@@ -289,21 +294,29 @@ impl SpanwiseApp {
     }
 
     /// Once per frame: look for orphaned journals (first frame), fsync the journal when due,
-    /// check the project file every [`POLL_INTERVAL`].
+    /// check the project file when the watcher saw it (or its lock) change.
     pub(super) fn safety_tick(&mut self, ctx: &egui::Context) {
         if !self.safety.startup_done {
             self.safety.startup_done = true;
             self.offer_orphaned_sessions();
         }
-        if self.project_path.is_some() {
-            let now = Instant::now();
-            if self.safety.next_poll.is_none_or(|at| now >= at) {
-                self.safety.next_poll = Some(now + POLL_INTERVAL);
-                if !self.decision_pending() {
+        match &self.project_path {
+            Some(path) => {
+                if self.safety.watcher.as_ref().is_none_or(|(watched, _)| watched != path) {
+                    let ctx = ctx.clone();
+                    let paths = vec![path.clone(), lock::lock_path(path)];
+                    let watcher = Watcher::start(paths, POLL_INTERVAL, move || ctx.request_repaint());
+                    self.safety.watcher = Some((path.clone(), watcher));
+                }
+                if self.safety.watcher.as_ref().is_some_and(|(_, watcher)| watcher.take_change()) {
+                    self.safety.check_due = true;
+                }
+                if self.safety.check_due && !self.decision_pending() {
+                    self.safety.check_due = false;
                     self.check_file_now();
                 }
             }
-            ctx.request_repaint_after(POLL_INTERVAL);
+            None => self.safety.watcher = None,
         }
         if let Some(writer) = &mut self.safety.journal {
             if let Err(err) = writer.sync_if_due() {
@@ -340,7 +353,8 @@ impl SpanwiseApp {
         self.safety.lock = None;
         self.safety.read_only = None;
         self.safety.file_missing = None;
-        self.safety.next_poll = None;
+        self.safety.watcher = None;
+        self.safety.check_due = false;
         self.safety.base_items = None;
         self.safety.unknown = UnknownFields::default();
     }
@@ -373,7 +387,6 @@ impl SpanwiseApp {
         self.safety.disk = Some(stamp);
         self.safety.base_is_file = true;
         self.safety.file_missing = None;
-        self.safety.next_poll = Some(Instant::now() + POLL_INTERVAL);
         self.safety.base_items = Some(BaseItems::of(&self.project));
         self.lock_file(path);
         if self.safety.read_only.is_some() {
@@ -493,8 +506,9 @@ impl SpanwiseApp {
         self.safety.unknown = unknown;
         if switches_project && let Some(path) = header.project_path.clone() {
             self.lock_file(&path);
-            self.safety.next_poll = Some(Instant::now() + POLL_INTERVAL);
         }
+        // The file may have changed since the journal's base was read.
+        self.safety.check_due = true;
         // The old journal goes aside, then a new one starts from the recovered project; the old
         // one is only removed when nothing was lost and the new one exists.
         let why = if incomplete { "recovered-incomplete" } else { "recovered" };
@@ -611,7 +625,7 @@ impl SpanwiseApp {
         }
     }
 
-    /// Checks the project file now (the app does every [`POLL_INTERVAL`]): whether it still
+    /// Checks the project file now (the app does when its watcher sees a change): whether it still
     /// exists, and whether someone else changed it (size and time first, the hash to confirm).
     pub fn check_file_now(&mut self) {
         let Some(path) = self.project_path.clone() else {
