@@ -8,10 +8,11 @@
 
 mod common;
 
+use common::real_window::{Display, RealApp, require};
 use common::ui::{drag_select, harness_sized, offset_of, sample_copy, type_key};
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
@@ -360,107 +361,6 @@ fn journal_writer_syncs_at_most_once_a_second() {
 // ---------------------------------------------------------------------------------------------
 // The real process, killed.
 
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-}
-
-/// Runs `xdotool` on the virtual display.
-fn xdotool(display: &(String, String), args: &[&str]) -> String {
-    let output = Command::new("xdotool")
-        .args(args)
-        .env("DISPLAY", &display.0)
-        .env("XAUTHORITY", &display.1)
-        .output()
-        .expect("run xdotool");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The app under Xvfb; killed (and the display with it) when dropped.
-struct RealApp {
-    xvfb_run: Child,
-    pid: u32,
-    display: (String, String),
-    dir: PathBuf,
-}
-
-impl RealApp {
-    fn start(dir: &Path, config: &Path, project: &Path) -> Self {
-        // The wrapper tells us the display, its authority file and the app's pid (exec keeps it).
-        let script = dir.join("run.sh");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\necho \"$DISPLAY\" > '{0}/display.tmp'; echo \"$XAUTHORITY\" >> '{0}/display.tmp'; \
-                 echo $$ >> '{0}/display.tmp'; mv '{0}/display.tmp' '{0}/display'\nexec '{1}' '{2}'\n",
-                dir.display(),
-                env!("CARGO_BIN_EXE_spanwise"),
-                project.display()
-            ),
-        )
-        .unwrap();
-        let xvfb_run = Command::new("xvfb-run")
-            .args(["-a", "-s", "-screen 0 1600x1000x24", "sh"])
-            .arg(&script)
-            .env("SPANWISE_CONFIG_DIR", config)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start xvfb-run");
-        let info = dir.join("display");
-        wait_for("the display", Duration::from_secs(60), || info.exists());
-        let info = std::fs::read_to_string(info).unwrap();
-        let mut lines = info.lines();
-        let display = (lines.next().unwrap().to_owned(), lines.next().unwrap().to_owned());
-        let pid = lines.next().unwrap().trim().parse().unwrap();
-        Self { xvfb_run, pid, display, dir: dir.to_owned() }
-    }
-
-    fn xdotool(&self, args: &[&str]) -> String {
-        xdotool(&self.display, args)
-    }
-
-    fn screenshot(&self, name: &str) -> PathBuf {
-        let path = self.dir.join(name);
-        let _ = Command::new("import")
-            .args(["-window", "root"])
-            .arg(&path)
-            .env("DISPLAY", &self.display.0)
-            .env("XAUTHORITY", &self.display.1)
-            .status();
-        path
-    }
-
-    fn kill_9(&mut self) {
-        let status = Command::new("kill").args(["-KILL", &self.pid.to_string()]).status().unwrap();
-        assert!(status.success());
-        // xvfb-run returns once its command is gone, taking the display down.
-        let start = Instant::now();
-        while self.xvfb_run.try_wait().unwrap().is_none() {
-            assert!(start.elapsed() < Duration::from_secs(30), "xvfb-run did not end");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for RealApp {
-    fn drop(&mut self) {
-        if self.xvfb_run.try_wait().ok().flatten().is_none() {
-            let _ = Command::new("kill").args(["-KILL", &self.pid.to_string()]).status();
-            let _ = self.xvfb_run.wait();
-        }
-    }
-}
-
 /// Where a character is on screen: the same layout as the real 1400x900 window at the top left
 /// of the display (there is no window manager to decorate or move it).
 fn screen_point(harness: &Harness<'_, SpanwiseApp>, offset: usize, at_left: bool) -> (i32, i32) {
@@ -471,18 +371,12 @@ fn screen_point(harness: &Harness<'_, SpanwiseApp>, offset: usize, at_left: bool
 
 #[test]
 fn kill_9_loses_nothing() {
-    let missing: Vec<&str> = ["xvfb-run", "xdotool"].into_iter().filter(|p| !on_path(p)).collect();
-    if !missing.is_empty() {
-        println!(
-            "SKIPPED kill_9_loses_nothing: {} not installed (apt-get install xvfb xdotool)",
-            missing.join(" and ")
-        );
-        return;
-    }
+    let Some(_one_at_a_time) = require(&["Xvfb", "xdotool", "import"], "kill_9_loses_nothing") else { return };
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("settings.ron"), "(annotator_name: \"Kill Test\")\n").unwrap();
+    let home = dir.path().join("home");
+    Settings { annotator_name: "Kill Test".into(), ..Settings::default() }
+        .save(&home.join(".config/spanwise/settings.ron"))
+        .unwrap();
     let path = sample_copy(dir.path());
     let original = std::fs::read(&path).unwrap();
 
@@ -498,21 +392,19 @@ fn kill_9_loses_nothing() {
     let gholipour = screen_point(&layout, offset_of(&layout, "Gholipour") + 2, true);
     drop(layout);
 
-    let mut app = RealApp::start(dir.path(), &config, &path);
+    let display = Display::start(dir.path(), false);
+    let mut app = RealApp::launch(&display, &home, &[&path]);
     // The title changes from "Spanwise" to the file name once the first frame has run.
-    wait_for("the window", Duration::from_secs(120), || {
-        !app.xdotool(&["search", "--name", "sample.spanwise.ron"]).trim().is_empty()
-    });
-    let window = app.xdotool(&["search", "--name", "sample.spanwise.ron"]).lines().next().unwrap().to_owned();
-    app.xdotool(&["windowfocus", &window]);
+    app.window("sample.spanwise.ron");
+    app.wait_state("dialog", "none", Duration::from_secs(60));
+    // No window manager and no `xdotool windowfocus`: Spanwise takes the keyboard focus itself.
     std::thread::sleep(Duration::from_millis(500));
 
     let lines = |n: usize, what: &str, app: &RealApp| {
-        let shot = app.dir.join(format!("{what}.png"));
         let start = Instant::now();
         while journal_lines(&path) < n {
             if start.elapsed() > Duration::from_secs(60) {
-                app.screenshot(&format!("{what}.png"));
+                let shot = app.display.screenshot(&format!("{what}.png"));
                 panic!("no journal line for {what} (screenshot {})", shot.display());
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -523,41 +415,38 @@ fn kill_9_loses_nothing() {
 
     // 1. Double-click a word, press 2 (Quote).
     let [x, y] = point(official);
-    app.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
+    display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
     std::thread::sleep(Duration::from_millis(300));
-    app.xdotool(&["key", "2"]);
+    display.xdotool(&["key", "2"]);
     lines(2, "quote", &app);
     // 2. Double-click another, press 3 (Actor).
     let [x, y] = point(fear);
-    app.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
+    display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
     std::thread::sleep(Duration::from_millis(300));
-    app.xdotool(&["key", "3"]);
+    display.xdotool(&["key", "3"]);
     lines(3, "actor", &app);
     // 3. Drag over two words, press 1 (Claim).
     let ([x1, y1], [x2, y2]) = (point(drag_from), point(drag_to));
     let x1b = (drag_from.0 + 8).to_string();
-    app.xdotool(&["mousemove", &x1, &y1, "mousedown", "1", "sleep", "0.1", "mousemove", &x1b, &y1, "sleep", "0.1"]);
-    app.xdotool(&["mousemove", &x2, &y2, "sleep", "0.1", "mouseup", "1"]);
+    display.xdotool(&["mousemove", &x1, &y1, "mousedown", "1", "sleep", "0.1", "mousemove", &x1b, &y1, "sleep", "0.1"]);
+    display.xdotool(&["mousemove", &x2, &y2, "sleep", "0.1", "mouseup", "1"]);
     std::thread::sleep(Duration::from_millis(300));
-    app.xdotool(&["key", "1"]);
+    display.xdotool(&["key", "1"]);
     lines(4, "claim", &app);
     // 4. Undo it, 5. redo it.
-    app.xdotool(&["key", "ctrl+z"]);
+    display.xdotool(&["key", "ctrl+z"]);
     lines(5, "undo", &app);
-    app.xdotool(&["key", "ctrl+shift+z"]);
+    display.xdotool(&["key", "ctrl+shift+z"]);
     lines(6, "redo", &app);
     // 6. Click an existing highlight and delete it.
     let [x, y] = point(gholipour);
-    app.xdotool(&["mousemove", &x, &y, "click", "1"]);
+    display.xdotool(&["mousemove", &x, &y, "click", "1"]);
     std::thread::sleep(Duration::from_millis(300));
-    app.xdotool(&["key", "Delete"]);
+    display.xdotool(&["key", "Delete"]);
     lines(7, "delete", &app);
 
     // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill.
-    if let Some(shots) = std::env::var_os("SPANWISE_TEST_SHOTS") {
-        let shot = app.screenshot("before-kill.png");
-        let _ = std::fs::copy(shot, Path::new(&shots).join("kill-9-before-kill.png"));
-    }
+    display.screenshot("kill-9-before-kill.png");
     app.kill_9();
     assert_eq!(std::fs::read(&path).unwrap(), original, "the project file was never written");
 
