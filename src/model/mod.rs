@@ -1,6 +1,7 @@
 //! The data model: no I/O, no UI. Offsets are code points (see [`TextIndex`]).
 
 pub mod codebook;
+pub mod editing;
 pub mod project;
 pub mod span_index;
 pub mod text_index;
@@ -11,6 +12,7 @@ pub use project::{
     Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation, Timestamp,
     now, sha256_hex, slug,
 };
+pub use editing::{Boundary, Selection, TagRefusal};
 pub use span_index::SpanIndex;
 pub use text_index::TextIndex;
 pub use validate::{Location, Problem, validate};

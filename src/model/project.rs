@@ -93,6 +93,26 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// A new annotation made at `time` (created = modified), without note or attributes.
+    pub fn new(
+        id: ItemId,
+        label: impl Into<String>,
+        fragments: Vec<Fragment>,
+        annotator: impl Into<String>,
+        time: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            label: label.into(),
+            fragments,
+            annotator: annotator.into(),
+            created: time,
+            modified: time,
+            note: String::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// First code point covered.
     pub fn start(&self) -> usize {
         self.fragments.first().map_or(0, |f| f.start)

@@ -1,0 +1,293 @@
+//! The rules of editing annotations, as pure functions the UI (and tests) call: what a selection
+//! is, which word is at a position, how a drag snaps to words, how a selection becomes an
+//! annotation (trimmed, with a fresh id), how a boundary moves. No egui, no I/O.
+
+use std::ops::Range;
+
+use super::project::{Annotation, Document, Fragment, IdGenerator, ItemId, Project, Timestamp};
+
+/// A text selection in code points: where it started (`anchor`) and where it ends now (`head`,
+/// the end that moves). The selected range is `min..max`; empty when both are equal (a caret).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub anchor: usize,
+    pub head: usize,
+}
+
+impl Selection {
+    pub fn new(anchor: usize, head: usize) -> Self {
+        Self { anchor, head }
+    }
+
+    /// A caret (nothing selected) at `offset`.
+    pub fn caret(offset: usize) -> Self {
+        Self { anchor: offset, head: offset }
+    }
+
+    /// The selection covering `range`, anchored at its start.
+    pub fn of_range(range: Range<usize>) -> Self {
+        Self { anchor: range.start, head: range.end }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.anchor.min(self.head)..self.anchor.max(self.head)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.anchor == self.head
+    }
+
+    /// The selected range, if anything is selected.
+    pub fn non_empty(&self) -> Option<Range<usize>> {
+        (!self.is_empty()).then(|| self.range())
+    }
+
+    /// Widened to whole words at both ends where an end falls inside a word; the direction
+    /// (anchor first or last) is kept.
+    pub fn snapped_to_words(self, document: &Document) -> Self {
+        if self.is_empty() {
+            return self;
+        }
+        let Range { mut start, mut end } = self.range();
+        let inside_word = |offset: usize| {
+            // Both the character before and the one at `offset` belong to the same word.
+            offset > 0 && {
+                let word = word_at(document, offset - 1);
+                word.start < offset && offset < word.end
+            }
+        };
+        if inside_word(start) {
+            start = word_at(document, start - 1).start;
+        }
+        if inside_word(end) {
+            end = word_at(document, end - 1).end;
+        }
+        if self.anchor <= self.head { Self::new(start, end) } else { Self::new(end, start) }
+    }
+}
+
+/// The word around `offset`: letters, digits and `_`, with apostrophes and hyphens inside a word
+/// (`Iran’s`, `state-run`). Empty (`offset..offset`) when `offset` is not on a word character.
+pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
+    let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else { return offset..offset };
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let joins = |c: char| matches!(c, '\'' | '’' | '-');
+    let before = &document.text[..start_byte];
+    let after = &document.text[start_byte..];
+    if !after.chars().next().is_some_and(is_word) {
+        return offset..offset;
+    }
+    let mut start = offset;
+    let mut previous: Vec<char> = before.chars().rev().take(200).collect();
+    previous.push(' ');
+    for window in previous.windows(2) {
+        if is_word(window[0]) || (joins(window[0]) && is_word(window[1])) {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut end = offset;
+    let mut chars = after.chars().take(200).peekable();
+    while let Some(c) = chars.next() {
+        if is_word(c) || (joins(c) && chars.peek().is_some_and(|&n| is_word(n))) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    start..end
+}
+
+/// Why a selection cannot be tagged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TagRefusal {
+    #[error("Select some text first")]
+    NothingSelected,
+    #[error("The selection is only white space")]
+    OnlyWhiteSpace,
+    #[error("The selection is outside the text")]
+    OutOfRange,
+}
+
+/// The part of `range` that is not white space at either end.
+pub fn trimmed(document: &Document, range: Range<usize>) -> Result<Range<usize>, TagRefusal> {
+    if range.is_empty() {
+        return Err(TagRefusal::NothingSelected);
+    }
+    let text = document.slice(range.clone()).ok_or(TagRefusal::OutOfRange)?;
+    let leading = text.chars().take_while(|c| c.is_whitespace()).count();
+    if leading == range.len() {
+        return Err(TagRefusal::OnlyWhiteSpace);
+    }
+    let trailing = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+    Ok(range.start + leading..range.end - trailing)
+}
+
+/// An id no annotation, relation or memo of `project` uses yet.
+pub fn fresh_id(project: &Project, ids: &mut IdGenerator) -> ItemId {
+    loop {
+        let id = ids.next_id();
+        if !project.id_in_use(id) {
+            return id;
+        }
+    }
+}
+
+/// The annotation a user makes by tagging `range` of `document` with `label`: trimmed of white
+/// space at both ends, with a fresh id, made by `annotator` at `time`.
+pub fn annotation_from_selection(
+    project: &Project,
+    document: &Document,
+    range: Range<usize>,
+    label: &str,
+    annotator: &str,
+    ids: &mut IdGenerator,
+    time: Timestamp,
+) -> Result<Annotation, TagRefusal> {
+    let range = trimmed(document, range)?;
+    let fragment = document.fragment(range).ok_or(TagRefusal::OutOfRange)?;
+    Ok(Annotation::new(fresh_id(project, ids), label, vec![fragment], annotator, time))
+}
+
+/// Which end of an annotation moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    Start,
+    End,
+}
+
+/// `annotation` with its start or end moved by `delta` code points: only the outer boundary of
+/// the first (start) or last (end) fragment moves. `None` when that would make a fragment empty
+/// or reversed, or leave the text.
+pub fn nudged(annotation: &Annotation, document: &Document, boundary: Boundary, delta: isize) -> Option<Annotation> {
+    let index = match boundary {
+        Boundary::Start => 0,
+        Boundary::End => annotation.fragments.len().checked_sub(1)?,
+    };
+    let fragment = annotation.fragments.get(index)?;
+    let range = match boundary {
+        Boundary::Start => fragment.start.checked_add_signed(delta)?..fragment.end,
+        Boundary::End => fragment.start..fragment.end.checked_add_signed(delta)?,
+    };
+    if range.start >= range.end || range.end > document.char_len() {
+        return None;
+    }
+    let mut changed = annotation.clone();
+    changed.fragments[index] = document.fragment(range)?;
+    Some(changed)
+}
+
+/// `annotation` covering exactly `range` (one fragment), or `None` if `range` is empty or outside
+/// the text.
+pub fn with_span(annotation: &Annotation, document: &Document, range: Range<usize>) -> Option<Annotation> {
+    if range.is_empty() {
+        return None;
+    }
+    let fragment: Fragment = document.fragment(range)?;
+    let mut changed = annotation.clone();
+    changed.fragments = vec![fragment];
+    Some(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn doc(text: &str) -> Document {
+        Document::new("d1", "t", text.to_owned())
+    }
+
+    #[test]
+    fn words() {
+        let doc = doc("Iran’s state-run media, über 15 areas");
+        let word = |o| {
+            let r = word_at(&doc, o);
+            doc.slice(r).unwrap().to_owned()
+        };
+        assert_eq!(word(0), "Iran’s");
+        assert_eq!(word(5), "Iran’s");
+        assert_eq!(word(9), "state-run");
+        assert_eq!(word(20), "media");
+        assert_eq!(word(25), "über");
+        assert_eq!(word(22), "");
+    }
+
+    #[test]
+    fn selections_snap_to_words_and_keep_their_direction() {
+        let doc = doc("The Supreme National Security Council met.");
+        let snapped = |a, b| {
+            let selection = Selection::new(a, b).snapped_to_words(&doc);
+            doc.slice(selection.range()).unwrap().to_owned()
+        };
+        assert_eq!(snapped(6, 14), "Supreme National");
+        assert_eq!(snapped(14, 6), "Supreme National", "backwards drag");
+        assert_eq!(Selection::new(14, 6).snapped_to_words(&doc), Selection::new(20, 4), "anchor stays last");
+        assert_eq!(snapped(4, 11), "Supreme");
+        assert_eq!(snapped(3, 12), " Supreme ");
+        assert_eq!(snapped(32, 40), "Council met");
+        assert_eq!(Selection::caret(7).snapped_to_words(&doc), Selection::caret(7));
+    }
+
+    #[test]
+    fn a_selection_becomes_a_trimmed_annotation_with_a_fresh_id() {
+        let mut project = Project::new("p");
+        project.documents.push(doc("  Grüße 🎉 from Tehran  \n"));
+        let document = &project.documents[0];
+        let mut ids = IdGenerator::seeded(3);
+        let time = crate::model::now();
+        let made = annotation_from_selection(&project, document, 0..23, "quote", "ana", &mut ids, time).unwrap();
+        assert_eq!(made.text(), "Grüße 🎉 from Tehran");
+        assert_eq!((made.start(), made.end()), (2, 21));
+        assert_eq!((made.label.as_str(), made.annotator.as_str()), ("quote", "ana"));
+        assert_eq!(made.created, time);
+        assert!(!project.id_in_use(made.id));
+        assert_eq!(
+            annotation_from_selection(&project, document, 0..2, "quote", "ana", &mut ids, time),
+            Err(TagRefusal::OnlyWhiteSpace)
+        );
+        assert_eq!(
+            annotation_from_selection(&project, document, 3..3, "quote", "ana", &mut ids, time),
+            Err(TagRefusal::NothingSelected)
+        );
+        assert_eq!(
+            annotation_from_selection(&project, document, 10..99, "quote", "ana", &mut ids, time),
+            Err(TagRefusal::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn ids_in_use_are_skipped() {
+        let mut project = Project::new("p");
+        project.documents.push(doc("some text"));
+        let mut probe = IdGenerator::seeded(9);
+        let taken = probe.next_id();
+        let fragment = project.documents[0].fragment(0..4).unwrap();
+        project.documents[0].annotations.push(Annotation::new(taken, "claim", vec![fragment], "ana", crate::model::now()));
+        let id = fresh_id(&project, &mut IdGenerator::seeded(9));
+        assert_ne!(id, taken);
+    }
+
+    #[test]
+    fn boundaries_move_one_end_and_never_past_the_other_or_the_text() {
+        let document = doc("Müller said 🎉 hello");
+        let base = Annotation::new(ItemId(1), "quote", vec![document.fragment(7..13).unwrap()], "ana", crate::model::now());
+        let start_left = nudged(&base, &document, Boundary::Start, -1).unwrap();
+        assert_eq!(start_left.text(), " said 🎉");
+        let end_right = nudged(&base, &document, Boundary::End, 1).unwrap();
+        assert_eq!(end_right.text(), "said 🎉 ");
+        assert_eq!(nudged(&base, &document, Boundary::Start, 6), None, "start may not reach the end");
+        assert_eq!(nudged(&base, &document, Boundary::End, 99), None, "end may not leave the text");
+        let at_zero = Annotation::new(ItemId(2), "actor", vec![document.fragment(0..6).unwrap()], "ana", crate::model::now());
+        assert_eq!(nudged(&at_zero, &document, Boundary::Start, -1), None);
+        // Two fragments: only the outer boundaries move.
+        let mut split = base.clone();
+        split.fragments = vec![document.fragment(0..6).unwrap(), document.fragment(14..19).unwrap()];
+        let moved = nudged(&split, &document, Boundary::End, -1).unwrap();
+        assert_eq!(moved.fragments[0], split.fragments[0]);
+        assert_eq!(moved.fragments[1].text, "hell");
+        assert_eq!(with_span(&split, &document, 0..6).unwrap().text(), "Müller");
+        assert_eq!(with_span(&split, &document, 3..3), None);
+    }
+}
