@@ -320,8 +320,14 @@ fn every_quote_and_sourced_claim_is_attributed_to_its_speaker_nearby() {
         match annotation.label.as_str() {
             // Reported words always have a speaker.
             "quote" | "recommendation" => assert_eq!(speakers.len(), 1, "{what}: not attributed"),
-            "claim" if cue.is_some() => {
-                assert_eq!(speakers.len(), 1, "{what}: its sentence names a source ({cue:?}), but it is not attributed")
+            "claim" => {
+                if let Some(cue) = cue {
+                    assert_eq!(
+                        speakers.len(),
+                        1,
+                        "{what}: its sentence reports a source (\"{cue}\"), but it is not attributed"
+                    );
+                }
             }
             _ => {}
         }

@@ -280,7 +280,12 @@ pub const CODING: &[Code] = &[
         "the growth of social networks reduces the possibility for the government to control and monitor society \
          and the people",
     )
-    .by("experts argue"),
+    .by("experts argue")
+    .note(
+        "The next sentence (‘They make an explicit link between social media and the threat to national \
+         security’) restates this argument in the author’s words and asserts nothing new, so it is not coded \
+         again.",
+    ),
     actor("possibility for [the government] to control"),
     actor("the people"),
     reported("People’s use of social media will widen the gap between the government and society").by("the experts"),
