@@ -185,8 +185,8 @@ fn unknown_fields_survive_editing_and_saving_in_the_app() {
     let path = dir.path().join("p.spanwise.ron");
     let sample = std::fs::read_to_string(common::sample_project_path()).unwrap();
     let with_fields = sample.replacen("  version: 1,\n", "  version: 1,\n  generator: \"a script\",\n", 1).replacen(
-        "(id: 5314404822026727, ",
-        "(id: 5314404822026727, reviewed: Some(true), ",
+        "(id: 3723374272651931, ",
+        "(id: 3723374272651931, reviewed: Some(true), ",
         1,
     );
     std::fs::write(&path, with_fields).unwrap();
@@ -209,7 +209,7 @@ fn unknown_fields_survive_editing_and_saving_in_the_app() {
     assert_eq!(fields, [("reviewed", "Some(true)"), ("generator", "\"a script\"")]);
     assert_eq!(
         loaded.unknown.fields[0].anchor,
-        Anchor::Annotation { document: "d1".into(), id: ItemId(5314404822026727) }
+        Anchor::Annotation { document: "d1".into(), id: ItemId(3723374272651931) }
     );
 }
 
