@@ -69,7 +69,7 @@ fn frames(c: &mut Criterion) {
         let document_id = document.id.clone();
         let center =
             fixture.app.view.as_ref().and_then(|v| v.char_at(egui::pos2(common::WIDTH / 2.0, common::HEIGHT / 2.0)));
-        let word = spanwise::ui::doc_view::word_at(document, center.unwrap_or(0));
+        let word = spanwise::model::editing::word_at(document, center.unwrap_or(0));
         let fragment = document.fragment(word.start..word.end.max(word.start + 1)).expect("fragment");
         let mut ids = IdGenerator::seeded(5);
         group.bench_function(BenchmarkId::new("create_annotation", name), |b| {
@@ -89,12 +89,10 @@ fn frames(c: &mut Criterion) {
                     };
                     let edit = Edit::AddAnnotation { document: document_id.clone(), annotation };
                     let start = Instant::now();
-                    let app = &mut fixture.app;
-                    app.history.apply(&mut app.project, edit).expect("valid edit");
+                    fixture.app.session_mut().apply(edit).expect("valid edit");
                     fixture.frame(Vec::new());
                     total += start.elapsed();
-                    let app = &mut fixture.app;
-                    app.history.undo(&mut app.project).expect("undo");
+                    fixture.app.session_mut().undo().expect("undo");
                 }
                 total
             })

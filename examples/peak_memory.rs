@@ -54,7 +54,7 @@ fn main() {
         "{}: {:.1} MB file, {} annotations; opened and drawn in {:.2} s; peak RSS {:.0} MB (before opening: {:.0} MB)",
         path.display(),
         size as f64 / 1e6,
-        app.project.annotation_count(),
+        app.project().annotation_count(),
         start.elapsed().as_secs_f64(),
         peak_rss_mb(),
         before

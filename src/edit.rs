@@ -387,7 +387,7 @@ pub struct Applied {
 }
 
 /// Undo and redo stacks of inverse edits.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct History {
     undo: Vec<(Edit, String)>,
     redo: Vec<(Edit, String)>,
@@ -397,6 +397,13 @@ pub struct History {
     /// Whether applied edits are kept in `applied` (for the autosave journal).
     recording: bool,
     applied: Vec<Applied>,
+}
+
+impl Default for History {
+    /// A history with nothing to undo and nothing unsaved (the same as [`History::new`]).
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl History {

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod formats;
 pub mod generate;
 pub mod model;
+pub mod session;
 pub mod settings;
 pub mod store;
 #[cfg(feature = "gui")]

@@ -32,7 +32,7 @@ fn offset_of(project: &Project, needle: &str) -> usize {
 
 /// Drags over `needle` and presses the label key.
 fn tag(harness: &mut Harness<'_, SpanwiseApp>, needle: &str, key: Key, digit: &str) {
-    let start = offset_of(&harness.state().project, needle);
+    let start = offset_of(harness.state().project(), needle);
     common::ui::drag_select(harness, start, start + needle.chars().count());
     common::ui::type_key(harness, key, digit);
 }
@@ -74,14 +74,14 @@ fn a_change_on_disk_is_noticed_and_reload_takes_it() {
     tag(&mut harness, "Official", Key::Num2, "2");
     let theirs = change_on_disk(&path, "Fear");
     // Noticed by the app's own polling, without anything else happening.
-    std::thread::sleep(spanwise::ui::app::POLL_INTERVAL + std::time::Duration::from_millis(100));
+    std::thread::sleep(spanwise::session::POLL_INTERVAL + std::time::Duration::from_millis(100));
     harness.run();
     harness.get_by_label("The file changed on disk");
     harness.get_by_label("Their version: 1 annotation added.");
     harness.get_by_label("You have unsaved changes.");
     harness.get_by_label("Reload (lose my unsaved changes)").click();
     harness.run();
-    assert_eq!(harness.state().project, theirs);
+    assert_eq!(*harness.state().project(), theirs);
     assert!(!harness.state().is_dirty());
     // The changes the user chose to lose are still kept aside, never deleted.
     let aside: Vec<_> = std::fs::read_dir(dir.path())
@@ -97,13 +97,13 @@ fn keep_mine_overwrites_at_the_next_save_and_is_not_asked_again() {
     let path = sample_copy(dir.path());
     let mut harness = start(app_with(None, &path));
     tag(&mut harness, "Official", Key::Num2, "2");
-    let mine = harness.state().project.clone();
+    let mine = harness.state().project().clone();
     change_on_disk(&path, "Fear");
     harness.state_mut().check_file_now();
     harness.run();
     harness.get_by_label("Keep mine (next save overwrites)").click();
     harness.run();
-    assert_eq!(harness.state().project, mine);
+    assert_eq!(*harness.state().project(), mine);
     assert!(harness.state().is_dirty());
     harness.state_mut().check_file_now();
     harness.run();
@@ -169,7 +169,7 @@ fn merge_takes_both_sides_by_id_and_keeps_mine_on_conflicts() {
     harness.run();
     harness.key_press(Key::Delete);
     harness.run();
-    let mine = harness.state().project.clone();
+    let mine = harness.state().project().clone();
 
     // Theirs: a new annotation, a note on the one I relabelled (a conflict), a change to another,
     // a deletion.
@@ -193,7 +193,7 @@ fn merge_takes_both_sides_by_id_and_keeps_mine_on_conflicts() {
     let status = harness.state().status.clone().unwrap_or_default();
     assert!(status.contains("1 of their new items added"), "{status}");
     assert!(status.contains("1 conflict (both sides changed the same item; mine was kept)"), "{status}");
-    let merged = &harness.state().project;
+    let merged = harness.state().project();
     let document = &merged.documents[0];
     assert_eq!(with_text(merged, "Official").len(), 1, "mine added");
     assert_eq!(document.annotation(added.id), Some(&added), "theirs added");
@@ -466,7 +466,7 @@ fn a_full_disk_keeps_the_work_and_says_so() {
     assert!(harness.state().status.as_deref().unwrap_or_default().contains("autosaving to"));
     // What is in that journal is everything: replaying it gives the open project.
     let recovery = journal::prepare(harness.state().journal_path().unwrap(), None).unwrap();
-    assert_eq!(recovery.project, harness.state().project);
+    assert_eq!(recovery.project, *harness.state().project());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
     harness.get_by_label_contains("the disk is full; free some space or save elsewhere");
@@ -480,6 +480,6 @@ fn a_full_disk_keeps_the_work_and_says_so() {
     let saved = store::load(&elsewhere).unwrap();
     assert_eq!(with_text(&saved, "Official").len(), 1);
     assert_eq!(with_text(&saved, "Fear").len(), 1);
-    assert_eq!(saved, harness.state().project);
+    assert_eq!(saved, *harness.state().project());
     drop(harness);
 }

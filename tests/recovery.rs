@@ -111,16 +111,16 @@ fn an_app_gone_without_saving_is_recovered_exactly_with_its_undo_history() {
     tag(&mut harness, "Official", Key::Num2, "2");
     tag(&mut harness, "Fear", Key::Num3, "3");
     // Delete an existing annotation, relabel another.
-    let gholipour = with_text(&harness.state().project, "Behnam Gholipour")[0].id;
+    let gholipour = with_text(harness.state().project(), "Behnam Gholipour")[0].id;
     harness.state_mut().command(AppCommand::SelectAnnotation(gholipour));
     harness.run();
     harness.key_press(Key::Delete);
     harness.run();
-    let iranwire = with_text(&harness.state().project, "IranWire")[0].id;
+    let iranwire = with_text(harness.state().project(), "IranWire")[0].id;
     harness.state_mut().command(AppCommand::SelectAnnotation(iranwire));
     harness.run();
     type_key(&mut harness, Key::Num1, "1");
-    let expected = harness.state().project.clone();
+    let expected = harness.state().project().clone();
     drop(harness);
 
     assert_eq!(std::fs::read(&path).unwrap(), original, "the saved file was not touched");
@@ -132,7 +132,7 @@ fn an_app_gone_without_saving_is_recovered_exactly_with_its_undo_history() {
     harness.get_by_label("Recover").click();
     harness.run();
     assert!(harness.state().dialog.is_none());
-    assert_eq!(harness.state().project, expected, "exactly what was there");
+    assert_eq!(*harness.state().project(), expected, "exactly what was there");
     assert!(harness.state().is_dirty(), "recovered work is unsaved until saved");
     assert_eq!(std::fs::read(&path).unwrap(), original, "recovering does not write the project file");
     // The undo history came back too: undo the relabel, then the delete.
@@ -143,12 +143,12 @@ fn an_app_gone_without_saving_is_recovered_exactly_with_its_undo_history() {
     harness.run();
     assert!(harness.state().document().unwrap().annotation(gholipour).is_some());
     // And what happens now is journalled in turn: a second crash loses nothing either.
-    let state = harness.state().project.clone();
+    let state = harness.state().project().clone();
     drop(harness);
     let mut harness = start(app_for(&path));
     harness.get_by_label("Recover").click();
     harness.run();
-    assert_eq!(harness.state().project, state);
+    assert_eq!(*harness.state().project(), state);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
     assert_eq!(store::load(&path).unwrap(), state);
@@ -166,7 +166,7 @@ fn discard_keeps_the_journal_aside_and_opens_the_file_as_saved() {
     let mut harness = start(app_for(&path));
     harness.get_by_label("Discard").click();
     harness.run();
-    assert!(with_text(&harness.state().project, "Official").is_empty());
+    assert!(with_text(harness.state().project(), "Official").is_empty());
     assert!(!harness.state().is_dirty());
     assert!(!journal::journal_path_for(&path).exists());
     let aside = files_containing(dir.path(), ".journal.discarded-");
@@ -201,8 +201,8 @@ fn a_torn_last_line_is_skipped_and_reported() {
     harness.get_by_label("1 annotation added");
     harness.get_by_label("Recover").click();
     harness.run();
-    assert_eq!(with_text(&harness.state().project, "Official").len(), 1);
-    assert!(with_text(&harness.state().project, "Fear").is_empty());
+    assert_eq!(with_text(harness.state().project(), "Official").len(), 1);
+    assert!(with_text(harness.state().project(), "Fear").is_empty());
     // Something was lost, so the damaged journal is kept for inspection.
     assert_eq!(files_containing(dir.path(), ".journal.recovered-incomplete-").len(), 1);
     // The recovered state has its own, complete journal.
@@ -226,8 +226,8 @@ fn a_journal_on_a_file_changed_since_applies_what_still_fits() {
     harness.get_by_label_contains("changed by someone else");
     harness.get_by_label("Recover").click();
     harness.run();
-    assert_eq!(harness.state().project.description, "changed elsewhere");
-    assert_eq!(with_text(&harness.state().project, "Official").len(), 1);
+    assert_eq!(harness.state().project().description, "changed elsewhere");
+    assert_eq!(with_text(harness.state().project(), "Official").len(), 1);
     assert!(harness.state().is_dirty());
 }
 
@@ -238,9 +238,9 @@ fn an_unsaved_project_is_offered_at_the_next_start() {
     let text = dir.path().join("article.txt");
     std::fs::copy(common::sample_text_path(), &text).unwrap();
     let mut harness = start(app_with_config(Some(&config)).with_file(&text));
-    assert!(harness.state().project_path.is_none());
+    assert!(harness.state().project_path().is_none());
     tag(&mut harness, "Official", Key::Num2, "2");
-    let expected = harness.state().project.clone();
+    let expected = harness.state().project().clone();
     let journal_path = harness.state().journal_path().unwrap().to_owned();
     assert!(journal_path.starts_with(journal::session_dir(&config)), "{}", journal_path.display());
     drop(harness);
@@ -251,9 +251,9 @@ fn an_unsaved_project_is_offered_at_the_next_start() {
     harness.get_by_label("1 annotation added");
     harness.get_by_label("Recover").click();
     harness.run();
-    assert_eq!(harness.state().project, expected);
+    assert_eq!(*harness.state().project(), expected);
     assert!(harness.state().is_dirty());
-    assert!(harness.state().project_path.is_none());
+    assert!(harness.state().project_path().is_none());
     // Save goes where it would have gone: beside the text.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
@@ -296,7 +296,7 @@ fn the_command_line_shows_what_a_journal_would_restore() {
     let mut harness = start(app_for(&path));
     tag(&mut harness, "Official", Key::Num2, "2");
     tag(&mut harness, "Fear", Key::Num3, "3");
-    let expected = harness.state().project.clone();
+    let expected = harness.state().project().clone();
     drop(harness);
     let output = Command::new(env!("CARGO_BIN_EXE_spanwise"))
         .args(["recover", path.to_str().unwrap(), "--dry-run"])
@@ -469,7 +469,7 @@ fn kill_9_loses_nothing() {
     restarted.get_by_label("3 annotations added, 1 deleted");
     restarted.get_by_label("Recover").click();
     restarted.run();
-    let project = &restarted.state().project;
+    let project = &restarted.state().project();
     let base = store::load(&path).unwrap();
     for (text, label) in [("Official", "quote"), ("Fear", "actor"), ("Social Media", "claim")] {
         let found = with_text(project, text);
@@ -484,10 +484,10 @@ fn kill_9_loses_nothing() {
     // The undo history survived the kill: undo the delete, then the claim.
     restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     restarted.run();
-    assert_eq!(with_text(&restarted.state().project, "Behnam Gholipour").len(), 1);
+    assert_eq!(with_text(restarted.state().project(), "Behnam Gholipour").len(), 1);
     restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     restarted.run();
-    assert!(with_text(&restarted.state().project, "Social Media").is_empty());
+    assert!(with_text(restarted.state().project(), "Social Media").is_empty());
 }
 
 #[test]

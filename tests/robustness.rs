@@ -193,7 +193,7 @@ fn unknown_fields_survive_editing_and_saving_in_the_app() {
     let settings = spanwise::settings::Settings { annotator_name: "Test Coder".into(), ..Default::default() };
     let mut app = spanwise::ui::SpanwiseApp::new(spanwise::ui::AppConfig { settings, settings_path: None });
     app = app.with_file(&path);
-    let gone = app.project.documents[0].annotations.iter().find(|a| a.text() == "IranWire").unwrap().id;
+    let gone = app.project().documents[0].annotations.iter().find(|a| a.text() == "IranWire").unwrap().id;
     app.command(spanwise::ui::Command::SelectAnnotation(gone));
     app.command(spanwise::ui::Command::DeleteAnnotation);
     app.command(spanwise::ui::Command::Save);

@@ -293,7 +293,7 @@ fn open_dialog_accepts_a_typed_path() {
     harness.run();
     harness.get_by_label("Open").click();
     harness.run();
-    assert_eq!(harness.state().project_path.as_deref(), Some(path.as_path()));
+    assert_eq!(harness.state().project_path(), Some(path.as_path()));
     assert_eq!(
         harness.state().settings.recent_files.first().map(|p| p.file_name().unwrap().to_owned()),
         Some(path.file_name().unwrap().to_owned())
@@ -339,7 +339,7 @@ fn a_damaged_project_is_refused_with_its_problems_and_nothing_is_lost() {
         "stored text \"Behnam Gholipour\" differs from the document text there, \"Behnam Gholi\"",
     );
     // The open project is untouched.
-    assert_eq!(harness.state().project_path.as_deref(), Some(path.as_path()));
+    assert_eq!(harness.state().project_path(), Some(path.as_path()));
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), source.replacen("end: 74,", "end: 70,", 1));
 }
 
@@ -365,7 +365,7 @@ fn dropping_a_text_adds_it_to_the_project() {
     let mut harness = harness(app_for(&path));
     harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(text)));
     harness.run();
-    assert_eq!(harness.state().project.documents.len(), 2);
+    assert_eq!(harness.state().project().documents.len(), 2);
     let document = harness.state().document().unwrap();
     assert_eq!(document.text, "A dropped article\n\nThe Revolutionary Guards said so.");
     assert_eq!(document.title(), "A dropped article");

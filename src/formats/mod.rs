@@ -38,16 +38,26 @@ pub fn read_text_file(path: &Path) -> Result<String, ImportError> {
     String::from_utf8(bytes).map_err(|err| ImportError::NotUtf8 { path: shown, offset: err.utf8_error().valid_up_to() })
 }
 
+/// File name extensions (lowercase, no dot) of the texts Spanwise imports as documents.
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+
+fn extension_of(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+/// Whether `path` names a text Spanwise can import (by its extension).
+pub fn is_importable(path: &Path) -> bool {
+    TEXT_EXTENSIONS.contains(&extension_of(path).as_str())
+}
+
 /// Imports a `.txt` or `.md` file as a document with the given id.
 pub fn import_path(path: &Path, document_id: String) -> Result<Document, ImportError> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let raw = match extension.as_str() {
-        "txt" | "text" | "md" | "markdown" => read_text_file(path)?,
-        _ => {
-            return Err(ImportError::Unsupported { path: path.display().to_string() });
-        }
-    };
+    let extension = extension_of(path);
+    if !is_importable(path) {
+        return Err(ImportError::Unsupported { path: path.display().to_string() });
+    }
+    let raw = read_text_file(path)?;
     let mut doc = if matches!(extension.as_str(), "md" | "markdown") {
         markdown::import(&raw, document_id, name)
     } else {

@@ -264,7 +264,13 @@ mod tests {
         let mut probe = IdGenerator::seeded(9);
         let taken = probe.next_id();
         let fragment = project.documents[0].fragment(0..4).unwrap();
-        project.documents[0].annotations.push(Annotation::new(taken, "claim", vec![fragment], "ana", crate::model::now()));
+        project.documents[0].annotations.push(Annotation::new(
+            taken,
+            "claim",
+            vec![fragment],
+            "ana",
+            crate::model::now(),
+        ));
         let id = fresh_id(&project, &mut IdGenerator::seeded(9));
         assert_ne!(id, taken);
     }
@@ -272,14 +278,16 @@ mod tests {
     #[test]
     fn boundaries_move_one_end_and_never_past_the_other_or_the_text() {
         let document = doc("Müller said 🎉 hello");
-        let base = Annotation::new(ItemId(1), "quote", vec![document.fragment(7..13).unwrap()], "ana", crate::model::now());
+        let base =
+            Annotation::new(ItemId(1), "quote", vec![document.fragment(7..13).unwrap()], "ana", crate::model::now());
         let start_left = nudged(&base, &document, Boundary::Start, -1).unwrap();
         assert_eq!(start_left.text(), " said 🎉");
         let end_right = nudged(&base, &document, Boundary::End, 1).unwrap();
         assert_eq!(end_right.text(), "said 🎉 ");
         assert_eq!(nudged(&base, &document, Boundary::Start, 6), None, "start may not reach the end");
         assert_eq!(nudged(&base, &document, Boundary::End, 99), None, "end may not leave the text");
-        let at_zero = Annotation::new(ItemId(2), "actor", vec![document.fragment(0..6).unwrap()], "ana", crate::model::now());
+        let at_zero =
+            Annotation::new(ItemId(2), "actor", vec![document.fragment(0..6).unwrap()], "ana", crate::model::now());
         assert_eq!(nudged(&at_zero, &document, Boundary::Start, -1), None);
         // Two fragments: only the outer boundaries move.
         let mut split = base.clone();

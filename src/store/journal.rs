@@ -156,6 +156,16 @@ fn to_line<T: Serialize>(value: &T) -> std::io::Result<String> {
     Ok(line)
 }
 
+/// Whether something (a journal, or anything in its way) is at `path`.
+pub fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// Deletes a journal whose work is safe (saved, or kept in a newer journal).
+pub fn remove(path: &Path) -> std::io::Result<()> {
+    fs::remove_file(path)
+}
+
 /// Moves a journal out of the way without deleting it: `<name>.<why>-<UTC time>`.
 pub fn set_aside(path: &Path, why: &str) -> std::io::Result<PathBuf> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();

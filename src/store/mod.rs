@@ -424,6 +424,35 @@ pub fn stamp_file(path: &Path) -> std::io::Result<FileStamp> {
     Ok(FileStamp::of_bytes(&bytes, modified))
 }
 
+/// How a project file on disk compares with the version Spanwise last read or wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OnDisk {
+    /// Same size and modification time: not looked at further.
+    Unchanged,
+    /// Touched (new time) but the same bytes: here is its new stamp.
+    Touched(FileStamp),
+    /// Someone wrote other bytes: here is their version's stamp.
+    Changed(FileStamp),
+    /// The file cannot be found or reached.
+    Missing(std::io::ErrorKind, String),
+}
+
+/// Compares the file at `path` with `known` (size and time first, the hash to confirm).
+pub fn compare_with_disk(path: &Path, known: &FileStamp) -> OnDisk {
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) => return OnDisk::Missing(err.kind(), describe_io(&err)),
+    };
+    if known.matches_metadata(&metadata) {
+        return OnDisk::Unchanged;
+    }
+    match stamp_file(path) {
+        Ok(stamp) if stamp.sha256 == known.sha256 => OnDisk::Touched(stamp),
+        Ok(stamp) => OnDisk::Changed(stamp),
+        Err(err) => OnDisk::Missing(err.kind(), describe_io(&err)),
+    }
+}
+
 /// The backup of the previous version kept beside a project file.
 pub fn backup_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();

@@ -1,12 +1,18 @@
-//! Every user action that menus, buttons and shortcuts can trigger, in one place: each command
-//! knows its menu text and keyboard shortcut. Widgets push commands; the app applies them after
-//! the frame, so no widget mutates the project directly.
+//! Every user action, in one place. A [`Command`] is what a menu item, button, key or dialog asks
+//! the app to do; the app runs it after the frame, so no widget changes the project itself.
+//!
+//! The commands a user can invoke directly (menus, keys, the help overlay) carry their
+//! [`CommandInfo`]: menu text, tooltip, shortcuts and the [`Context`] the shortcuts work in. Menus,
+//! the shortcut handling and the keyboard help are all generated from [`Command::catalog`], so a
+//! shortcut is defined exactly once; a test refuses two commands sharing a shortcut in the same
+//! context. Label keys (`1`–`9`) come from the codebook, not from here.
 
 use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::model::ItemId;
+use crate::model::{Boundary, ItemId};
+use crate::settings::Theme;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -33,51 +39,241 @@ pub enum Command {
     RevealAnnotation(ItemId),
     SelectDocument(String),
     RemoveDocument(String),
-    /// Move the selected annotation's start (`start == true`) or end by `delta` characters.
+    /// Move the selected annotation's start or end by `delta` characters.
     NudgeBoundary {
-        start: bool,
+        boundary: Boundary,
         delta: isize,
     },
     /// Set the selected annotation's span to the text selection.
     SpanToSelection,
     SetNote(ItemId, String),
+    /// Ask for the annotator's name (the name prompt).
+    EditAnnotatorName,
     SetAnnotatorName(String),
+    SetTheme(Theme),
     ClearSelection,
+    /// Open the find bar and give it the keyboard.
+    Find,
+    PageDown,
+    PageUp,
+    GoToStart,
+    GoToEnd,
     ShowShortcuts,
+    /// Take the project file over from another Spanwise that has it open.
+    EditAnyway,
+}
+
+/// Where a command's shortcuts work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere, also while a text field has the keyboard (shortcuts with a modifier, F-keys).
+    Always,
+    /// While the document has the keyboard: no text field focused and no dialog open.
+    Document,
+}
+
+impl Context {
+    /// Whether shortcuts of the two contexts can be pressed in the same situation.
+    pub fn overlaps(self, other: Context) -> bool {
+        self == Context::Always || other == Context::Always || self == other
+    }
+}
+
+/// What menus, tooltips, the keyboard help and the key handling know about a command.
+#[derive(Clone, Copy, Debug)]
+pub struct CommandInfo {
+    /// Menu text, sentence case, `…` when it opens a dialog.
+    pub text: &'static str,
+    /// One sentence: what it does.
+    pub tooltip: &'static str,
+    /// Every key that triggers it, the first one shown in menus.
+    pub shortcuts: &'static [KeyboardShortcut],
+    pub context: Context,
+}
+
+const fn key(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
+const fn cmd(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn cmd_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
+}
+
+/// A `'static` list of shortcuts (a `const`, so it lives for ever).
+macro_rules! keys {
+    ($($shortcut:expr),* $(,)?) => {{
+        const KEYS: &[KeyboardShortcut] = &[$($shortcut),*];
+        KEYS
+    }};
+}
+
+const fn info(
+    text: &'static str,
+    tooltip: &'static str,
+    shortcuts: &'static [KeyboardShortcut],
+    context: Context,
+) -> CommandInfo {
+    CommandInfo { text, tooltip, shortcuts, context }
 }
 
 impl Command {
-    /// The keyboard shortcut that triggers this command everywhere in the app.
+    /// The commands a user invokes directly, in the order the keyboard help lists them.
+    pub fn catalog() -> [Command; 19] {
+        [
+            Command::NewProject,
+            Command::Open,
+            Command::AddDocument,
+            Command::Save,
+            Command::SaveAs,
+            Command::Quit,
+            Command::Undo,
+            Command::Redo,
+            Command::DeleteAnnotation,
+            Command::ClearSelection,
+            Command::EditAnnotatorName,
+            Command::Find,
+            Command::PageDown,
+            Command::PageUp,
+            Command::GoToStart,
+            Command::GoToEnd,
+            Command::ShowShortcuts,
+            Command::SpanToSelection,
+            Command::SetTheme(Theme::System),
+        ]
+    }
+
+    /// Menu text, tooltip, shortcuts and context of a command the user invokes directly; `None`
+    /// for commands only widgets and dialogs send (with a payload, or internal).
+    pub fn info(&self) -> Option<CommandInfo> {
+        use Context::{Always, Document};
+        Some(match self {
+            Command::NewProject => info("New project", "Start an empty project", keys![cmd(Key::N)], Always),
+            Command::Open => {
+                info("Open…", "Open a project (.spanwise.ron) or a text to annotate", keys![cmd(Key::O)], Always)
+            }
+            Command::AddDocument => {
+                info("Add document…", "Add a text to this project", keys![cmd_shift(Key::O)], Always)
+            }
+            Command::Save => info("Save", "Save the project to its file", keys![cmd(Key::S)], Always),
+            Command::SaveAs => info("Save as…", "Save the project to another file", keys![cmd_shift(Key::S)], Always),
+            Command::Quit => info("Quit", "Close Spanwise (asks first if work is unsaved)", keys![cmd(Key::Q)], Always),
+            Command::Undo => info("Undo", "Undo the last change", keys![cmd(Key::Z)], Always),
+            Command::Redo => info("Redo", "Redo what was undone", keys![cmd_shift(Key::Z), cmd(Key::Y)], Always),
+            Command::DeleteAnnotation => info(
+                "Delete annotation",
+                "Delete the selected annotation (and its relations)",
+                keys![key(Key::Delete), key(Key::Backspace)],
+                Document,
+            ),
+            Command::ClearSelection => {
+                info("Clear selection", "Deselect the text and the annotation", keys![key(Key::Escape)], Document)
+            }
+            Command::EditAnnotatorName => {
+                info("Annotator name…", "Change the name recorded on your annotations", keys![], Always)
+            }
+            Command::Find => info("Find…", "Find text in the document", keys![cmd(Key::F)], Always),
+            Command::PageDown => info("Page down", "Scroll down by a screen", keys![key(Key::PageDown)], Document),
+            Command::PageUp => info("Page up", "Scroll up by a screen", keys![key(Key::PageUp)], Document),
+            Command::GoToStart => {
+                info("Go to start", "Go to the start of the document", keys![key(Key::Home), cmd(Key::Home)], Document)
+            }
+            Command::GoToEnd => {
+                info("Go to end", "Go to the end of the document", keys![key(Key::End), cmd(Key::End)], Document)
+            }
+            Command::ShowShortcuts => {
+                info("Keyboard shortcuts", "Every key Spanwise knows", keys![key(Key::F1)], Always)
+            }
+            Command::SpanToSelection => {
+                info("Set span to selection", "Make the selected annotation cover the selected text", keys![], Document)
+            }
+            Command::SetTheme(_) => info("Theme", "Light, dark, or as the system", keys![], Always),
+            _ => return None,
+        })
+    }
+
+    /// The shortcut shown next to the command in menus.
     pub fn shortcut(&self) -> Option<KeyboardShortcut> {
-        let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
-        let cmd_shift = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key));
-        match self {
-            Command::NewProject => cmd(Key::N),
-            Command::Open => cmd(Key::O),
-            Command::AddDocument => cmd_shift(Key::O),
-            Command::Save => cmd(Key::S),
-            Command::SaveAs => cmd_shift(Key::S),
-            Command::Quit => cmd(Key::Q),
-            Command::Undo => cmd(Key::Z),
-            Command::Redo => cmd_shift(Key::Z),
-            Command::ShowShortcuts => Some(KeyboardShortcut::new(Modifiers::NONE, Key::F1)),
-            _ => None,
+        self.info().and_then(|info| info.shortcuts.first().copied())
+    }
+
+    /// Every (shortcut, command) of the catalog, those with more modifiers first, so that
+    /// Ctrl+Shift+S is matched before Ctrl+S would take it.
+    pub fn shortcut_table() -> Vec<(KeyboardShortcut, Command, Context)> {
+        let mut table: Vec<(KeyboardShortcut, Command, Context)> = Command::catalog()
+            .into_iter()
+            .filter_map(|command| command.info().map(|info| (command, info)))
+            .flat_map(|(command, info)| {
+                info.shortcuts.iter().map(move |shortcut| (*shortcut, command.clone(), info.context))
+            })
+            .collect();
+        table.sort_by_key(|(shortcut, _, _)| std::cmp::Reverse(modifier_count(shortcut.modifiers)));
+        table
+    }
+}
+
+fn modifier_count(modifiers: Modifiers) -> usize {
+    [modifiers.alt, modifiers.ctrl || modifiers.command || modifiers.mac_cmd, modifiers.shift]
+        .into_iter()
+        .filter(|&m| m)
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Codebook;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut_in_the_same_context() {
+        let table = Command::shortcut_table();
+        for (i, (shortcut, command, context)) in table.iter().enumerate() {
+            for (other_shortcut, other, other_context) in &table[i + 1..] {
+                assert!(
+                    !(shortcut == other_shortcut && context.overlaps(*other_context)),
+                    "{command:?} and {other:?} both use {shortcut:?}"
+                );
+            }
         }
     }
 
-    /// Commands with global shortcuts, checked every frame. Shift variants come first so that
-    /// Ctrl+Shift+S is not taken as Ctrl+S.
-    pub fn with_shortcuts() -> [Command; 9] {
-        [
-            Command::AddDocument,
-            Command::SaveAs,
-            Command::Redo,
-            Command::NewProject,
-            Command::Open,
-            Command::Save,
-            Command::Quit,
-            Command::Undo,
-            Command::ShowShortcuts,
-        ]
+    #[test]
+    fn label_keys_of_the_default_codebook_clash_with_no_command() {
+        // Label keys are typed characters in the document context; a command on the same key
+        // without modifiers would fire too.
+        let codebook = Codebook::default_news();
+        for label in &codebook.labels {
+            let Some(hotkey) = label.hotkey else { continue };
+            for (shortcut, command, context) in Command::shortcut_table() {
+                let same_key = shortcut.modifiers.is_none()
+                    && Key::from_name(&hotkey.to_string()).is_some_and(|key| key == shortcut.logical_key);
+                assert!(
+                    !(same_key && context.overlaps(Context::Document)),
+                    "label {} ({hotkey}) and {command:?} share a key",
+                    label.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_catalog_command_has_text_and_a_tooltip() {
+        for command in Command::catalog() {
+            let info = command.info().unwrap_or_else(|| panic!("{command:?} has no info"));
+            assert!(!info.text.is_empty() && !info.tooltip.is_empty(), "{command:?}");
+            assert!(!info.text.ends_with('.'), "menu text has no trailing period: {}", info.text);
+        }
+    }
+
+    #[test]
+    fn a_shift_shortcut_is_tried_before_the_same_key_without_shift() {
+        let table = Command::shortcut_table();
+        let position = |wanted: KeyboardShortcut| table.iter().position(|(s, _, _)| *s == wanted).unwrap();
+        assert!(position(cmd_shift(Key::S)) < position(cmd(Key::S)));
+        assert!(position(cmd_shift(Key::Z)) < position(cmd(Key::Z)));
+        assert!(position(cmd_shift(Key::O)) < position(cmd(Key::O)));
     }
 }

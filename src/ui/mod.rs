@@ -6,6 +6,8 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
+mod keys;
+mod panels;
 #[cfg(target_os = "linux")]
 pub mod x11_focus;
 

@@ -1,25 +1,15 @@
 //! Keeping a coder's work safe between saves: the autosave journal and crash recovery, the lock
 //! that makes a second instance read-only, and watching the project file for changes by others.
-//!
-//! Rules the rest of the app relies on:
-//! - every change goes through `before_change` (a journal exists to record it) and
-//!   `after_history` (what the history applied is appended to the journal);
-//! - a journal that belongs to someone else's work is never overwritten or deleted: it is offered
-//!   for recovery, or set aside under a new name;
-//! - the project file is only written by an explicit Save.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{AfterConfirm, SpanwiseApp};
-use crate::edit::History;
+use super::{Notice, RecoveryStep, Session};
 use crate::store::journal::{self, Base, ChangeSummary, JournalWriter, Recovery, StartFrom};
 use crate::store::lock::{self, Acquired, FileLock, LockOwner};
 use crate::store::merge::{self, BaseItems};
 use crate::store::watch::Watcher;
-use crate::store::{self, FileStamp, UnknownFields};
-use crate::ui::dialogs::Dialog;
+use crate::store::{self, FileStamp, OnDisk, UnknownFields};
 
 /// After a journal could not be written, how long before trying again.
 const JOURNAL_RETRY: Duration = Duration::from_secs(10);
@@ -79,7 +69,7 @@ impl RecoveryOffer {
 }
 
 /// Autosave, recovery and file state of the open project.
-pub(crate) struct Safety {
+pub(super) struct Safety {
     owner: LockOwner,
     /// `<config>/recovery`: journals of projects without a writable file.
     session_dir: Option<PathBuf>,
@@ -88,19 +78,19 @@ pub(crate) struct Safety {
     journal_error: Option<String>,
     journal_retry_at: Option<Instant>,
     /// The project file as Spanwise last read or wrote it.
-    pub(super) disk: Option<FileStamp>,
+    disk: Option<FileStamp>,
     /// Whether the project is exactly `disk` plus the edits applied since (so a journal can start
     /// from the file instead of a snapshot of the whole project).
-    pub(super) base_is_file: bool,
+    base_is_file: bool,
     /// Orphaned journals of earlier sessions have been looked for.
     startup_done: bool,
     /// The lock on the project file, while this instance may write it.
     lock: Option<FileLock>,
     /// Another running Spanwise has the file: open read-only.
-    pub(super) read_only: Option<LockOwner>,
+    read_only: Option<LockOwner>,
     /// Why the project file cannot be found or reached, while it cannot.
     file_missing: Option<String>,
-    /// Watches the project file and its lock from a thread, waking the window only on a change.
+    /// Watches the project file and its lock from a thread, waking the UI only on a change.
     watcher: Option<(PathBuf, Watcher)>,
     /// A change was seen and not checked yet (checks wait while the user decides something).
     check_due: bool,
@@ -108,14 +98,15 @@ pub(crate) struct Safety {
     base_items: Option<BaseItems>,
     /// Fields of the project file this version does not know: written back on save.
     pub(super) unknown: UnknownFields,
-    /// Dialogs waiting for the one on screen to close.
-    queue: VecDeque<Dialog>,
     /// A recovery waiting for the user to decide about unsaved changes first.
-    pub(super) pending_offer: Option<Box<RecoveryOffer>>,
+    pending_offer: Option<Box<RecoveryOffer>>,
+    /// A "file changed on disk" decision was handed to the user and not answered yet: the file
+    /// is not checked again until it is.
+    file_change_open: bool,
 }
 
 impl Safety {
-    pub(crate) fn new(settings_path: Option<&Path>) -> Self {
+    pub(super) fn new(config_dir: Option<&Path>) -> Self {
         let mut ids = crate::model::IdGenerator::from_entropy();
         let session = format!(
             "{}-{}-{:x}",
@@ -125,7 +116,7 @@ impl Safety {
         );
         Self {
             owner: LockOwner::current(&session),
-            session_dir: settings_path.and_then(Path::parent).map(journal::session_dir),
+            session_dir: config_dir.map(journal::session_dir),
             journal: None,
             journal_error: None,
             journal_retry_at: None,
@@ -139,13 +130,13 @@ impl Safety {
             check_due: false,
             base_items: None,
             unknown: UnknownFields::default(),
-            queue: VecDeque::new(),
             pending_offer: None,
+            file_change_open: false,
         }
     }
 }
 
-impl SpanwiseApp {
+impl Session {
     /// The journal the current work is autosaved to, once there is one.
     pub fn journal_path(&self) -> Option<&Path> {
         self.safety.journal.as_ref().map(JournalWriter::path)
@@ -166,26 +157,11 @@ impl SpanwiseApp {
         self.safety.file_missing.as_deref()
     }
 
-    /// Shows a dialog now, or after the one on screen.
-    pub(super) fn queue_dialog(&mut self, dialog: Dialog) {
-        if self.dialog.is_none() {
-            self.dialog = Some(dialog);
-        } else {
-            self.safety.queue.push_back(dialog);
-        }
-    }
-
-    /// Whether a decision about the user's work (recovery, a changed file) is on screen or
-    /// waiting: edits and shortcuts wait for it.
-    pub(super) fn decision_pending(&self) -> bool {
-        matches!(self.dialog, Some(Dialog::Recovery(_) | Dialog::FileChanged(_))) || !self.safety.queue.is_empty()
-    }
-
     /// Where a journal for the open project goes: beside its file, else in the session folder.
     fn journal_targets(&self) -> Vec<PathBuf> {
         let mut targets = Vec::new();
         // Beside the file, unless another instance has it (its journal lives there).
-        if let Some(path) = &self.project_path
+        if let Some(path) = &self.path
             && self.safety.read_only.is_none()
         {
             targets.push(journal::journal_path_for(path));
@@ -201,20 +177,19 @@ impl SpanwiseApp {
     fn start_journal(&mut self) {
         let mut last_error = None;
         for target in self.journal_targets() {
-            let start = match (&self.safety.disk, self.safety.base_is_file) {
+            // A journal away from its file must name the file and cannot rely on it.
+            let beside = self.path.as_ref().is_some_and(|p| journal::journal_path_for(p) == target);
+            let start = match (&self.safety.disk, self.safety.base_is_file && beside) {
                 (Some(stamp), true) => StartFrom::File(stamp),
                 _ => StartFrom::Snapshot(&self.project),
             };
-            // A journal away from its file must name the file and cannot rely on it.
-            let beside = self.project_path.as_ref().is_some_and(|p| journal::journal_path_for(p) == target);
-            let start = if beside { start } else { StartFrom::Snapshot(&self.project) };
             let suggested = self.suggested_path.as_deref();
             let owner = &self.safety.owner;
             let unknown = &self.safety.unknown;
-            match JournalWriter::create(&target, owner, self.project_path.as_deref(), suggested, start, unknown) {
+            match JournalWriter::create(&target, owner, self.path.as_deref(), suggested, start, unknown) {
                 Ok(writer) => {
-                    if !beside && self.project_path.is_some() && self.safety.read_only.is_none() {
-                        self.status = Some(format!(
+                    if !beside && self.path.is_some() && self.safety.read_only.is_none() {
+                        self.status(format!(
                             "Cannot autosave beside the project (the folder is not writable or full); autosaving to {}",
                             target.display()
                         ));
@@ -232,6 +207,32 @@ impl SpanwiseApp {
             self.safety.journal_error =
                 Some(format!("Autosave is not working ({err}). Save often, or use Save as… to save elsewhere."));
             self.safety.journal_retry_at = Some(Instant::now() + JOURNAL_RETRY);
+        }
+    }
+
+    /// Ends the current journal: deleted (`keep_as` = `None`: its work is safe elsewhere) or set
+    /// aside under a name saying why. Returns where it was set aside.
+    fn end_journal(&mut self, keep_as: Option<&str>) -> Option<PathBuf> {
+        let writer = self.safety.journal.take()?;
+        let path = writer.path().to_owned();
+        drop(writer);
+        match keep_as {
+            Some(why) => match journal::set_aside(&path, why) {
+                Ok(aside) => {
+                    log::info!("journal kept as {}", aside.display());
+                    Some(aside)
+                }
+                Err(err) => {
+                    log::warn!("cannot set aside {}: {err}", path.display());
+                    None
+                }
+            },
+            None => {
+                if let Err(err) = journal::remove(&path) {
+                    log::warn!("cannot remove the journal {}: {err}", path.display());
+                }
+                None
+            }
         }
     }
 
@@ -279,75 +280,60 @@ impl SpanwiseApp {
     /// the project changed outside the history: kept over a changed file, merged).
     fn restart_journal(&mut self) {
         self.safety.base_is_file = false;
-        let Some(writer) = self.safety.journal.take() else {
+        if self.safety.journal.is_none() {
             return;
-        };
-        let path = writer.path().to_owned();
-        drop(writer);
-        let aside = journal::set_aside(&path, "superseded");
+        }
+        let aside = self.end_journal(Some("superseded"));
         self.start_journal();
-        if let Ok(aside) = aside
+        if let Some(aside) = aside
             && self.safety.journal.is_some()
         {
-            let _ = std::fs::remove_file(aside);
+            let _ = journal::remove(&aside);
         }
     }
 
-    /// Once per frame: look for orphaned journals (first frame), fsync the journal when due,
-    /// check the project file when the watcher saw it (or its lock) change.
-    pub(super) fn safety_tick(&mut self, ctx: &egui::Context) {
+    /// Call once per frame: looks for orphaned journals (the first time), fsyncs the journal when
+    /// due, checks the project file when its watcher saw a change. Returns how soon it wants to be
+    /// called again (a journal sync due), if at all.
+    pub fn tick(&mut self) -> Option<Duration> {
         if !self.safety.startup_done {
             self.safety.startup_done = true;
             self.offer_orphaned_sessions();
         }
-        match &self.project_path {
+        match self.path.clone() {
             Some(path) => {
-                if self.safety.watcher.as_ref().is_none_or(|(watched, _)| watched != path) {
-                    let ctx = ctx.clone();
-                    let paths = vec![path.clone(), lock::lock_path(path)];
-                    let watcher = Watcher::start(paths, POLL_INTERVAL, move || ctx.request_repaint());
-                    self.safety.watcher = Some((path.clone(), watcher));
+                if self.safety.watcher.as_ref().is_none_or(|(watched, _)| *watched != path) {
+                    let waker = self.waker.clone();
+                    let paths = vec![path.clone(), lock::lock_path(&path)];
+                    let watcher = Watcher::start(paths, POLL_INTERVAL, move || {
+                        if let Some(wake) = &waker {
+                            wake();
+                        }
+                    });
+                    self.safety.watcher = Some((path, watcher));
                 }
                 if self.safety.watcher.as_ref().is_some_and(|(_, watcher)| watcher.take_change()) {
                     self.safety.check_due = true;
                 }
-                if self.safety.check_due && !self.decision_pending() {
+                if self.safety.check_due && !self.safety.file_change_open {
                     self.safety.check_due = false;
                     self.check_file_now();
                 }
             }
             None => self.safety.watcher = None,
         }
-        if let Some(writer) = &mut self.safety.journal {
-            if let Err(err) = writer.sync_if_due() {
-                self.safety.journal_error = Some(format!("Autosave cannot reach the disk: {err}"));
-            }
-            if let Some(due) = writer.sync_due_in() {
-                ctx.request_repaint_after(due);
-            }
+        let writer = self.safety.journal.as_mut()?;
+        if let Err(err) = writer.sync_if_due() {
+            self.safety.journal_error = Some(format!("Autosave cannot reach the disk: {err}"));
         }
-        if self.dialog.is_none()
-            && let Some(dialog) = self.safety.queue.pop_front()
-        {
-            self.dialog = Some(dialog);
-        }
+        self.safety.journal.as_ref()?.sync_due_in()
     }
 
     /// The open project is being closed (quit, another project opened, new project). Its journal
     /// is removed if everything is saved, or set aside if the user chose not to save.
-    pub(super) fn leave_project(&mut self) {
-        if let Some(writer) = self.safety.journal.take() {
-            let path = writer.path().to_owned();
-            drop(writer);
-            if self.is_dirty() {
-                match journal::set_aside(&path, "unsaved") {
-                    Ok(aside) => log::info!("unsaved edits kept in {}", aside.display()),
-                    Err(err) => log::warn!("cannot set aside {}: {err}", path.display()),
-                }
-            } else {
-                let _ = std::fs::remove_file(&path);
-            }
-        }
+    pub fn leave(&mut self) {
+        let keep_as = self.is_dirty().then_some("unsaved");
+        self.end_journal(keep_as);
         self.safety.disk = None;
         self.safety.base_is_file = false;
         self.safety.lock = None;
@@ -372,7 +358,7 @@ impl SpanwiseApp {
         match FileLock::acquire(path, &self.safety.owner.session) {
             Ok(Acquired::Locked(lock)) => self.safety.lock = Some(lock),
             Ok(Acquired::HeldBy(owner)) => {
-                self.status = Some(format!("Opened read-only: the file is open in another Spanwise ({owner})"));
+                self.status(format!("Opened read-only: the file is open in another Spanwise ({owner})"));
                 self.safety.read_only = Some(owner);
             }
             // No lock file can be written there (a read-only folder): nor can the project.
@@ -394,7 +380,7 @@ impl SpanwiseApp {
             return;
         }
         let journal_path = journal::journal_path_for(path);
-        if std::fs::symlink_metadata(&journal_path).is_ok() {
+        if journal::exists(&journal_path) {
             self.offer_journal(&journal_path);
         }
     }
@@ -405,7 +391,7 @@ impl SpanwiseApp {
             Ok(header) => header,
             Err(err) => return self.unreadable_journal(journal_path, &err.to_string()),
         };
-        let same_project = header.project_path.is_some() && header.project_path == self.project_path;
+        let same_project = header.project_path.is_some() && header.project_path == self.path;
         let mut unknown = header.unknown.clone();
         let prepared = match (&header.base, &header.project_path) {
             (Base::File { .. }, Some(_)) if same_project => {
@@ -436,12 +422,12 @@ impl SpanwiseApp {
         match prepared {
             Ok((recovery, _)) if !recovery.has_work() => {
                 // Only a header: nothing was ever journalled.
-                let _ = std::fs::remove_file(journal_path);
+                let _ = journal::remove(journal_path);
             }
             Ok((recovery, stamp)) => {
                 let switches_project = !same_project;
                 let offer = RecoveryOffer { recovery, stamp, switches_project, unknown };
-                self.queue_dialog(Dialog::Recovery(Box::new(offer)));
+                self.notice(Notice::Recovery(Box::new(offer)));
             }
             Err(err) => self.unreadable_journal(journal_path, &err.to_string()),
         }
@@ -452,10 +438,10 @@ impl SpanwiseApp {
             Ok(aside) => format!("It was kept as {}.", aside.display()),
             Err(err) => format!("It is still at {} ({err}).", journal_path.display()),
         };
-        self.queue_dialog(Dialog::Error {
-            title: "An autosave journal cannot be recovered".into(),
-            message: format!("{}:\n{reason}\n\n{kept}", journal_path.display()),
-        });
+        self.error(
+            "An autosave journal cannot be recovered",
+            format!("{}:\n{reason}\n\n{kept}", journal_path.display()),
+        );
     }
 
     /// Offers journals of earlier sessions that ended without saving (crashed, killed).
@@ -470,28 +456,36 @@ impl SpanwiseApp {
     }
 
     /// The user chose Recover.
-    pub fn accept_recovery(&mut self, offer: Box<RecoveryOffer>) {
-        if offer.switches_project && self.is_dirty() {
+    pub fn accept_recovery(&mut self, offer: Box<RecoveryOffer>) -> RecoveryStep {
+        if offer.switches_project && self.has_unsaved_work() {
+            // If the user cancels, the journal stays where it is and is offered at the next start.
             self.safety.pending_offer = Some(offer);
-            self.confirm_then(AfterConfirm::RecoverPending);
-            return;
+            return RecoveryStep::ConfirmFirst;
         }
         self.take_recovery(*offer);
+        RecoveryStep::Recovered
+    }
+
+    /// The user agreed to leave the open project's unsaved changes for the pending recovery.
+    pub fn take_pending_recovery(&mut self) {
+        if let Some(offer) = self.safety.pending_offer.take() {
+            self.take_recovery(*offer);
+        }
     }
 
     /// Makes the recovered project the open one, autosaved by a fresh journal; the file on disk
     /// is not touched.
-    pub(super) fn take_recovery(&mut self, offer: RecoveryOffer) {
+    fn take_recovery(&mut self, offer: RecoveryOffer) {
         let RecoveryOffer { recovery, stamp, switches_project, unknown } = offer;
         let Recovery { journal_path, header, summary, incomplete, base_changed, project, history, edits, .. } =
             recovery;
         // The project as opened is the file on disk: remember it for merges.
         let base_items = (!switches_project && !base_changed).then(|| BaseItems::of(&self.project));
         if switches_project {
-            self.leave_project();
+            self.leave();
         }
         let snapshot = matches!(header.base, Base::Snapshot(_));
-        self.set_project(project, header.project_path.clone(), false);
+        self.replace_project(project, header.project_path.clone(), false);
         self.history = history;
         self.history.set_recording(true);
         if snapshot || base_changed || incomplete {
@@ -518,65 +512,58 @@ impl SpanwiseApp {
             && !incomplete
             && self.safety.journal.is_some()
         {
-            let _ = std::fs::remove_file(aside);
+            let _ = journal::remove(aside);
         }
-        self.status = Some(format!("Recovered {edits} edits ({summary}); save to keep them"));
+        self.status(format!("Recovered {edits} edits ({summary}); save to keep them"));
     }
 
     /// The user chose Discard: the journal is kept under another name, the project stays as saved.
     pub fn discard_recovery(&mut self, offer: Box<RecoveryOffer>) {
         let path = &offer.recovery.journal_path;
         match journal::set_aside(path, "discarded") {
-            Ok(aside) => self.status = Some(format!("Unsaved edits discarded (kept in {})", aside.display())),
-            Err(err) => {
-                self.dialog = Some(Dialog::Error {
-                    title: "Cannot set the journal aside".into(),
-                    message: format!("{}: {err}", path.display()),
-                })
-            }
+            Ok(aside) => self.status(format!("Unsaved edits discarded (kept in {})", aside.display())),
+            Err(err) => self.error("Cannot set the journal aside", format!("{}: {err}", path.display())),
         }
     }
 
     /// Before writing the project to `path`: whether that is safe now. Not if another instance
     /// has the file, or the file changed on disk since it was read (the user is asked first).
     pub(super) fn may_save_to(&mut self, path: &Path) -> bool {
-        let same_file = self.project_path.as_deref() == Some(path);
+        let same_file = self.path.as_deref() == Some(path);
         if !same_file {
             if let Some(owner) = lock::read_owner(path)
                 && owner.session != self.safety.owner.session
                 && owner.is_alive()
             {
-                self.dialog = Some(Dialog::Error {
-                    title: "Not saved".into(),
-                    message: format!(
+                self.error(
+                    "Not saved",
+                    format!(
                         "{} is open for editing in another Spanwise ({owner}). Save to another file, or close it there \
                          first.",
                         path.display()
                     ),
-                });
+                );
                 return false;
             }
             return true;
         }
         self.check_lock();
-        if let Some(owner) = &self.safety.read_only {
-            self.dialog = Some(Dialog::Error {
-                title: "Not saved: this file is read-only here".into(),
-                message: format!(
+        if let Some(owner) = self.safety.read_only.clone() {
+            self.error(
+                "Not saved: this file is read-only here",
+                format!(
                     "{} is open for editing in another Spanwise ({owner}), so this window does not write it.\n\n\
                      Your work is still open. Use Save as… to save it to another file, or Edit anyway (in the bar \
                      above the text) to take the file over.",
                     path.display()
                 ),
-            });
+            );
             return false;
         }
-        if let (Ok(metadata), Some(disk)) = (std::fs::metadata(path), &self.safety.disk)
-            && !disk.matches_metadata(&metadata)
-            && let Ok(stamp) = store::stamp_file(path)
-            && stamp.sha256 != disk.sha256
+        if let Some(disk) = &self.safety.disk
+            && let OnDisk::Changed(stamp) = store::compare_with_disk(path, disk)
         {
-            self.status = Some("Not saved: the file was changed on disk; choose what to do first".into());
+            self.status("Not saved: the file was changed on disk; choose what to do first");
             self.file_changed(path, stamp);
             return false;
         }
@@ -585,18 +572,12 @@ impl SpanwiseApp {
 
     /// After a successful save: the journal is no longer needed.
     pub(super) fn saved(&mut self, stamp: FileStamp, moved: bool) {
-        if moved && let Some(path) = self.project_path.clone() {
+        if moved && let Some(path) = self.path.clone() {
             self.lock_file(&path);
         }
         self.safety.file_missing = None;
         self.safety.base_items = Some(BaseItems::of(&self.project));
-        if let Some(writer) = self.safety.journal.take() {
-            let path = writer.path().to_owned();
-            drop(writer);
-            if let Err(err) = std::fs::remove_file(&path) {
-                log::warn!("cannot remove the journal {}: {err}", path.display());
-            }
-        }
+        self.end_journal(None);
         self.safety.disk = Some(stamp);
         self.safety.base_is_file = true;
         self.safety.journal_error = None;
@@ -612,62 +593,56 @@ impl SpanwiseApp {
             lock::Holder::Us => {}
             lock::Holder::Other(owner) => {
                 self.safety.lock = None;
-                self.status = Some(format!("Another Spanwise ({owner}) took this file over; it is read-only here now"));
+                self.status(format!("Another Spanwise ({owner}) took this file over; it is read-only here now"));
                 self.safety.read_only = Some(owner);
                 // Its journal is beside the file now; ours moves to the session folder.
                 self.restart_journal();
             }
             lock::Holder::Nobody => {
-                if let Some(path) = self.project_path.clone() {
+                if let Some(path) = self.path.clone() {
                     self.lock_file(&path);
                 }
             }
         }
     }
 
-    /// Checks the project file now (the app does when its watcher sees a change): whether it still
-    /// exists, and whether someone else changed it (size and time first, the hash to confirm).
+    /// Checks the project file now (the session does when its watcher sees a change): whether it
+    /// still exists, and whether someone else changed it.
     pub fn check_file_now(&mut self) {
-        let Some(path) = self.project_path.clone() else {
+        let Some(path) = self.path.clone() else {
             return;
         };
         self.check_lock();
-        let metadata = match std::fs::metadata(&path) {
-            Ok(metadata) => metadata,
-            Err(err) => {
+        let Some(disk) = &self.safety.disk else {
+            self.safety.file_missing = None;
+            return;
+        };
+        match store::compare_with_disk(&path, disk) {
+            OnDisk::Missing(kind, reason) => {
                 if self.safety.file_missing.is_none() {
-                    let why = if err.kind() == std::io::ErrorKind::NotFound {
+                    let why = if kind == std::io::ErrorKind::NotFound {
                         "was deleted or moved".to_owned()
                     } else {
-                        format!("cannot be reached ({err})")
+                        format!("cannot be reached ({reason})")
                     };
                     self.safety.file_missing = Some(format!("The project file {} {why}", path.display()));
                 }
-                return;
             }
-        };
-        self.safety.file_missing = None;
-        let Some(disk) = &self.safety.disk else {
-            return;
-        };
-        if disk.matches_metadata(&metadata) {
-            return;
-        }
-        let Ok(stamp) = store::stamp_file(&path) else {
-            return;
-        };
-        if stamp.sha256 == disk.sha256 {
+            OnDisk::Unchanged => self.safety.file_missing = None,
             // Touched, not changed.
-            self.safety.disk = Some(stamp);
-        } else {
-            self.file_changed(&path, stamp);
+            OnDisk::Touched(stamp) => {
+                self.safety.file_missing = None;
+                self.safety.disk = Some(stamp);
+            }
+            OnDisk::Changed(stamp) => {
+                self.safety.file_missing = None;
+                self.file_changed(&path, stamp);
+            }
         }
     }
 
     fn file_changed(&mut self, path: &Path, stamp: FileStamp) {
-        let already_asked = matches!(self.dialog, Some(Dialog::FileChanged(_)))
-            || self.safety.queue.iter().any(|d| matches!(d, Dialog::FileChanged(_)));
-        if already_asked {
+        if self.safety.file_change_open {
             return;
         }
         let theirs = match store::load(path) {
@@ -677,13 +652,14 @@ impl SpanwiseApp {
             }),
             Err(err) => Err(err.to_string()),
         };
-        let change = FileChange { path: path.to_owned(), stamp, theirs };
-        self.queue_dialog(Dialog::FileChanged(Box::new(change)));
+        self.safety.file_change_open = true;
+        self.notice(Notice::FileChanged(Box::new(FileChange { path: path.to_owned(), stamp, theirs })));
     }
 
     /// The user decided about a file changed on disk.
     pub fn resolve_file_change(&mut self, change: &FileChange, choice: FileChangeChoice) {
-        if self.project_path.as_deref() != Some(change.path.as_path()) {
+        self.safety.file_change_open = false;
+        if self.path.as_deref() != Some(change.path.as_path()) {
             return;
         }
         match choice {
@@ -697,54 +673,31 @@ impl SpanwiseApp {
                 }
                 self.history.mark_unsaved();
                 self.restart_journal();
-                self.status = Some("Kept your version; saving will overwrite the file on disk".into());
+                self.status("Kept your version; saving will overwrite the file on disk");
             }
             FileChangeChoice::Reload => match store::load_file(&change.path) {
                 Ok(loaded) => {
-                    if let Some(writer) = self.safety.journal.take() {
-                        let path = writer.path().to_owned();
-                        drop(writer);
-                        if self.is_dirty() {
-                            let _ = journal::set_aside(&path, "reloaded");
-                        } else {
-                            let _ = std::fs::remove_file(&path);
-                        }
-                    }
-                    self.set_project(loaded.project, Some(change.path.clone()), false);
+                    let keep_as = self.is_dirty().then_some("reloaded");
+                    self.end_journal(keep_as);
+                    self.replace_project(loaded.project, Some(change.path.clone()), false);
                     self.safety.unknown = loaded.unknown;
                     self.safety.disk = Some(loaded.stamp);
                     self.safety.base_is_file = true;
                     self.safety.base_items = Some(BaseItems::of(&self.project));
-                    self.status = Some(format!("Reloaded {} from disk", change.path.display()));
+                    self.status(format!("Reloaded {} from disk", change.path.display()));
                 }
-                Err(err) => {
-                    self.dialog = Some(Dialog::Error {
-                        title: "Cannot reload".into(),
-                        message: format!("{err}\n\nYour version is still open."),
-                    })
-                }
+                Err(err) => self.error("Cannot reload", format!("{err}\n\nYour version is still open.")),
             },
             FileChangeChoice::Merge => match store::load_file(&change.path) {
                 Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project) {
                     Ok((merged, report)) => {
-                        let current = self.current_document.clone();
-                        self.project = merged;
-                        // The undo steps refer to the project before the merge.
-                        self.history = History::new();
-                        self.history.set_recording(true);
-                        self.history.mark_unsaved();
+                        self.replace_project(merged, Some(change.path.clone()), true);
                         self.safety.disk = Some(loaded.stamp);
                         self.safety.base_items = Some(BaseItems::of(&loaded.project));
                         self.safety.unknown.extend_missing(&loaded.unknown);
                         self.restart_journal();
-                        self.view = None;
-                        self.current_document = None;
-                        if let Some(id) = current.filter(|id| self.project.document(id).is_some()) {
-                            self.select_document(&id);
-                        }
-                        self.after_change();
-                        self.status = Some(format!("Merged with the file on disk: {report}"));
-                        self.dialog = Some(Dialog::Error {
+                        self.status(format!("Merged with the file on disk: {report}"));
+                        self.notice(Notice::Message {
                             title: "Merged with the version on disk".into(),
                             message: format!(
                                 "{report}.\n\nNothing is written until you save; saving writes the merged project."
@@ -752,72 +705,29 @@ impl SpanwiseApp {
                         });
                     }
                     Err(err) => {
-                        self.dialog = Some(Dialog::Error {
-                            title: "Cannot merge".into(),
-                            message: format!("{err}\n\nYour version is still open; nothing was changed."),
-                        })
+                        self.error("Cannot merge", format!("{err}\n\nYour version is still open; nothing was changed."))
                     }
                 },
-                Err(err) => {
-                    self.dialog = Some(Dialog::Error {
-                        title: "Cannot merge: their version cannot be read".into(),
-                        message: format!("{err}\n\nYour version is still open; nothing was changed."),
-                    })
-                }
+                Err(err) => self.error(
+                    "Cannot merge: their version cannot be read",
+                    format!("{err}\n\nYour version is still open; nothing was changed."),
+                ),
             },
         }
     }
 
     /// Takes the file over from the other instance that has it ("Edit anyway").
     pub fn edit_anyway(&mut self) {
-        let Some(path) = self.project_path.clone() else {
+        let Some(path) = self.path.clone() else {
             return;
         };
         match FileLock::take_over(&path, &self.safety.owner.session) {
             Ok(lock) => {
                 self.safety.lock = Some(lock);
                 self.safety.read_only = None;
-                self.status = Some("This window may now save the file".into());
+                self.status("This window may now save the file");
             }
-            Err(err) => self.status = Some(format!("Cannot take the file over: {err}")),
+            Err(err) => self.status(format!("Cannot take the file over: {err}")),
         }
-    }
-
-    /// The banner's content: states the user must know about.
-    pub(super) fn banner_ui(&mut self, ui: &mut egui::Ui) {
-        let warn = ui.visuals().warn_fg_color;
-        if let Some(owner) = self.safety.read_only.clone() {
-            ui.horizontal_wrapped(|ui| {
-                let name = self.project_path.as_deref().and_then(Path::file_name).unwrap_or_default();
-                ui.colored_label(
-                    warn,
-                    format!(
-                        "Read-only: {} is open for editing in another Spanwise ({owner}). Save is off; Save as… saves \
-                         your changes to another file.",
-                        name.to_string_lossy()
-                    ),
-                );
-                if ui
-                    .button("Edit anyway")
-                    .on_hover_text("Take the file over: the other Spanwise will no longer save it")
-                    .clicked()
-                {
-                    self.edit_anyway();
-                }
-            });
-        }
-        if let Some(missing) = &self.safety.file_missing {
-            ui.colored_label(
-                warn,
-                format!("{missing}. Your work is still open: Save writes the file again, or use Save as…"),
-            );
-        }
-        if let Some(problem) = &self.safety.journal_error {
-            ui.colored_label(warn, problem);
-        }
-    }
-
-    pub(super) fn has_banner(&self) -> bool {
-        self.safety.journal_error.is_some() || self.safety.read_only.is_some() || self.safety.file_missing.is_some()
     }
 }

@@ -1,0 +1,244 @@
+//! Spanwise's own file chooser: a folder listing, a typed path or name, recent files. Used when
+//! no native dialog is available, and in tests.
+
+use std::path::{Path, PathBuf};
+
+use egui::RichText;
+
+use crate::formats;
+use crate::store;
+use crate::ui::commands::Command;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileDialogPurpose {
+    /// Open a project or a text as a new project.
+    Open,
+    /// Add a text to the current project.
+    AddDocument,
+    /// Choose where to save the project.
+    SaveAs,
+}
+
+impl FileDialogPurpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            FileDialogPurpose::Open => "Open a project or text",
+            FileDialogPurpose::AddDocument => "Add a text to the project",
+            FileDialogPurpose::SaveAs => "Save project as",
+        }
+    }
+
+    fn accept(self) -> &'static str {
+        match self {
+            FileDialogPurpose::Open => "Open",
+            FileDialogPurpose::AddDocument => "Add",
+            FileDialogPurpose::SaveAs => "Save",
+        }
+    }
+
+    /// Whether a file is listed.
+    fn lists(self, path: &Path) -> bool {
+        let text = formats::is_importable(path);
+        let project = store::is_project_path(path);
+        match self {
+            FileDialogPurpose::Open => text || project,
+            FileDialogPurpose::AddDocument => text,
+            FileDialogPurpose::SaveAs => project,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    path: PathBuf,
+    name: String,
+    is_dir: bool,
+}
+
+/// An in-app file chooser.
+#[derive(Clone, Debug)]
+pub struct FileDialog {
+    pub purpose: FileDialogPurpose,
+    pub dir: PathBuf,
+    /// What the user typed: a name in `dir` or a full path.
+    pub input: String,
+    entries: Vec<Entry>,
+    error: Option<String>,
+    focus_requested: bool,
+}
+
+impl FileDialog {
+    pub fn new(purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> Self {
+        let (dir, input) = match suggested {
+            Some(path) => (
+                path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(dir, Path::to_owned),
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            ),
+            None => (dir, String::new()),
+        };
+        let mut dialog = Self { purpose, dir, input, entries: Vec::new(), error: None, focus_requested: true };
+        dialog.refresh();
+        dialog
+    }
+
+    fn refresh(&mut self) {
+        self.entries.clear();
+        match std::fs::read_dir(&self.dir) {
+            Ok(read) => {
+                for entry in read.flatten() {
+                    let path = entry.path();
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if name.starts_with('.') {
+                        continue;
+                    }
+                    let is_dir = path.is_dir();
+                    if is_dir || self.purpose.lists(&path) {
+                        self.entries.push(Entry { path, name, is_dir });
+                    }
+                }
+                self.entries.sort_by(|a, b| {
+                    b.is_dir.cmp(&a.is_dir).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                });
+            }
+            Err(err) => self.error = Some(format!("Cannot list {}: {err}", self.dir.display())),
+        }
+    }
+
+    fn chosen_path(&self) -> Option<PathBuf> {
+        let input = self.input.trim();
+        if input.is_empty() {
+            return None;
+        }
+        let expanded = match input.strip_prefix("~/") {
+            Some(rest) => {
+                std::env::var_os("HOME").map_or_else(|| PathBuf::from(input), |home| PathBuf::from(home).join(rest))
+            }
+            None => PathBuf::from(input),
+        };
+        Some(if expanded.is_absolute() { expanded } else { self.dir.join(expanded) })
+    }
+
+    /// Checks the chosen path; returns the command to run, or sets an error.
+    fn accept(&mut self) -> Option<Command> {
+        let Some(path) = self.chosen_path() else {
+            self.error = Some("Type a file name or pick a file".into());
+            return None;
+        };
+        if path.is_dir() {
+            self.dir = path;
+            self.input.clear();
+            self.error = None;
+            self.refresh();
+            return None;
+        }
+        match self.purpose {
+            FileDialogPurpose::Open | FileDialogPurpose::AddDocument if !path.is_file() => {
+                self.error = Some(format!("{} does not exist", path.display()));
+                None
+            }
+            FileDialogPurpose::Open => Some(Command::OpenPath(path)),
+            FileDialogPurpose::AddDocument => Some(Command::AddDocumentPath(path)),
+            FileDialogPurpose::SaveAs => {
+                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+                    self.error =
+                        Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
+                    return None;
+                }
+                Some(Command::SaveAsPath(path))
+            }
+        }
+    }
+
+    /// Returns (keep open, commands).
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, recent: &[PathBuf]) -> (bool, Vec<Command>) {
+        let mut commands = Vec::new();
+        let mut keep = true;
+        ui.heading(self.purpose.title());
+        ui.horizontal(|ui| {
+            if ui.button("Up").on_hover_text("Parent folder").clicked()
+                && let Some(parent) = self.dir.parent()
+            {
+                self.dir = parent.to_owned();
+                self.refresh();
+            }
+            ui.label(RichText::new(self.dir.display().to_string()).monospace());
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("file_dialog_entries")
+            .max_height(280.0)
+            .min_scrolled_height(280.0)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if self.entries.is_empty() {
+                    ui.label(RichText::new("No matching files here").weak());
+                }
+                let mut open_dir = None;
+                let mut chosen = false;
+                for entry in &self.entries {
+                    let text = if entry.is_dir { format!("{}/", entry.name) } else { entry.name.clone() };
+                    let selected = !entry.is_dir && self.input == entry.name;
+                    let response = ui.selectable_label(selected, text);
+                    if response.clicked() {
+                        if entry.is_dir {
+                            open_dir = Some(entry.path.clone());
+                        } else {
+                            self.input = entry.name.clone();
+                            self.error = None;
+                        }
+                    }
+                    if response.double_clicked() && !entry.is_dir {
+                        self.input = entry.name.clone();
+                        chosen = true;
+                    }
+                }
+                if chosen && let Some(command) = self.accept() {
+                    commands.push(command);
+                    keep = false;
+                }
+                if let Some(dir) = open_dir {
+                    self.dir = dir;
+                    self.refresh();
+                }
+            });
+        if self.purpose != FileDialogPurpose::SaveAs && !recent.is_empty() {
+            ui.collapsing("Recent files", |ui| {
+                for path in recent {
+                    if ui.link(path.display().to_string()).clicked() {
+                        self.input = path.display().to_string();
+                    }
+                }
+            });
+        }
+        ui.add_space(4.0);
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.input)
+                    .hint_text(if self.purpose == FileDialogPurpose::SaveAs {
+                        "File name, e.g. study.spanwise.ron"
+                    } else {
+                        "File name or full path"
+                    })
+                    .desired_width(f32::INFINITY),
+            )
+            .accessible_name("File path");
+        if std::mem::take(&mut self.focus_requested) {
+            response.request_focus();
+        }
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.horizontal(|ui| {
+            if (ui.button(self.purpose.accept()).clicked() || entered)
+                && let Some(command) = self.accept()
+            {
+                commands.push(command);
+                keep = false;
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                keep = false;
+            }
+        });
+        (keep, commands)
+    }
+}

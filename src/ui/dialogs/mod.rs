@@ -1,0 +1,215 @@
+//! Modal dialogs. A dialog never holds the app: it shows itself, keeps its own state (a typed
+//! path, a name) and returns [`Outcome`]s — commands, or the user's answer to a question the
+//! session asked — which the app carries out after the frame.
+
+mod decisions;
+mod file_chooser;
+mod name_prompt;
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use name_prompt::NamePrompt;
+
+use super::commands::Command;
+use crate::model::Codebook;
+use crate::session::{FileChange, FileChangeChoice, RecoveryOffer};
+use decisions::{RecoveryChoice, file_changed_ui, recovery_ui};
+
+/// What to do once the user has decided about unsaved changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AfterConfirm {
+    Quit,
+    Open(PathBuf),
+    NewProject,
+    ShowOpenDialog,
+    /// Take the recovery the user accepted (waiting in the session).
+    RecoverPending,
+}
+
+/// What a dialog asks the app to do.
+#[derive(Debug)]
+pub enum Outcome {
+    Command(Command),
+    Recover(Box<RecoveryOffer>),
+    DiscardRecovery(Box<RecoveryOffer>),
+    ResolveFileChange(Box<FileChange>, FileChangeChoice),
+    /// "Save changes?" → Save, then carry on.
+    SaveThen(AfterConfirm),
+    /// "Save changes?" → Don't save: carry on.
+    DiscardThen(AfterConfirm),
+    /// A file chooser was closed without a choice (a pending "save, then …" is abandoned).
+    Cancelled,
+}
+
+/// What dialogs may show of the app's state.
+pub struct DialogContext<'a> {
+    /// The open project has unsaved changes.
+    pub dirty: bool,
+    pub recent_files: &'a [PathBuf],
+    pub codebook: &'a Codebook,
+}
+
+#[derive(Debug)]
+pub enum Dialog {
+    File(FileDialog),
+    AnnotatorName(NamePrompt),
+    ConfirmDiscard {
+        after: AfterConfirm,
+    },
+    Error {
+        title: String,
+        message: String,
+    },
+    /// Something worth reading that is not an error.
+    Message {
+        title: String,
+        message: String,
+    },
+    Shortcuts,
+    /// Work from an autosave journal: recover or discard (never dismissed without a choice).
+    Recovery(Box<RecoveryOffer>),
+    /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
+    /// choice).
+    FileChanged(Box<FileChange>),
+}
+
+impl Dialog {
+    /// What the dialog is, in a few words ("save changes?", "error: Cannot open …"), for the
+    /// state report real-window tests read (`SPANWISE_STATE_REPORT`).
+    pub fn describe(&self) -> String {
+        match self {
+            Dialog::File(dialog) => format!("file chooser: {}", dialog.purpose.title()),
+            Dialog::AnnotatorName(_) => "name prompt".into(),
+            Dialog::ConfirmDiscard { .. } => "save changes?".into(),
+            Dialog::Error { title, .. } => format!("error: {title}"),
+            Dialog::Message { title, .. } => format!("message: {title}"),
+            Dialog::Shortcuts => "keyboard shortcuts".into(),
+            Dialog::Recovery(_) => "recovery".into(),
+            Dialog::FileChanged(_) => "file changed on disk".into(),
+        }
+    }
+
+    /// A decision about the user's work: edits and shortcuts wait while one is open.
+    pub fn is_decision(&self) -> bool {
+        matches!(self, Dialog::Recovery(_) | Dialog::FileChanged(_))
+    }
+
+    /// Shows the dialog. Returns it if it stays open, and what the user asked for.
+    pub fn show(mut self, ctx: &egui::Context, context: &DialogContext<'_>) -> (Option<Dialog>, Vec<Outcome>) {
+        let mut keep = true;
+        let mut outcomes = Vec::new();
+        let mut recovery_choice = None;
+        let mut file_change_choice = None;
+        let modal = egui::Modal::new(egui::Id::unique("spanwise_dialog")).show(ctx, |ui| {
+            ui.set_width(560.0);
+            match &mut self {
+                Dialog::File(dialog) => {
+                    let (stay, emitted) = dialog.ui(ui, context.recent_files);
+                    keep = stay;
+                    if !stay && emitted.is_empty() {
+                        outcomes.push(Outcome::Cancelled);
+                    }
+                    outcomes.extend(emitted.into_iter().map(Outcome::Command));
+                }
+                Dialog::AnnotatorName(prompt) => {
+                    let (stay, chosen) = prompt.ui(ui);
+                    keep = stay;
+                    if let Some(name) = chosen {
+                        outcomes.push(Outcome::Command(Command::SetAnnotatorName(name)));
+                    }
+                }
+                Dialog::ConfirmDiscard { after } => {
+                    ui.heading("Save changes?");
+                    ui.label("This project has changes that are not saved yet.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            keep = false;
+                            outcomes.push(Outcome::SaveThen(after.clone()));
+                        }
+                        if ui.button("Don't save").clicked() {
+                            keep = false;
+                            outcomes.push(Outcome::DiscardThen(after.clone()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::Error { title, message } | Dialog::Message { title, message } => {
+                    ui.heading(title.as_str());
+                    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                        ui.label(RichText::new(message.as_str()).monospace());
+                    });
+                    if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        keep = false;
+                    }
+                }
+                Dialog::Shortcuts => {
+                    shortcuts_ui(ui, context.codebook);
+                    if ui.button("Close").clicked() {
+                        keep = false;
+                    }
+                }
+                Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
+                Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),
+            }
+        });
+        // The decisions close only with an explicit choice: the journal, or their version, is
+        // someone's work.
+        match self {
+            Dialog::FileChanged(change) => match file_change_choice {
+                Some(choice) => (None, vec![Outcome::ResolveFileChange(change, choice)]),
+                None => (Some(Dialog::FileChanged(change)), outcomes),
+            },
+            Dialog::Recovery(offer) => match recovery_choice {
+                Some(RecoveryChoice::Recover) => (None, vec![Outcome::Recover(offer)]),
+                Some(RecoveryChoice::Discard) => (None, vec![Outcome::DiscardRecovery(offer)]),
+                None => (Some(Dialog::Recovery(offer)), outcomes),
+            },
+            dialog => {
+                if modal.should_close() && !matches!(dialog, Dialog::AnnotatorName(_)) {
+                    if keep && matches!(dialog, Dialog::File(_)) {
+                        outcomes.push(Outcome::Cancelled);
+                    }
+                    keep = false;
+                }
+                (keep.then_some(dialog), outcomes)
+            }
+        }
+    }
+}
+
+/// The keyboard help: every command with a shortcut, from the one command list, and the label
+/// keys of the codebook.
+fn shortcuts_ui(ui: &mut egui::Ui, codebook: &Codebook) {
+    ui.heading("Keyboard shortcuts");
+    let ctx = ui.ctx().clone();
+    egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+        let mut row = |keys: &str, action: &str| {
+            ui.label(RichText::new(keys).monospace());
+            ui.label(action);
+            ui.end_row();
+        };
+        for label in &codebook.labels {
+            if let Some(key) = label.hotkey {
+                row(
+                    &key.to_string(),
+                    &format!("Tag the selection as {} (or relabel the selected annotation)", label.name),
+                );
+            }
+        }
+        row("Drag / double-click / shift-click", "Select text, a word, extend the selection (Alt: by character)");
+        row("Click a highlight", "Select the annotation");
+        for command in Command::catalog() {
+            let Some(info) = command.info() else { continue };
+            if info.shortcuts.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = info.shortcuts.iter().map(|s| ctx.format_shortcut(s)).collect();
+            row(&keys.join(", "), info.tooltip);
+        }
+    });
+}

@@ -1,0 +1,118 @@
+//! From the pointer to the text: which character is under it, which annotations cover it, and
+//! what a click, double-click, drag or shift-click selects.
+
+use egui::{Pos2, vec2};
+
+use super::{DocView, DocViewOutput};
+use crate::model::editing::{Selection, word_at};
+use crate::model::{Annotation, Document};
+
+impl DocView {
+    /// Document char offset under a screen position (clamped to the nearest painted block).
+    pub fn char_at(&self, pos: Pos2) -> Option<usize> {
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| pos.y < p.origin.y + self.heights.get(p.index) as f32)
+            .or_else(|| self.placed.last())?;
+        let local = pos - placed.origin;
+        let block = &self.blocks[placed.index];
+        if local.y < 0.0 {
+            return Some(block.chars.start);
+        }
+        let cursor = placed.galley.cursor_from_pos(local);
+        Some(block.chars.start + cursor.index.0.min(block.chars.len()))
+    }
+
+    /// Annotations covering `offset`, innermost (shortest) first.
+    pub(super) fn annotations_at<'d>(
+        &self,
+        document: &'d Document,
+        offset: usize,
+        hidden: &dyn Fn(&str) -> bool,
+    ) -> Vec<&'d Annotation> {
+        let mut hits: Vec<&Annotation> = self
+            .span_index
+            .overlapping(&document.annotations, offset..offset + 1)
+            .into_iter()
+            .filter(|a| a.covers(offset) && !hidden(&a.label))
+            .collect();
+        hits.sort_by_key(|a| a.end() - a.start());
+        hits
+    }
+
+    pub(super) fn handle_pointer(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        document: &Document,
+        hidden: &dyn Fn(&str) -> bool,
+        output: &mut DocViewOutput,
+    ) {
+        let shift = ui.input(|i| i.modifiers.shift);
+        // Selections snap to whole words unless Alt is held (for sub-word precision).
+        let snap = !ui.input(|i| i.modifiers.alt);
+        if response.double_clicked() {
+            if let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p)) {
+                let word = word_at(document, offset);
+                if !word.is_empty() {
+                    self.selection = Some(Selection::of_range(word));
+                }
+            }
+            return;
+        }
+        // The drag is recognised only after the pointer has moved; it starts where it was pressed.
+        let press_origin = ui.input(|i| i.pointer.press_origin());
+        if response.drag_started()
+            && let Some(offset) = press_origin.or(response.interact_pointer_pos()).and_then(|p| self.char_at(p))
+        {
+            if shift && let Some(selection) = self.selection {
+                self.selection = Some(extend(document, selection.anchor, offset, snap));
+                self.drag_anchor = Some(selection.anchor);
+            } else {
+                self.drag_anchor = Some(offset);
+                self.selection = Some(Selection::caret(offset));
+            }
+        }
+        if response.dragged()
+            && let (Some(anchor), Some(pos)) = (self.drag_anchor, response.interact_pointer_pos())
+        {
+            if let Some(offset) = self.char_at(pos) {
+                self.selection = Some(extend(document, anchor, offset, snap));
+            }
+            // Auto-scroll when dragging past the top or bottom edge.
+            let clip = ui.clip_rect();
+            if pos.y < clip.top() + 10.0 || pos.y > clip.bottom() - 10.0 {
+                let delta = if pos.y < clip.top() + 10.0 { 20.0 } else { -20.0 };
+                ui.scroll_with_delta(vec2(0.0, delta));
+            }
+        }
+        if response.drag_stopped() {
+            self.drag_anchor = None;
+        }
+        if response.clicked()
+            && let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p))
+        {
+            if shift && let Some(selection) = self.selection {
+                self.selection = Some(extend(document, selection.anchor, offset, snap));
+                return;
+            }
+            self.selection = None;
+            // Only what is painted can be clicked: a hidden label's annotation is not hit.
+            let hits = self.annotations_at(document, offset, hidden);
+            match hits.first() {
+                Some(a) => output.clicked_annotation = Some(a.id),
+                None => {
+                    output.clicked_empty = true;
+                    self.selection = Some(Selection::caret(offset));
+                }
+            }
+        }
+    }
+}
+
+/// The selection from `anchor` to `head`, snapped to whole words unless `snap` is off (Alt held).
+fn extend(document: &Document, anchor: usize, head: usize, snap: bool) -> Selection {
+    let selection = Selection::new(anchor, head);
+    if snap { selection.snapped_to_words(document) } else { selection }
+}

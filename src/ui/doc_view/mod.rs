@@ -1,0 +1,310 @@
+//! The document view: the text of one document with its annotations painted over it.
+//!
+//! Virtualized so that cost follows the screen, not the document:
+//! - the text is cut into *blocks*: one per line, and very long lines (a 2 MB paragraph) are cut
+//!   further at sentence or word ends every few thousand characters;
+//! - block heights start as estimates and become exact once a block has been laid out; they live
+//!   in a Fenwick tree, so finding the block at a scroll position and updating one height are
+//!   O(log n) even with hundreds of thousands of blocks;
+//! - only blocks inside the visible part of the scroll area are laid out and painted; annotations
+//!   are found with [`SpanIndex`], rebuilt only when the document's revision changes;
+//! - highlights are painted from galley geometry, so changing annotations never re-lays out text.
+//!
+//! Overlapping annotations: every annotation gets a translucent background in its label colour
+//! (nested ones therefore look darker) and a solid underline in its own lane below the text, so
+//! an Actor inside a Quote inside a Claim shows three stacked underlines. When more annotations
+//! overlap than there are lanes, a count badge marks the place. Hovering lists them all.
+
+mod blocks;
+mod find;
+mod heights;
+mod hit;
+mod navigate;
+mod paint;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{FontId, Galley, Pos2, Rect, Sense, pos2, vec2};
+
+use crate::model::editing::Selection;
+use crate::model::{Codebook, Document, ItemId, SpanIndex};
+
+use blocks::{Block, blocks_of};
+pub use find::Find;
+use heights::Heights;
+pub use navigate::Navigation;
+use navigate::ScrollAnchor;
+pub use paint::{LANES, excerpt, label_color};
+
+/// Font size of the document text.
+pub const FONT_SIZE: f32 = 16.0;
+/// Height of one text row: the font plus room for the underline lanes.
+pub const ROW_HEIGHT: f32 = 30.0;
+const PARAGRAPH_GAP: f32 = 6.0;
+const EMPTY_PARAGRAPH_HEIGHT: f32 = 10.0;
+pub(super) const MARGIN: f32 = 24.0;
+const MAX_TEXT_WIDTH: f32 = 820.0;
+
+/// What the user did in the view this frame.
+#[derive(Debug, Default)]
+pub struct DocViewOutput {
+    /// An annotation was clicked.
+    pub clicked_annotation: Option<ItemId>,
+    /// The user clicked on text with no annotation (clears the annotation selection).
+    pub clicked_empty: bool,
+}
+
+/// Where a block was painted this frame, for hit testing (and tests).
+#[derive(Clone)]
+struct PlacedBlock {
+    index: usize,
+    /// Screen position of the galley's top-left.
+    origin: Pos2,
+    galley: Arc<Galley>,
+}
+
+/// UI state of the document view for one document.
+pub struct DocView {
+    pub document_id: String,
+    blocks: Vec<Block>,
+    heights: Heights,
+    measured: Vec<bool>,
+    /// Wrap width the heights are valid for.
+    wrap_width: f32,
+    /// The text selection (a caret when empty), in code points.
+    pub selection: Option<Selection>,
+    /// A move asked for by a command, done at the next frame.
+    navigation: Option<Navigation>,
+    /// Bring this code point offset into view on the next frame.
+    pub scroll_to: Option<usize>,
+    /// Keep this char offset at this distance below the top of the view while heights settle.
+    anchor: Option<ScrollAnchor>,
+    /// Pointer pressed here (char offset) and not released yet.
+    drag_anchor: Option<usize>,
+    placed: Vec<PlacedBlock>,
+    /// Screen rect of the text area last frame.
+    pub viewport: Rect,
+    /// Scroll offset last frame.
+    scroll_y: f32,
+    span_index: SpanIndex,
+    indexed_revision: Option<u64>,
+    pub find: Find,
+    /// ASCII-lowercased copy of the text for find, made on first use.
+    folded_text: Option<String>,
+}
+
+impl DocView {
+    pub fn new(document: &Document) -> Self {
+        let blocks = blocks_of(&document.text);
+        let count = blocks.len();
+        Self {
+            document_id: document.id.clone(),
+            blocks,
+            heights: Heights::default(),
+            measured: vec![false; count],
+            wrap_width: 0.0,
+            selection: None,
+            navigation: None,
+            scroll_to: None,
+            anchor: None,
+            drag_anchor: None,
+            placed: Vec::new(),
+            viewport: Rect::NOTHING,
+            scroll_y: 0.0,
+            span_index: SpanIndex::default(),
+            indexed_revision: None,
+            find: Find::default(),
+            folded_text: None,
+        }
+    }
+
+    /// The selected code point range, if non-empty.
+    pub fn selected_range(&self) -> Option<Range<usize>> {
+        self.selection?.non_empty()
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.selection = None;
+    }
+
+    /// Number of layout blocks (lines, with very long lines cut).
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Screen rectangle of the character at `offset`, if it was painted last frame.
+    pub fn char_rect(&self, offset: usize) -> Option<Rect> {
+        let placed = self.placed.iter().find(|p| {
+            let chars = &self.blocks[p.index].chars;
+            chars.start <= offset && offset < chars.end
+        })?;
+        let local = offset - self.blocks[placed.index].chars.start;
+        let a = placed.galley.pos_from_cursor(CCursor::new(local));
+        let b = placed.galley.pos_from_cursor(CCursor::new(local + 1));
+        let right = if (b.min.y - a.min.y).abs() < 0.5 { b.min.x } else { a.min.x + 6.0 };
+        let rect = Rect::from_min_max(pos2(a.min.x, a.min.y), pos2(right, a.min.y + FONT_SIZE * 1.3));
+        Some(rect.translate(placed.origin.to_vec2()))
+    }
+
+    /// Whether the character at `offset` was painted inside the visible area last frame.
+    pub fn is_visible(&self, offset: usize) -> bool {
+        self.char_rect(offset).is_some_and(|r| self.viewport.contains_rect(r))
+    }
+
+    fn estimate_height(&self, block: &Block) -> f64 {
+        let chars = block.chars.len();
+        let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
+        if chars == 0 {
+            return f64::from(EMPTY_PARAGRAPH_HEIGHT);
+        }
+        let chars_per_row = (self.wrap_width / (FONT_SIZE * 0.47)).max(10.0);
+        let rows = (chars as f32 / chars_per_row).ceil().max(1.0);
+        f64::from(rows * ROW_HEIGHT + gap)
+    }
+
+    fn set_wrap_width(&mut self, width: f32) {
+        if (width - self.wrap_width).abs() < 0.5 && self.heights.len() == self.blocks.len() {
+            return;
+        }
+        // Keep the text at the top of the view in place while every height is re-estimated: the
+        // first block on screen stays exactly where it is (a block's start is the top of its first
+        // row, so this holds whatever its new height).
+        if self.heights.len() == self.blocks.len() && !self.blocks.is_empty() && self.scroll_to.is_none() {
+            let block = self.heights.block_at(f64::from((self.scroll_y - MARGIN).max(0.0)));
+            let below_top = MARGIN + self.heights.top(block) as f32 - self.scroll_y;
+            let mut anchor = ScrollAnchor::new(self.blocks[block].chars.start, below_top);
+            anchor.within_block = Some(0.0);
+            self.anchor = Some(anchor);
+        }
+        self.wrap_width = width;
+        let estimates = self.blocks.iter().map(|b| self.estimate_height(b)).collect();
+        self.heights = Heights::new(estimates);
+        self.measured.iter_mut().for_each(|m| *m = false);
+    }
+
+    pub(super) fn block_of_char(&self, offset: usize) -> usize {
+        self.blocks.partition_point(|b| b.chars.start <= offset).saturating_sub(1)
+    }
+
+    fn layout(&self, ui: &egui::Ui, document: &Document, index: usize) -> Arc<Galley> {
+        let block = &self.blocks[index];
+        let text = &document.text[block.bytes.clone()];
+        let format = TextFormat {
+            font_id: FontId::proportional(FONT_SIZE),
+            color: ui.visuals().strong_text_color(),
+            line_height: Some(ROW_HEIGHT),
+            valign: egui::Align::TOP,
+            ..Default::default()
+        };
+        let mut job = LayoutJob::single_section(text.to_owned(), format);
+        job.wrap.max_width = self.wrap_width;
+        ui.painter().layout_job(job)
+    }
+
+    fn measured_height(&self, index: usize, galley: &Galley) -> f64 {
+        let block = &self.blocks[index];
+        if block.chars.is_empty() {
+            return f64::from(EMPTY_PARAGRAPH_HEIGHT);
+        }
+        let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
+        f64::from(galley.size().y + gap)
+    }
+
+    /// Shows the view. `hidden_labels` are not painted.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        document: &Document,
+        codebook: &Codebook,
+        selected_annotation: Option<ItemId>,
+        hidden_labels: &dyn Fn(&str) -> bool,
+    ) -> DocViewOutput {
+        let mut output = DocViewOutput::default();
+        if self.indexed_revision != Some(document.revision()) {
+            self.span_index = SpanIndex::new(&document.annotations);
+            self.indexed_revision = Some(document.revision());
+        }
+        self.find_bar_ui(ui, document);
+        let available = ui.available_size();
+        let wrap_width = (available.x - 2.0 * MARGIN - 16.0).clamp(120.0, MAX_TEXT_WIDTH);
+        self.set_wrap_width(wrap_width);
+
+        if let Some(offset) = self.scroll_to.take() {
+            // Put the target a third of the way down; refine once its block is laid out.
+            self.anchor = Some(ScrollAnchor::new(offset, available.y / 3.0));
+        }
+        // Programmatic jumps must not overshoot: past the end egui would animate a spring back.
+        ui.spacing_mut().scroll.kinetic.rubber_band = false;
+        let total_height = self.heights.total() as f32 + MARGIN * 2.0;
+        let max_offset = (total_height - available.y).max(0.0);
+        let mut scroll_area = egui::ScrollArea::vertical().id_salt(("doc_view", &self.document_id)).auto_shrink(false);
+        if let Some(target) = self.take_navigation(document, available.y) {
+            self.anchor = None;
+            scroll_area = scroll_area.vertical_scroll_offset(target.clamp(0.0, max_offset));
+        }
+        if let Some(anchor) = self.anchor {
+            scroll_area = scroll_area.vertical_scroll_offset(self.anchor_target(anchor, max_offset));
+        }
+        let scroll = scroll_area.show_viewport(ui, |ui, viewport| {
+            let (content_rect, response) =
+                ui.allocate_exact_size(vec2(ui.available_width(), total_height), Sense::click_and_drag());
+            self.viewport = ui.clip_rect();
+            let left = content_rect.left() + ((content_rect.width() - wrap_width) / 2.0).max(MARGIN);
+            let top = content_rect.top() + MARGIN;
+            self.placed.clear();
+            if !self.blocks.is_empty() {
+                let first = self.heights.block_at(f64::from((viewport.min.y - MARGIN).max(0.0)));
+                let mut index = first;
+                let mut remeasured = false;
+                // Lay out blocks until the bottom of the viewport is passed, measuring as we go.
+                while index < self.blocks.len() {
+                    let block_top = self.heights.top(index) as f32;
+                    if block_top > viewport.max.y - MARGIN {
+                        break;
+                    }
+                    let galley = self.layout(ui, document, index);
+                    let height = self.measured_height(index, &galley);
+                    if !self.measured[index] {
+                        self.measured[index] = true;
+                        if (self.heights.get(index) - height).abs() > 0.25 {
+                            self.heights.set(index, height);
+                            remeasured = true;
+                        }
+                    }
+                    self.placed.push(PlacedBlock { index, origin: pos2(left, top + block_top), galley });
+                    index += 1;
+                }
+                if remeasured {
+                    // Positions changed: paint the settled layout next frame.
+                    ui.ctx().request_repaint();
+                }
+            }
+            self.handle_pointer(ui, &response, document, hidden_labels, &mut output);
+            self.paint(ui, document, codebook, selected_annotation, hidden_labels);
+            self.hover_ui(&response, document, codebook, hidden_labels);
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Document text: {}", document.title()))
+            });
+        });
+        self.scroll_y = scroll.state.clamped_offset().y;
+        if let Some(mut anchor) = self.anchor {
+            // Refine with the exact position of the target row once it has been laid out.
+            let target_block = self.block_of_char(anchor.offset);
+            if let Some(placed) = self.placed.iter().find(|p| p.index == target_block) {
+                let local = anchor.offset - self.blocks[target_block].chars.start;
+                anchor.within_block = Some(placed.galley.pos_from_cursor(CCursor::new(local)).min.y);
+            }
+            let max_offset = (self.heights.total() as f32 + MARGIN * 2.0 - available.y).max(0.0);
+            let settled =
+                anchor.within_block.is_some() && (self.anchor_target(anchor, max_offset) - self.scroll_y).abs() < 1.0;
+            anchor.frames = anchor.frames.saturating_sub(1);
+            self.anchor = (!settled && anchor.frames > 0).then_some(anchor);
+            if self.anchor.is_some() {
+                ui.ctx().request_repaint();
+            }
+        }
+        output
+    }
+}

@@ -1,0 +1,44 @@
+//! The keyboard: every shortcut of the command list ([`Command::shortcut_table`]), in its context,
+//! and the codebook's label keys. Label keys use typed text (`Event::Text`), so they follow the
+//! user's keyboard layout, and are ignored while a text field has the keyboard.
+
+use super::app::SpanwiseApp;
+use super::commands::{Command, Context};
+
+impl SpanwiseApp {
+    /// Turns this frame's key presses into commands.
+    pub(crate) fn handle_keys(&mut self, ctx: &egui::Context) {
+        if self.decision_pending() {
+            // Nothing changes the project until the user has decided about their work.
+            return;
+        }
+        let document_has_keyboard = self.dialog.is_none() && !ctx.text_edit_focused() && !self.text_field_had_keyboard;
+        for (shortcut, command, context) in Command::shortcut_table() {
+            let allowed = match context {
+                Context::Always => true,
+                Context::Document => document_has_keyboard,
+            };
+            if allowed && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.command(command);
+            }
+        }
+        if !document_has_keyboard {
+            return;
+        }
+        let typed: Vec<String> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Text(text) if !i.modifiers.ctrl && !i.modifiers.command => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        for ch in typed.iter().flat_map(|text| text.chars()) {
+            if let Some(label) = self.project().codebook.label_for_hotkey(ch) {
+                let label = label.id.clone();
+                self.command(Command::Tag(label));
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The middle: the shown document (the virtualized view), or how to start when nothing is open.
+
+use crate::formats;
+use crate::ui::app::SpanwiseApp;
+use crate::ui::commands::Command;
+
+impl SpanwiseApp {
+    pub(super) fn document_ui(&mut self, ui: &mut egui::Ui) {
+        let project = self.session.project();
+        let document = self.current_document.as_deref().and_then(|id| project.document(id));
+        let (Some(view), Some(document)) = (&mut self.view, document) else {
+            let mut pending = Vec::new();
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() / 3.0);
+                ui.heading("Spanwise");
+                let kinds: Vec<String> = formats::TEXT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+                ui.label(format!(
+                    "Open a text ({}) or a project (.spanwise.ron) with File › Open…, or drop a file on this window.",
+                    kinds.join(", ")
+                ));
+                if ui.button("Open…").clicked() {
+                    pending.push(Command::Open);
+                }
+                if !self.settings.recent_files.is_empty() {
+                    ui.add_space(12.0);
+                    ui.label("Recent files");
+                    for path in &self.settings.recent_files {
+                        if ui.link(path.display().to_string()).clicked() {
+                            pending.push(Command::OpenPath(path.clone()));
+                        }
+                    }
+                }
+            });
+            pending.into_iter().for_each(|command| self.command(command));
+            return;
+        };
+        let hidden = &self.hidden_labels;
+        let output =
+            view.ui(ui, document, &project.codebook, self.selected_annotation, &|label| hidden.contains(label));
+        if let Some(id) = output.clicked_annotation {
+            self.command(Command::SelectAnnotation(id));
+        } else if output.clicked_empty {
+            self.selected_annotation = None;
+        }
+    }
+}

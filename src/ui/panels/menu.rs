@@ -1,0 +1,161 @@
+//! The menu bar, generated from the command list: each item's text, tooltip and shortcut come
+//! from [`Command::info`]; this file only says which command goes in which menu.
+
+use crate::settings::Theme;
+use crate::ui::app::SpanwiseApp;
+use crate::ui::commands::Command;
+
+/// One entry of a menu.
+enum Item {
+    Command(Command),
+    /// The "Open recent" submenu.
+    RecentFiles,
+    /// The theme choice (radio buttons).
+    Themes,
+    Separator,
+}
+
+fn menus() -> [(&'static str, Vec<Item>); 4] {
+    use Item::{Command as C, Separator};
+    [
+        (
+            "File",
+            vec![
+                C(Command::NewProject),
+                C(Command::Open),
+                Item::RecentFiles,
+                C(Command::AddDocument),
+                Separator,
+                C(Command::Save),
+                C(Command::SaveAs),
+                Separator,
+                C(Command::Quit),
+            ],
+        ),
+        (
+            "Edit",
+            vec![
+                C(Command::Undo),
+                C(Command::Redo),
+                Separator,
+                C(Command::DeleteAnnotation),
+                C(Command::SpanToSelection),
+                Separator,
+                C(Command::Find),
+                Separator,
+                C(Command::EditAnnotatorName),
+            ],
+        ),
+        ("View", vec![Item::Themes]),
+        ("Help", vec![C(Command::ShowShortcuts)]),
+    ]
+}
+
+impl SpanwiseApp {
+    /// Whether a command can run now (menu items are greyed out otherwise).
+    fn command_enabled(&self, command: &Command) -> bool {
+        match command {
+            Command::Save => self.session().read_only_because().is_none(),
+            Command::Undo => self.session().history().can_undo(),
+            Command::Redo => self.session().history().can_redo(),
+            Command::DeleteAnnotation => self.selected_annotation.is_some(),
+            Command::SpanToSelection => {
+                self.selected_annotation.is_some() && self.view.as_ref().and_then(|v| v.selected_range()).is_some()
+            }
+            Command::Find => self.view.is_some(),
+            _ => true,
+        }
+    }
+
+    /// The menu text, with what undo and redo would do.
+    fn menu_text(&self, command: &Command, text: &str) -> String {
+        let history = self.session().history();
+        match command {
+            Command::Undo => history.undo_description().map_or_else(|| text.to_owned(), |d| format!("Undo {d}")),
+            Command::Redo => history.redo_description().map_or_else(|| text.to_owned(), |d| format!("Redo {d}")),
+            _ => text.to_owned(),
+        }
+    }
+
+    pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        let mut pending = Vec::new();
+        let ctx = ui.ctx().clone();
+        for (title, items) in menus() {
+            ui.menu_button(title, |ui| {
+                for item in items {
+                    match item {
+                        Item::Command(command) => {
+                            let Some(info) = command.info() else { continue };
+                            let shortcut = info.shortcuts.first().map(|s| ctx.format_shortcut(s)).unwrap_or_default();
+                            let button = egui::Button::new(self.menu_text(&command, info.text)).shortcut_text(shortcut);
+                            let response =
+                                ui.add_enabled(self.command_enabled(&command), button).on_hover_text(info.tooltip);
+                            if response.clicked() {
+                                pending.push(command);
+                                ui.close();
+                            }
+                        }
+                        Item::RecentFiles => {
+                            ui.menu_button("Open recent", |ui| {
+                                if self.settings.recent_files.is_empty() {
+                                    ui.label("No recent files");
+                                }
+                                for path in &self.settings.recent_files {
+                                    if ui.button(path.display().to_string()).clicked() {
+                                        pending.push(Command::OpenPath(path.clone()));
+                                        ui.close();
+                                    }
+                                }
+                            });
+                        }
+                        Item::Themes => {
+                            ui.label("Theme");
+                            let mut theme = self.settings.theme;
+                            ui.radio_value(&mut theme, Theme::System, "Follow the system");
+                            ui.radio_value(&mut theme, Theme::Light, "Light");
+                            ui.radio_value(&mut theme, Theme::Dark, "Dark");
+                            if theme != self.settings.theme {
+                                pending.push(Command::SetTheme(theme));
+                            }
+                        }
+                        Item::Separator => {
+                            ui.separator();
+                        }
+                    }
+                }
+            });
+        }
+        for command in pending {
+            self.command(command);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_command_with_a_menu_text_is_in_a_menu_or_key_only_on_purpose() {
+        let in_menus: Vec<Command> = menus()
+            .into_iter()
+            .flat_map(|(_, items)| items)
+            .filter_map(|item| match item {
+                Item::Command(command) => Some(command),
+                _ => None,
+            })
+            .collect();
+        // Moving through the text and clearing the selection are keys, not menu items.
+        let keys_only = [
+            Command::ClearSelection,
+            Command::PageDown,
+            Command::PageUp,
+            Command::GoToStart,
+            Command::GoToEnd,
+            Command::SetTheme(Theme::System),
+        ];
+        for command in Command::catalog() {
+            assert!(in_menus.contains(&command) || keys_only.contains(&command), "{command:?} is in no menu");
+        }
+    }
+}

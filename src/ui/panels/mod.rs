@@ -1,0 +1,40 @@
+//! The panels around the text: menu bar, label bar, banner, status bar, the navigator (documents
+//! and the annotation list) on the left, the inspector on the right, the document in the middle.
+//! Panels read the app's state and push [`Command`](super::commands::Command)s; the only state
+//! they change themselves is view state (filters, search text, the note being typed).
+//!
+//! A new panel goes here as a file with one `impl SpanwiseApp { fn …_ui }` and a line in
+//! [`SpanwiseApp::panels_ui`].
+
+mod bars;
+mod document;
+mod inspector;
+mod menu;
+mod navigator;
+
+use super::app::SpanwiseApp;
+
+impl SpanwiseApp {
+    /// Lays out every panel for this frame.
+    pub(crate) fn panels_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| self.menu_ui(ui));
+        });
+        egui::Panel::top("label_bar").show(ui, |ui| self.label_bar_ui(ui));
+        if self.has_banner() {
+            egui::Panel::top("safety_banner").show(ui, |ui| self.banner_ui(ui));
+        }
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_ui(ui));
+        egui::Panel::left("navigator")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(200.0)
+            .show(ui, |ui| self.navigator_ui(ui));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(220.0)
+            .show(ui, |ui| self.inspector_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
+    }
+}

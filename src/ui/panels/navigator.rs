@@ -1,0 +1,111 @@
+//! The left panel: the project's documents, then the annotation list of the shown one with label
+//! filters (which also hide the labels in the text) and a search.
+
+use egui::RichText;
+
+use crate::ui::app::SpanwiseApp;
+use crate::ui::commands::Command;
+use crate::ui::doc_view::{excerpt, label_color};
+
+impl SpanwiseApp {
+    pub(super) fn navigator_ui(&mut self, ui: &mut egui::Ui) {
+        let mut pending = Vec::new();
+        self.documents_ui(ui, &mut pending);
+        ui.separator();
+        self.annotation_list_ui(ui, &mut pending);
+        pending.into_iter().for_each(|command| self.command(command));
+    }
+
+    fn documents_ui(&self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
+        ui.heading("Documents");
+        let project = self.session.project();
+        egui::ScrollArea::vertical().id_salt("documents").max_height(160.0).auto_shrink([false, true]).show(ui, |ui| {
+            for document in &project.documents {
+                let selected = self.current_document.as_deref() == Some(document.id.as_str());
+                let text = format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len());
+                let response = ui.selectable_label(selected, text).on_hover_text(&document.name);
+                if response.clicked() {
+                    pending.push(Command::SelectDocument(document.id.clone()));
+                }
+                response.context_menu(|ui| {
+                    if ui.button("Remove from project").clicked() {
+                        pending.push(Command::RemoveDocument(document.id.clone()));
+                        ui.close();
+                    }
+                });
+            }
+            if project.documents.is_empty() {
+                ui.label("No documents yet. Open a text with File › Open… or drop a file here.");
+            }
+        });
+        if ui.button("Add document…").clicked() {
+            pending.push(Command::AddDocument);
+        }
+    }
+
+    fn annotation_list_ui(&mut self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
+        ui.heading("Annotations");
+        let project = self.session.project();
+        let document = self.current_document.as_deref().and_then(|id| project.document(id));
+        if let Some(document) = document {
+            self.list_cache.update(document, &project.codebook, &self.list_search, &self.hidden_labels);
+        }
+        ui.horizontal_wrapped(|ui| {
+            for label in &project.codebook.labels {
+                let mut shown = !self.hidden_labels.contains(&label.id);
+                let color = label_color(&project.codebook, &label.id);
+                let count = self.list_cache.label_count(&label.id);
+                let text = RichText::new(format!("{} {count}", label.name)).color(color);
+                if ui
+                    .checkbox(&mut shown, text)
+                    .on_hover_text("Show or hide this label in the list and the text")
+                    .changed()
+                {
+                    if shown {
+                        self.hidden_labels.remove(&label.id);
+                    } else {
+                        self.hidden_labels.insert(label.id.clone());
+                    }
+                }
+            }
+        });
+        ui.add(
+            egui::TextEdit::singleline(&mut self.list_search)
+                .hint_text("Search annotations")
+                .desired_width(f32::INFINITY),
+        )
+        .accessible_name("Search annotations");
+        let Some(document) = document else {
+            return;
+        };
+        self.list_cache.update(document, &project.codebook, &self.list_search, &self.hidden_labels);
+        let rows = &self.list_cache;
+        ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
+        let row_height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
+            ui,
+            row_height,
+            rows.len(),
+            |ui, range| {
+                for annotation in
+                    range.filter_map(|row| rows.annotation_index(row)).filter_map(|i| document.annotations.get(i))
+                {
+                    let selected = self.selected_annotation == Some(annotation.id);
+                    let color = label_color(&project.codebook, &annotation.label);
+                    let label_name = project
+                        .codebook
+                        .label(&annotation.label)
+                        .map_or(annotation.label.as_str(), |l| l.name.as_str());
+                    ui.horizontal(|ui| {
+                        let (rect, _) = ui.allocate_exact_size(egui::vec2(4.0, row_height - 4.0), egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 1.0, color);
+                        let text = format!("{label_name}: {}", excerpt(&annotation.text(), 60));
+                        if ui.selectable_label(selected, text).clicked() {
+                            pending.push(Command::RevealAnnotation(annotation.id));
+                        }
+                    });
+                }
+            },
+        );
+    }
+}
