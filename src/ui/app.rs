@@ -14,8 +14,9 @@ use crate::store;
 
 use super::annotation_list::AnnotationListCache;
 use super::commands::Command;
-use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
+use super::dialogs::{Dialog, FileDialogPurpose};
 use super::doc_view::{DocView, excerpt, label_color};
+use super::native_dialogs::NativeDialogs;
 
 mod safety;
 
@@ -82,6 +83,8 @@ pub struct SpanwiseApp {
     pub(crate) after_save: Option<AfterConfirm>,
     /// Autosave journal, recovery, lock and the file on disk.
     safety: safety::Safety,
+    /// The system's file dialogs, when `ui::run` installed them.
+    pub(crate) native_dialogs: NativeDialogs,
 }
 
 impl SpanwiseApp {
@@ -110,6 +113,7 @@ impl SpanwiseApp {
             quit_requested: false,
             after_save: None,
             safety,
+            native_dialogs: NativeDialogs::default(),
         };
         app.history.set_recording(true);
         if app.settings.annotator_name.trim().is_empty() {
@@ -151,7 +155,7 @@ impl SpanwiseApp {
         slug(&self.settings.annotator_name)
     }
 
-    fn save_settings(&mut self) {
+    pub(crate) fn save_settings(&mut self) {
         if let Some(path) = &self.settings_path
             && let Err(err) = self.settings.save(path)
         {
@@ -495,9 +499,7 @@ impl SpanwiseApp {
                     self.take_recovery(*offer);
                 }
             }
-            AfterConfirm::ShowOpenDialog => {
-                self.dialog = Some(Dialog::File(FileDialog::new(FileDialogPurpose::Open, self.start_dir(), None)));
-            }
+            AfterConfirm::ShowOpenDialog => self.show_file_dialog(FileDialogPurpose::Open, self.start_dir(), None),
         }
     }
 
@@ -520,10 +522,7 @@ impl SpanwiseApp {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
             Command::OpenPath(path) => self.confirm_then(AfterConfirm::Open(path)),
-            Command::AddDocument => {
-                self.dialog =
-                    Some(Dialog::File(FileDialog::new(FileDialogPurpose::AddDocument, self.start_dir(), None)));
-            }
+            Command::AddDocument => self.show_file_dialog(FileDialogPurpose::AddDocument, self.start_dir(), None),
             Command::AddDocumentPath(path) => self.add_document_path(&path),
             Command::Save => match self.project_path.clone() {
                 Some(path) => {
@@ -533,8 +532,7 @@ impl SpanwiseApp {
             },
             Command::SaveAs => {
                 let suggested = self.project_path.clone().or_else(|| self.suggested_path.clone());
-                self.dialog =
-                    Some(Dialog::File(FileDialog::new(FileDialogPurpose::SaveAs, self.start_dir(), suggested)));
+                self.show_file_dialog(FileDialogPurpose::SaveAs, self.start_dir(), suggested);
             }
             Command::SaveAsPath(path) => {
                 let path = if path.to_string_lossy().ends_with(".ron") {
@@ -702,6 +700,7 @@ impl SpanwiseApp {
             ctx.set_theme(theme);
         }
         self.safety_tick(&ctx);
+        self.native_dialog_tick(&ctx);
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
 
@@ -812,6 +811,8 @@ impl SpanwiseApp {
                 self.settings.theme = theme;
                 self.save_settings();
             }
+            ui.separator();
+            self.file_chooser_setting_ui(ui);
         });
         ui.menu_button("Help", |ui| {
             item(ui, "Keyboard shortcuts", Command::ShowShortcuts, true, &mut pending);

@@ -1,6 +1,6 @@
-//! Modal dialogs: a file chooser (typed path, folder listing, recent files; no native dialog, so
-//! it works everywhere and in tests), the annotator name prompt, unsaved-changes confirmation,
-//! crash recovery, errors and the shortcut reference.
+//! Modal dialogs: Spanwise's own file chooser (typed path, folder listing, recent files; shown
+//! when the system has no file dialog, see `native_dialogs`, and in tests), the annotator name
+//! prompt, unsaved-changes confirmation, crash recovery, errors and the shortcut reference.
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +19,11 @@ pub enum FileDialogPurpose {
     SaveAs,
 }
 
+/// Extensions (without the dot) of the texts Spanwise imports.
+const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+
 impl FileDialogPurpose {
-    fn title(self) -> &'static str {
+    pub fn title(self) -> &'static str {
         match self {
             FileDialogPurpose::Open => "Open a project or text",
             FileDialogPurpose::AddDocument => "Add a text to the project",
@@ -33,6 +36,36 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open => "Open",
             FileDialogPurpose::AddDocument => "Add",
             FileDialogPurpose::SaveAs => "Save",
+        }
+    }
+
+    /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
+    pub fn saves(self) -> bool {
+        match self {
+            FileDialogPurpose::Open | FileDialogPurpose::AddDocument => false,
+            FileDialogPurpose::SaveAs => true,
+        }
+    }
+
+    /// The filters a system file dialog offers, the first one chosen: (name, extensions without
+    /// the dot; `*` is any file).
+    pub fn filters(self) -> Vec<(&'static str, Vec<&'static str>)> {
+        let all = ("All files", vec!["*"]);
+        match self {
+            FileDialogPurpose::Open => {
+                vec![("Projects and texts", [&["ron"], TEXT_EXTENSIONS].concat()), ("Projects", vec!["ron"]), all]
+            }
+            FileDialogPurpose::AddDocument => vec![("Texts", TEXT_EXTENSIONS.to_vec()), all],
+            FileDialogPurpose::SaveAs => vec![("Spanwise projects", vec!["ron"])],
+        }
+    }
+
+    /// What choosing `path` does.
+    pub fn command(self, path: PathBuf) -> Command {
+        match self {
+            FileDialogPurpose::Open => Command::OpenPath(path),
+            FileDialogPurpose::AddDocument => Command::AddDocumentPath(path),
+            FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
         }
     }
 
@@ -137,16 +170,11 @@ impl FileDialog {
                 self.error = Some(format!("{} does not exist", path.display()));
                 None
             }
-            FileDialogPurpose::Open => Some(Command::OpenPath(path)),
-            FileDialogPurpose::AddDocument => Some(Command::AddDocumentPath(path)),
-            FileDialogPurpose::SaveAs => {
-                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-                    self.error =
-                        Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
-                    return None;
-                }
-                Some(Command::SaveAsPath(path))
+            FileDialogPurpose::SaveAs if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) => {
+                self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
+                None
             }
+            _ => Some(self.purpose.command(path)),
         }
     }
 

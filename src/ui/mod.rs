@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
+pub mod native_dialogs;
 
 pub use app::{AppConfig, SpanwiseApp};
 pub use commands::Command;
@@ -26,8 +27,9 @@ pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
     eframe::run_native(
         "Spanwise",
         options,
-        Box::new(move |_cc| {
-            let mut app = SpanwiseApp::new(AppConfig::from_environment());
+        Box::new(move |cc| {
+            let dialogs = native_dialogs::NativeDialogs::system(native_dialogs::ParentWindow::of(cc));
+            let mut app = SpanwiseApp::new(AppConfig::from_environment()).with_native_dialogs(dialogs);
             if let Some(file) = &file {
                 app = app.with_file(file);
             }
