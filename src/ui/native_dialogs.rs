@@ -40,10 +40,6 @@ const STARTING_STATUS: &str = "Opening the system's file dialog…";
 /// Until then, starting a dialog shows nothing (it usually takes milliseconds).
 const SAY_STARTING_AFTER: Duration = Duration::from_millis(300);
 
-/// How long finding out whether a desktop portal is there may take before it counts as absent
-/// (the session bus starts the portal on first use, which takes a moment).
-const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Whether the environment allows system file dialogs (`SPANWISE_NATIVE_DIALOGS` unset or not
 /// one of `0`, `false`, `no`, `off`).
 pub fn allowed_by(value: Option<&OsStr>) -> bool {
@@ -388,8 +384,14 @@ impl SpanwiseApp {
         let Some(answer) = pending.answer else {
             return;
         };
-        if let Answer::Failed(reason) = &answer {
-            log::info!("no system file dialog ({reason}); using Spanwise's own");
+        match (&answer, pending.stage) {
+            (Answer::Failed(reason), Stage::Starting) => {
+                log::info!("no system file dialog ({reason}); using Spanwise's own");
+            }
+            (Answer::Failed(reason), Stage::Shown) => {
+                log::warn!("the system file dialog failed ({reason}); using Spanwise's own");
+            }
+            _ => {}
         }
         match next_step(pending.purpose, answer) {
             Next::Run(command) => self.command(command),

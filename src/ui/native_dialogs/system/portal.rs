@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use super::super::PROBE_TIMEOUT;
+/// How long finding out whether a desktop portal is there may take before it counts as absent
+/// (the session bus starts the portal on first use, which takes a moment).
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Sooner than this, "nothing chosen" cannot be a person's Cancel.
 pub(super) const AT_ONCE: Duration = Duration::from_millis(300);
