@@ -36,6 +36,8 @@ struct Scripted {
     available: bool,
     requests: Mutex<Sender<NativeRequest>>,
     answers: Mutex<Receiver<Answer>>,
+    /// When set, the dialog takes until the test sends on it to come up.
+    slow_start: Mutex<Option<Receiver<()>>>,
     closed: Mutex<u32>,
 }
 
@@ -44,6 +46,9 @@ impl DialogBackend for Scripted {
         let _ = self.requests.lock().unwrap().send(request.clone());
         if !self.available {
             return Answer::Failed("no portal and no zenity".into());
+        }
+        if let Some(start) = self.slow_start.lock().unwrap().as_ref() {
+            let _ = start.recv();
         }
         shown();
         self.answers.lock().unwrap().recv().unwrap_or(Answer::Cancelled)
@@ -69,6 +74,7 @@ impl Fixture {
             available,
             requests: Mutex::new(request_sender),
             answers: Mutex::new(answer_receiver),
+            slow_start: Mutex::new(None),
             closed: Mutex::new(0),
         });
         let dialogs = NativeDialogs::new(backend.clone(), allowed_by_environment);
@@ -127,6 +133,9 @@ impl Fixture {
 fn own_chooser_open(app: &SpanwiseApp) -> bool {
     matches!(app.dialog, Some(Dialog::File(_)))
 }
+
+/// What the window says while a slow dialog is starting.
+const STARTING: &str = "Opening the system's file dialog…";
 
 fn settings() -> Settings {
     Settings { annotator_name: "Test Coder".into(), ..Settings::default() }
@@ -335,6 +344,26 @@ fn an_answer_waits_for_the_in_app_dialog_on_screen() {
     fixture.harness.get_by_label("Close").click();
     fixture.harness.run();
     fixture.until("the project to open", |app| app.project_path.is_some());
+}
+
+#[test]
+fn a_dialog_slow_to_start_is_announced_after_a_moment_and_can_be_skipped() {
+    let mut fixture = Fixture::with_backend(true);
+    let (start, slow_start) = mpsc::channel();
+    *fixture.backend.slow_start.lock().unwrap() = Some(slow_start);
+    fixture.press(Modifiers::COMMAND, Key::O);
+    fixture.request();
+    // Usually over in milliseconds: nothing is shown at first (no flash before Spanwise's chooser).
+    assert_eq!(fixture.harness.query_all_by_label(STARTING).count(), 0);
+    std::thread::sleep(Duration::from_millis(400));
+    fixture.harness.run();
+    fixture.harness.get_by_label(STARTING);
+    assert_eq!(fixture.state().status, None, "the status bar only tells to use a dialog that is there");
+    // The dialog never comes: Spanwise's chooser instead.
+    fixture.harness.get_by_label("Use Spanwise's chooser instead").click();
+    fixture.harness.run();
+    assert!(fixture.shows_own_chooser());
+    let _ = start.send(());
 }
 
 #[test]
@@ -563,7 +592,8 @@ mod real_window {
         display.xdotool(&["key", "ctrl+o"]);
         wait_for("the system dialog", Duration::from_secs(60), display, || display.window(OPEN_TITLE).is_some());
         std::thread::sleep(Duration::from_secs(1));
-        display.screenshot("system-dialog.png");
+        let stem = file.file_name().unwrap().to_string_lossy().replace(".spanwise.ron", "");
+        display.screenshot(&format!("{stem}-dialog.png"));
         let share = app.cpu_share(3);
         println!("CPU while the system dialog is open: {:.1}% of a core", share * 100.0);
         assert!(share < 0.05, "the app used {:.1}% of a core while waiting for the dialog", share * 100.0);
@@ -571,10 +601,16 @@ mod real_window {
         let dialog = display.window(OPEN_TITLE).expect("the dialog is still open");
         display.xdotool(&["windowactivate", "--sync", &dialog]);
         // GTK's file chooser: Ctrl+L opens the location field; a full path and Enter choose it.
-        display.xdotool(&["key", "--window", &dialog, "ctrl+l"]);
-        std::thread::sleep(Duration::from_millis(300));
-        display.xdotool(&["type", "--delay", "20", &file.display().to_string()]);
-        std::thread::sleep(Duration::from_millis(300));
+        // The field may take a moment to get the keyboard (the first letters would be lost), so
+        // the path is typed once, then selected and typed again.
+        let path = file.display().to_string();
+        display.xdotool(&["key", "ctrl+l"]);
+        std::thread::sleep(Duration::from_secs(1));
+        display.xdotool(&["type", "--delay", "20", &path]);
+        std::thread::sleep(Duration::from_millis(500));
+        display.xdotool(&["key", "ctrl+a"]);
+        display.xdotool(&["type", "--delay", "20", &path]);
+        std::thread::sleep(Duration::from_millis(500));
         display.xdotool(&["key", "Return"]);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         wait_for("the chosen file to open", Duration::from_secs(60), display, || display.window(&name).is_some());
@@ -625,9 +661,19 @@ mod real_window {
         // A private session bus; it starts the portal (and its GTK dialogs) on our display.
         let socket = dir.path().join("bus");
         let address = format!("unix:path={}", socket.display());
+        // The portal's state (recent files) goes to a home of its own, not the tester's.
+        let portal_home = dir.path().join("portal-home");
+        let portal_runtime = dir.path().join("portal-runtime");
+        std::fs::create_dir_all(&portal_home).unwrap();
+        std::fs::create_dir_all(&portal_runtime).unwrap();
         let bus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")])
             .env("DISPLAY", &display.name)
+            .env("HOME", &portal_home)
+            .env("XDG_RUNTIME_DIR", &portal_runtime)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CACHE_HOME")
             .env("XDG_CURRENT_DESKTOP", "GNOME")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

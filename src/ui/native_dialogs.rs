@@ -257,13 +257,14 @@ impl NativeDialogs {
         }
     }
 
-    /// Stops waiting for the dialog on screen (its answer, if it comes, is ignored).
-    fn abandon(&mut self) {
-        if self.pending.take().is_some()
-            && let Some(backend) = &self.backend
-        {
+    /// Stops waiting for the dialog on screen and closes it where possible (an answer that still
+    /// comes is ignored).
+    fn abandon(&mut self) -> Option<Pending> {
+        let pending = self.pending.take()?;
+        if let Some(backend) = &self.backend {
             backend.close();
         }
+        Some(pending)
     }
 }
 
@@ -304,7 +305,7 @@ impl SpanwiseApp {
 
     /// Once per frame, before keys are handled: uses an answer that arrived; while a system dialog
     /// is open, keeps the window from taking input (nothing may change under the dialog: a second
-    /// Open, another project, a drop) and says why.
+    /// Open, another project, an edit, a drop) and says why.
     pub(crate) fn native_dialog_tick(&mut self, ctx: &egui::Context) {
         if self.native_dialogs.ctx.is_none() {
             self.native_dialogs.ctx = Some(ctx.clone());
@@ -369,11 +370,8 @@ impl SpanwiseApp {
                 .on_hover_text("If the system's dialog does not appear or does not respond")
                 .clicked();
         });
-        if use_own && let Some(pending) = self.native_dialogs.pending.take() {
+        if use_own && let Some(pending) = self.native_dialogs.abandon() {
             log::info!("system file dialog abandoned; using Spanwise's own");
-            if let Some(backend) = &self.native_dialogs.backend {
-                backend.close();
-            }
             self.clear_choosing_status();
             self.dialog = Some(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
         }
