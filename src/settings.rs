@@ -1,5 +1,6 @@
-//! Per-user settings (annotator name, recent files), kept in `settings.ron` in the config folder:
-//! `$SPANWISE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/spanwise`, else `~/.config/spanwise`.
+//! Per-user settings (annotator name, recent files, theme, file chooser), kept in `settings.ron` in
+//! the config folder: `$SPANWISE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/spanwise`, else
+//! `~/.config/spanwise`.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ pub struct Settings {
     /// Most recent first.
     pub recent_files: Vec<PathBuf>,
     pub theme: Theme,
+    pub file_chooser: FileChooser,
 }
 
 /// Colour scheme of the window.
@@ -26,6 +28,17 @@ pub enum Theme {
     System,
     Light,
     Dark,
+}
+
+/// Which file chooser Open, Add document and Save as show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileChooser {
+    /// The system's file dialog (the XDG desktop portal or zenity on Linux), when there is one;
+    /// Spanwise's own otherwise.
+    #[default]
+    System,
+    /// Always Spanwise's own chooser.
+    Spanwise,
 }
 
 impl Settings {
@@ -131,10 +144,17 @@ mod tests {
     fn round_trip_and_garbage() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.ron");
-        let settings =
-            Settings { annotator_name: "Ana".into(), recent_files: vec!["/a.txt".into()], theme: Theme::Dark };
+        let settings = Settings {
+            annotator_name: "Ana".into(),
+            recent_files: vec!["/a.txt".into()],
+            theme: Theme::Dark,
+            file_chooser: FileChooser::Spanwise,
+        };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
+        // Settings written before the file chooser could be chosen use the system's.
+        std::fs::write(&path, "(annotator_name: \"Ana\", theme: Dark)").unwrap();
+        assert_eq!(Settings::load(&path).file_chooser, FileChooser::System);
         std::fs::write(&path, "not ron {").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());
     }

@@ -39,7 +39,7 @@ pub fn read_text_file(path: &Path) -> Result<String, ImportError> {
 }
 
 /// File name extensions (lowercase, no dot) of the texts Spanwise imports as documents.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
 
 fn extension_of(path: &Path) -> String {
     path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()

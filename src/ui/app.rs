@@ -67,7 +67,9 @@ pub struct SpanwiseApp {
     /// Note being edited in the inspector: (annotation, text).
     pub(crate) note_buffer: Option<(ItemId, String)>,
     /// What to do after the next successful save ("Save" in the unsaved-changes dialog).
-    after_save: Option<AfterConfirm>,
+    pub(crate) after_save: Option<AfterConfirm>,
+    /// The system's file dialogs, when `ui::run` installed them.
+    pub(crate) native_dialogs: super::native_dialogs::NativeDialogs,
     /// `egui::InputState::time` of the last key, click or typed text.
     last_activity: f64,
     /// The session has been given a way to wake the window.
@@ -106,6 +108,7 @@ impl SpanwiseApp {
             shown_title: String::new(),
             note_buffer: None,
             after_save: None,
+            native_dialogs: Default::default(),
             last_activity: 0.0,
             waker_set: false,
             text_field_had_keyboard: false,
@@ -411,6 +414,7 @@ impl SpanwiseApp {
         {
             self.dialog = Some(dialog);
         }
+        self.native_dialog_tick(&ctx);
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
         self.panels_ui(ui);

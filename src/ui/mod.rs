@@ -7,6 +7,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
 mod keys;
+pub mod native_dialogs;
 mod panels;
 #[cfg(target_os = "linux")]
 pub mod x11_focus;
@@ -31,7 +32,8 @@ pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
         "Spanwise",
         options,
         Box::new(move |cc| {
-            let mut app = SpanwiseApp::new(AppConfig::from_environment());
+            let dialogs = native_dialogs::NativeDialogs::system(native_dialogs::ParentWindow::of(cc));
+            let mut app = SpanwiseApp::new(AppConfig::from_environment()).with_native_dialogs(dialogs);
             #[cfg(target_os = "linux")]
             {
                 app.x11_focus = x11_focus::NoWmFocus::new(cc);

@@ -152,6 +152,9 @@ impl<'d> RealApp<'d> {
             .env_remove("WAYLAND_DISPLAY")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("SPANWISE_STATE_REPORT", &state)
+            // Spanwise's own chooser: the system's dialogs (zenity, the portal) are tested by
+            // tests/native_dialogs.rs.
+            .env("SPANWISE_NATIVE_DIALOGS", "0")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -7,7 +7,7 @@ use super::SpanwiseApp;
 use crate::session::{Opened, SaveOutcome};
 use crate::store;
 use crate::ui::commands::Command;
-use crate::ui::dialogs::{AfterConfirm, Dialog, FileDialog, FileDialogPurpose};
+use crate::ui::dialogs::{AfterConfirm, Dialog, FileDialogPurpose};
 
 impl SpanwiseApp {
     /// Opens a project file as the project, or a text as a new project holding it.
@@ -84,13 +84,14 @@ impl SpanwiseApp {
         self.take_notices();
     }
 
-    /// Shows Spanwise's file chooser for `purpose`.
+    /// Asks for a file for `purpose`: the system's file dialog when there is one, else Spanwise's
+    /// own chooser (`native_dialogs`).
     pub(super) fn show_file_dialog(&mut self, purpose: FileDialogPurpose) {
         let suggested = match purpose {
             FileDialogPurpose::SaveAs => self.session.suggested_path().map(Path::to_owned),
             FileDialogPurpose::Open | FileDialogPurpose::AddDocument => None,
         };
-        self.show_dialog(Dialog::File(FileDialog::new(purpose, self.start_dir(), suggested)));
+        self.ask_for_file(purpose, self.start_dir(), suggested);
     }
 
     fn start_dir(&self) -> PathBuf {

@@ -36,6 +36,37 @@ impl FileDialogPurpose {
         }
     }
 
+    /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
+    pub fn saves(self) -> bool {
+        match self {
+            FileDialogPurpose::Open | FileDialogPurpose::AddDocument => false,
+            FileDialogPurpose::SaveAs => true,
+        }
+    }
+
+    /// The filters a system file dialog offers, the first one chosen: (name, extensions without
+    /// the dot; `*` is any file).
+    pub fn filters(self) -> Vec<(&'static str, Vec<&'static str>)> {
+        let all = ("All files", vec!["*"]);
+        let texts = formats::TEXT_EXTENSIONS;
+        match self {
+            FileDialogPurpose::Open => {
+                vec![("Projects and texts", [&["ron"], texts].concat()), ("Projects", vec!["ron"]), all]
+            }
+            FileDialogPurpose::AddDocument => vec![("Texts", texts.to_vec()), all],
+            FileDialogPurpose::SaveAs => vec![("Spanwise projects", vec!["ron"])],
+        }
+    }
+
+    /// What choosing `path` does.
+    pub fn command(self, path: PathBuf) -> Command {
+        match self {
+            FileDialogPurpose::Open => Command::OpenPath(path),
+            FileDialogPurpose::AddDocument => Command::AddDocumentPath(path),
+            FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
+        }
+    }
+
     /// Whether a file is listed.
     fn lists(self, path: &Path) -> bool {
         let text = formats::is_importable(path);
@@ -136,16 +167,11 @@ impl FileDialog {
                 self.error = Some(format!("{} does not exist", path.display()));
                 None
             }
-            FileDialogPurpose::Open => Some(Command::OpenPath(path)),
-            FileDialogPurpose::AddDocument => Some(Command::AddDocumentPath(path)),
-            FileDialogPurpose::SaveAs => {
-                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
-                    self.error =
-                        Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
-                    return None;
-                }
-                Some(Command::SaveAsPath(path))
+            FileDialogPurpose::SaveAs if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) => {
+                self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
+                None
             }
+            _ => Some(self.purpose.command(path)),
         }
     }
 

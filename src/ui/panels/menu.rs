@@ -117,6 +117,8 @@ impl SpanwiseApp {
                             if theme != self.settings.theme {
                                 pending.push(Command::SetTheme(theme));
                             }
+                            ui.separator();
+                            self.file_chooser_setting_ui(ui);
                         }
                         Item::Separator => {
                             ui.separator();

@@ -1,0 +1,486 @@
+//! The system's file dialog for Open, Add document and Save as (and any later chooser, e.g.
+//! Export: everything it needs comes from its [`FileDialogPurpose`]), with Spanwise's own chooser
+//! whenever there is no system dialog or it fails.
+//!
+//! - The dialog runs on a worker thread; the window keeps painting and is woken by
+//!   `request_repaint` when the answer arrives (no repaint loop while waiting).
+//! - On Linux and the BSDs the XDG desktop portal is asked first (through `rfd`), then zenity;
+//!   both are probed before anything is shown, so "nothing chosen" from a dialog that really
+//!   appeared is a cancel, and a missing or broken backend opens Spanwise's chooser instead.
+//!   Windows and macOS always have one (`rfd`).
+//! - Only `ui::run` installs a backend ([`SpanwiseApp::with_native_dialogs`]); an app built with
+//!   `SpanwiseApp::new`, as every test does, keeps Spanwise's own chooser.
+//! - `SPANWISE_NATIVE_DIALOGS=0` or View › "Use the system file dialog" turns it off.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+
+mod system;
+pub use system::{ParentWindow, SystemDialogs};
+
+use super::app::SpanwiseApp;
+use super::commands::Command;
+use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
+use crate::settings::FileChooser;
+
+/// Set to `0` (or `false`, `no`, `off`) to always use Spanwise's own file chooser.
+pub const ENVIRONMENT_VARIABLE: &str = "SPANWISE_NATIVE_DIALOGS";
+
+/// What the status bar says while a system file dialog is open.
+pub const CHOOSING_STATUS: &str = "Choose a file in the dialog…";
+
+/// What the window says while the system's dialog is being started, if that takes a while.
+const STARTING_STATUS: &str = "Opening the system's file dialog…";
+
+/// Until then, starting a dialog shows nothing (it usually takes milliseconds).
+const SAY_STARTING_AFTER: Duration = Duration::from_millis(300);
+
+/// Whether the environment allows system file dialogs (`SPANWISE_NATIVE_DIALOGS` unset or not
+/// one of `0`, `false`, `no`, `off`).
+pub fn allowed_by(value: Option<&OsStr>) -> bool {
+    let Some(value) = value else {
+        return true;
+    };
+    let value = value.to_string_lossy();
+    !["0", "false", "no", "off"].iter().any(|off| value.trim().eq_ignore_ascii_case(off))
+}
+
+/// [`allowed_by`] the process environment.
+pub fn allowed_by_environment() -> bool {
+    allowed_by(std::env::var_os(ENVIRONMENT_VARIABLE).as_deref())
+}
+
+/// One filter of a system file dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileFilter {
+    pub name: String,
+    /// Without the dot; `*` is any file.
+    pub extensions: Vec<String>,
+}
+
+/// What a system file dialog shows. Plain data, so that it can go to the worker thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeRequest {
+    pub title: String,
+    /// Asks for a file to write (a new name may be typed) rather than one to read.
+    pub saves: bool,
+    /// The first one is selected.
+    pub filters: Vec<FileFilter>,
+    /// The folder shown first.
+    pub dir: PathBuf,
+    /// The name proposed when saving.
+    pub file_name: Option<String>,
+}
+
+impl NativeRequest {
+    /// The dialog for `purpose`, starting in `dir`, or where `suggested` is and with its name.
+    pub fn new(purpose: FileDialogPurpose, dir: &Path, suggested: Option<&Path>) -> Self {
+        let suggested_dir = suggested.and_then(Path::parent).filter(|parent| !parent.as_os_str().is_empty());
+        Self {
+            title: purpose.title().to_owned(),
+            saves: purpose.saves(),
+            filters: purpose
+                .filters()
+                .into_iter()
+                .map(|(name, extensions)| FileFilter {
+                    name: name.to_owned(),
+                    extensions: extensions.into_iter().map(str::to_owned).collect(),
+                })
+                .collect(),
+            dir: suggested_dir.unwrap_or(dir).to_owned(),
+            file_name: suggested.and_then(Path::file_name).map(|name| name.to_string_lossy().into_owned()),
+        }
+    }
+}
+
+/// What a system file dialog answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Chosen(PathBuf),
+    /// The user closed the dialog without choosing.
+    Cancelled,
+    /// There is no system dialog, or it did not work; the reason is logged.
+    Failed(String),
+}
+
+/// Shows file dialogs outside egui. Called on a worker thread, never on the UI thread.
+pub trait DialogBackend: Send + Sync {
+    /// Shows a dialog and waits for the answer. Calls `shown` once a dialog is really going up;
+    /// answers [`Answer::Failed`] without calling it when there is no dialog to show.
+    fn show(&self, request: &NativeRequest, shown: &dyn Fn()) -> Answer;
+
+    /// Closes a dialog still open, where that is possible (the window is going away).
+    fn close(&self) {}
+}
+
+/// What the app does with an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    /// Exactly what Spanwise's own chooser emits for the same choice.
+    Run(Command),
+    /// Nothing was chosen: nothing happens.
+    Nothing,
+    /// The system dialog is missing or broken: show Spanwise's own chooser.
+    ShowOwnChooser,
+}
+
+/// The decision for an `answer` to a dialog opened for `purpose`.
+pub fn next_step(purpose: FileDialogPurpose, answer: Answer) -> Next {
+    match answer {
+        Answer::Chosen(path) => Next::Run(purpose.command(path)),
+        Answer::Cancelled => Next::Nothing,
+        Answer::Failed(_) => Next::ShowOwnChooser,
+    }
+}
+
+/// Whether a system dialog is tried at all.
+pub fn tries_system_dialog(installed: bool, allowed_by_environment: bool, setting: FileChooser) -> bool {
+    installed && allowed_by_environment && setting == FileChooser::System
+}
+
+/// Sent by the worker thread.
+enum Event {
+    Shown,
+    Answered(Answer),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Finding out whether there is a dialog to show.
+    Starting,
+    /// The dialog is on screen.
+    Shown,
+}
+
+/// A system dialog the app is waiting for.
+struct Pending {
+    purpose: FileDialogPurpose,
+    dir: PathBuf,
+    suggested: Option<PathBuf>,
+    events: Receiver<Event>,
+    stage: Stage,
+    started: Instant,
+    /// The status bar has said to use the dialog.
+    announced: bool,
+    /// Received, waiting for the in-app dialog on screen to be closed first.
+    answer: Option<Answer>,
+}
+
+/// The app's handle on system file dialogs: at most one at a time, on a worker thread.
+#[derive(Default)]
+pub struct NativeDialogs {
+    /// `None`: only Spanwise's own chooser (tests, or no backend installed).
+    backend: Option<Arc<dyn DialogBackend>>,
+    /// `SPANWISE_NATIVE_DIALOGS=0` turned them off.
+    refused_by_environment: bool,
+    /// To wake the window when an answer arrives; known from the first frame on.
+    ctx: Option<egui::Context>,
+    pending: Option<Pending>,
+}
+
+impl NativeDialogs {
+    /// System dialogs shown by `backend`, unless the environment says otherwise.
+    pub fn new(backend: Arc<dyn DialogBackend>, allowed_by_environment: bool) -> Self {
+        Self { backend: Some(backend), refused_by_environment: !allowed_by_environment, ctx: None, pending: None }
+    }
+
+    /// The platform's dialogs (see [`SystemDialogs`]), allowed by `SPANWISE_NATIVE_DIALOGS`.
+    pub fn system(parent: Option<ParentWindow>) -> Self {
+        Self::new(Arc::new(SystemDialogs::new(parent)), allowed_by_environment())
+    }
+
+    /// Whether a system dialog is open, or its answer not yet used.
+    pub fn is_waiting(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Whether a system dialog is on screen (or about to be).
+    fn blocks_window(&self) -> bool {
+        self.pending.as_ref().is_some_and(|pending| pending.answer.is_none())
+    }
+
+    /// Starts a system dialog; `false` if there is none to start (Spanwise's own is shown).
+    fn start(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> bool {
+        let (Some(backend), Some(ctx)) = (&self.backend, &self.ctx) else {
+            return false;
+        };
+        let request = NativeRequest::new(purpose, &dir, suggested.as_deref());
+        let (sender, events) = mpsc::channel();
+        let backend = Arc::clone(backend);
+        let ctx = ctx.clone();
+        let worker = std::thread::Builder::new().name("file dialog".into()).spawn(move || {
+            let shown = || {
+                let _ = sender.send(Event::Shown);
+                ctx.request_repaint();
+            };
+            let answer = backend.show(&request, &shown);
+            // The app may be gone (closed while the dialog was open): nobody to tell.
+            let _ = sender.send(Event::Answered(answer));
+            ctx.request_repaint();
+        });
+        if let Err(err) = worker {
+            log::warn!("cannot start a thread for the file dialog: {err}");
+            return false;
+        }
+        self.pending = Some(Pending {
+            purpose,
+            dir,
+            suggested,
+            events,
+            stage: Stage::Starting,
+            started: Instant::now(),
+            announced: false,
+            answer: None,
+        });
+        true
+    }
+
+    /// Takes what the worker sent; never waits.
+    fn receive(&mut self) {
+        let Some(pending) = &mut self.pending else {
+            return;
+        };
+        while pending.answer.is_none() {
+            match pending.events.try_recv() {
+                Ok(Event::Shown) => pending.stage = Stage::Shown,
+                Ok(Event::Answered(answer)) => pending.answer = Some(answer),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    pending.answer = Some(Answer::Failed("the file dialog thread stopped without an answer".into()))
+                }
+            }
+        }
+    }
+
+    /// Stops waiting for the dialog on screen and closes it where possible (an answer that still
+    /// comes is ignored).
+    fn abandon(&mut self) -> Option<Pending> {
+        let pending = self.pending.take()?;
+        if let Some(backend) = &self.backend {
+            backend.close();
+        }
+        Some(pending)
+    }
+}
+
+impl Drop for NativeDialogs {
+    fn drop(&mut self) {
+        // A dialog outliving the window would be an orphan nobody answers.
+        self.abandon();
+    }
+}
+
+impl SpanwiseApp {
+    /// Uses system file dialogs (only `ui::run` calls this: tests keep Spanwise's own chooser).
+    pub fn with_native_dialogs(mut self, dialogs: NativeDialogs) -> Self {
+        self.native_dialogs = dialogs;
+        self
+    }
+
+    /// Whether a system file dialog is open (or its answer not yet used).
+    pub fn waits_for_file_dialog(&self) -> bool {
+        self.native_dialogs.is_waiting()
+    }
+
+    /// Asks for a file for `purpose`: in the system's file dialog when there is one and the user
+    /// wants it, else in Spanwise's own chooser (starting in `dir`, or at `suggested`).
+    pub(crate) fn ask_for_file(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) {
+        if self.native_dialogs.is_waiting() {
+            // One at a time: the answer to the open one decides what happens next.
+            return;
+        }
+        let dialogs = &self.native_dialogs;
+        if tries_system_dialog(dialogs.backend.is_some(), !dialogs.refused_by_environment, self.settings.file_chooser)
+            && self.native_dialogs.start(purpose, dir.clone(), suggested.clone())
+        {
+            return;
+        }
+        self.show_dialog(Dialog::File(FileDialog::new(purpose, dir, suggested)));
+    }
+
+    /// Once per frame, before keys are handled: uses an answer that arrived; while a system dialog
+    /// is open, keeps the window from taking input (nothing may change under the dialog: a second
+    /// Open, another project, an edit, a drop) and says why.
+    pub(crate) fn native_dialog_tick(&mut self, ctx: &egui::Context) {
+        if self.native_dialogs.ctx.is_none() {
+            self.native_dialogs.ctx = Some(ctx.clone());
+        }
+        self.native_dialogs.receive();
+        // An answer waits while an in-app dialog (a changed file, a recovery, unsaved changes) is
+        // on screen: it was asked about the project as it is now.
+        if self.dialog.is_none()
+            && let Some(pending) = self.native_dialogs.pending.take_if(|pending| pending.answer.is_some())
+        {
+            self.use_answer(pending);
+        }
+        if !self.native_dialogs.blocks_window() {
+            return;
+        }
+        ctx.input_mut(|input| {
+            input.events.retain(|event| {
+                !matches!(
+                    event,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::Copy
+                        | egui::Event::Cut
+                )
+            });
+            input.raw.dropped_files.clear();
+        });
+        let Some(pending) = &mut self.native_dialogs.pending else {
+            return;
+        };
+        let heading = match pending.stage {
+            Stage::Starting => {
+                let waited = pending.started.elapsed();
+                if waited < SAY_STARTING_AFTER {
+                    // Finding out whether there is a dialog takes milliseconds: block clicks, show
+                    // nothing (no flash before Spanwise's chooser), look again once.
+                    ctx.request_repaint_after(SAY_STARTING_AFTER - waited);
+                    egui::Modal::new(egui::Id::unique("native_file_dialog"))
+                        .backdrop_color(egui::Color32::TRANSPARENT)
+                        .frame(egui::Frame::NONE)
+                        .show(ctx, |_| {});
+                    return;
+                }
+                STARTING_STATUS
+            }
+            Stage::Shown => {
+                if !pending.announced {
+                    pending.announced = true;
+                    self.status = Some(CHOOSING_STATUS.into());
+                }
+                CHOOSING_STATUS
+            }
+        };
+        let mut use_own = false;
+        egui::Modal::new(egui::Id::unique("native_file_dialog")).show(ctx, |ui| {
+            ui.label(RichText::new(heading).heading());
+            ui.label("Spanwise continues when the system's file dialog is closed.");
+            ui.add_space(4.0);
+            use_own = ui
+                .button("Use Spanwise's chooser instead")
+                .on_hover_text("If the system's dialog does not appear or does not respond")
+                .clicked();
+        });
+        if use_own && let Some(pending) = self.native_dialogs.abandon() {
+            log::info!("system file dialog abandoned; using Spanwise's own");
+            self.clear_choosing_status();
+            self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
+        }
+    }
+
+    fn use_answer(&mut self, pending: Pending) {
+        self.clear_choosing_status();
+        let Some(answer) = pending.answer else {
+            return;
+        };
+        match (&answer, pending.stage) {
+            (Answer::Failed(reason), Stage::Starting) => {
+                log::info!("no system file dialog ({reason}); using Spanwise's own");
+            }
+            (Answer::Failed(reason), Stage::Shown) => {
+                log::warn!("the system file dialog failed ({reason}); using Spanwise's own");
+            }
+            _ => {}
+        }
+        match next_step(pending.purpose, answer) {
+            Next::Run(command) => self.command(command),
+            // Like Cancel in Spanwise's chooser: a pending "save, then quit" is abandoned too.
+            Next::Nothing => self.after_save = None,
+            Next::ShowOwnChooser => {
+                self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
+            }
+        }
+    }
+
+    fn clear_choosing_status(&mut self) {
+        if self.status.as_deref() == Some(CHOOSING_STATUS) {
+            self.status = None;
+        }
+    }
+
+    /// The "Use the system file dialog" setting (View menu).
+    pub(crate) fn file_chooser_setting_ui(&mut self, ui: &mut egui::Ui) {
+        let mut system = self.settings.file_chooser == FileChooser::System;
+        let allowed = !self.native_dialogs.refused_by_environment;
+        let response = ui
+            .add_enabled(allowed, egui::Checkbox::new(&mut system, "Use the system file dialog"))
+            .on_hover_text("Open, Add document and Save as use your desktop's file dialog when there is one")
+            .on_disabled_hover_text(format!("Turned off by {ENVIRONMENT_VARIABLE}=0"));
+        if response.changed() {
+            self.settings.file_chooser = if system { FileChooser::System } else { FileChooser::Spanwise };
+            self.save_settings();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_variable_turns_system_dialogs_off() {
+        assert!(allowed_by(None));
+        assert!(allowed_by(Some(OsStr::new("1"))));
+        assert!(allowed_by(Some(OsStr::new(""))));
+        for off in ["0", "false", "No", " off "] {
+            assert!(!allowed_by(Some(OsStr::new(off))), "{off:?}");
+        }
+    }
+
+    #[test]
+    fn a_system_dialog_is_tried_only_when_installed_allowed_and_wanted() {
+        assert!(tries_system_dialog(true, true, FileChooser::System));
+        assert!(!tries_system_dialog(false, true, FileChooser::System), "tests install none");
+        assert!(!tries_system_dialog(true, false, FileChooser::System), "SPANWISE_NATIVE_DIALOGS=0");
+        assert!(!tries_system_dialog(true, true, FileChooser::Spanwise), "the user prefers Spanwise's");
+    }
+
+    #[test]
+    fn answers_become_what_spanwises_chooser_emits() {
+        let path = PathBuf::from("/tmp/Grüße 🎉 شبکه‌ها 社交.txt");
+        for (purpose, command) in [
+            (FileDialogPurpose::Open, Command::OpenPath(path.clone())),
+            (FileDialogPurpose::AddDocument, Command::AddDocumentPath(path.clone())),
+            (FileDialogPurpose::SaveAs, Command::SaveAsPath(path.clone())),
+        ] {
+            assert_eq!(next_step(purpose, Answer::Chosen(path.clone())), Next::Run(command));
+            assert_eq!(next_step(purpose, Answer::Cancelled), Next::Nothing);
+            assert_eq!(next_step(purpose, Answer::Failed("no portal".into())), Next::ShowOwnChooser);
+        }
+    }
+
+    #[test]
+    fn requests_carry_title_filters_folder_and_proposed_name() {
+        let open = NativeRequest::new(FileDialogPurpose::Open, Path::new("/data"), None);
+        assert_eq!(open.title, "Open a project or text");
+        assert!(!open.saves);
+        assert_eq!(open.dir, Path::new("/data"));
+        assert_eq!(open.file_name, None);
+        assert_eq!(open.filters[0].name, "Projects and texts");
+        assert_eq!(open.filters[0].extensions, ["ron", "txt", "md", "markdown", "text"]);
+        assert_eq!(open.filters.last().map(|f| f.extensions.clone()), Some(vec!["*".to_owned()]));
+        let add = NativeRequest::new(FileDialogPurpose::AddDocument, Path::new("/data"), None);
+        assert_eq!(add.filters[0].extensions, ["txt", "md", "markdown", "text"]);
+        let save = NativeRequest::new(
+            FileDialogPurpose::SaveAs,
+            Path::new("/data"),
+            Some(Path::new("/home/ü/Grüße.spanwise.ron")),
+        );
+        assert!(save.saves);
+        assert_eq!(save.dir, Path::new("/home/ü"));
+        assert_eq!(save.file_name.as_deref(), Some("Grüße.spanwise.ron"));
+        assert_eq!(save.filters.len(), 1);
+        // A bare name stays in the starting folder.
+        let bare = NativeRequest::new(FileDialogPurpose::SaveAs, Path::new("/data"), Some(Path::new("a.spanwise.ron")));
+        assert_eq!(bare.dir, Path::new("/data"));
+    }
+}
