@@ -196,6 +196,24 @@ mod tests {
     }
 
     #[test]
+    fn system_fonts_are_looked_through_only_for_what_no_bundled_font_has() {
+        let system = Arc::new(SystemFonts::default());
+        let providers: Vec<Arc<dyn FontProvider>> = vec![Arc::new(BundledFonts), system.clone()];
+        let mut fonts = Fonts::new(TextOptions::default(), FontDefinitions::default()).with_font_providers(providers);
+        let font_id = FontId::proportional(14.0);
+        let text = "Müller Ελλάδα Россия شبکه‌های اجتماعی قالت הרשתות";
+        assert!(fonts.has_glyphs(&font_id, &text.replace(['\u{200C}', ' '], "")));
+        let galley = fonts.with_pixels_per_point(1.0).layout_no_wrap(text.to_owned(), font_id.clone(), Color32::WHITE);
+        assert!(galley.size().x > 0.0);
+        assert!(system.provider.get().is_none(), "the system fonts were enumerated for bundled scripts");
+
+        // A character none of them has: now the system fonts are asked (whether this machine has
+        // a font for it or not).
+        let _ = fonts.has_glyph(&font_id, '故');
+        assert!(system.provider.get().is_some());
+    }
+
+    #[test]
     fn emoji_fallback_only_offers_what_it_has() {
         let request = |cluster: &str| {
             EmojiFallback.font_for(&FallbackRequest { cluster, family: &FontFamily::Proportional }).map(|f| f.name)
