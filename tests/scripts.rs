@@ -77,10 +77,8 @@ fn persian_arabic_hebrew_and_chinese_show_real_letters() {
     // ZWJ draw nothing by design).
     let galleys = painted_galleys(&harness.output().shapes);
     for line in &lines {
-        let galley = galleys
-            .iter()
-            .find(|galley| galley.text() == *line)
-            .unwrap_or_else(|| panic!("{line:?} was not painted"));
+        let galley =
+            galleys.iter().find(|galley| galley.text() == *line).unwrap_or_else(|| panic!("{line:?} was not painted"));
         for c in line.chars().filter(|c| is_base_letter(*c)) {
             assert!(
                 galley.rows.iter().flat_map(|row| row.row.glyphs.iter()).any(|g| g.chr == c && !g.uv_rect.is_nothing()),

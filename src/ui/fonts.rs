@@ -49,10 +49,7 @@ struct BundledFonts;
 
 impl FontProvider for BundledFonts {
     fn fonts_for_family(&self, _family: &FontFamily) -> Vec<FontInsert> {
-        BUNDLED
-            .iter()
-            .map(|&(name, data)| FontInsert::new(name, FontData::from_static(data), Vec::new()))
-            .collect()
+        BUNDLED.iter().map(|&(name, data)| FontInsert::new(name, FontData::from_static(data), Vec::new())).collect()
     }
 }
 
@@ -154,12 +151,17 @@ mod tests {
         }
     }
 
-    /// The drawn glyphs of `word` laid out on one row: (char, where its image is in the atlas).
-    /// Without sub-pixel binning, the same glyph of the same face always gets the same image, so
-    /// equal atlas rectangles mean equal shapes.
-    fn drawn_glyphs(fonts: &mut Fonts, word: &str) -> Vec<(char, ([u16; 2], [u16; 2]))> {
-        let galley =
-            fonts.with_pixels_per_point(1.0).layout_no_wrap(word.to_owned(), FontId::proportional(20.0), Color32::WHITE);
+    /// A drawn glyph: its char and where its image is in the atlas (min and max corners).
+    type DrawnGlyph = (char, ([u16; 2], [u16; 2]));
+
+    /// The drawn glyphs of `word` laid out on one row. Without sub-pixel binning, the same glyph
+    /// of the same face always gets the same image, so equal atlas rectangles mean equal shapes.
+    fn drawn_glyphs(fonts: &mut Fonts, word: &str) -> Vec<DrawnGlyph> {
+        let galley = fonts.with_pixels_per_point(1.0).layout_no_wrap(
+            word.to_owned(),
+            FontId::proportional(20.0),
+            Color32::WHITE,
+        );
         let glyphs = galley.rows.iter().flat_map(|row| row.row.glyphs.iter());
         glyphs.filter(|g| !g.uv_rect.is_nothing()).map(|g| (g.chr, (g.uv_rect.min, g.uv_rect.max))).collect()
     }
