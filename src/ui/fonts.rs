@@ -41,8 +41,8 @@ pub fn install(ctx: &egui::Context) {
 
 /// The bundled faces, installed up front in every family (after the fonts egui configures).
 ///
-/// Up front rather than on demand: installing them is a few tens of microseconds (the data is
-/// static and parsed in place; see BENCHMARKS.md), and a fixed place in the chain means that an
+/// Up front rather than on demand: installing them costs nothing measurable in a first frame (the
+/// data is static and parsed in place; see BENCHMARKS.md), and a fixed place in the chain means that an
 /// Arabic letter is drawn with Vazirmatn even after a system font that also has Arabic letters
 /// (e.g. DejaVu Sans, found for some symbol) has joined the chain.
 struct BundledFonts;
@@ -113,7 +113,7 @@ mod tests {
 
     use super::*;
 
-    /// The Persian letters that Arabic lacks, and some Arabic ones.
+    /// The letters Persian adds to Arabic (گ چ پ ژ) or writes with other code points (ی ک).
     const PERSIAN_LETTERS: &str = "گچپژیک";
     const ARABIC_LETTERS: &str = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي";
     const HEBREW_LETTERS: &str = "אבגדהוזחטיכלמנסעפצקרשתךםןףץ";
