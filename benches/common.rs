@@ -36,6 +36,13 @@ pub fn documents() -> Vec<(&'static str, Project)> {
     vec![("article_10kb", article()), ("moby_dick_25k", moby_dick()), ("generated_10mb_200k", generated_10mb())]
 }
 
+/// A context with the app's fonts, as the window has.
+pub fn context() -> egui::Context {
+    let ctx = egui::Context::default();
+    spanwise::ui::fonts::install(&ctx);
+    ctx
+}
+
 /// An app showing `project`, as the window would, with a context that has run a few frames.
 pub struct Fixture {
     pub ctx: egui::Context,
@@ -52,7 +59,7 @@ impl Fixture {
         spanwise::store::save(&project, &path).expect("save fixture");
         let app = SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&path);
         assert!(app.document().is_some(), "fixture opened");
-        let mut fixture = Self { ctx: egui::Context::default(), app, size: vec2(WIDTH, HEIGHT) };
+        let mut fixture = Self { ctx: context(), app, size: vec2(WIDTH, HEIGHT) };
         for _ in 0..5 {
             fixture.frame(Vec::new());
         }

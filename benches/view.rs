@@ -105,7 +105,7 @@ fn frames(c: &mut Criterion) {
                 for _ in 0..iters {
                     // A fresh context (no cached text layout) whose fonts are ready, as in a
                     // running app that opens another document.
-                    fixture.ctx = egui::Context::default();
+                    fixture.ctx = common::context();
                     fixture.app.view = None;
                     fixture.frame(Vec::new());
                     fixture.app.view = None;

@@ -40,6 +40,7 @@ fn main() {
     let settings = Settings { annotator_name: "Memory".into(), ..Settings::default() };
     let mut app = SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&path);
     let ctx = egui::Context::default();
+    spanwise::ui::fonts::install(&ctx);
     for _ in 0..5 {
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1600.0, 1000.0))),

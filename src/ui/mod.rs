@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
+pub mod fonts;
 mod keys;
 pub mod native_dialogs;
 mod panels;
@@ -27,11 +28,18 @@ pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
     if let Some(icon) = icon {
         viewport = viewport.with_icon(icon);
     }
-    let options = eframe::NativeOptions { viewport, renderer: eframe::Renderer::Glow, ..Default::default() };
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        // `fonts::install` adds the system fonts itself, lazily and after the bundled ones.
+        system_font_fallback: false,
+        ..Default::default()
+    };
     eframe::run_native(
         "Spanwise",
         options,
         Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
             let dialogs = native_dialogs::NativeDialogs::system(native_dialogs::ParentWindow::of(cc));
             let mut app = SpanwiseApp::new(AppConfig::from_environment()).with_native_dialogs(dialogs);
             #[cfg(target_os = "linux")]

@@ -22,6 +22,7 @@ pub fn harness_sized(app: SpanwiseApp, width: f32, height: f32) -> Harness<'stat
         .with_size(vec2(width, height))
         .with_step_dt(1.0 / 60.0)
         .with_max_steps(30)
+        .with_context_setup(spanwise::ui::fonts::install)
         .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app);
     harness.run();
     harness

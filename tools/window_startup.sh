@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Start-up time and peak memory of the real window.
+#
+# Start-up is measured from launching the process to the window being mapped: eframe keeps the
+# window hidden until its first frame is painted, so the map is the first painted frame. It is
+# seen with `xev` listening on the root window. Peak memory is the process's VmHWM after the
+# window has been up for 2 s (a few frames drawn). Each run is a fresh process on a fresh
+# settings folder.
+#
+# "Cold" evicts the binary, the project file and every file the previous run had mapped (shared
+# libraries, fonts) from the page cache first (posix_fadvise DONTNEED; pages other processes keep
+# mapped stay, as on a desktop). "Warm" runs right after another run.
+#
+# Usage: tools/window_startup.sh [FILE] [WARM_RUNS]
+#   FILE       what to open; default: the 10 MB / 200,000 annotation benchmark project, generated
+#              with `cargo run --release --example benchmark_project`
+#   WARM_RUNS  default 5
+# Needs Xvfb, openbox (or DISPLAY set to a running X server), xev, xdotool, python3, and a release
+# build (`cargo build --release`; SPANWISE_BIN=path measures another build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=${SPANWISE_BIN:-target/release/spanwise}
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+for tool in xev xdotool python3 stdbuf; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+file=${1:-}
+warm_runs=${2:-5}
+if [ -z "$file" ]; then
+  file=$work/benchmark.spanwise.ron
+  cargo run --release -q --example benchmark_project -- "$file"
+else
+  # A copy, so that nothing (lock files of the killed runs) is left beside the original.
+  cp "$file" "$work/"
+  file=$work/$(basename "$file")
+fi
+
+if [ -z "${DISPLAY:-}" ]; then
+  display=:$((90 + RANDOM % 100))
+  Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+  pids+=($!)
+  export DISPLAY=$display
+  for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.05; done
+  openbox >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 1
+fi
+
+maps=$work/mapped-files
+touch "$maps"
+
+evict() {
+  python3 - "$@" <<'EOF'
+import os, sys
+for path in sys.argv[1:]:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        continue
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+EOF
+}
+
+# One run: prints "SECONDS CPU_SECONDS PEAK_MB".
+run_once() {
+  local home=$work/home-$RANDOM$RANDOM
+  mkdir -p "$home/config"
+  echo '(annotator_name: "Benchmark")' >"$home/config/settings.ron"
+  local events=$work/events
+  stdbuf -oL xev -root -event substructure >"$events" 2>/dev/null &
+  local listener=$!
+  sleep 0.3 # let xev connect
+  local start=$EPOCHREALTIME
+  HOME=$home SPANWISE_CONFIG_DIR=$home/config XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data \
+    "$bin" "$file" >"$work/log" 2>&1 &
+  local pid=$!
+  local mapped= cpu_ticks=
+  for _ in $(seq 3000); do
+    if grep -q '^MapNotify' "$events"; then
+      mapped=$EPOCHREALTIME
+      # CPU time (all threads, user + system) used until then, in clock ticks.
+      cpu_ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+      break
+    fi
+    kill -0 "$pid" 2>/dev/null || { echo "spanwise exited:" >&2; cat "$work/log" >&2; exit 1; }
+    sleep 0.003
+  done
+  [ -n "$mapped" ] || { echo "no window after 15 s" >&2; exit 1; }
+  xdotool search --onlyvisible --name Spanwise >/dev/null || { echo "the mapped window is not Spanwise's" >&2; exit 1; }
+  sleep 2
+  local peak_kb
+  peak_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+  awk '$6 ~ /^\// { print $6 }' "/proc/$pid/maps" | sort -u >"$maps"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  kill "$listener" 2>/dev/null || true
+  wait "$listener" 2>/dev/null || true
+  echo "$mapped $start $cpu_ticks $(getconf CLK_TCK) $peak_kb" |
+    awk '{ printf "%.3f %.2f %.0f\n", $1 - $2, $3 / $4, $5 / 1024 }'
+}
+
+echo "file: ${1:-benchmark project} ($(du -h "$file" | cut -f1)); load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "start-up: launch to first frame painted (window mapped), wall clock and CPU time used by then"
+run_once >/dev/null # learn which files a run maps
+evict "$bin" "$file" $(cat "$maps")
+read -r s cpu mb < <(run_once)
+echo "cold:   start-up ${s} s (CPU ${cpu} s), peak RSS ${mb} MB"
+warm=()
+for i in $(seq "$warm_runs"); do
+  read -r s cpu mb < <(run_once)
+  echo "warm $i: start-up ${s} s (CPU ${cpu} s), peak RSS ${mb} MB"
+  warm+=("$s $cpu $mb")
+done
+printf '%s\n' "${warm[@]}" | sort -n | awk '{ s[NR] = $1; c[NR] = $2; m[NR] = $3 } END {
+  mid = int((NR + 1) / 2)
+  printf "warm median of %d: start-up %s s (CPU %s s), peak RSS %s MB\n", NR, s[mid], c[mid], m[mid] }'
