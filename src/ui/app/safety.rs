@@ -711,8 +711,11 @@ impl SpanwiseApp {
                 }
             },
             FileChangeChoice::Merge => match store::load_file(&change.path) {
-                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project) {
-                    Ok((merged, report)) => {
+                // Conflicts keep my side here and are each listed in the report shown below.
+                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project)
+                    .resolve_all(merge::Side::Mine)
+                {
+                    Ok(merge::Merged { project: merged, report }) => {
                         let current = self.current_document.clone();
                         self.project = merged;
                         // The undo steps refer to the project before the merge.
