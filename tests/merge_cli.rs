@@ -207,14 +207,13 @@ fn git_available() -> bool {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new("git")
+    Command::new("git")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
-        .expect("run git");
-    output
+        .expect("run git")
 }
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {

@@ -101,7 +101,7 @@ fn label_value(label: &mut Label, field: usize, value: usize) {
     match field % 5 {
         0 => label.name = format!("Label {value}"),
         1 => label.color = format!("#{:06x}", value * 7919 % 0xff_ffff),
-        2 => label.hotkey = if value % 3 == 0 { None } else { char::from_digit((value % 5 + 5) as u32, 10) },
+        2 => label.hotkey = if value.is_multiple_of(3) { None } else { char::from_digit((value % 5 + 5) as u32, 10) },
         3 => label.definition = format!("Definition {value} ü"),
         _ => label.examples = vec![format!("Beispiel {value}")],
     }
@@ -110,7 +110,7 @@ fn label_value(label: &mut Label, field: usize, value: usize) {
 fn relation_type_value(relation_type: &mut RelationType, field: usize, value: usize) {
     match field % 3 {
         0 => relation_type.name = format!("Type {value}"),
-        1 => relation_type.directed = value % 2 == 0,
+        1 => relation_type.directed = value.is_multiple_of(2),
         _ => relation_type.definition = format!("Definition {value} 🎉"),
     }
 }
@@ -473,6 +473,9 @@ fn values(project: &Project) -> BTreeMap<String, String> {
     values
 }
 
+/// The ids of one list of a project, in order.
+type Ids = fn(&Project) -> Vec<String>;
+
 /// The order of the items all three versions have, per list, in each of `projects`.
 fn orders<const N: usize>(
     base: &Project,
@@ -480,7 +483,7 @@ fn orders<const N: usize>(
     theirs: &Project,
     projects: [&Project; N],
 ) -> [BTreeMap<String, String>; N] {
-    let lists: [(&str, fn(&Project) -> Vec<String>); 2] = [
+    let lists: [(&str, Ids); 2] = [
         ("documents", |p| p.documents.iter().map(|d| d.id.clone()).collect()),
         ("labels", |p| p.codebook.labels.iter().map(|l| l.id.clone()).collect()),
     ];
@@ -616,7 +619,7 @@ fn check(documents: usize, base_choices: &[Choice], mine_choices: &[Choice], the
     // Where a side puts new items among old ones it has a say in the order too: position-based
     // replays and anchored merges only agree when one side alone shapes a list's order.
     let shapes_order = |side: &Project, touched: &BTreeSet<String>| -> BTreeSet<String> {
-        let lists: [(&str, fn(&Project) -> Vec<String>); 2] = [
+        let lists: [(&str, Ids); 2] = [
             ("documents", |p| p.documents.iter().map(|d| format!("{}@{}", d.id, d.sha256)).collect()),
             ("labels", |p| p.codebook.labels.iter().map(|l| l.id.clone()).collect()),
         ];

@@ -137,7 +137,7 @@ impl BaseDocument {
     /// Whether the name, metadata or variables of `document` differ from this base.
     pub fn details_changed(&self, document: &Document) -> bool {
         self.name != fingerprint(&document.name)
-            || !same_map(&self.metadata, &document.metadata, |v| fingerprint(v))
+            || !same_map(&self.metadata, &document.metadata, fingerprint)
             || !same_map(&self.variables, &document.variables, value_fingerprint)
     }
 

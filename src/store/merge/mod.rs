@@ -677,7 +677,6 @@ impl<'a> Merger<'a> {
         self.out.theirs_taken.add(&tally);
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn conflict(&mut self, item: Item, what: String, mine: String, theirs: String, tallies: (Tally, Tally), fix: Fix) {
         let (mine_tally, theirs_tally) = tallies;
         self.out.conflicts.push(Conflict { item, what, mine, theirs, mine_tally, theirs_tally });
@@ -756,7 +755,9 @@ impl<'a> Merger<'a> {
             let base_fields = base.and_then(|b| b.fields.get(&id));
             let what = format!("{} {}", E::NOUN, quoted(entry.title()));
             match (theirs_by_id.get(id.as_str()), base_fields) {
-                (Some(theirs_entry), _) => merged.push(self.entry_fields(base_fields, entry, theirs_entry)),
+                (Some(theirs_entry), _) => {
+                    merged.push(self.entry_fields(base_fields.map(|b| &**b), entry, theirs_entry))
+                }
                 (None, None) => {
                     merged.push(entry.clone());
                     self.mine_kept(Tally::Named(E::KIND, Verb::Added, id));
@@ -811,7 +812,7 @@ impl<'a> Merger<'a> {
         );
     }
 
-    fn entry_fields<E: Entry>(&mut self, base: Option<&Box<[u64]>>, mine: &E, theirs: &E) -> E {
+    fn entry_fields<E: Entry>(&mut self, base: Option<&[u64]>, mine: &E, theirs: &E) -> E {
         let mut merged = mine.clone();
         for (field, name) in E::FIELDS.iter().copied().enumerate() {
             let tally = Tally::Named(E::KIND, Verb::Changed, mine.id().to_owned());
@@ -847,15 +848,12 @@ impl<'a> Merger<'a> {
 
     fn documents(&mut self) {
         let (mine, theirs) = (self.mine, self.theirs);
-        // Their documents whose id I use for a different text get a new id.
+        // Their documents whose id I use for a different text get a new id, unless mine is surely
+        // gone from the result (they removed it and I did not touch it).
         let mut taken: HashSet<String> = mine.documents.iter().chain(&theirs.documents).map(|d| d.id.clone()).collect();
-        // (Unless mine is surely gone from the result: they removed it and I did not touch it.)
         let removed_by_them = |mine: &Document| {
-            let base = self.base.and_then(|b| b.document(mine));
-            let untouched = base.is_some_and(|b| b.changes_to(mine).is_empty());
-            untouched
-                && !self.uses_mine.documents.contains(&mine.id)
-                && !theirs.documents.iter().any(|t| t.id == mine.id && t.sha256 == mine.sha256)
+            let untouched = self.base.and_then(|b| b.document(mine)).is_some_and(|b| b.changes_to(mine).is_empty());
+            untouched && !self.uses_mine.documents.contains(&mine.id)
         };
         let clashes: Vec<&Document> = theirs
             .documents
@@ -863,14 +861,12 @@ impl<'a> Merger<'a> {
             .filter(|t| mine.document(&t.id).is_some_and(|m| m.sha256 != t.sha256 && !removed_by_them(m)))
             .collect();
         for document in clashes {
-            {
-                let fresh = (1..)
-                    .map(|n| format!("d{n}"))
-                    .find(|id| !taken.contains(id))
-                    .unwrap_or_else(|| format!("{}-theirs", document.id));
-                taken.insert(fresh.clone());
-                self.renamed.insert(document.id.clone(), fresh);
-            }
+            let fresh = (1..)
+                .map(|n| format!("d{n}"))
+                .find(|id| !taken.contains(id))
+                .unwrap_or_else(|| format!("{}-theirs", document.id));
+            taken.insert(fresh.clone());
+            self.renamed.insert(document.id.clone(), fresh);
         }
         let theirs_id = |document: &Document| -> String {
             self.renamed.get(&document.id).cloned().unwrap_or_else(|| document.id.clone())
@@ -1025,7 +1021,7 @@ impl<'a> Merger<'a> {
             &mine.metadata,
             &theirs.metadata,
             &mut merged.metadata,
-            |v| fingerprint(v),
+            fingerprint,
             |v| quoted(v),
             |key| Item::Metadata { document: document_id.clone(), key: key.to_owned() },
             |key| format!("metadata \"{key}\" of document {name}"),
