@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::changes::{ChangeSummary, Counts};
 use super::entries::Entry;
-use crate::model::{Annotation, Document, ItemId, Memo, MemoTarget, Project, Relation, Value};
+use crate::model::{Annotation, Document, ItemId, Memo, MemoTarget, Project, Relation, Timestamp, Value};
 
 /// A 64-bit hash of a value. Not stored anywhere: the same within one program run is all that
 /// is needed (a collision needs two different values with the same hash, about 1 in 2^64).
@@ -17,64 +17,122 @@ pub(crate) fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
     hasher.finish()
 }
 
-fn hash_value(value: &Value, hasher: &mut DefaultHasher) {
-    match value {
-        Value::Text(text) => (0u8, text).hash(hasher),
-        Value::Number(number) => (1u8, number.to_bits()).hash(hasher),
-        Value::Bool(flag) => (2u8, flag).hash(hasher),
-        Value::Choice(choice) => (3u8, choice).hash(hasher),
+/// The fields of an item written one after the other, counts and lengths first, so that no two
+/// different items write the same bytes; then hashed in one go.
+struct Bytes<'b>(&'b mut Vec<u8>);
+
+impl Bytes<'_> {
+    fn u64(&mut self, value: u64) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn str(&mut self, text: &str) {
+        self.u64(text.len() as u64);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn time(&mut self, time: &Timestamp) {
+        self.u64(time.timestamp() as u64);
+        self.u64(u64::from(time.timestamp_subsec_nanos()));
+    }
+
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Text(text) => {
+                self.0.push(0);
+                self.str(text);
+            }
+            Value::Number(number) => {
+                self.0.push(1);
+                self.u64(number.to_bits());
+            }
+            Value::Bool(flag) => self.0.extend_from_slice(&[2, u8::from(*flag)]),
+            Value::Choice(choice) => {
+                self.0.push(3);
+                self.str(choice);
+            }
+        }
     }
 }
 
+/// The hash of what `fill` writes (not reentrant: `fill` must not call it again).
+fn hashed(fill: impl FnOnce(&mut Bytes)) -> u64 {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        fill(&mut Bytes(buffer));
+        let mut hasher = DefaultHasher::new();
+        hasher.write(buffer);
+        hasher.finish()
+    })
+}
+
 pub(crate) fn value_fingerprint(value: &Value) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    hash_value(value, &mut hasher);
-    hasher.finish()
+    hashed(|bytes| bytes.value(value))
 }
 
 /// Everything about an annotation except when it was last modified: two coders making the same
 /// change at different times made the same change.
 pub(crate) fn annotation_fingerprint(annotation: &Annotation) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    annotation.id.hash(&mut hasher);
-    annotation.label.hash(&mut hasher);
-    for fragment in &annotation.fragments {
-        (fragment.start, fragment.end, &fragment.text).hash(&mut hasher);
-    }
-    annotation.annotator.hash(&mut hasher);
-    annotation.created.hash(&mut hasher);
-    annotation.note.hash(&mut hasher);
-    for (name, value) in &annotation.attributes {
-        name.hash(&mut hasher);
-        hash_value(value, &mut hasher);
-    }
-    hasher.finish()
+    hashed(|bytes| {
+        bytes.u64(annotation.id.0);
+        bytes.str(&annotation.label);
+        bytes.u64(annotation.fragments.len() as u64);
+        for fragment in &annotation.fragments {
+            bytes.u64(fragment.start as u64);
+            bytes.u64(fragment.end as u64);
+            bytes.str(&fragment.text);
+        }
+        bytes.str(&annotation.annotator);
+        bytes.time(&annotation.created);
+        bytes.str(&annotation.note);
+        bytes.u64(annotation.attributes.len() as u64);
+        for (name, value) in &annotation.attributes {
+            bytes.str(name);
+            bytes.value(value);
+        }
+    })
 }
 
 /// A relation without its modification time (see [`annotation_fingerprint`]).
 pub(crate) fn relation_fingerprint(relation: &Relation) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (relation.id, &relation.kind, relation.from, relation.to, &relation.annotator).hash(&mut hasher);
-    (relation.created, &relation.note).hash(&mut hasher);
-    hasher.finish()
-}
-
-fn hash_target(target: &MemoTarget, hasher: &mut DefaultHasher) {
-    match target {
-        MemoTarget::Project => 0u8.hash(hasher),
-        MemoTarget::Document(id) => (1u8, id).hash(hasher),
-        MemoTarget::Label(id) => (2u8, id).hash(hasher),
-        MemoTarget::Annotation(id) => (3u8, id).hash(hasher),
-    }
+    hashed(|bytes| {
+        bytes.u64(relation.id.0);
+        bytes.str(&relation.kind);
+        bytes.u64(relation.from.0);
+        bytes.u64(relation.to.0);
+        bytes.str(&relation.annotator);
+        bytes.time(&relation.created);
+        bytes.str(&relation.note);
+    })
 }
 
 /// A memo without its modification time (see [`annotation_fingerprint`]).
 pub(crate) fn memo_fingerprint(memo: &Memo) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    memo.id.hash(&mut hasher);
-    hash_target(&memo.target, &mut hasher);
-    (&memo.title, &memo.text, &memo.author, memo.created).hash(&mut hasher);
-    hasher.finish()
+    hashed(|bytes| {
+        bytes.u64(memo.id.0);
+        match &memo.target {
+            MemoTarget::Project => bytes.u64(0),
+            MemoTarget::Document(id) => {
+                bytes.u64(1);
+                bytes.str(id);
+            }
+            MemoTarget::Label(id) => {
+                bytes.u64(2);
+                bytes.str(id);
+            }
+            MemoTarget::Annotation(id) => {
+                bytes.u64(3);
+                bytes.u64(id.0);
+            }
+        }
+        bytes.str(&memo.title);
+        bytes.str(&memo.text);
+        bytes.str(&memo.author);
+        bytes.time(&memo.created);
+    })
 }
 
 /// Fingerprints by id, sorted by id (binary search; 16 bytes per item, no hash table).

@@ -504,7 +504,7 @@ impl Uses {
 }
 
 /// Items merged whole by id: annotations, relations, memos.
-trait Keyed: Clone + Send + Sync + 'static {
+trait Keyed: Clone + PartialEq + Send + Sync + 'static {
     const KIND: Kind;
     fn key(&self) -> ItemId;
     fn fingerprint(&self) -> u64;
@@ -1190,6 +1190,12 @@ impl<'a> Merger<'a> {
             let t = theirs_ids.get(j).filter(|(tid, _)| *tid == id).map(|&(_, at)| &theirs[at]);
             i += usize::from(m.is_some());
             j += usize::from(t.is_some());
+            if let (Some(m), Some(t)) = (m, t)
+                && m == t
+            {
+                // The same on both sides (most items): nothing to decide, nothing to hash.
+                continue;
+            }
             let b = base.and_then(|b| b.get(id));
             let conflict = |used_by| KeyedConflict { id, in_base: b.is_some(), mine: m, theirs: t, used_by };
             match decide(b, m.map(Keyed::fingerprint), t.map(Keyed::fingerprint)) {

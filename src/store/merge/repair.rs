@@ -61,12 +61,12 @@ pub(crate) fn repair(project: &mut Project, spare: &Spare, homes: &HashMap<ItemI
 fn restore_labels(project: &mut Project, spare: &Spare, repaired: &mut Repaired) {
     // Label id -> who uses it, in words.
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let known = |id: &str| project.codebook.label(id).is_some();
     let mut annotations: BTreeMap<&str, usize> = BTreeMap::new();
-    for annotation in project.documents.iter().flat_map(|d| &d.annotations) {
+    for annotation in project.documents.iter().flat_map(|d| &d.annotations).filter(|a| !known(&a.label)) {
         *annotations.entry(annotation.label.as_str()).or_default() += 1;
     }
-    let known = |id: &str| project.codebook.label(id).is_some();
-    for (label, count) in annotations.into_iter().filter(|(l, _)| !known(l)) {
+    for (label, count) in annotations {
         used.entry(label.to_owned()).or_default().push(users(count, "annotation", "annotations"));
     }
     for relation_type in &project.codebook.relation_types {
@@ -188,7 +188,7 @@ fn share_hotkeys(project: &mut Project, spare: &Spare, notes: &mut Vec<String>) 
 
 fn drop_broken_relations(project: &mut Project, notes: &mut Vec<String>) {
     let codebook = &project.codebook;
-    for document in &mut project.documents {
+    for document in project.documents.iter_mut().filter(|d| !d.relations.is_empty()) {
         let labels: HashMap<ItemId, &str> = document.annotations.iter().map(|a| (a.id, a.label.as_str())).collect();
         let mut dropped = Vec::new();
         for (at, relation) in document.relations.iter().enumerate() {
