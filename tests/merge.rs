@@ -811,6 +811,37 @@ fn a_label_they_deleted_while_i_used_it_is_kept_and_said_so() {
 }
 
 #[test]
+fn a_relation_type_kept_for_my_relation_keeps_the_labels_it_names() {
+    let base = with(&base(), &|p| relation_type(p, "supports").from_labels.push("spare".into()));
+    let mine = with(&base, &|p| {
+        let relation = Relation {
+            id: IdGenerator::seeded(1003).next_id(),
+            kind: "supports".into(),
+            from: annotation_id(p, "Müller said: “Grüße 🎉 from the 👨‍👩‍👧 family.”"),
+            to: annotation_id(p, "شبکه‌های اجتماعی"),
+            annotator: "ana".into(),
+            created: common::time(),
+            modified: common::time(),
+            note: String::new(),
+        };
+        apply(p, Edit::AddRelation { document: "d1".into(), relation }).unwrap();
+    });
+    let theirs = with(&base, &|p| {
+        p.codebook.relation_types.retain(|t| t.id != "supports");
+        p.codebook.labels.retain(|l| l.id != "spare");
+    });
+    let merged = resolved(&base, &mine, &theirs, Side::Mine);
+    assert_eq!(merged.project, mine);
+    assert_eq!(
+        merged.report.consequences,
+        [
+            "The relation type \"Supports\" was kept: it was deleted in their version, but it is still used by 1 relation.",
+            "The label \"Spare\" was kept: it was deleted in their version, but it is still used by the relation type \"Supports\"."
+        ]
+    );
+}
+
+#[test]
 fn a_hotkey_both_sides_gave_away_stays_with_my_label() {
     let base = base();
     let mine = with(&base, &|p| label(p, "spare").hotkey = Some('5'));

@@ -271,13 +271,6 @@ pub struct MergeReport {
     pub consequences: Vec<String>,
 }
 
-impl MergeReport {
-    /// Conflicts resolved with their version.
-    pub fn theirs_chosen(&self) -> usize {
-        self.conflicts.iter().filter(|c| c.chosen == Side::Theirs).count()
-    }
-}
-
 impl std::fmt::Display for MergeReport {
     /// Plain sentences: what was taken, kept, chosen, and done to keep the project valid.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

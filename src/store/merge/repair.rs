@@ -49,8 +49,9 @@ pub(crate) struct Repaired {
 /// Makes `project` valid, and says how.
 pub(crate) fn repair(project: &mut Project, spare: &Spare, homes: &HashMap<ItemId, String>) -> Repaired {
     let mut repaired = Repaired::default();
-    restore_labels(project, spare, &mut repaired);
+    // Relation types first: one kept may name labels that must then be kept too.
     restore_relation_types(project, spare, &mut repaired);
+    restore_labels(project, spare, &mut repaired);
     restore_annotators(project, spare, &mut repaired);
     share_hotkeys(project, spare, &mut repaired.notes);
     drop_broken_relations(project, &mut repaired.notes);
