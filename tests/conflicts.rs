@@ -145,7 +145,7 @@ fn a_touched_but_unchanged_file_is_not_reported() {
 }
 
 #[test]
-fn merge_takes_both_sides_by_id_and_keeps_mine_on_conflicts() {
+fn merge_takes_both_sides_and_names_each_conflict_with_both_versions() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
     let base = store::load(&path).unwrap();
@@ -191,8 +191,24 @@ fn merge_takes_both_sides_by_id_and_keeps_mine_on_conflicts() {
     harness.run();
     harness.get_by_label("Merged with the version on disk");
     let status = harness.state().status.clone().unwrap_or_default();
-    assert!(status.contains("1 of their new items added"), "{status}");
-    assert!(status.contains("1 conflict (both sides changed the same item; mine was kept)"), "{status}");
+    assert!(status.contains("From their version: 1 annotation added, 1 changed, 1 deleted."), "{status}");
+    // (The window added me as an annotator with my first annotation.)
+    assert!(
+        status.contains("Kept from yours: 1 annotator added; 1 annotation added, 1 changed, 1 deleted."),
+        "{status}"
+    );
+    // The conflict is not decided silently: it is named, with both versions.
+    let conflict = status.split("1 conflict: ").nth(1).unwrap_or_default();
+    assert!(conflict.starts_with("annotation Claim \"IranWire\" in document "), "{status}");
+    assert!(conflict.contains(": yours kept (Claim \"IranWire\""), "{status}");
+    assert!(conflict.contains("; theirs Actor \"IranWire\""), "{status}");
+    assert!(conflict.contains("note \"their note\""), "{status}");
+    // The annotation list and its label counts show the merged document, not a cached one.
+    let merged = harness.state().project();
+    let total = merged.documents[0].annotations.len();
+    let actors = merged.documents[0].annotations.iter().filter(|a| a.label == "actor").count();
+    harness.get_by_label(&format!("{total} of {total}"));
+    harness.get_by_label(&format!("Actor {actors}"));
     let merged = harness.state().project();
     let document = &merged.documents[0];
     assert_eq!(with_text(merged, "Official").len(), 1, "mine added");
@@ -213,6 +229,40 @@ fn merge_takes_both_sides_by_id_and_keeps_mine_on_conflicts() {
 }
 
 #[test]
+fn merge_takes_their_description_and_both_dialogs_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = start(app_with(None, &path));
+    tag(&mut harness, "Official", Key::Num2, "2");
+    let mut theirs = store::load(&path).unwrap();
+    let annotation = their_annotation(&theirs, "Fear", "claim", 4242);
+    apply(&mut theirs, Edit::AddAnnotation { document: "d1".into(), annotation }).unwrap();
+    theirs.description = "Changed by another program: Grüße 🎉".into();
+    store::save(&theirs, &path).unwrap();
+    harness.state_mut().check_file_now();
+    harness.run();
+    harness.get_by_label("Their version: the project description changed; 1 annotation added.");
+    harness.get_by_label("Merge").click();
+    harness.run();
+    let status = harness.state().status.clone().unwrap_or_default();
+    assert!(
+        status.contains(
+            "From their version: the project description changed; 1 annotation added. \
+             Kept from yours: 1 annotator added; 1 annotation added. No conflicts."
+        ),
+        "{status}"
+    );
+    let merged = harness.state().project().clone();
+    assert_eq!(merged.description, theirs.description);
+    assert_eq!(merged.annotation_count(), theirs.annotation_count() + 1);
+    harness.get_by_label("OK").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(store::load(&path).unwrap().description, theirs.description, "saved with their description");
+}
+
+#[test]
 fn merge_without_a_base_is_a_union() {
     let base = common::tricky_project();
     let mut mine = base.clone();
@@ -220,17 +270,20 @@ fn merge_without_a_base_is_a_union() {
     let mut ids = IdGenerator::seeded(77);
     common::add(&mut mine, &mut ids, "actor", "Grüße");
     common::add(&mut theirs, &mut ids, "claim", "matter");
-    let (merged, report) = merge::merge(None, &mine, &theirs).unwrap();
-    assert_eq!(merged.annotation_count(), base.annotation_count() + 2);
-    assert_eq!((report.mine_added, report.theirs_added, report.conflicts), (1, 1, 0));
+    let merged = merge::merge(None, &mine, &theirs).resolve_all(merge::Side::Mine).unwrap();
+    assert_eq!(merged.project.annotation_count(), base.annotation_count() + 2);
+    let report = &merged.report;
+    assert_eq!((report.mine_kept.annotations.added, report.theirs_taken.annotations.added), (1, 1));
+    assert!(report.conflicts.is_empty());
     // With the base, a deletion on their side is taken.
     let mut theirs = base.clone();
     let gone = with_text(&theirs, "社交媒体")[0].id;
     apply(&mut theirs, Edit::RemoveAnnotation { document: "d1".into(), id: gone }).unwrap();
-    let (merged, report) = merge::merge(Some(&merge::BaseItems::of(&base)), &mine, &theirs).unwrap();
-    assert!(merged.documents[0].annotation(gone).is_none());
-    assert_eq!(report.theirs_deleted, 1);
-    assert!(spanwise::model::validate(&merged).is_empty());
+    let merged =
+        merge::merge(Some(&merge::BaseItems::of(&base)), &mine, &theirs).resolve_all(merge::Side::Mine).unwrap();
+    assert!(merged.project.documents[0].annotation(gone).is_none());
+    assert_eq!(merged.report.theirs_taken.annotations.deleted, 1);
+    assert!(spanwise::model::validate(&merged.project).is_empty());
 }
 
 /// A process that stays alive while the test needs it (a stand-in for another Spanwise).

@@ -127,7 +127,7 @@ fn an_app_gone_without_saving_is_recovered_exactly_with_its_undo_history() {
     let mut harness = start(app_for(&path));
     harness.get_by_label("Recover unsaved work?");
     harness.get_by_label("4");
-    harness.get_by_label("2 annotations added, 1 changed, 1 deleted");
+    harness.get_by_label("1 annotator added; 2 annotations added, 1 changed, 1 deleted");
     assert!(harness.state().document().unwrap().annotation(gholipour).is_some(), "not recovered before asked");
     harness.get_by_label("Recover").click();
     harness.run();
@@ -198,7 +198,7 @@ fn a_torn_last_line_is_skipped_and_reported() {
 
     let mut harness = start(app_for(&path));
     harness.get_by_label_contains("line 3 was only partly written");
-    harness.get_by_label("1 annotation added");
+    harness.get_by_label("1 annotator added; 1 annotation added");
     harness.get_by_label("Recover").click();
     harness.run();
     assert_eq!(with_text(harness.state().project(), "Official").len(), 1);
@@ -248,7 +248,7 @@ fn an_unsaved_project_is_offered_at_the_next_start() {
     // The next start, with nothing on the command line.
     let mut harness = start(app_with_config(Some(&config)));
     harness.get_by_label_contains("the unsaved project \"article\"");
-    harness.get_by_label("1 annotation added");
+    harness.get_by_label("1 annotator added; 1 annotation added");
     harness.get_by_label("Recover").click();
     harness.run();
     assert_eq!(*harness.state().project(), expected);
@@ -307,7 +307,7 @@ fn the_command_line_shows_what_a_journal_would_restore() {
     assert!(stdout.contains("edits: 2"), "{stdout}");
     assert!(stdout.contains("add quote \"Official\" (0..8)"), "{stdout}");
     assert!(stdout.contains("add actor \"Fear\""), "{stdout}");
-    assert!(stdout.contains("changes: 2 annotations added"), "{stdout}");
+    assert!(stdout.contains("changes: 1 annotator added; 2 annotations added"), "{stdout}");
     assert!(stdout.contains("(unchanged)"), "{stdout}");
     assert!(journal::journal_path_for(&path).exists(), "a dry run changes nothing");
 
@@ -461,12 +461,12 @@ fn kill_9_loses_nothing() {
     assert!(stdout.contains("add quote \"Official\""), "{stdout}");
     assert!(stdout.contains("add actor \"Fear\""), "{stdout}");
     assert!(stdout.contains("add claim \"Social Media\""), "{stdout}");
-    assert!(stdout.contains("changes: 3 annotations added, 1 deleted"), "{stdout}");
+    assert!(stdout.contains("changes: 1 annotator added; 3 annotations added, 1 deleted"), "{stdout}");
 
     // Restart (headless, through the library) and recover.
     let mut restarted = start(app_for(&path));
     restarted.get_by_label("Recover unsaved work?");
-    restarted.get_by_label("3 annotations added, 1 deleted");
+    restarted.get_by_label("1 annotator added; 3 annotations added, 1 deleted");
     restarted.get_by_label("Recover").click();
     restarted.run();
     let project = &restarted.state().project();

@@ -185,7 +185,7 @@ fn a_file_changed_on_disk_is_noticed_by_the_watcher_and_each_choice_does_what_it
         _ => None,
     });
     let change = change.expect("a file-changed notice");
-    assert_eq!(change.theirs.as_ref().unwrap().annotations_added, 1);
+    assert_eq!(change.theirs.as_ref().unwrap().annotations.added, 1);
     // Asked once: not again while the user decides.
     session.check_file_now();
     assert!(drain(&mut session).iter().all(|n| !matches!(n, Notice::FileChanged(_))));

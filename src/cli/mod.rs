@@ -1,5 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
+pub mod merge;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,10 @@ pub enum Command {
         #[arg(long, short, conflicts_with = "dry_run")]
         output: Option<PathBuf>,
     },
+    /// Merge two versions of a project against the one both started from; exit 0 when clean, 1
+    /// with conflicts (listed; OUT is written with your side for them), 2 on bad input. Works as
+    /// a git merge driver: spanwise merge %O %A %B -o %A --no-backup (see docs/MERGE.md)
+    Merge(merge::MergeArgs),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -55,6 +61,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Validate { file } => validate(file, out, err),
         Command::Stats { file } => stats(file, out, err),
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
+        Command::Merge(args) => merge::run(args, out, err),
     }
 }
 

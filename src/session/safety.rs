@@ -689,8 +689,11 @@ impl Session {
                 Err(err) => self.error("Cannot reload", format!("{err}\n\nYour version is still open.")),
             },
             FileChangeChoice::Merge => match store::load_file(&change.path) {
-                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project) {
-                    Ok((merged, report)) => {
+                // Conflicts keep my side here and are each listed in the report shown below.
+                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project)
+                    .resolve_all(merge::Side::Mine)
+                {
+                    Ok(merge::Merged { project: merged, report }) => {
                         self.replace_project(merged, Some(change.path.clone()), true);
                         self.safety.disk = Some(loaded.stamp);
                         self.safety.base_items = Some(BaseItems::of(&loaded.project));

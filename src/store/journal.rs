@@ -12,7 +12,6 @@
 //! Reading stops cleanly at a line that was only partly written (the usual damage from a crash)
 //! and reports it; replay is only done against the base the journal names.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -23,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::lock::LockOwner;
 use super::{FileStamp, MAX_FILE_BYTES, ReadLimitError, UnknownFields, read_limited, sidecar_path};
 use crate::edit::{Applied, Direction, Edit, History};
-use crate::model::{Annotation, ItemId, Project, Relation, Timestamp, now};
+use crate::model::{Project, Timestamp, now};
 
 pub const JOURNAL_FORMAT: &str = "spanwise-journal";
 pub const JOURNAL_VERSION: u32 = 1;
@@ -479,96 +478,8 @@ pub fn replay(base: Project, entries: &[Entry], keep_going: bool) -> Replayed {
     Replayed { project, history, applied, failed }
 }
 
-/// The net difference between two versions of a project, counted by id.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChangeSummary {
-    pub annotations_added: usize,
-    pub annotations_changed: usize,
-    pub annotations_deleted: usize,
-    pub relations_added: usize,
-    pub relations_changed: usize,
-    pub relations_deleted: usize,
-    pub documents_added: usize,
-    pub documents_removed: usize,
-}
-
-fn count_changes<T: PartialEq>(before: &HashMap<ItemId, &T>, after: &HashMap<ItemId, &T>) -> (usize, usize, usize) {
-    let added = after.keys().filter(|id| !before.contains_key(id)).count();
-    let deleted = before.keys().filter(|id| !after.contains_key(id)).count();
-    let changed = after.iter().filter(|(id, item)| before.get(id).is_some_and(|old| old != *item)).count();
-    (added, changed, deleted)
-}
-
-impl ChangeSummary {
-    pub fn between(before: &Project, after: &Project) -> Self {
-        fn annotations(project: &Project) -> HashMap<ItemId, &Annotation> {
-            project.documents.iter().flat_map(|d| &d.annotations).map(|a| (a.id, a)).collect()
-        }
-        fn relations(project: &Project) -> HashMap<ItemId, &Relation> {
-            project.documents.iter().flat_map(|d| &d.relations).map(|r| (r.id, r)).collect()
-        }
-        let (annotations_added, annotations_changed, annotations_deleted) =
-            count_changes(&annotations(before), &annotations(after));
-        let (relations_added, relations_changed, relations_deleted) =
-            count_changes(&relations(before), &relations(after));
-        let has = |project: &Project, id: &str| project.document(id).is_some();
-        Self {
-            annotations_added,
-            annotations_changed,
-            annotations_deleted,
-            relations_added,
-            relations_changed,
-            relations_deleted,
-            documents_added: after.documents.iter().filter(|d| !has(before, &d.id)).count(),
-            documents_removed: before.documents.iter().filter(|d| !has(after, &d.id)).count(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
-impl std::fmt::Display for ChangeSummary {
-    /// "12 annotations added, 3 changed, 1 deleted; 2 relations added; 1 document added"
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        fn group(noun: &str, counts: &[(usize, &str)]) -> Option<String> {
-            let parts: Vec<String> =
-                counts.iter().filter(|(n, _)| *n > 0).map(|(n, verb)| format!("{n} {verb}")).collect();
-            let first_count = counts.iter().find(|(n, _)| *n > 0)?.0;
-            let noun = if first_count == 1 { noun.to_owned() } else { format!("{noun}s") };
-            let mut text = parts.join(", ");
-            // "12 annotations added, 3 changed": the noun goes after the first number.
-            if let Some(space) = text.find(' ') {
-                text.insert_str(space, &format!(" {noun}"));
-            }
-            Some(text)
-        }
-        let groups: Vec<String> = [
-            group(
-                "annotation",
-                &[
-                    (self.annotations_added, "added"),
-                    (self.annotations_changed, "changed"),
-                    (self.annotations_deleted, "deleted"),
-                ],
-            ),
-            group(
-                "relation",
-                &[
-                    (self.relations_added, "added"),
-                    (self.relations_changed, "changed"),
-                    (self.relations_deleted, "deleted"),
-                ],
-            ),
-            group("document", &[(self.documents_added, "added"), (self.documents_removed, "removed")]),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if groups.is_empty() { write!(f, "no net change") } else { write!(f, "{}", groups.join("; ")) }
-    }
-}
+/// The net difference between two versions of a project (every kind of item, counted).
+pub use super::merge::ChangeSummary;
 
 /// What a journal would restore, ready to be shown and, if the user agrees, taken over.
 #[derive(Debug)]
@@ -676,24 +587,4 @@ pub fn orphaned_sessions(dir: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summary_text() {
-        let mut summary = ChangeSummary { annotations_added: 12, annotations_changed: 3, ..Default::default() };
-        summary.annotations_deleted = 1;
-        summary.relations_added = 2;
-        summary.documents_added = 1;
-        assert_eq!(
-            summary.to_string(),
-            "12 annotations added, 3 changed, 1 deleted; 2 relations added; 1 document added"
-        );
-        assert_eq!(ChangeSummary::default().to_string(), "no net change");
-        let one = ChangeSummary { annotations_changed: 1, ..Default::default() };
-        assert_eq!(one.to_string(), "1 annotation changed");
-    }
 }

@@ -475,6 +475,11 @@ fn describe_io(err: &std::io::Error) -> String {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk, then
 /// renamed over the target. The previous file, if any, is kept as `<name>.bak`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    write_atomic_keeping(path, bytes, true)
+}
+
+/// [`write_atomic`], keeping the previous file as `<name>.bak` only if `backup`.
+fn write_atomic_keeping(path: &Path, bytes: &[u8], backup: bool) -> Result<(), SaveError> {
     let fail = |err: std::io::Error| SaveError::Io { path: path.to_owned(), reason: describe_io(&err) };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
@@ -496,7 +501,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         let _ = fs::remove_file(&tmp);
         return Err(fail(err));
     }
-    if path.exists()
+    if backup
+        && path.exists()
         && let Err(err) = keep_backup(path)
     {
         let _ = fs::remove_file(&tmp);
@@ -541,6 +547,26 @@ pub fn save_file(project: &Project, path: &Path) -> Result<FileStamp, SaveError>
 
 /// [`save_file`], keeping fields this version does not know (from [`Loaded::unknown`]).
 pub fn save_file_with(project: &Project, path: &Path, unknown: &UnknownFields) -> Result<FileStamp, SaveError> {
+    save_file_keeping(project, path, unknown, true)
+}
+
+/// [`save_file_with`] without keeping the previous file as `<name>.bak`: for files that are not
+/// the user's own copy (git's merge driver writes into git's temporary file; a backup beside it
+/// would be litter in the work tree).
+pub fn save_file_without_backup(
+    project: &Project,
+    path: &Path,
+    unknown: &UnknownFields,
+) -> Result<FileStamp, SaveError> {
+    save_file_keeping(project, path, unknown, false)
+}
+
+fn save_file_keeping(
+    project: &Project,
+    path: &Path,
+    unknown: &UnknownFields,
+    backup: bool,
+) -> Result<FileStamp, SaveError> {
     // Both cores: validate while serializing, hash the bytes while writing them.
     let (problems, text) = std::thread::scope(|scope| {
         let validation = scope.spawn(|| validate(project));
@@ -553,7 +579,7 @@ pub fn save_file_with(project: &Project, path: &Path, unknown: &UnknownFields) -
     }
     let (written, sha256) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| sha256_of(text.as_bytes()));
-        (write_atomic(path, text.as_bytes()), hashing.join())
+        (write_atomic_keeping(path, text.as_bytes(), backup), hashing.join())
     });
     written?;
     let modified = fs::metadata(path).ok().and_then(|m| m.modified().ok());

@@ -41,7 +41,7 @@ pub(super) fn file_changed_ui(ui: &mut egui::Ui, change: &FileChange, dirty: boo
             && ui
                 .button("Merge")
                 .on_hover_text(
-                    "Annotations and relations from both versions, by id; where both changed the same one, yours is kept",
+                    "Combine both versions: what changed on one side only is taken; where both changed the same thing differently, yours is kept and each such conflict is listed",
                 )
                 .clicked()
         {
