@@ -1,5 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
+pub mod analysis;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,8 @@ pub enum Command {
         #[arg(long, short, conflicts_with = "dry_run")]
         output: Option<PathBuf>,
     },
+    #[command(flatten)]
+    Analysis(analysis::AnalysisCommand),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -55,6 +59,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Validate { file } => validate(file, out, err),
         Command::Stats { file } => stats(file, out, err),
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
+        Command::Analysis(command) => analysis::run(command, out, err),
     }
 }
 
