@@ -69,6 +69,34 @@ pub struct AgreementReport {
     pub f1_undefined: Option<Undefined>,
 }
 
+/// alpha_U corpus-wide (the selected documents end to end, in project order) and per document.
+pub fn unitizing_agreement(
+    project: &Project,
+    selection: &Selection,
+) -> Result<(LabelAlphas, Vec<(String, LabelAlphas)>), AgreementError> {
+    let labels = project.codebook.labels.len();
+    let coders = selection.annotators.len();
+    let mut corpus_units = Vec::new();
+    let mut offset = 0u64;
+    let mut by_document = Vec::new();
+    let mut units = Vec::new();
+    for document in selection.documents(project) {
+        units.clear();
+        layers::units(project, selection, document, 0, &mut units);
+        let length = document.char_len() as u64;
+        let study = UnitizingStudy::new(0, length, coders, labels, units.iter().copied())?;
+        by_document.push((document.id.clone(), LabelAlphas::new(project, &study)));
+        corpus_units.extend(units.iter().map(|u| super::unitizing::Unit { start: u.start + offset, ..*u }));
+        offset += length;
+    }
+    // One document: the corpus is that document (no need to compute it twice).
+    if let [(_, only)] = by_document.as_slice() {
+        return Ok((only.clone(), by_document));
+    }
+    let corpus = UnitizingStudy::new(0, offset, coders, labels, corpus_units)?;
+    Ok((LabelAlphas::new(project, &corpus), by_document))
+}
+
 /// Computes agreement for `annotators` (default: every coder with annotations, except `gold`) on
 /// `documents` (default: all).
 pub fn agreement(
@@ -79,22 +107,7 @@ pub fn agreement(
     let selection = Selection::resolve(project, annotators, documents)?;
     let labels = project.codebook.labels.len();
     let coders = selection.annotators.len();
-    let mut corpus_units = Vec::new();
-    let mut offset = 0u64;
-    let mut by_document = Vec::new();
-    let mut units = Vec::new();
-    for document in selection.documents(project) {
-        units.clear();
-        layers::units(project, &selection, document, 0, &mut units);
-        let length = document.char_len() as u64;
-        let study = UnitizingStudy::new(0, length, coders, labels, units.iter().copied())?;
-        by_document.push((document.id.clone(), LabelAlphas::new(project, &study)));
-        corpus_units.extend(units.iter().map(|u| super::unitizing::Unit { start: u.start + offset, ..*u }));
-        offset += length;
-    }
-    let corpus = UnitizingStudy::new(0, offset, coders, labels, corpus_units)?;
-    let alpha_u = LabelAlphas::new(project, &corpus);
-
+    let (alpha_u, by_document) = unitizing_agreement(project, &selection)?;
     let mut f1 = SpanAgreement { per_label: vec![Default::default(); labels] };
     let mut f1_pairs = Vec::new();
     let f1_undefined = (coders < 2).then(|| Undefined::new("F1 compares coders: at least two are needed"));

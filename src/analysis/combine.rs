@@ -105,7 +105,7 @@ impl CombineReport {
                 .map(|(from, to)| if from == to { to.clone() } else { format!("{from} as {to}") })
                 .collect();
             lines.push(format!(
-                "{}: {} annotations and {} relations brought in (coders: {}); {} documents matched by text, {} added{}{}",
+                "{}: {} annotations and {} relations brought in (coders: {}); documents matched by text: {}, added: {}{}{}",
                 file.file,
                 file.annotations_added,
                 file.relations_added,

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use crate::model::{Annotation, Document, ItemId, Project};
 
 use super::layers::SelectionError;
-use super::span_f1::LabeledSpan;
+use super::span_f1::{LabeledSpan, overlapping_pairs};
 
 /// The kind of a disagreement, as a compare view names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -203,15 +203,17 @@ pub fn compare_document(project: &Project, document: &Document, a: &str, b: &str
     // 3 and 4: overlapping, greedy by overlap length.
     for same_label in [true, false] {
         let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, x) in left.iter().enumerate().filter(|(i, _)| !left_used[*i]) {
-            for (j, y) in right.iter().enumerate().filter(|(j, _)| !right_used[*j]) {
-                if (x.label == y.label) != same_label || y.start() >= x.end() || x.start() >= y.end() {
-                    continue;
-                }
-                let shared = span(x).overlap(&span(y));
-                if shared > 0 {
-                    candidates.push((shared, i, j));
-                }
+        let free_left: Vec<usize> = (0..left.len()).filter(|&i| !left_used[i]).collect();
+        let free_right: Vec<usize> = (0..right.len()).filter(|&j| !right_used[j]).collect();
+        let extent = |a: &Annotation| (a.start(), a.end());
+        for (i, j) in overlapping_pairs(&free_left, &free_right, |i| extent(left[i]), |j| extent(right[j])) {
+            let (x, y) = (left[i], right[j]);
+            if (x.label == y.label) != same_label {
+                continue;
+            }
+            let shared = span(x).overlap(&span(y));
+            if shared > 0 {
+                candidates.push((shared, i, j));
             }
         }
         candidates.sort_unstable_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));

@@ -67,6 +67,40 @@ pub struct Matching {
     pub overlap: Vec<(usize, usize, usize)>,
 }
 
+fn extent(span: &LabeledSpan) -> (usize, usize) {
+    (span.start(), span.end())
+}
+
+/// Every pair `(l, r)` of items of `left` and `right` whose extents (`[start, end)`) intersect, by
+/// a sweep over both sorted by start: O(n log n + pairs), not O(n²).
+pub fn overlapping_pairs(
+    left: &[usize],
+    right: &[usize],
+    left_extent: impl Fn(usize) -> (usize, usize),
+    right_extent: impl Fn(usize) -> (usize, usize),
+) -> Vec<(usize, usize)> {
+    let mut left: Vec<(usize, usize, usize)> = left.iter().map(|&i| (left_extent(i).0, left_extent(i).1, i)).collect();
+    let mut right: Vec<(usize, usize, usize)> =
+        right.iter().map(|&j| (right_extent(j).0, right_extent(j).1, j)).collect();
+    left.sort_unstable();
+    right.sort_unstable();
+    let mut pairs = Vec::new();
+    // Right items that started before the current left item ends and may still reach it.
+    let mut active: Vec<(usize, usize, usize)> = Vec::new();
+    let mut next = 0;
+    for &(start, end, i) in &left {
+        while next < right.len() && right[next].0 < end {
+            active.push(right[next]);
+            next += 1;
+        }
+        // Left items come by start, so a right item ending before this start ends before every
+        // later one too.
+        active.retain(|r| r.1 > start);
+        pairs.extend(active.iter().filter(|r| r.0 < end).map(|r| (i, r.2)));
+    }
+    pairs
+}
+
 /// Pairs `reference` and `other` spans (see the module docs).
 pub fn match_spans(reference: &[LabeledSpan], other: &[LabeledSpan]) -> Matching {
     // Exact: identical (document, label, fragments), one to one.
@@ -90,28 +124,11 @@ pub fn match_spans(reference: &[LabeledSpan], other: &[LabeledSpan]) -> Matching
         groups.entry((span.document, span.label)).or_default().1.push(j);
     }
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    for (mut left, mut right) in groups.into_values() {
-        if left.is_empty() || right.is_empty() {
-            continue;
-        }
-        left.sort_unstable_by_key(|&i| (reference[i].start(), i));
-        right.sort_unstable_by_key(|&j| (other[j].start(), j));
-        // For each reference span, the other spans starting before it ends and ending after it
-        // starts. `right` is sorted by start; keep a window of those that may still overlap.
-        let mut active: Vec<usize> = Vec::new();
-        let mut next = 0;
-        for &i in &left {
-            let a = &reference[i];
-            while next < right.len() && other[right[next]].start() < a.end() {
-                active.push(right[next]);
-                next += 1;
-            }
-            active.retain(|&j| other[j].end() > a.start());
-            for &j in &active {
-                let shared = a.overlap(&other[j]);
-                if shared > 0 {
-                    candidates.push((shared, i, j));
-                }
+    for (left, right) in groups.into_values() {
+        for (i, j) in overlapping_pairs(&left, &right, |i| extent(&reference[i]), |j| extent(&other[j])) {
+            let shared = reference[i].overlap(&other[j]);
+            if shared > 0 {
+                candidates.push((shared, i, j));
             }
         }
     }

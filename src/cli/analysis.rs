@@ -255,9 +255,10 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
     let width = project.codebook.labels.iter().map(|l| l.name.chars().count()).max().unwrap_or(8).max(14);
     let _ = writeln!(
         text,
-        "Coders: {} ({} documents: {})",
+        "Coders: {} ({} document{}: {})",
         if report.annotators.is_empty() { "none".to_owned() } else { report.annotators.join(", ") },
         report.documents.len(),
+        if report.documents.len() == 1 { "" } else { "s" },
         report.documents.join(", ")
     );
     let _ = writeln!(text, "\nKrippendorff's unitizing alpha (alpha_U), code points, all documents end to end");
@@ -301,13 +302,10 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
     } else if let Some(reference) = report.annotators.first() {
         let others = report.annotators[1..].join(", ");
         let _ = writeln!(text, "\nSpan precision / recall / F1 of {others} against {reference}");
-        let _ = writeln!(
-            text,
-            "  {:width$}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
-            "label", "exact", "", "", "overlap", "", ""
-        );
+        let header = format!("  {:width$}  {:^20}   {:^20}", "", "exact", "overlap");
+        let _ = writeln!(text, "{}", header.trim_end());
         let _ =
-            writeln!(text, "  {:width$}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "", "P", "R", "F1", "P", "R", "F1");
+            writeln!(text, "  {:width$}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "label", "P", "R", "F1", "P", "R", "F1");
         let mut line = |name: &str, exact: Scores, overlap: Scores| {
             let _ = writeln!(
                 text,
