@@ -10,9 +10,10 @@ use spanwise::analysis::layers::Selection;
 use spanwise::model::{Annotation, Annotator, IdGenerator, Project};
 
 /// The 10 MB / 200,000-annotation project of the other benches (`common::generated_10mb`, made
-/// here directly so this bench builds without the window), coded by three coders: the
-/// generated coder and two others who each leave out every 10th span, cut the end of every 7th
-/// by up to three code points and give every 17th another label (at different phases).
+/// here directly so this bench builds without the window), coded by three coders, 200,000 spans
+/// each: the generated coder and two others who each put every 10th span 50 code points further
+/// on, cut the end of every 7th by up to three code points and give every 17th another label (at
+/// different phases).
 pub fn three_coders() -> Project {
     let mut project = spanwise::generate::project(10_000_000, 200_000, 3);
     let labels = ["claim", "quote", "actor", "recommendation"];
@@ -22,12 +23,16 @@ pub fn three_coders() -> Project {
         let mut ids = IdGenerator::seeded(phase as u64 * 7919);
         let mut extra: Vec<Annotation> = Vec::with_capacity(document.annotations.len());
         for (i, annotation) in document.annotations.iter().filter(|a| a.annotator == "bench").enumerate() {
-            if (i + phase) % 10 == 0 {
-                continue;
-            }
             let mut copy = annotation.clone();
             copy.id = ids.next_id();
             copy.annotator = coder.into();
+            if (i + phase) % 10 == 0 {
+                // Put somewhere else: a span the first coder does not have, and one it misses.
+                let fragment = &copy.fragments[0];
+                if let Some(moved) = document.fragment(fragment.start + 50..fragment.end + 50) {
+                    copy.fragments[0] = moved;
+                }
+            }
             if (i + phase) % 7 == 0 {
                 let fragment = &copy.fragments[0];
                 let end = (fragment.end - 1 - (i % 3)).max(fragment.start + 1);
@@ -49,6 +54,7 @@ pub fn three_coders() -> Project {
 fn agreement_benches(c: &mut Criterion) {
     let project = three_coders();
     let spans = project.annotation_count();
+    assert_eq!(spans, 600_000);
     eprintln!("three coders: {spans} spans on {} code points", project.documents[0].char_len());
     let selection = Selection::resolve(&project, None, None).expect("selection");
     assert_eq!(selection.annotators, ["bench", "b", "c"]);

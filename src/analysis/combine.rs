@@ -168,13 +168,35 @@ fn fresh_annotator_id(annotators: &[Annotator], wanted: &str) -> String {
     (2..).map(|n| format!("{wanted}-{n}")).find(|id| annotators.iter().all(|a| &a.id != id)).unwrap_or_default()
 }
 
-fn fresh_id(project: &Project, taken: &mut HashSet<ItemId>, ids: &mut IdGenerator) -> ItemId {
+/// A fresh id: not in the project (`taken` starts as every id it uses) and not given out yet.
+fn fresh_id(taken: &mut HashSet<ItemId>, ids: &mut IdGenerator) -> ItemId {
     loop {
         let id = ids.next_id();
-        if !project.id_in_use(id) && taken.insert(id) {
+        if taken.insert(id) {
             return id;
         }
     }
+}
+
+/// Every annotation, relation and memo id of a project.
+fn ids_in_use(project: &Project) -> HashSet<ItemId> {
+    let mut ids: HashSet<ItemId> = project.memos.iter().map(|m| m.id).collect();
+    for document in &project.documents {
+        ids.extend(document.annotations.iter().map(|a| a.id));
+        ids.extend(document.relations.iter().map(|r| r.id));
+    }
+    ids
+}
+
+/// What makes two annotations the same work, for finding one the project already has.
+type AnnotationKey = (String, String, Vec<(usize, usize)>);
+
+fn annotation_key(annotation: &Annotation) -> AnnotationKey {
+    (
+        annotation.label.clone(),
+        annotation.annotator.clone(),
+        annotation.fragments.iter().map(|f| (f.start, f.end)).collect(),
+    )
 }
 
 /// Whether two annotations are the same work (ignoring which document struct holds them).
@@ -243,7 +265,8 @@ fn combine_one(
     edits.extend(new_annotators.into_iter().map(Edit::AddAnnotator));
 
     let by_hash: HashMap<&str, &Document> = project.documents.iter().rev().map(|d| (d.sha256.as_str(), d)).collect();
-    let mut taken: HashSet<ItemId> = HashSet::new();
+    // Ids already used by the project, and those given out by this file so far.
+    let mut taken: HashSet<ItemId> = ids_in_use(project);
     let mut unknown: HashMap<String, usize> = HashMap::new();
     let mut added_document_ids: Vec<String> = Vec::new();
     for document in &source.documents {
@@ -263,6 +286,10 @@ fn combine_one(
         }
         // Annotations: map ids, skip known ones, leave out unknown labels.
         let existing: Option<&Document> = target;
+        let mut known: HashMap<AnnotationKey, Vec<&Annotation>> = HashMap::new();
+        for annotation in existing.map(|d| d.annotations.as_slice()).unwrap_or_default() {
+            known.entry(annotation_key(annotation)).or_default().push(annotation);
+        }
         let mut id_map: HashMap<ItemId, ItemId> = HashMap::new();
         let mut annotations = Vec::new();
         for annotation in &document.annotations {
@@ -273,13 +300,15 @@ fn combine_one(
             let Some(annotator) = annotator_map.get(annotation.annotator.as_str()) else { continue };
             let mut copy = annotation.clone();
             copy.annotator = annotator.clone();
-            if let Some(same) = existing.and_then(|d| d.annotations.iter().find(|a| same_annotation(a, &copy))) {
+            if let Some(same) =
+                known.get(&annotation_key(&copy)).and_then(|list| list.iter().find(|a| same_annotation(a, &copy)))
+            {
                 id_map.insert(annotation.id, same.id);
                 report.already_present += 1;
                 continue;
             }
-            if project.id_in_use(copy.id) || !taken.insert(copy.id) {
-                copy.id = fresh_id(project, &mut taken, ids);
+            if !taken.insert(copy.id) {
+                copy.id = fresh_id(&mut taken, ids);
                 report.new_ids += 1;
             }
             id_map.insert(annotation.id, copy.id);
@@ -304,8 +333,8 @@ fn combine_one(
                 report.already_present += 1;
                 continue;
             }
-            if project.id_in_use(copy.id) || !taken.insert(copy.id) {
-                copy.id = fresh_id(project, &mut taken, ids);
+            if !taken.insert(copy.id) {
+                copy.id = fresh_id(&mut taken, ids);
                 report.new_ids += 1;
             }
             relations.push(copy);

@@ -406,6 +406,34 @@ mod tests {
     }
 
     #[test]
+    fn the_sweep_finds_exactly_the_overlapping_pairs() {
+        let mut rng = crate::analysis::rng::Rng::seeded(5);
+        for _ in 0..200 {
+            let mut random = |n: usize| -> Vec<(usize, usize)> {
+                (0..n)
+                    .map(|_| {
+                        let start = (rng.next_u64() % 100) as usize;
+                        (start, start + 1 + (rng.next_u64() % 30) as usize)
+                    })
+                    .collect()
+            };
+            let (left, right) = (random(12), random(9));
+            let mut swept =
+                overlapping_pairs(&(0..left.len()).collect::<Vec<_>>(), &(0..right.len()).collect::<Vec<_>>(), |i| left[i], |j| right[j]);
+            swept.sort_unstable();
+            let mut brute = Vec::new();
+            for (i, a) in left.iter().enumerate() {
+                for (j, b) in right.iter().enumerate() {
+                    if a.0 < b.1 && b.0 < a.1 {
+                        brute.push((i, j));
+                    }
+                }
+            }
+            assert_eq!(swept, brute);
+        }
+    }
+
+    #[test]
     fn undefined_and_empty_cases() {
         let none = SpanAgreement::compare(&[], &[], 2);
         assert!(none.micro(Mode::Exact).f1.unwrap_err().0.contains("neither coder"));
