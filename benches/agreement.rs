@@ -74,7 +74,9 @@ fn agreement_benches(c: &mut Criterion) {
     group.bench_function("alpha_u_corpus_10mb_3x200k_warm", |b| {
         b.iter(|| unitizing_agreement(&project, &selection).expect("alpha_U"))
     });
-    group.bench_function("agree_all_10mb_3x200k_warm", |b| b.iter(|| agreement(&project, None, None).expect("agreement")));
+    group.bench_function("agree_all_10mb_3x200k_warm", |b| {
+        b.iter(|| agreement(&project, None, None).expect("agreement"))
+    });
     group.finish();
 }
 

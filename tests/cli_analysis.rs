@@ -71,10 +71,8 @@ fn bea(sample: &Project) -> Project {
         .iter()
         .filter_map(|r| {
             let (from, to) = (*new_id.get(&r.from)?, *new_id.get(&r.to)?);
-            let (from_label, to_label) = (
-                &kept.iter().find(|a| a.id == from)?.label,
-                &kept.iter().find(|a| a.id == to)?.label,
-            );
+            let (from_label, to_label) =
+                (&kept.iter().find(|a| a.id == from)?.label, &kept.iter().find(|a| a.id == to)?.label);
             let allowed = sample.codebook.relation_type(&r.kind)?;
             let fits = |allowed: &[String], label: &String| allowed.is_empty() || allowed.contains(label);
             (fits(&allowed.from_labels, from_label) && fits(&allowed.to_labels, to_label)).then(|| {
@@ -99,9 +97,8 @@ fn the_second_coder_fixture_is_reproducible() {
         std::fs::create_dir_all(bea_path().parent().unwrap()).unwrap();
         std::fs::write(bea_path(), &expected).unwrap();
     }
-    let on_disk = std::fs::read_to_string(bea_path()).unwrap_or_else(|e| {
-        panic!("{}: {e} (run with SPANWISE_WRITE_FIXTURES=1 to write it)", bea_path().display())
-    });
+    let on_disk = std::fs::read_to_string(bea_path())
+        .unwrap_or_else(|e| panic!("{}: {e} (run with SPANWISE_WRITE_FIXTURES=1 to write it)", bea_path().display()));
     assert!(on_disk == expected, "tests/fixtures/agreement/bea.spanwise.ron is out of date with bea()");
     assert!(spanwise::store::load(&bea_path()).is_ok());
 }

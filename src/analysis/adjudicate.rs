@@ -13,6 +13,9 @@ use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Project, Relation
 use super::GOLD_ANNOTATOR;
 use super::compare::{Comparison, DisagreementKind};
 
+/// An annotation's label and fragment ranges: what makes two gold annotations the same.
+type GoldKey = (String, Vec<(usize, usize)>);
+
 /// A corrected version of a disagreement: what the gold layer gets instead of either side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Correction {
@@ -92,7 +95,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
     };
     // Gold annotations already there, by (label, ranges).
     let key = |a: &Annotation| (a.label.clone(), a.fragments.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
-    let mut gold_by_key: HashMap<(String, Vec<(usize, usize)>), ItemId> =
+    let mut gold_by_key: HashMap<GoldKey, ItemId> =
         document.annotations.iter().filter(|a| a.annotator == plan.gold).map(|a| (key(a), a.id)).collect();
     // Source annotation id -> gold id.
     let mut gold_of: HashMap<ItemId, ItemId> = HashMap::new();
@@ -100,7 +103,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
     let mut add_copy = |source: &Annotation,
                         edits: &mut Vec<Edit>,
                         gold_of: &mut HashMap<ItemId, ItemId>,
-                        gold_by_key: &mut HashMap<(String, Vec<(usize, usize)>), ItemId>| {
+                        gold_by_key: &mut HashMap<GoldKey, ItemId>| {
         let k = key(source);
         let id = match gold_by_key.get(&k) {
             Some(&id) => id,

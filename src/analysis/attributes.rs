@@ -96,7 +96,8 @@ pub fn attribute_agreement(
     let level = level.or(kind.map(default_level)).unwrap_or(Level::Nominal);
     let coders = selection.annotators.len();
     // (document, label, fragments) -> value per coder.
-    let mut units: BTreeMap<(usize, String, Vec<(usize, usize)>), Vec<Option<&Value>>> = BTreeMap::new();
+    type SpanKey = (usize, String, Vec<(usize, usize)>);
+    let mut units: BTreeMap<SpanKey, Vec<Option<&Value>>> = BTreeMap::new();
     for (d, document) in selection.documents(project).enumerate() {
         for annotation in &document.annotations {
             let Some(coder) = selection.coder(&annotation.annotator) else { continue };

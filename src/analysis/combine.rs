@@ -271,18 +271,18 @@ fn combine_one(
     let mut added_document_ids: Vec<String> = Vec::new();
     for document in &source.documents {
         let target = by_hash.get(document.sha256.as_str()).copied();
-        if target.is_none() {
-            if let Some(clash) = project.documents.iter().find(|d| d.id == document.id || d.name == document.name) {
-                report.conflicts.push(TextConflict {
-                    file: file.name.clone(),
-                    document: document.id.clone(),
-                    name: document.name.clone(),
-                    project_document: clash.id.clone(),
-                    file_sha256: document.sha256.clone(),
-                    project_sha256: clash.sha256.clone(),
-                });
-                continue;
-            }
+        if target.is_none()
+            && let Some(clash) = project.documents.iter().find(|d| d.id == document.id || d.name == document.name)
+        {
+            report.conflicts.push(TextConflict {
+                file: file.name.clone(),
+                document: document.id.clone(),
+                name: document.name.clone(),
+                project_document: clash.id.clone(),
+                file_sha256: document.sha256.clone(),
+                project_sha256: clash.sha256.clone(),
+            });
+            continue;
         }
         // Annotations: map ids, skip known ones, leave out unknown labels.
         let existing: Option<&Document> = target;

@@ -74,10 +74,10 @@ pub fn cohen_kappa_table(table: &[Vec<f64>]) -> CohenKappa {
         let p = |i: usize, j: usize| table[i][j] / n;
         let term_a: f64 = (0..q).map(|i| p(i, i) * (1.0 - (rows[i] + cols[i]) * (1.0 - k)).powi(2)).sum();
         let mut term_b = 0.0;
-        for i in 0..q {
-            for j in 0..q {
+        for (i, col) in cols.iter().enumerate() {
+            for (j, row) in rows.iter().enumerate() {
                 if i != j {
-                    term_b += p(i, j) * (cols[i] + rows[j]).powi(2);
+                    term_b += p(i, j) * (col + row).powi(2);
                 }
             }
         }

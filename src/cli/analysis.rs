@@ -304,8 +304,11 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
         let _ = writeln!(text, "\nSpan precision / recall / F1 of {others} against {reference}");
         let header = format!("  {:width$}  {:^20}   {:^20}", "", "exact", "overlap");
         let _ = writeln!(text, "{}", header.trim_end());
-        let _ =
-            writeln!(text, "  {:width$}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "label", "P", "R", "F1", "P", "R", "F1");
+        let _ = writeln!(
+            text,
+            "  {:width$}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
+            "label", "P", "R", "F1", "P", "R", "F1"
+        );
         let mut line = |name: &str, exact: Scores, overlap: Scores| {
             let _ = writeln!(
                 text,
