@@ -217,6 +217,47 @@ mod tests {
     }
 
     #[test]
+    fn the_corpus_is_the_documents_end_to_end_in_project_order() {
+        let mut project = project(&[
+            ("ana", "quote", "Grüße 🎉"),
+            ("bob", "quote", "Grüße "),
+            ("ana", "actor", "社交媒体"),
+            ("bob", "actor", "社交媒体 matter"),
+        ]);
+        let mut second = Document::new("d2", "d2", "Officials 👨\u{200d}👩\u{200d}👧 warned.".to_owned());
+        second.annotations = vec![
+            annotation(&second, 101, "quote", "ana", "Officials"),
+            annotation(&second, 102, "quote", "bob", "Officials 👨"),
+        ];
+        project.documents.push(second);
+        let report = agreement(&project, None, None).unwrap();
+        assert_eq!(report.documents, ["d1", "d2"]);
+        let d1_length = project.documents[0].char_len() as u64;
+        let total = d1_length + project.documents[1].char_len() as u64;
+        let d1_actor_start = TRICKY.split("社交媒体").next().unwrap().chars().count() as u64;
+        let unit = |coder, category, start, length| crate::analysis::unitizing::Unit { coder, category, start, length };
+        let (quote, actor) = (1, 2);
+        let units = [
+            unit(0, quote, 0, 7),
+            unit(1, quote, 0, 6),
+            unit(0, actor, d1_actor_start, 4),
+            unit(1, actor, d1_actor_start, 11),
+            unit(0, quote, d1_length, 9),
+            unit(1, quote, d1_length, 11),
+        ];
+        let expected = UnitizingStudy::new(0, total, 2, 4, units).unwrap().alpha();
+        assert_eq!(report.alpha_u.overall, expected.overall);
+        assert_eq!(report.alpha_u.label("quote"), Some(&expected.per_category[quote].alpha));
+        // Per document, d2 alone: one label, one continuum.
+        let d2 = &report.alpha_u_by_document[1].1;
+        assert!(d2.label("actor").unwrap().is_err());
+        assert_ne!(d2.overall, report.alpha_u.overall);
+        // Only d2, by name.
+        let only = agreement(&project, None, Some(&["d2".into()])).unwrap();
+        assert_eq!(only.alpha_u.overall, d2.overall);
+    }
+
+    #[test]
     fn unknown_names_are_refused_with_the_known_ones() {
         let project = project(&[]);
         let err = agreement(&project, Some(&["ana".into(), "zoe".into()]), None).unwrap_err();
