@@ -103,14 +103,11 @@ impl Selection {
 /// The units of `document` for alpha_U: one per fragment of each selected coder's annotations,
 /// shifted by `offset` (for a corpus laid end to end). Labels not in the codebook are skipped.
 pub fn units(project: &Project, selection: &Selection, document: &Document, offset: u64, out: &mut Vec<Unit>) {
-    // Label lookups by a small map: the codebook has few labels, annotations are many.
-    let labels: std::collections::HashMap<&str, usize> =
-        project.codebook.labels.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
-    let coders: std::collections::HashMap<&str, usize> =
-        selection.annotators.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect();
+    // A codebook has a handful of labels and a study a handful of coders: a linear search over
+    // them is faster than hashing each of hundreds of thousands of annotations' strings.
     for annotation in &document.annotations {
-        let (Some(&coder), Some(&category)) =
-            (coders.get(annotation.annotator.as_str()), labels.get(annotation.label.as_str()))
+        let (Some(coder), Some(category)) =
+            (selection.coder(&annotation.annotator), project.codebook.label_index(&annotation.label))
         else {
             continue;
         };

@@ -13,13 +13,13 @@
 //! all labels; macro averages the per-label values that are defined. A discontinuous annotation is
 //! one span: exact needs every fragment equal, overlap counts the code points shared.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::{Coefficient, Undefined};
 
 /// A span to match: a document, a label (both as indexes) and its fragments (sorted, disjoint,
 /// half-open code point ranges).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LabeledSpan {
     pub document: usize,
     pub label: usize,
@@ -103,20 +103,28 @@ pub fn overlapping_pairs(
 
 /// Pairs `reference` and `other` spans (see the module docs).
 pub fn match_spans(reference: &[LabeledSpan], other: &[LabeledSpan]) -> Matching {
-    // Exact: identical (document, label, fragments), one to one.
-    let mut by_key: HashMap<&LabeledSpan, Vec<usize>> = HashMap::new();
-    for (i, span) in reference.iter().enumerate().rev() {
-        by_key.entry(span).or_default().push(i);
-    }
+    // Exact: identical (document, label, fragments), one to one, in order: both sides sorted by
+    // span (then index) and merged. Sorting beats hashing 200,000 fragment lists.
+    let mut left: Vec<usize> = (0..reference.len()).collect();
+    let mut right: Vec<usize> = (0..other.len()).collect();
+    left.sort_unstable_by(|&a, &b| reference[a].cmp(&reference[b]).then(a.cmp(&b)));
+    right.sort_unstable_by(|&a, &b| other[a].cmp(&other[b]).then(a.cmp(&b)));
     let mut exact = Vec::new();
-    for (j, span) in other.iter().enumerate() {
-        if let Some(i) = by_key.get_mut(span).and_then(Vec::pop) {
-            exact.push((i, j));
+    let (mut x, mut y) = (0, 0);
+    while x < left.len() && y < right.len() {
+        match reference[left[x]].cmp(&other[right[y]]) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                exact.push((left[x], right[y]));
+                x += 1;
+                y += 1;
+            }
         }
     }
     exact.sort_unstable();
     // Overlap: candidates per (document, label) by a sweep over spans sorted by start.
-    let mut groups: HashMap<(usize, usize), (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut groups: BTreeMap<(usize, usize), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, span) in reference.iter().enumerate() {
         groups.entry((span.document, span.label)).or_default().0.push(i);
     }
