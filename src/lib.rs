@@ -3,6 +3,7 @@
 //! Layers (data flows one way): `store`/`formats` -> `model` -> `ui`; the UI changes the model
 //! only through `edit::Edit`. Nothing below `ui` knows egui exists.
 
+pub mod analysis;
 pub mod cli;
 pub mod edit;
 pub mod formats;

@@ -1,5 +1,6 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
+pub mod analysis;
 pub mod merge;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,8 @@ pub enum Command {
     /// with conflicts (listed; OUT is written with your side for them), 2 on bad input. Works as
     /// a git merge driver: spanwise merge %O %A %B -o %A --no-backup (see docs/MERGE.md)
     Merge(merge::MergeArgs),
+    #[command(flatten)]
+    Analysis(analysis::AnalysisCommand),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -62,6 +65,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Stats { file } => stats(file, out, err),
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
         Command::Merge(args) => merge::run(args, out, err),
+        Command::Analysis(command) => analysis::run(command, out, err),
     }
 }
 
