@@ -3,6 +3,7 @@
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
 mod editing;
+mod file_dialogs;
 mod files;
 
 use std::collections::{BTreeSet, VecDeque};

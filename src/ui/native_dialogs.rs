@@ -18,14 +18,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
-use egui::RichText;
-
 mod system;
 pub use system::{ParentWindow, SystemDialogs};
 
-use super::app::SpanwiseApp;
 use super::commands::Command;
-use super::dialogs::{Dialog, FileDialog, FileDialogPurpose};
+use super::dialogs::FileDialogPurpose;
 use crate::settings::FileChooser;
 
 /// Set to `0` (or `false`, `no`, `off`) to always use Spanwise's own file chooser.
@@ -35,10 +32,10 @@ pub const ENVIRONMENT_VARIABLE: &str = "SPANWISE_NATIVE_DIALOGS";
 pub const CHOOSING_STATUS: &str = "Choose a file in the dialog…";
 
 /// What the window says while the system's dialog is being started, if that takes a while.
-const STARTING_STATUS: &str = "Opening the system's file dialog…";
+pub(crate) const STARTING_STATUS: &str = "Opening the system's file dialog…";
 
 /// Until then, starting a dialog shows nothing (it usually takes milliseconds).
-const SAY_STARTING_AFTER: Duration = Duration::from_millis(300);
+pub(crate) const SAY_STARTING_AFTER: Duration = Duration::from_millis(300);
 
 /// Whether the environment allows system file dialogs (`SPANWISE_NATIVE_DIALOGS` unset or not
 /// one of `0`, `false`, `no`, `off`).
@@ -144,13 +141,13 @@ pub fn tries_system_dialog(installed: bool, allowed_by_environment: bool, settin
 }
 
 /// Sent by the worker thread.
-enum Event {
+pub(crate) enum Event {
     Shown,
     Answered(Answer),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
+pub(crate) enum Stage {
     /// Finding out whether there is a dialog to show.
     Starting,
     /// The dialog is on screen.
@@ -158,29 +155,29 @@ enum Stage {
 }
 
 /// A system dialog the app is waiting for.
-struct Pending {
-    purpose: FileDialogPurpose,
-    dir: PathBuf,
-    suggested: Option<PathBuf>,
+pub(crate) struct Pending {
+    pub(crate) purpose: FileDialogPurpose,
+    pub(crate) dir: PathBuf,
+    pub(crate) suggested: Option<PathBuf>,
     events: Receiver<Event>,
-    stage: Stage,
-    started: Instant,
+    pub(crate) stage: Stage,
+    pub(crate) started: Instant,
     /// The status bar has said to use the dialog.
-    announced: bool,
+    pub(crate) announced: bool,
     /// Received, waiting for the in-app dialog on screen to be closed first.
-    answer: Option<Answer>,
+    pub(crate) answer: Option<Answer>,
 }
 
 /// The app's handle on system file dialogs: at most one at a time, on a worker thread.
 #[derive(Default)]
 pub struct NativeDialogs {
     /// `None`: only Spanwise's own chooser (tests, or no backend installed).
-    backend: Option<Arc<dyn DialogBackend>>,
+    pub(crate) backend: Option<Arc<dyn DialogBackend>>,
     /// `SPANWISE_NATIVE_DIALOGS=0` turned them off.
-    refused_by_environment: bool,
+    pub(crate) refused_by_environment: bool,
     /// To wake the window when an answer arrives; known from the first frame on.
-    ctx: Option<egui::Context>,
-    pending: Option<Pending>,
+    pub(crate) ctx: Option<egui::Context>,
+    pub(crate) pending: Option<Pending>,
 }
 
 impl NativeDialogs {
@@ -200,12 +197,12 @@ impl NativeDialogs {
     }
 
     /// Whether a system dialog is on screen (or about to be).
-    fn blocks_window(&self) -> bool {
+    pub(crate) fn blocks_window(&self) -> bool {
         self.pending.as_ref().is_some_and(|pending| pending.answer.is_none())
     }
 
     /// Starts a system dialog; `false` if there is none to start (Spanwise's own is shown).
-    fn start(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> bool {
+    pub(crate) fn start(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) -> bool {
         let (Some(backend), Some(ctx)) = (&self.backend, &self.ctx) else {
             return false;
         };
@@ -241,7 +238,7 @@ impl NativeDialogs {
     }
 
     /// Takes what the worker sent; never waits.
-    fn receive(&mut self) {
+    pub(crate) fn receive(&mut self) {
         let Some(pending) = &mut self.pending else {
             return;
         };
@@ -259,7 +256,7 @@ impl NativeDialogs {
 
     /// Stops waiting for the dialog on screen and closes it where possible (an answer that still
     /// comes is ignored).
-    fn abandon(&mut self) -> Option<Pending> {
+    pub(crate) fn abandon(&mut self) -> Option<Pending> {
         let pending = self.pending.take()?;
         if let Some(backend) = &self.backend {
             backend.close();
@@ -272,153 +269,6 @@ impl Drop for NativeDialogs {
     fn drop(&mut self) {
         // A dialog outliving the window would be an orphan nobody answers.
         self.abandon();
-    }
-}
-
-impl SpanwiseApp {
-    /// Uses system file dialogs (only `ui::run` calls this: tests keep Spanwise's own chooser).
-    pub fn with_native_dialogs(mut self, dialogs: NativeDialogs) -> Self {
-        self.native_dialogs = dialogs;
-        self
-    }
-
-    /// Whether a system file dialog is open (or its answer not yet used).
-    pub fn waits_for_file_dialog(&self) -> bool {
-        self.native_dialogs.is_waiting()
-    }
-
-    /// Asks for a file for `purpose`: in the system's file dialog when there is one and the user
-    /// wants it, else in Spanwise's own chooser (starting in `dir`, or at `suggested`).
-    pub(crate) fn ask_for_file(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) {
-        if self.native_dialogs.is_waiting() {
-            // One at a time: the answer to the open one decides what happens next.
-            return;
-        }
-        let dialogs = &self.native_dialogs;
-        if tries_system_dialog(dialogs.backend.is_some(), !dialogs.refused_by_environment, self.settings.file_chooser)
-            && self.native_dialogs.start(purpose, dir.clone(), suggested.clone())
-        {
-            return;
-        }
-        self.show_dialog(Dialog::File(FileDialog::new(purpose, dir, suggested)));
-    }
-
-    /// Once per frame, before keys are handled: uses an answer that arrived; while a system dialog
-    /// is open, keeps the window from taking input (nothing may change under the dialog: a second
-    /// Open, another project, an edit, a drop) and says why.
-    pub(crate) fn native_dialog_tick(&mut self, ctx: &egui::Context) {
-        if self.native_dialogs.ctx.is_none() {
-            self.native_dialogs.ctx = Some(ctx.clone());
-        }
-        self.native_dialogs.receive();
-        // An answer waits while an in-app dialog (a changed file, a recovery, unsaved changes) is
-        // on screen: it was asked about the project as it is now.
-        if self.dialog.is_none()
-            && let Some(pending) = self.native_dialogs.pending.take_if(|pending| pending.answer.is_some())
-        {
-            self.use_answer(pending);
-        }
-        if !self.native_dialogs.blocks_window() {
-            return;
-        }
-        ctx.input_mut(|input| {
-            input.events.retain(|event| {
-                !matches!(
-                    event,
-                    egui::Event::Key { .. }
-                        | egui::Event::Text(_)
-                        | egui::Event::Paste(_)
-                        | egui::Event::Copy
-                        | egui::Event::Cut
-                )
-            });
-            input.raw.dropped_files.clear();
-        });
-        let Some(pending) = &mut self.native_dialogs.pending else {
-            return;
-        };
-        let heading = match pending.stage {
-            Stage::Starting => {
-                let waited = pending.started.elapsed();
-                if waited < SAY_STARTING_AFTER {
-                    // Finding out whether there is a dialog takes milliseconds: block clicks, show
-                    // nothing (no flash before Spanwise's chooser), look again once.
-                    ctx.request_repaint_after(SAY_STARTING_AFTER - waited);
-                    egui::Modal::new(egui::Id::unique("native_file_dialog"))
-                        .backdrop_color(egui::Color32::TRANSPARENT)
-                        .frame(egui::Frame::NONE)
-                        .show(ctx, |_| {});
-                    return;
-                }
-                STARTING_STATUS
-            }
-            Stage::Shown => {
-                if !pending.announced {
-                    pending.announced = true;
-                    self.status = Some(CHOOSING_STATUS.into());
-                }
-                CHOOSING_STATUS
-            }
-        };
-        let mut use_own = false;
-        egui::Modal::new(egui::Id::unique("native_file_dialog")).show(ctx, |ui| {
-            ui.label(RichText::new(heading).heading());
-            ui.label("Spanwise continues when the system's file dialog is closed.");
-            ui.add_space(4.0);
-            use_own = ui
-                .button("Use Spanwise's chooser instead")
-                .on_hover_text("If the system's dialog does not appear or does not respond")
-                .clicked();
-        });
-        if use_own && let Some(pending) = self.native_dialogs.abandon() {
-            log::info!("system file dialog abandoned; using Spanwise's own");
-            self.clear_choosing_status();
-            self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
-        }
-    }
-
-    fn use_answer(&mut self, pending: Pending) {
-        self.clear_choosing_status();
-        let Some(answer) = pending.answer else {
-            return;
-        };
-        match (&answer, pending.stage) {
-            (Answer::Failed(reason), Stage::Starting) => {
-                log::info!("no system file dialog ({reason}); using Spanwise's own");
-            }
-            (Answer::Failed(reason), Stage::Shown) => {
-                log::warn!("the system file dialog failed ({reason}); using Spanwise's own");
-            }
-            _ => {}
-        }
-        match next_step(pending.purpose, answer) {
-            Next::Run(command) => self.command(command),
-            // Like Cancel in Spanwise's chooser: a pending "save, then quit" is abandoned too.
-            Next::Nothing => self.after_save = None,
-            Next::ShowOwnChooser => {
-                self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
-            }
-        }
-    }
-
-    fn clear_choosing_status(&mut self) {
-        if self.status.as_deref() == Some(CHOOSING_STATUS) {
-            self.status = None;
-        }
-    }
-
-    /// The "Use the system file dialog" setting (View menu).
-    pub(crate) fn file_chooser_setting_ui(&mut self, ui: &mut egui::Ui) {
-        let mut system = self.settings.file_chooser == FileChooser::System;
-        let allowed = !self.native_dialogs.refused_by_environment;
-        let response = ui
-            .add_enabled(allowed, egui::Checkbox::new(&mut system, "Use the system file dialog"))
-            .on_hover_text("Open, Add document and Save as use your desktop's file dialog when there is one")
-            .on_disabled_hover_text(format!("Turned off by {ENVIRONMENT_VARIABLE}=0"));
-        if response.changed() {
-            self.settings.file_chooser = if system { FileChooser::System } else { FileChooser::Spanwise };
-            self.save_settings();
-        }
     }
 }
 

@@ -3,19 +3,14 @@
 //! About 16 bytes per annotation (3.2 MB for 200,000), instead of a second copy of the project.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 
+use super::changes::Kind;
 use super::changes::{ChangeSummary, Counts};
-use super::entries::Entry;
+use super::entries::{BaseList, Entry};
 use crate::model::{Annotation, Document, ItemId, Memo, MemoTarget, Project, Relation, Timestamp, Value};
 
-/// A 64-bit hash of a value. Not stored anywhere: the same within one program run is all that
-/// is needed (a collision needs two different values with the same hash, about 1 in 2^64).
-pub(crate) fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
+pub(crate) use super::entries::fingerprint;
 
 /// The fields of an item written one after the other, counts and lengths first, so that no two
 /// different items write the same bytes; then hashed in one go.
@@ -154,22 +149,6 @@ impl BaseIds {
     }
 }
 
-/// A list of entries with string ids (labels, annotators…): their order and field fingerprints.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct BaseList {
-    pub order: Vec<String>,
-    pub fields: HashMap<String, Box<[u64]>>,
-}
-
-impl BaseList {
-    fn of<E: Entry>(entries: &[E]) -> Self {
-        Self {
-            order: entries.iter().map(|e| e.id().to_owned()).collect(),
-            fields: entries.iter().map(|e| (e.id().to_owned(), e.fingerprints())).collect(),
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 pub(crate) struct BaseDocument {
     pub sha256: String,
@@ -266,6 +245,17 @@ pub(crate) fn project_fields(project: &Project) -> [u64; 3] {
 }
 
 impl BaseItems {
+    /// The base of a codebook list or the annotators.
+    pub(super) fn entries(&self, kind: Kind) -> &BaseList {
+        match kind {
+            Kind::Label => &self.labels,
+            Kind::RelationType => &self.relation_types,
+            Kind::Attribute => &self.attributes,
+            Kind::DocumentField => &self.document_fields,
+            _ => &self.annotators,
+        }
+    }
+
     pub fn of(project: &Project) -> Self {
         Self {
             project: project_fields(project),

@@ -1,12 +1,35 @@
 //! Codebook entries and annotators, merged field by field: two coders can recolour a label and
 //! rewrite its definition at the same time without a conflict.
 
-use std::hash::Hash;
-
-use super::base::{BaseItems, BaseList, fingerprint};
 use super::changes::Kind;
 use super::describe::{quoted, value_kind};
 use crate::model::{Annotator, AttributeDef, FieldDef, Label, Project, RelationType};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A 64-bit hash of a value. Not stored anywhere: the same within one program run is all that
+/// is needed (a collision needs two different values with the same hash, about 1 in 2^64).
+pub(crate) fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A list of entries with string ids (labels, annotators…): their order and field fingerprints.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BaseList {
+    pub order: Vec<String>,
+    pub fields: HashMap<String, Box<[u64]>>,
+}
+
+impl BaseList {
+    pub(super) fn of<E: Entry>(entries: &[E]) -> Self {
+        Self {
+            order: entries.iter().map(|e| e.id().to_owned()).collect(),
+            fields: entries.iter().map(|e| (e.id().to_owned(), e.fingerprints())).collect(),
+        }
+    }
+}
 
 /// An item of a project list that has a string id and a few fields merged one by one.
 pub(super) trait Entry: Clone + Send + Sync + 'static {
@@ -26,7 +49,6 @@ pub(super) trait Entry: Clone + Send + Sync + 'static {
     fn copy_field(&mut self, from: &Self, field: usize);
     fn list(project: &Project) -> &Vec<Self>;
     fn list_mut(project: &mut Project) -> &mut Vec<Self>;
-    fn base(base: &BaseItems) -> &BaseList;
 
     fn fingerprints(&self) -> Box<[u64]> {
         (0..Self::FIELDS.len()).map(|field| self.field_fingerprint(field)).collect()
@@ -105,10 +127,6 @@ impl Entry for Label {
     fn list_mut(project: &mut Project) -> &mut Vec<Self> {
         &mut project.codebook.labels
     }
-
-    fn base(base: &BaseItems) -> &BaseList {
-        &base.labels
-    }
 }
 
 impl Entry for RelationType {
@@ -162,10 +180,6 @@ impl Entry for RelationType {
     fn list_mut(project: &mut Project) -> &mut Vec<Self> {
         &mut project.codebook.relation_types
     }
-
-    fn base(base: &BaseItems) -> &BaseList {
-        &base.relation_types
-    }
 }
 
 impl Entry for AttributeDef {
@@ -216,10 +230,6 @@ impl Entry for AttributeDef {
     fn list_mut(project: &mut Project) -> &mut Vec<Self> {
         &mut project.codebook.attributes
     }
-
-    fn base(base: &BaseItems) -> &BaseList {
-        &base.attributes
-    }
 }
 
 impl Entry for FieldDef {
@@ -267,10 +277,6 @@ impl Entry for FieldDef {
     fn list_mut(project: &mut Project) -> &mut Vec<Self> {
         &mut project.codebook.document_fields
     }
-
-    fn base(base: &BaseItems) -> &BaseList {
-        &base.document_fields
-    }
 }
 
 impl Entry for Annotator {
@@ -305,9 +311,5 @@ impl Entry for Annotator {
 
     fn list_mut(project: &mut Project) -> &mut Vec<Self> {
         &mut project.annotators
-    }
-
-    fn base(base: &BaseItems) -> &BaseList {
-        &base.annotators
     }
 }

@@ -738,7 +738,7 @@ impl<'a> Merger<'a> {
 
     /// A codebook list or the annotators, field by field.
     fn entries<E: Entry>(&mut self) {
-        let base = self.base.map(E::base);
+        let base = self.base.map(|base| base.entries(E::KIND));
         let (mine, theirs) = (E::list(self.mine), E::list(self.theirs));
         let mine_ids: HashSet<&str> = mine.iter().map(Entry::id).collect();
         let theirs_by_id: HashMap<&str, &E> = theirs.iter().map(|e| (e.id(), e)).collect();
