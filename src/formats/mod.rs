@@ -1,6 +1,16 @@
 //! Import and export formats. Each format is one file; all offsets go through `model::TextIndex`.
 
+pub mod archive;
+pub mod cleanup;
+pub mod dates;
+pub mod docx;
+pub mod encoding;
+pub mod html;
+pub mod html_meta;
+pub mod html_text;
 pub mod markdown;
+pub mod odt;
+pub mod score;
 pub mod text;
 
 use std::path::Path;
