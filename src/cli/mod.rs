@@ -1,5 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
+mod import;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,9 @@ pub enum Command {
         #[arg(long, short, conflicts_with = "dry_run")]
         output: Option<PathBuf>,
     },
+    /// Import files, folders, zips, CSV/TSV/JSONL corpora and URLs into a project (created if
+    /// missing); prints one line per failure and exits non-zero only if nothing was imported
+    Import(import::ImportArgs),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -55,6 +60,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Validate { file } => validate(file, out, err),
         Command::Stats { file } => stats(file, out, err),
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
+        Command::Import(args) => import::run(args, out, err),
     }
 }
 

@@ -36,7 +36,7 @@ pub enum CorpusError {
     MissingColumn { column: String, header: Vec<String> },
     #[error("not a CSV file: {0}")]
     Csv(String),
-    #[error("not JSON: {0}")]
+    #[error("{0}")]
     Json(String),
 }
 
@@ -90,10 +90,19 @@ pub fn read_csv(text: &str, delimiter: u8, text_column: Option<&str>) -> Result<
 /// Reads JSON Lines, or one JSON array of objects.
 pub fn read_json(text: &str, text_field: Option<&str>) -> Result<Vec<Result<Row, RowError>>, CorpusError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    // One JSON value (an array of tasks, or one object, possibly over many lines) or JSON Lines.
+    if let Ok(value) = serde_json::from_str::<Json>(trimmed) {
+        return match value {
+            Json::Array(items) => Ok(items.iter().enumerate().map(|(i, item)| row_of(item, i + 1, "item", text_field)).collect()),
+            object @ Json::Object(_) => match row_of(&object, 1, "item", text_field) {
+                Ok(row) => Ok(vec![Ok(row)]),
+                Err(error) => Err(CorpusError::Json(error.message)),
+            },
+            _ => Err(CorpusError::Json("expected objects with a text field".into())),
+        };
+    }
     if trimmed.starts_with('[') {
-        let value: Json = serde_json::from_str(trimmed).map_err(|e| CorpusError::Json(e.to_string()))?;
-        let Json::Array(items) = value else { return Err(CorpusError::Json("expected an array".into())) };
-        return Ok(items.iter().enumerate().map(|(i, item)| row_of(item, i + 1, "item", text_field)).collect());
+        return Err(CorpusError::Json(serde_json::from_str::<Json>(trimmed).err().map(|e| e.to_string()).unwrap_or_default()));
     }
     let mut rows = Vec::new();
     for (i, line) in trimmed.lines().enumerate() {

@@ -302,6 +302,13 @@ fn finish(
             (_, None) => {} // cancelled before it started
             (_, Some(Err(error))) => report.failed.push((source, error)),
             (_, Some(Ok(extracted))) => {
+                let sha256 = crate::model::sha256_hex(&extracted.text);
+                if options.skip_duplicates
+                    && let Some(existing) = seen.get(&sha256)
+                {
+                    report.skipped.push((source, SkipReason::Duplicate { document_name: existing.clone() }));
+                    continue;
+                }
                 let id = loop {
                     let id = format!("d{next_number}");
                     next_number += 1;
@@ -310,13 +317,6 @@ fn finish(
                     }
                 };
                 let mut document = Document::new(id, extracted.name.clone(), extracted.text);
-                if options.skip_duplicates
-                    && let Some(existing) = seen.get(&document.sha256)
-                {
-                    used_ids.remove(&document.id);
-                    report.skipped.push((source, SkipReason::Duplicate { document_name: existing.clone() }));
-                    continue;
-                }
                 seen.insert(document.sha256.clone(), document.name.clone());
                 document.metadata = extracted.metadata;
                 document.variables = variables_for(&project.codebook, &document.metadata);

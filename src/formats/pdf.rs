@@ -283,7 +283,8 @@ fn typical_spacing(page: &[Line]) -> f64 {
         return page.first().map_or(12.0, |l| l.size * 1.2);
     }
     gaps.sort_by(|a, b| a.total_cmp(b));
-    gaps[gaps.len() / 2]
+    // The lower median: with two gaps, the smaller one is the line spacing.
+    gaps[(gaps.len() - 1) / 2]
 }
 
 /// Appends a line to a paragraph, joining a word hyphenated across the line end.
