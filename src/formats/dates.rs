@@ -2,7 +2,8 @@
 //! `2016-02-01 01:28:49`, `20160729`, RFC 2822) and visible ones (`December 18, 2020`,
 //! `18 Dec. 2020`, `April 28, 2019 at 6:01 am`, `2020年12月18日`, Persian and Arabic digits;
 //! English, French, German, Spanish, Portuguese and Italian month names, and the Gregorian month
-//! names used in Arabic and Persian). Parsed with chrono.
+//! names used in Arabic and Persian; Persian solar (Jalali) dates such as `۲۸ آذر ۱۳۹۹` and
+//! `1399/09/28` are converted to the Gregorian calendar). Parsed with chrono.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -56,8 +57,8 @@ pub fn parse_date(raw: &str) -> Option<PageDate> {
     if text.is_empty() {
         return None;
     }
-    let result = parse_machine(text).or_else(|| find_date(text).map(|(_, date)| date))?;
-    (1900..=2200).contains(&chrono::Datelike::year(&result.date)).then_some(result)
+    let plausible = |d: &PageDate| (1900..=2200).contains(&chrono::Datelike::year(&d.date));
+    parse_machine(text).filter(plausible).or_else(|| find_date(text).map(|(_, date)| date)).filter(plausible)
 }
 
 fn parse_machine(text: &str) -> Option<PageDate> {
@@ -115,6 +116,48 @@ const MONTHS: &[(&str, u32)] = &[
     ("دسامبر", 12), ("شباط", 2), ("آذار", 3), ("نيسان", 4), ("أيار", 5), ("حزيران", 6), ("تموز", 7),
     ("آب", 8), ("أيلول", 9),
 ];
+
+/// Months of the Persian solar calendar.
+const JALALI_MONTHS: &[(&str, u32)] = &[
+    ("فروردین", 1), ("اردیبهشت", 2), ("خرداد", 3), ("تیر", 4), ("مرداد", 5), ("امرداد", 5), ("شهریور", 6),
+    ("مهر", 7), ("آبان", 8), ("آذر", 9), ("دی", 10), ("بهمن", 11), ("اسفند", 12),
+];
+
+fn jalali_month(word: &str) -> Option<u32> {
+    JALALI_MONTHS.iter().find(|(name, _)| *name == word).map(|(_, n)| *n)
+}
+
+/// A Persian solar date in the Gregorian calendar (the arithmetic of the 33-year cycle).
+pub fn jalali_to_gregorian(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || (month > 6 && day > 30) {
+        return None;
+    }
+    let (jy, jm, jd) = (i64::from(year) + 1595, i64::from(month), i64::from(day));
+    let mut days = -355_668 + 365 * jy + (jy / 33) * 8 + ((jy % 33) + 3) / 4 + jd
+        + if jm < 7 { (jm - 1) * 31 } else { (jm - 7) * 30 + 186 };
+    let mut gy = 400 * (days / 146_097);
+    days %= 146_097;
+    if days > 36_524 {
+        days -= 1;
+        gy += 100 * (days / 36_524);
+        days %= 36_524;
+        if days >= 365 {
+            days += 1;
+        }
+    }
+    gy += 4 * (days / 1461);
+    days %= 1461;
+    if days > 365 {
+        gy += (days - 1) / 365;
+        days = (days - 1) % 365;
+    }
+    let start = NaiveDate::from_ymd_opt(i32::try_from(gy).ok()?, 1, 1)?;
+    start.checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))
+}
+
+fn jalali_year(token: Option<&Token>) -> Option<i32> {
+    number(token, 4..=4).map(|y| y as i32).filter(|y| (1300..=1500).contains(y))
+}
 
 fn month_number(word: &str) -> Option<u32> {
     let word = word.trim_end_matches('.').to_lowercase();
@@ -230,6 +273,24 @@ pub fn find_date(text: &str) -> Option<(std::ops::Range<usize>, PageDate)> {
                 }
             }
         }
+        // D Month YYYY in the Persian solar calendar ("۲۸ آذر ۱۳۹۹")
+        if let Some(day) = number(at(i), 1..=2)
+            && let Some(month) = at(i + 1).and_then(|t| jalali_month(t.text))
+            && let Some(year) = jalali_year(at(i + 2))
+            && let Some(date) = jalali_to_gregorian(year, month, day)
+        {
+            return Some(with_time(&tokens, i, i + 2, date));
+        }
+        // YYYY/MM/DD in the Persian solar calendar ("1399/09/28")
+        if let Some(year) = jalali_year(at(i))
+            && punct(i + 1, &["/", "-"])
+            && let Some(month) = number(at(i + 2), 1..=2)
+            && at(i + 3).is_some_and(|t| t.text == tokens[i + 1].text)
+            && let Some(day) = number(at(i + 4), 1..=2)
+            && let Some(date) = jalali_to_gregorian(year, month, day)
+        {
+            return Some(with_time(&tokens, i, i + 4, date));
+        }
         // DD.MM.YYYY (day first wherever dots separate the parts)
         if let Some(day) = number(at(i), 1..=2)
             && punct(i + 1, &["."])
@@ -331,6 +392,10 @@ mod tests {
         assert_eq!(iso("١٨ ديسمبر ٢٠٢٠").as_deref(), Some("2020-12-18"));
         assert_eq!(iso("February 30, 2020"), None);
         assert_eq!(iso("07.12.2017").as_deref(), Some("2017-12-07"));
+        assert_eq!(iso("۲۸ آذر ۱۳۹۹").as_deref(), Some("2020-12-18"));
+        assert_eq!(iso("1399/09/28").as_deref(), Some("2020-12-18"));
+        assert_eq!(iso("۱ فروردین ۱۴۰۰").as_deref(), Some("2021-03-21"));
+        assert_eq!(iso("۳۰ اسفند ۱۳۹۹").as_deref(), Some("2021-03-20"));
         assert_eq!(iso("08.04.2015 12:46").as_deref(), Some("2015-04-08T12:46:00"));
     }
 

@@ -89,8 +89,7 @@ pub fn extract(doc: &Document, url: Option<&str>) -> PageMetadata {
             .find_map(|name| metas.get(*name).and_then(|v| dates::parse_date(v)))
         })
         .or_else(|| time_element(doc))
-        .or_else(|| visible_date(doc))
-        .or_else(|| url.and_then(date_in_url));
+        .or_else(|| visible_date(doc));
 
     let canonical_url = doc
         .select("link[rel~=canonical]")
@@ -100,6 +99,17 @@ pub fn extract(doc: &Document, url: Option<&str>) -> PageMetadata {
         .or_else(|| meta(&["og:url"]).filter(|u| u.starts_with("http")))
         .or_else(|| linked.url.clone().filter(|u| u.starts_with("http")))
         .or_else(|| url.map(str::to_owned));
+    // Last resorts for the date: the page's address (`/2015/02/01/`), then its title ("… - 07.12.2017").
+    let published = published
+        .or_else(|| canonical_url.as_deref().and_then(date_in_url))
+        .or_else(|| url.and_then(date_in_url))
+        .or_else(|| {
+            let head_title = doc.select("head title").text().to_string();
+            [meta(&["og:title"]), meta(&["title"]), Some(head_title)]
+                .into_iter()
+                .flatten()
+                .find_map(|t| dates::find_date(&dates::ascii_digits(&t)).map(|(_, date)| date))
+        });
 
     let html = doc.select("html");
     let language = html
@@ -520,21 +530,49 @@ fn time_element(doc: &Document) -> Option<PageDate> {
     None
 }
 
-/// A date written near the headline: in the short lines (bylines, datelines) that follow the
-/// first `<h1>`, before the first paragraph of running text.
+/// A date written near the headline: in the short lines (bylines, datelines) just before and
+/// after the first `<h1>`, before the first paragraph of running text. Tables (infoboxes) and
+/// figures are not datelines.
 fn visible_date(doc: &Document) -> Option<PageDate> {
     let heading = doc.select("h1").nodes().first().cloned()?;
-    let mut text = String::new();
-    // Walk forward from the headline through following elements, up the tree.
+    let skip = |node: &NodeRef| {
+        node.node_name().is_some_and(|n| matches!(n.to_ascii_lowercase().as_str(), "table" | "figure" | "aside" | "nav" | "ul" | "ol"))
+    };
+    let text_of = |node: &NodeRef| {
+        let mut builder = super::html_text::TextBuilder::new();
+        super::html_text::append_node(node, &mut builder, &skip);
+        builder.finish()
+    };
+    let mut lines: Vec<String> = Vec::new();
+    // Up to three elements before the headline (a dateline above it).
+    let mut before = Vec::new();
+    let mut sibling = heading.prev_sibling();
+    while let Some(s) = sibling {
+        if s.is_element() && !skip(&s) {
+            before.push(text_of(&s));
+            if before.len() >= 3 {
+                break;
+            }
+        }
+        sibling = s.prev_sibling();
+    }
+    for text in before.iter().rev() {
+        lines.extend(text.lines().map(str::to_owned));
+    }
+    // Then forward from the headline through following elements, up the tree.
     let mut node: Option<NodeRef> = Some(heading);
     let mut steps = 0;
+    let mut length = 0;
     'walk: while let Some(current) = node {
         let mut sibling = current.next_sibling();
         while let Some(s) = sibling {
-            text.push_str("\n\n");
-            text.push_str(&node_text(&s));
-            if text.len() > 3000 {
-                break 'walk;
+            if !skip(&s) {
+                let text = text_of(&s);
+                length += text.len();
+                lines.extend(text.lines().map(str::to_owned));
+                if length > 3000 {
+                    break 'walk;
+                }
             }
             sibling = s.next_sibling();
         }
@@ -544,7 +582,7 @@ fn visible_date(doc: &Document) -> Option<PageDate> {
         node = current.parent();
         steps += 1;
     }
-    for line in text.lines().filter(|l| !l.trim().is_empty()).take(15) {
+    for line in lines.iter().filter(|l| !l.trim().is_empty()).take(20) {
         if line.split_whitespace().count() >= 20 {
             break;
         }
