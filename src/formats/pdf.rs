@@ -126,6 +126,22 @@ impl OutputDev for Collector {
 
 /// Reads a PDF's text.
 pub fn import(bytes: &[u8]) -> Result<PdfText, PdfError> {
+    // lopdf and pdf-extract panic on some damaged files (an `unwrap` on a missing object): the
+    // panic is caught and reported as damage, like any other unreadable PDF.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| import_unguarded(bytes))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "the text layer cannot be read".into());
+            Err(PdfError::Damaged(reason))
+        }
+    }
+}
+
+fn import_unguarded(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
         Ok(doc) => doc,
         Err(error) => {
@@ -142,19 +158,7 @@ pub fn import(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let page_count = doc.get_pages().len();
     let (title, author, date) = info(&doc);
     let mut collector = Collector::default();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pdf_extract::output_doc(&doc, &mut collector)));
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => return Err(PdfError::Damaged(format!("{error:?}"))),
-        Err(panic) => {
-            let reason = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "the text layer cannot be read".into());
-            return Err(PdfError::Damaged(reason));
-        }
-    }
+    pdf_extract::output_doc(&doc, &mut collector).map_err(|error| PdfError::Damaged(format!("{error:?}")))?;
     let text = assemble(collector.pages);
     if text.trim().is_empty() {
         return Err(PdfError::NoTextLayer { pages: page_count });
