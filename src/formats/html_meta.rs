@@ -303,6 +303,16 @@ pub fn clean_author(raw: &str) -> String {
             break;
         }
     }
+    // Chinese, Arabic and Persian byline words ("作者：", "记者 ", "بقلم", "نویسنده:").
+    for prefix in ["作者", "记者", "記者", "文/", "文／", "撰文", "بقلم", "كتب", "كتبت", "نویسنده", "نوشته", "خبرنگار", "گزارش"] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            let rest = rest.trim_start_matches([':', '：', ' ', '|', '/']);
+            if !rest.is_empty() {
+                text = rest.to_owned();
+                break;
+            }
+        }
+    }
     // A date or a separator after the name ends it.
     let digits = dates::ascii_digits(&text);
     if let Some((range, _)) = dates::find_date(&digits)
@@ -488,8 +498,11 @@ fn title(
     // it (most of it), or equal to one of its " | "-separated parts.
     for candidate in &candidates {
         let candidate_norm = normalized(candidate);
+        // Chinese and other sites join the parts without spaces ("标题_网易新闻", "標題｜聯合新聞網").
         let parts: Vec<String> = TITLE_SEPARATORS
             .iter()
+            .copied()
+            .chain(["_", "|", "｜", "-", "–", "—", "：", "——"])
             .flat_map(|sep| candidate.split(sep).map(normalized).collect::<Vec<_>>())
             .collect();
         for heading in &headings {
@@ -655,9 +668,22 @@ mod tests {
     }
 
     #[test]
+    fn chinese_title_suffix_without_spaces() {
+        let html = r#"<html lang="zh-CN"><head><title>社交媒体影响国家安全_网易新闻</title>
+            <meta name="author" content="作者：张三"><meta name="publishdate" content="2020年12月18日 10:30"></head>
+            <body><h1>社交媒体影响国家安全</h1><p>正文。</p></body></html>"#;
+        let meta = meta_of(html);
+        assert_eq!(meta.title.as_deref(), Some("社交媒体影响国家安全"));
+        assert_eq!(meta.authors, ["张三"]);
+        assert_eq!(meta.published.unwrap().to_iso(), "2020-12-18T10:30:00");
+    }
+
+    #[test]
     fn bylines_are_cleaned() {
         assert_eq!(clean_author("By Jane Doe, Staff Writer"), "Jane Doe, Staff Writer");
         assert_eq!(clean_author("by Lucas Nolan 22 Dec 2016"), "Lucas Nolan");
         assert_eq!(clean_author("Jane Doe | Reuters"), "Jane Doe");
+        assert_eq!(clean_author("作者：张三"), "张三");
+        assert_eq!(clean_author("نویسنده: بهنام قلی‌پور"), "بهنام قلی‌پور");
     }
 }
