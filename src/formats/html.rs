@@ -85,18 +85,15 @@ fn is_clutter(node: &NodeRef) -> bool {
 /// Extracts the article of a page. `url` (where the page came from) fills the canonical URL
 /// when the page names none.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Article, HtmlError> {
-    let doc = Document::from(html);
-    let elements = doc.select("*").length();
-    if elements > MAX_ELEMENTS {
-        return Err(HtmlError::TooManyElements(elements));
-    }
+    let html = strip_unread(html);
+    let doc = Document::from(html.as_str());
     let mut metadata = html_meta::extract(&doc, url);
     // Figures' captions and page furniture go before Readability scores the page.
     let clutter: Vec<NodeRef> = doc.select("body *").nodes().iter().filter(|n| is_clutter(n)).cloned().collect();
     for node in clutter.iter().rev() {
         node.remove_from_parent();
     }
-    let body = article_body(doc, url).ok_or(HtmlError::NoText)?;
+    let body = article_body(doc, &html, url)?.ok_or(HtmlError::NoText)?;
     let mut text = body;
     if let Some(title) = &metadata.title {
         let first = text.split("\n\n").next().unwrap_or("");
@@ -119,19 +116,94 @@ fn normalize_words(text: &str) -> String {
 
 /// The article's text by Readability, or the text of the page's main part when Readability
 /// finds no article (a short page).
-fn article_body(doc: Document, url: Option<&str>) -> Option<String> {
-    let fallback_doc = Document::from(doc.html());
+fn article_body(doc: Document, html: &str, url: Option<&str>) -> Result<Option<String>, HtmlError> {
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let config = dom_smoothie::Config { max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
-    let readable = dom_smoothie::Readability::with_document(doc, url, Some(config))
-        .or_else(|_| dom_smoothie::Readability::with_document(Document::from(""), None, None));
-    let content = readable.ok().and_then(|mut r| r.parse().ok()).map(|article| article.content.to_string());
+    let content = match dom_smoothie::Readability::with_document(doc, url, Some(config)) {
+        Ok(mut readable) => match readable.parse() {
+            Ok(article) => Some(article.content.to_string()),
+            Err(dom_smoothie::ReadabilityError::TooManyElements(found, _)) => {
+                return Err(HtmlError::TooManyElements(found));
+            }
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
     let text = content.map(|html| content_text(&html)).filter(|t| !t.trim().is_empty());
-    text.or_else(|| {
-        let main = fallback_doc.select("article, main, [role=main]");
-        let node = main.nodes().first().cloned().or_else(|| fallback_doc.select("body").nodes().first().cloned())?;
-        Some(node_text(&node)).filter(|t| !t.trim().is_empty())
-    })
+    if text.is_some() {
+        return Ok(text);
+    }
+    // Readability changed the document while trying: read the page again (rare: short pages).
+    let fallback_doc = Document::from(html);
+    let main = fallback_doc.select("article, main, [role=main]");
+    let Some(node) = main.nodes().first().cloned().or_else(|| fallback_doc.select("body").nodes().first().cloned()) else {
+        return Ok(None);
+    };
+    Ok(Some(node_text(&node)).filter(|t| !t.trim().is_empty()))
+}
+
+/// Removes what no reader sees before the page is parsed, which is most of a modern page's bytes:
+/// scripts (except JSON-LD, which holds metadata), styles, inline SVG and comments. The cuts
+/// follow the HTML tokenizer's own rules (a script ends at the first `</script`, a comment at
+/// `-->`), so the parse of what remains is the same.
+pub fn strip_unread(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut copied = 0;
+    let mut i = 0;
+    let starts_with_ci = |at: usize, word: &[u8]| {
+        bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word))
+    };
+    let find_ci = |from: usize, word: &[u8]| -> Option<usize> {
+        let mut at = from;
+        while let Some(offset) = bytes.get(at..)?.iter().position(|&b| b == b'<') {
+            at += offset;
+            if starts_with_ci(at, word) {
+                return Some(at);
+            }
+            at += 1;
+        }
+        None
+    };
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + offset;
+        let cut = if bytes[at..].starts_with(b"<!--") {
+            // A comment: to its end, or to the end of the page.
+            let end = html[at + 4..].find("-->").map_or(bytes.len(), |e| at + 4 + e + 3);
+            Some(end)
+        } else {
+            let mut cut = None;
+            for (open, close) in [(&b"<script"[..], &b"</script"[..]), (b"<style", b"</style"), (b"<svg", b"</svg")] {
+                let boundary = bytes.get(at + open.len()).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+                if starts_with_ci(at, open) && boundary {
+                    let tag_end = bytes[at..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| at + e + 1);
+                    let tag = &html[at..tag_end];
+                    if open == b"<script" && tag.to_ascii_lowercase().contains("ld+json") {
+                        break;
+                    }
+                    let end = find_ci(tag_end, close)
+                        .map(|c| bytes[c..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| c + e + 1))
+                        .unwrap_or(bytes.len());
+                    cut = Some(end);
+                    break;
+                }
+            }
+            cut
+        };
+        match cut {
+            Some(end) => {
+                out.push_str(&html[copied..at]);
+                copied = end;
+                i = end;
+            }
+            None => i = at + 1,
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    out.push_str(&html[copied.min(html.len())..]);
+    out
 }
 
 /// Readability's content HTML as text, without the furniture it sometimes keeps.
@@ -168,6 +240,19 @@ mod tests {
         );
         assert_eq!(article.metadata.title.as_deref(), Some("Big study"));
         assert_eq!(article.metadata.site_name.as_deref(), Some("Example News"));
+    }
+
+    #[test]
+    fn scripts_styles_svg_and_comments_are_cut_before_parsing() {
+        let html = "<p>a</p><SCRIPT src=x>if (a<b) document.write('<p>no</p>')</script ><p>b<!-- <p>c</p> --></p>\
+                    <style>p{}</style><svg viewBox='0 0'><text>chart</text></svg><svgx>kept</svgx>\
+                    <script type=\"application/ld+json\">{\"headline\": \"H\"}</script><p>Müller 🎉</p><!-- open";
+        assert_eq!(
+            strip_unread(html),
+            "<p>a</p><p>b</p><svgx>kept</svgx><script type=\"application/ld+json\">{\"headline\": \"H\"}</script><p>Müller 🎉</p>"
+        );
+        assert_eq!(strip_unread("<scrip"), "<scrip");
+        assert_eq!(strip_unread("<script>unclosed"), "");
     }
 
     #[test]
