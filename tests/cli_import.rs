@@ -60,7 +60,14 @@ fn one_line_per_failure_and_success_if_anything_was_imported() {
     let good = dir.path().join("good.txt");
     std::fs::write(&good, "Müller said 🎉 👨‍👩‍👧 شبکه‌های 社交\r\n").unwrap();
     let missing = dir.path().join("missing.txt");
-    let args = ["import", project.to_str().unwrap(), empty.to_str().unwrap(), binary.to_str().unwrap(), good.to_str().unwrap(), missing.to_str().unwrap()];
+    let args = [
+        "import",
+        project.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        binary.to_str().unwrap(),
+        good.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ];
     let (code, out, err) = spanwise(&args);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = err.lines().collect();
@@ -84,7 +91,8 @@ fn nothing_imported_is_a_failure_and_leaves_no_project() {
     assert!(err.contains("empty.txt is empty"), "{err}");
     assert!(out.contains("imported 0 documents"), "{out}");
     assert!(!project.exists());
-    let (code, _, err) = spanwise(&["import", project.to_str().unwrap(), empty.to_str().unwrap(), "--encoding", "klingon"]);
+    let (code, _, err) =
+        spanwise(&["import", project.to_str().unwrap(), empty.to_str().unwrap(), "--encoding", "klingon"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown encoding \"klingon\""), "{err}");
 }
@@ -96,7 +104,8 @@ fn an_encoding_can_be_named() {
     let path = dir.path().join("arabic.txt");
     let (bytes, _, _) = encoding_rs::ISO_8859_6.encode("قالت الحكومة إن وسائل التواصل");
     std::fs::write(&path, &bytes).unwrap();
-    let (code, _, err) = spanwise(&["import", project.to_str().unwrap(), path.to_str().unwrap(), "--encoding", "iso-8859-6"]);
+    let (code, _, err) =
+        spanwise(&["import", project.to_str().unwrap(), path.to_str().unwrap(), "--encoding", "iso-8859-6"]);
     assert_eq!(code, 0, "{err}");
     let loaded = spanwise::store::load(&project).unwrap();
     assert_eq!(loaded.documents[0].text, "قالت الحكومة إن وسائل التواصل");

@@ -27,19 +27,81 @@ struct Truth {
 }
 
 const TRUTH: &[Truth] = &[
-    Truth { page: "ars-1", title: &["Just-released Minecraft exploit makes it easy to crash game servers"], author: &["Dan Goodin"], date: Some("2015-04-16") },
-    Truth { page: "breitbart", title: &["'Neutral' Snopes Fact-Checker David Emery: 'Are There Any Un-Angry Trump Supporters?'"], author: &["Lucas Nolan"], date: Some("2016-12-22") },
-    Truth { page: "citylab-1", title: &["Why Neon Is the Ultimate Symbol of the 20th Century", "The Modern Ambitions Behind Neon"], author: &["Sarah Archer"], date: Some("2019-04-30") },
-    Truth { page: "cnn", title: &["The 'birth lottery' and economic mobility"], author: &["Ahiza Garcia"], date: Some("2016-02-01") },
-    Truth { page: "folha", title: &["Tite diz que errou ao levar taça da Libertadores a Lula em 2012"], author: &["Bruno (Henrique Zecchin) Rodrigues"], date: Some("2018-12-21") },
-    Truth { page: "guardian-1", title: &["'What is the sea telling us?': Māori tribes fearful over whale strandings"], author: &["Eleanor Ainge Roy"], date: Some("2019-01-03") },
-    Truth { page: "heise", title: &["1Password für Mac generiert Einmal-Passwörter"], author: &["Ben Schwan"], date: Some("2015-04-08") },
-    Truth { page: "la-nacion", title: &["Una solución no violenta para la cuestión mapuche"], author: &[], date: Some("2017-12-07") },
-    Truth { page: "lemonde-1", title: &["Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"], author: &["Martin Untersinger (avec Damien Leloup et Morgane Tual)", "Martin Untersinger"], date: Some("2015-05-04") },
-    Truth { page: "nytimes-2", title: &["Yahoo’s Sale to Verizon Leaves Shareholders With Little Say"], author: &["Steven Davidoff Solomon"], date: Some("2016-07-29") },
+    Truth {
+        page: "ars-1",
+        title: &["Just-released Minecraft exploit makes it easy to crash game servers"],
+        author: &["Dan Goodin"],
+        date: Some("2015-04-16"),
+    },
+    Truth {
+        page: "breitbart",
+        title: &["'Neutral' Snopes Fact-Checker David Emery: 'Are There Any Un-Angry Trump Supporters?'"],
+        author: &["Lucas Nolan"],
+        date: Some("2016-12-22"),
+    },
+    Truth {
+        page: "citylab-1",
+        title: &["Why Neon Is the Ultimate Symbol of the 20th Century", "The Modern Ambitions Behind Neon"],
+        author: &["Sarah Archer"],
+        date: Some("2019-04-30"),
+    },
+    Truth {
+        page: "cnn",
+        title: &["The 'birth lottery' and economic mobility"],
+        author: &["Ahiza Garcia"],
+        date: Some("2016-02-01"),
+    },
+    Truth {
+        page: "folha",
+        title: &["Tite diz que errou ao levar taça da Libertadores a Lula em 2012"],
+        author: &["Bruno (Henrique Zecchin) Rodrigues"],
+        date: Some("2018-12-21"),
+    },
+    Truth {
+        page: "guardian-1",
+        title: &["'What is the sea telling us?': Māori tribes fearful over whale strandings"],
+        author: &["Eleanor Ainge Roy"],
+        date: Some("2019-01-03"),
+    },
+    Truth {
+        page: "heise",
+        title: &["1Password für Mac generiert Einmal-Passwörter"],
+        author: &["Ben Schwan"],
+        date: Some("2015-04-08"),
+    },
+    Truth {
+        page: "la-nacion",
+        title: &["Una solución no violenta para la cuestión mapuche"],
+        author: &[],
+        date: Some("2017-12-07"),
+    },
+    Truth {
+        page: "lemonde-1",
+        title: &["Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"],
+        author: &["Martin Untersinger (avec Damien Leloup et Morgane Tual)", "Martin Untersinger"],
+        date: Some("2015-05-04"),
+    },
+    Truth {
+        page: "nytimes-2",
+        title: &["Yahoo’s Sale to Verizon Leaves Shareholders With Little Say"],
+        author: &["Steven Davidoff Solomon"],
+        date: Some("2016-07-29"),
+    },
     Truth { page: "rtl-1", title: &["RTL Test"], author: &[], date: None },
-    Truth { page: "salon-1", title: &["The sharing economy is a lie: Uber, Ayn Rand and the truth about tech and libertarians"], author: &["Richard (R.J.) Eskow"], date: Some("2015-02-01") },
-    Truth { page: "seattletimes-1", title: &["Alaskan halibut, caught by a century-old Seattle boat, provides a glimpse of Amazon’s strategy with Whole Foods"], author: &["Benjamin Romano"], date: Some("2019-04-28") },
+    Truth {
+        page: "salon-1",
+        title: &["The sharing economy is a lie: Uber, Ayn Rand and the truth about tech and libertarians"],
+        author: &["Richard (R.J.) Eskow"],
+        date: Some("2015-02-01"),
+    },
+    Truth {
+        page: "seattletimes-1",
+        title: &[
+            "Alaskan halibut, caught by a century-old Seattle boat, provides a glimpse of Amazon’s strategy with Whole Foods",
+        ],
+        author: &["Benjamin Romano"],
+        date: Some("2019-04-28"),
+    },
     Truth { page: "wikipedia", title: &["Mozilla"], author: &[], date: None },
 ];
 
@@ -81,8 +143,11 @@ fn rows() -> Vec<Row> {
         let author = article.metadata.authors.join("; ");
         let date = article.metadata.published.map(|d| d.to_iso()).unwrap_or_default();
         let title_right = truth.title.iter().any(|t| same_text(&title, t));
-        let author_right =
-            if truth.author.is_empty() { author.is_empty() } else { truth.author.iter().any(|a| same_text(&author, a)) };
+        let author_right = if truth.author.is_empty() {
+            author.is_empty()
+        } else {
+            truth.author.iter().any(|a| same_text(&author, a))
+        };
         let date_right = match truth.date {
             None => date.is_empty(),
             Some(d) => date.starts_with(d),
@@ -100,7 +165,8 @@ fn rows() -> Vec<Row> {
 
 fn cell(value: &str, right: bool) -> String {
     let shown = if value.is_empty() { "(none)".to_owned() } else { value.replace('|', "\\|") };
-    let shown: String = if shown.chars().count() > 48 { format!("{}…", shown.chars().take(47).collect::<String>()) } else { shown };
+    let shown: String =
+        if shown.chars().count() > 48 { format!("{}…", shown.chars().take(47).collect::<String>()) } else { shown };
     format!("{} {shown}", if right { "✓" } else { "✗" })
 }
 
@@ -109,7 +175,8 @@ fn cell(value: &str, right: bool) -> String {
 fn agrees(row: &Row, meta: &serde_json::Value) -> (bool, bool, bool) {
     let theirs = |key: &str| meta[key].as_str().unwrap_or("").to_owned();
     let title = same_text(&row.title.0, &theirs("title"))
-        || spanwise::formats::score::words(&theirs("title")).starts_with(&spanwise::formats::score::words(&row.title.0))
+        || spanwise::formats::score::words(&theirs("title"))
+            .starts_with(&spanwise::formats::score::words(&row.title.0))
             && !row.title.0.is_empty();
     let author = same_text(&row.author.0, &theirs("byline"));
     let their_date = spanwise::formats::dates::parse_date(&theirs("publishedTime")).map(|d| d.date.to_string());
@@ -218,7 +285,12 @@ fn every_fixture_page_imports_through_import_path_with_its_metadata() {
         let doc = spanwise::formats::import_path(&path, "d1".into()).unwrap_or_else(|e| panic!("{e}"));
         assert!(doc.char_len() > 100, "{}", truth.page);
         assert_eq!(doc.metadata["format"], "html");
-        assert!(truth.title.iter().any(|t| same_text(&doc.metadata["title"], t)), "{}: {}", truth.page, doc.metadata["title"]);
+        assert!(
+            truth.title.iter().any(|t| same_text(&doc.metadata["title"], t)),
+            "{}: {}",
+            truth.page,
+            doc.metadata["title"]
+        );
         assert!(doc.metadata.contains_key("direction"));
         // The headline opens the text, paragraphs are separated by blank lines.
         assert!(doc.text.starts_with(doc.metadata["title"].as_str()), "{}", truth.page);

@@ -96,7 +96,14 @@ fn the_seed_clean_up_removes_exactly_the_clutter() {
     assert_eq!(plan.found.date.as_deref(), Some("2020-12-18"));
     // Each proposal says why and shows exactly what it removes.
     let kinds: Vec<&ProposalKind> = plan.proposals.iter().map(|p| &p.kind).collect();
-    for kind in [ProposalKind::BeforeBody, ProposalKind::AfterBody, ProposalKind::Duplicate, ProposalKind::ReadingTime, ProposalKind::Date, ProposalKind::Author] {
+    for kind in [
+        ProposalKind::BeforeBody,
+        ProposalKind::AfterBody,
+        ProposalKind::Duplicate,
+        ProposalKind::ReadingTime,
+        ProposalKind::Date,
+        ProposalKind::Author,
+    ] {
         assert!(kinds.contains(&&kind), "no {kind:?} proposal: {kinds:?}");
     }
     let chars: Vec<char> = text.chars().collect();
@@ -143,10 +150,15 @@ fn escape_xml(text: &str) -> String {
 fn docx(paragraphs: &[(&str, &str)], footnote: &str) -> Vec<u8> {
     let mut body = String::new();
     for (i, (style, text)) in paragraphs.iter().enumerate() {
-        let style = if style.is_empty() { String::new() } else { format!("<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>") };
+        let style =
+            if style.is_empty() { String::new() } else { format!("<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>") };
         // Word splits runs anywhere; the text must come back whole.
         let (a, b) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i));
-        let note = if i == 2 { "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"1\"/></w:r>" } else { "" };
+        let note = if i == 2 {
+            "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"1\"/></w:r>"
+        } else {
+            ""
+        };
         body.push_str(&format!(
             "<w:p>{style}<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>{note}</w:p>",
             escape_xml(a),
@@ -154,7 +166,9 @@ fn docx(paragraphs: &[(&str, &str)], footnote: &str) -> Vec<u8> {
         ));
     }
     let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
-    let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document {w}><w:body>{body}<w:sectPr/></w:body></w:document>");
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document {w}><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
     let footnotes = format!(
         "<w:footnotes {w}><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>\
          <w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>\
@@ -166,7 +180,10 @@ fn docx(paragraphs: &[(&str, &str)], footnote: &str) -> Vec<u8> {
                 <dc:title>Fear of Social Media</dc:title><dc:creator>Behnam Gholipour</dc:creator>\
                 <dcterms:created>2020-12-18T09:00:00Z</dcterms:created></cp:coreProperties>";
     zip_of(&[
-        ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"),
+        (
+            "[Content_Types].xml",
+            b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+        ),
         ("word/document.xml", document.as_bytes()),
         ("word/footnotes.xml", footnotes.as_bytes()),
         ("docProps/core.xml", core.as_bytes()),
@@ -225,7 +242,8 @@ fn pdf(pages: &[Vec<(f64, f64, f64, &str)>], info_title: Option<&str>) -> lopdf:
             operations.push(Operation::new("Tf", vec!["F1".into(), (*size).into()]));
             operations.push(Operation::new("Td", vec![(*x).into(), (*y).into()]));
             let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
-            operations.push(Operation::new("Tj", vec![Object::String(bytes.into_owned(), lopdf::StringFormat::Literal)]));
+            operations
+                .push(Operation::new("Tj", vec![Object::String(bytes.into_owned(), lopdf::StringFormat::Literal)]));
             operations.push(Operation::new("ET", vec![]));
         }
         let content = Content { operations };
@@ -237,7 +255,8 @@ fn pdf(pages: &[Vec<(f64, f64, f64, &str)>], info_title: Option<&str>) -> lopdf:
         kids.push(page_id.into());
     }
     let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+    doc.objects
+        .insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     if let Some(title) = info_title {
@@ -311,7 +330,11 @@ fn a_pdf_without_text_and_a_password_protected_pdf_say_so() {
     let scan = dir.path().join("scan.pdf");
     std::fs::write(&scan, pdf_bytes(pdf(&[vec![], vec![]], None))).unwrap();
     let report = import_paths(&[&scan]);
-    assert!(matches!(&report.failed[0].1, ImportError::Pdf { source: PdfError::NoTextLayer { pages: 2 }, .. }), "{:?}", report.failed);
+    assert!(
+        matches!(&report.failed[0].1, ImportError::Pdf { source: PdfError::NoTextLayer { pages: 2 }, .. }),
+        "{:?}",
+        report.failed
+    );
     assert!(only_error(&report).contains("no text layer"), "{}", only_error(&report));
 
     let locked = dir.path().join("locked.pdf");
@@ -366,7 +389,9 @@ fn every_bad_input_gets_its_message_and_the_rest_imports() {
     let messages: BTreeMap<String, String> = report
         .failed
         .iter()
-        .map(|(source, error)| (Path::new(source).file_name().unwrap().to_string_lossy().into_owned(), error.to_string()))
+        .map(|(source, error)| {
+            (Path::new(source).file_name().unwrap().to_string_lossy().into_owned(), error.to_string())
+        })
         .collect();
     let expect = |file: &str, words: &str| {
         let message = messages.get(file).unwrap_or_else(|| panic!("no failure for {file}: {messages:?}"));
@@ -429,7 +454,11 @@ fn legacy_encodings_are_detected_reported_and_can_be_overridden() {
     let html_path = dir.path().join("page.html");
     std::fs::write(&html_path, &latin).unwrap();
     let report = import_paths(&[&html_path]);
-    assert!(report.imported[0].document.text.contains("Der Bürger sagte: „Grüße“."), "{}", report.imported[0].document.text);
+    assert!(
+        report.imported[0].document.text.contains("Der Bürger sagte: „Grüße“."),
+        "{}",
+        report.imported[0].document.text
+    );
     assert_eq!(report.imported[0].encoding.as_deref(), Some("windows-1252"));
 }
 
@@ -445,18 +474,28 @@ fn csv_and_jsonl_rows_become_documents_with_variables() {
     std::fs::write(
         &jsonl,
         concat!(
-            r#"{"text": "A doccano text", "label": [[0, 1, "X"]], "outlet": "IranWire"}"#, "\n",
-            r#"{"id": 3, "data": {"text": "A Label Studio task", "outlet": "Radio Farda"}, "annotations": []}"#, "\n",
-            r#"{"text": "Müller said 🎉\nsecond line"}"#, "\n",
+            r#"{"text": "A doccano text", "label": [[0, 1, "X"]], "outlet": "IranWire"}"#,
+            "\n",
+            r#"{"id": 3, "data": {"text": "A Label Studio task", "outlet": "Radio Farda"}, "annotations": []}"#,
+            "\n",
+            r#"{"text": "Müller said 🎉\nsecond line"}"#,
+            "\n",
         ),
     )
     .unwrap();
     let mut project = Project::new("corpus");
     project.codebook.document_fields = vec![
-        FieldDef { id: "outlet".into(), name: "Outlet".into(), kind: ValueKind::Choice(vec!["IranWire".into(), "BBC Persian".into()]), definition: String::new() },
+        FieldDef {
+            id: "outlet".into(),
+            name: "Outlet".into(),
+            kind: ValueKind::Choice(vec!["IranWire".into(), "BBC Persian".into()]),
+            definition: String::new(),
+        },
         FieldDef { id: "year".into(), name: "Year".into(), kind: ValueKind::Number, definition: String::new() },
     ];
-    let report = import_sources(&project, &[Input::Path(csv), Input::Path(jsonl)], &ImportOptions::default(), &|_| ControlFlow::Continue(()));
+    let report = import_sources(&project, &[Input::Path(csv), Input::Path(jsonl)], &ImportOptions::default(), &|_| {
+        ControlFlow::Continue(())
+    });
     let names: Vec<&str> = report.imported.iter().map(|i| i.document.name.as_str()).collect();
     assert_eq!(names, ["First", "Second", "items.jsonl 1", "3"]);
     let first = &report.imported[0].document;
@@ -485,7 +524,9 @@ fn texts_already_in_the_project_are_skipped_and_ids_are_fresh() {
     std::fs::write(&other, "Another text").unwrap();
     let mut project = Project::new("p");
     project.documents.push(spanwise::model::Document::new("d1", "old.txt", "Müller said 🎉".into()));
-    let report = import_sources(&project, &[Input::Path(path), Input::Path(other)], &ImportOptions::default(), &|_| ControlFlow::Continue(()));
+    let report = import_sources(&project, &[Input::Path(path), Input::Path(other)], &ImportOptions::default(), &|_| {
+        ControlFlow::Continue(())
+    });
     assert_eq!(report.skipped[0].1, SkipReason::Duplicate { document_name: "old.txt".into() });
     assert_eq!(report.imported.len(), 1);
     assert_eq!(report.imported[0].document.id, "d2");
@@ -500,7 +541,12 @@ fn thousand_files(dir: &Path) -> PathBuf {
         let sub = folder.join(format!("part{}", i / 100));
         std::fs::create_dir_all(&sub).unwrap();
         let (name, body) = if i % 2 == 0 {
-            (format!("{i:04}.html"), format!("<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1><p>Paragraph {i} of a story about Müller 🎉 and شبکه‌های 社交, long enough to be the article text of its page.</p></article></body></html>"))
+            (
+                format!("{i:04}.html"),
+                format!(
+                    "<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1><p>Paragraph {i} of a story about Müller 🎉 and شبکه‌های 社交, long enough to be the article text of its page.</p></article></body></html>"
+                ),
+            )
         } else {
             (format!("{i:04}.txt"), format!("Story {i}\n\nText {i} about Müller 🎉 and شبکه‌های 社交."))
         };
@@ -551,7 +597,10 @@ fn a_folder_import_can_be_cancelled() {
 // URLs, against a server on 127.0.0.1 serving the fixture pages.
 
 /// Serves `routes` (path -> (status, headers, body)) for at most `requests` requests, then stops.
-fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>, requests: usize) -> (String, std::thread::JoinHandle<()>) {
+fn serve(
+    routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>,
+    requests: usize,
+) -> (String, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
@@ -573,7 +622,8 @@ fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>, requests: usiz
                 .find(|(p, ..)| *p == path)
                 .map(|(_, s, h, b)| (*s, *h, b.clone()))
                 .unwrap_or((404, "Content-Type: text/plain\r\n", b"not found".to_vec()));
-            let head = format!("HTTP/1.1 {status} X\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head =
+                format!("HTTP/1.1 {status} X\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body);
         }

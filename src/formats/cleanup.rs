@@ -118,7 +118,8 @@ fn is_paragraph(line: &str) -> bool {
 /// "5 min read", "Reading time: 3 minutes", "10-minute read", "Lesezeit 4 Min."
 fn is_reading_time(line: &str) -> bool {
     let lower = dates::ascii_digits(line).to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace() || c == '-' || c == ':').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || c == '-' || c == ':').filter(|w| !w.is_empty()).collect();
     if words.len() > 5 || !words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit())) {
         return false;
     }
@@ -129,14 +130,66 @@ fn is_reading_time(line: &str) -> bool {
 
 /// Page controls that are never article text, compared lowercased without final punctuation.
 const PAGE_CONTROLS: &[&str] = &[
-    "close", "close button", "close menu", "open menu", "menu", "search", "skip to content", "skip to main content",
-    "share", "share this", "share this article", "share this story", "share on facebook", "share on twitter",
-    "tweet", "email", "print", "copy link", "link copied", "advertisement", "advertisements", "sponsored",
-    "sponsored content", "ad", "subscribe", "sign in", "log in", "sign up", "follow us", "listen to this article",
-    "listen", "play", "audio", "video", "loading", "loading…", "back to top", "scroll to top", "read more",
-    "continue reading", "show more", "comments", "comment", "leave a comment", "add a comment", "view comments",
-    "show comments", "related", "related articles", "related stories", "more stories", "more from", "recommended",
-    "you may also like", "most read", "most popular", "trending", "newsletter", "tags", "topics",
+    "close",
+    "close button",
+    "close menu",
+    "open menu",
+    "menu",
+    "search",
+    "skip to content",
+    "skip to main content",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "copy link",
+    "link copied",
+    "advertisement",
+    "advertisements",
+    "sponsored",
+    "sponsored content",
+    "ad",
+    "subscribe",
+    "sign in",
+    "log in",
+    "sign up",
+    "follow us",
+    "listen to this article",
+    "listen",
+    "play",
+    "audio",
+    "video",
+    "loading",
+    "loading…",
+    "back to top",
+    "scroll to top",
+    "read more",
+    "continue reading",
+    "show more",
+    "comments",
+    "comment",
+    "leave a comment",
+    "add a comment",
+    "view comments",
+    "show comments",
+    "related",
+    "related articles",
+    "related stories",
+    "more stories",
+    "more from",
+    "recommended",
+    "you may also like",
+    "most read",
+    "most popular",
+    "trending",
+    "newsletter",
+    "tags",
+    "topics",
 ];
 
 fn normalized_control(line: &str) -> String {
@@ -146,7 +199,10 @@ fn normalized_control(line: &str) -> String {
 fn is_page_control(line: &str) -> bool {
     let norm = normalized_control(line);
     PAGE_CONTROLS.contains(&norm.as_str())
-        || norm.strip_suffix(" comments").or_else(|| norm.strip_suffix(" comment")).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        || norm
+            .strip_suffix(" comments")
+            .or_else(|| norm.strip_suffix(" comment"))
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Markers of a block after the article.
@@ -177,7 +233,10 @@ fn date_line(line: &str) -> Option<String> {
 fn author_line(line: &str) -> Option<String> {
     let trimmed = line.trim();
     let lower = trimmed.to_lowercase();
-    if let Some(rest) = ["by ", "written by ", "von ", "por ", "par "].iter().find_map(|p| lower.starts_with(p).then(|| &trimmed[p.len()..])) {
+    if let Some(rest) = ["by ", "written by ", "von ", "por ", "par "]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| &trimmed[p.len()..]))
+    {
         let name = super::html_meta::clean_author(rest);
         return (!name.is_empty() && word_count(&name) <= 8).then_some(name);
     }
@@ -231,18 +290,22 @@ pub fn plan(text: &str) -> CleanupPlan {
             } else if let Some(date) = date_line(line) {
                 header_lines.push(i);
                 found.date.get_or_insert(date);
-                removed_lines[i] = Some((ProposalKind::Date, "publication date (kept as the document's date)".into(), true));
+                removed_lines[i] =
+                    Some((ProposalKind::Date, "publication date (kept as the document's date)".into(), true));
             }
         }
         // Author lines sit beside the date or reading time.
         for &i in &header_lines.clone() {
             for j in [i.wrapping_sub(1), i + 1] {
-                if j >= header_start && j < first_paragraph && removed_lines[j].is_none()
+                if j >= header_start
+                    && j < first_paragraph
+                    && removed_lines[j].is_none()
                     && let Some(author) = author_line(lines[j].trimmed)
                 {
                     found.author.get_or_insert(author);
                     header_lines.push(j);
-                    removed_lines[j] = Some((ProposalKind::Author, "author (kept as the document's author)".into(), true));
+                    removed_lines[j] =
+                        Some((ProposalKind::Author, "author (kept as the document's author)".into(), true));
                 }
             }
         }
@@ -269,8 +332,16 @@ pub fn plan(text: &str) -> CleanupPlan {
         let tail_start = last_paragraph + 1;
         let has_marker = lines[tail_start..].iter().any(|l| is_end_marker(l.trimmed) || is_reading_time(l.trimmed));
         let all_short = lines[tail_start..].iter().all(|l| !is_paragraph(l.trimmed));
-        if has_marker && all_short && let Some(marker) = (tail_start..lines.len()).find(|&i| is_end_marker(lines[i].trimmed) || is_reading_time(lines[i].trimmed) || date_line(lines[i].trimmed).is_some()) {
-            body_last_line = (tail_start..marker).rev().find(|&i| !lines[i].trimmed.is_empty()).unwrap_or(last_paragraph);
+        if has_marker
+            && all_short
+            && let Some(marker) = (tail_start..lines.len()).find(|&i| {
+                is_end_marker(lines[i].trimmed)
+                    || is_reading_time(lines[i].trimmed)
+                    || date_line(lines[i].trimmed).is_some()
+            })
+        {
+            body_last_line =
+                (tail_start..marker).rev().find(|&i| !lines[i].trimmed.is_empty()).unwrap_or(last_paragraph);
         }
     }
 
@@ -297,7 +368,8 @@ pub fn plan(text: &str) -> CleanupPlan {
             } else if !has_words(line) {
                 removed_lines[i] = Some((ProposalKind::NoWords, "a line without words".into(), true));
             } else if counts.get(line).copied().unwrap_or(0) >= 3 && !(found.title.is_some() && i == body_first_line) {
-                removed_lines[i] = Some((ProposalKind::Repeated, format!("short line that appears {} times", counts[line]), false));
+                removed_lines[i] =
+                    Some((ProposalKind::Repeated, format!("short line that appears {} times", counts[line]), false));
             }
         }
         previous_text = Some(line);
@@ -354,7 +426,13 @@ pub fn plan(text: &str) -> CleanupPlan {
     }
     for (kind, reason, accepted, start, end) in groups {
         if start < end {
-            proposals.push(Proposal { kind, removed: text[start..end].to_owned(), range: chars(start..end), reason, accepted });
+            proposals.push(Proposal {
+                kind,
+                removed: text[start..end].to_owned(),
+                range: chars(start..end),
+                reason,
+                accepted,
+            });
         }
     }
     if body_end_byte < text.len() {
@@ -453,7 +531,9 @@ mod tests {
     #[test]
     fn offsets_are_code_points() {
         let para = "Grüße 🎉 from the 👨‍👩‍👧 family, شبکه‌های اجتماعی and 社交媒体, a paragraph of running text with more than twenty words in it for sure.";
-        let text = format!("Menü 🎉\nA headline über 社交 news\n\nBy Zoë Müller\nDecember 18, 2020\n5 min read\n\n{para}\n\ncomments\n");
+        let text = format!(
+            "Menü 🎉\nA headline über 社交 news\n\nBy Zoë Müller\nDecember 18, 2020\n5 min read\n\n{para}\n\ncomments\n"
+        );
         let plan = plan(&text);
         for proposal in &plan.proposals {
             let chars: String = text.chars().skip(proposal.range.start).take(proposal.range.len()).collect();
@@ -471,6 +551,9 @@ mod tests {
         let mut plan = plan(text);
         let len = text.chars().count();
         plan.set_body(text, 4..len - "\nLast line.".chars().count());
-        assert_eq!(plan.apply(text), "Title of it all here\nThis is the first paragraph of the article with enough words to count as running text for sure, yes indeed.");
+        assert_eq!(
+            plan.apply(text),
+            "Title of it all here\nThis is the first paragraph of the article with enough words to count as running text for sure, yes indeed."
+        );
     }
 }

@@ -41,15 +41,21 @@ pub enum CorpusError {
 }
 
 /// Column names taken as the text when none is named, in order of preference.
-const TEXT_NAMES: &[&str] = &["text", "body", "content", "article", "full_text", "fulltext", "document", "message", "abstract"];
+const TEXT_NAMES: &[&str] =
+    &["text", "body", "content", "article", "full_text", "fulltext", "document", "message", "abstract"];
 /// Fields that hold annotations, not metadata.
 const ANNOTATION_FIELDS: &[&str] =
     &["label", "labels", "entities", "relations", "annotations", "predictions", "spans", "tokens", "cats", "drafts"];
 
 /// Reads CSV (or TSV when `delimiter` is `\t`).
-pub fn read_csv(text: &str, delimiter: u8, text_column: Option<&str>) -> Result<Vec<Result<Row, RowError>>, CorpusError> {
+pub fn read_csv(
+    text: &str,
+    delimiter: u8,
+    text_column: Option<&str>,
+) -> Result<Vec<Result<Row, RowError>>, CorpusError> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().map_err(|e| CorpusError::Csv(e.to_string()))?.iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<String> =
+        reader.headers().map_err(|e| CorpusError::Csv(e.to_string()))?.iter().map(|h| h.trim().to_owned()).collect();
     let lower: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
     let text_index = match text_column {
         Some(column) => lower
@@ -72,7 +78,11 @@ pub fn read_csv(text: &str, delimiter: u8, text_column: Option<&str>) -> Result<
             }
         };
         let Some(text) = record.get(text_index) else {
-            rows.push(Err(RowError { kind: "row", number, message: format!("it has no {:?} column", header[text_index]) }));
+            rows.push(Err(RowError {
+                kind: "row",
+                number,
+                message: format!("it has no {:?} column", header[text_index]),
+            }));
             continue;
         };
         let mut metadata = BTreeMap::new();
@@ -93,7 +103,9 @@ pub fn read_json(text: &str, text_field: Option<&str>) -> Result<Vec<Result<Row,
     // One JSON value (an array of tasks, or one object, possibly over many lines) or JSON Lines.
     if let Ok(value) = serde_json::from_str::<Json>(trimmed) {
         return match value {
-            Json::Array(items) => Ok(items.iter().enumerate().map(|(i, item)| row_of(item, i + 1, "item", text_field)).collect()),
+            Json::Array(items) => {
+                Ok(items.iter().enumerate().map(|(i, item)| row_of(item, i + 1, "item", text_field)).collect())
+            }
             object @ Json::Object(_) => match row_of(&object, 1, "item", text_field) {
                 Ok(row) => Ok(vec![Ok(row)]),
                 Err(error) => Err(CorpusError::Json(error.message)),
@@ -102,7 +114,9 @@ pub fn read_json(text: &str, text_field: Option<&str>) -> Result<Vec<Result<Row,
         };
     }
     if trimmed.starts_with('[') {
-        return Err(CorpusError::Json(serde_json::from_str::<Json>(trimmed).err().map(|e| e.to_string()).unwrap_or_default()));
+        return Err(CorpusError::Json(
+            serde_json::from_str::<Json>(trimmed).err().map(|e| e.to_string()).unwrap_or_default(),
+        ));
     }
     let mut rows = Vec::new();
     for (i, line) in trimmed.lines().enumerate() {
@@ -201,21 +215,31 @@ mod tests {
     #[test]
     fn jsonl_doccano_and_label_studio_shapes() {
         let jsonl = concat!(
-            r#"{"text": "Plain 👨‍👩‍👧", "outlet": "X", "year": 2020}"#, "\n",
-            r#"{"id": 7, "text": "doccano text", "label": [[0, 7, "ORG"]], "meta": {"source": "feed"}}"#, "\n",
-            r#"{"id": 9, "data": {"text": "Label Studio text", "url": "https://x"}, "annotations": []}"#, "\n",
+            r#"{"text": "Plain 👨‍👩‍👧", "outlet": "X", "year": 2020}"#,
+            "\n",
+            r#"{"id": 7, "text": "doccano text", "label": [[0, 7, "ORG"]], "meta": {"source": "feed"}}"#,
+            "\n",
+            r#"{"id": 9, "data": {"text": "Label Studio text", "url": "https://x"}, "annotations": []}"#,
+            "\n",
             "not json\n",
-            r#"{"title": "no text"}"#, "\n",
+            r#"{"title": "no text"}"#,
+            "\n",
         );
         let rows = read_json(jsonl, None).unwrap();
         let plain = rows[0].as_ref().unwrap();
-        assert_eq!((plain.text.as_str(), plain.metadata["outlet"].as_str(), plain.metadata["year"].as_str()), ("Plain 👨‍👩‍👧", "X", "2020"));
+        assert_eq!(
+            (plain.text.as_str(), plain.metadata["outlet"].as_str(), plain.metadata["year"].as_str()),
+            ("Plain 👨‍👩‍👧", "X", "2020")
+        );
         let doccano = rows[1].as_ref().unwrap();
         assert_eq!(doccano.text, "doccano text");
         assert_eq!(doccano.metadata.get("label"), None);
         assert_eq!(doccano.metadata["source"], "feed");
         let studio = rows[2].as_ref().unwrap();
-        assert_eq!((studio.text.as_str(), studio.metadata["url"].as_str(), studio.metadata["id"].as_str()), ("Label Studio text", "https://x", "9"));
+        assert_eq!(
+            (studio.text.as_str(), studio.metadata["url"].as_str(), studio.metadata["id"].as_str()),
+            ("Label Studio text", "https://x", "9")
+        );
         assert_eq!(rows[3].as_ref().unwrap_err().to_string().split(" (").next().unwrap(), "line 4: not JSON");
         assert!(rows[4].as_ref().unwrap_err().to_string().starts_with("line 5: it has no text field"));
     }

@@ -232,16 +232,8 @@ pub(crate) fn read_core_properties(xml: &str, out: &mut OfficeText) {
                 field = Some(local(e.name().as_ref()).to_vec());
                 value.clear();
             }
-            Ok(Event::Text(t)) => {
-                if field.is_some() {
-                    value.push_str(&t.xml10_content().unwrap_or_default());
-                }
-            }
-            Ok(Event::GeneralRef(r)) => {
-                if field.is_some() {
-                    value.push_str(&resolve_ref(&r));
-                }
-            }
+            Ok(Event::Text(t)) if field.is_some() => value.push_str(&t.xml10_content().unwrap_or_default()),
+            Ok(Event::GeneralRef(r)) if field.is_some() => value.push_str(&resolve_ref(&r)),
             Ok(Event::End(_)) => {
                 let text = value.trim().to_owned();
                 if let Some(name) = field.take()
@@ -280,7 +272,8 @@ mod tests {
     pub fn docx_of(paragraphs: &[(&str, &str)], footnotes: &[(&str, &str)]) -> Vec<u8> {
         let mut body = String::new();
         for (style, text) in paragraphs {
-            let style_xml = if style.is_empty() { String::new() } else { format!("<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>") };
+            let style_xml =
+                if style.is_empty() { String::new() } else { format!("<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>") };
             body.push_str(&format!("<w:p>{style_xml}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"));
         }
         let document = format!(
@@ -315,7 +308,10 @@ mod tests {
             &[
                 ("Title", "Official Study"),
                 ("Heading1", "The Findings"),
-                ("", "Müller said 🎉 &amp; 👨‍👩‍👧 شبکه‌های 社交.</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t>"),
+                (
+                    "",
+                    "Müller said 🎉 &amp; 👨‍👩‍👧 شبکه‌های 社交.</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t>",
+                ),
                 ("", "Second <w:del><w:r><w:delText>deleted</w:delText></w:r></w:del>paragraph."),
             ],
             &[("1", "A footnote über it.")],

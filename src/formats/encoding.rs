@@ -35,9 +35,13 @@ pub struct Decoded {
 pub enum EncodingError {
     #[error("this is a binary file, not text (it has zero bytes and no UTF-16 byte order mark)")]
     Binary,
-    #[error("unknown encoding {0:?}; use a name such as utf-8, windows-1252, windows-1256, iso-8859-6, gb18030, shift_jis or koi8-r")]
+    #[error(
+        "unknown encoding {0:?}; use a name such as utf-8, windows-1252, windows-1256, iso-8859-6, gb18030, shift_jis or koi8-r"
+    )]
     UnknownLabel(String),
-    #[error("the text does not look like {encoding}: {replaced} of its characters are not valid; name its encoding instead")]
+    #[error(
+        "the text does not look like {encoding}: {replaced} of its characters are not valid; name its encoding instead"
+    )]
     WrongEncoding { encoding: &'static str, replaced: usize },
 }
 
@@ -116,7 +120,8 @@ pub fn decode(
     let replaced = if matches!(source, EncodingSource::Utf8) { 0 } else { text.matches('\u{fffd}').count() };
     // Replacement characters already in a text are not decoding errors: compare with a lossless
     // count only when the guess was ours.
-    if matches!(source, EncodingSource::Detected | EncodingSource::Declared) && replaced * 20 > text.chars().count().max(1)
+    if matches!(source, EncodingSource::Detected | EncodingSource::Declared)
+        && replaced * 20 > text.chars().count().max(1)
     {
         return Err(EncodingError::WrongEncoding { encoding: used.name(), replaced });
     }
@@ -211,7 +216,10 @@ mod tests {
 
     #[test]
     fn meta_charset_is_found() {
-        assert_eq!(html_declared_charset(b"<html><head><meta charset=\"windows-1256\">"), encoding_for_label("cp1256").ok());
+        assert_eq!(
+            html_declared_charset(b"<html><head><meta charset=\"windows-1256\">"),
+            encoding_for_label("cp1256").ok()
+        );
         assert_eq!(
             html_declared_charset(b"<meta http-equiv='Content-Type' content='text/html; charset=Shift_JIS'>"),
             encoding_for_label("sjis").ok()

@@ -73,7 +73,7 @@ pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
         .into();
     let mut response = agent.get(url.trim()).call().map_err(|e| map_error(e, options))?;
     let status = response.status().as_u16();
-    if status >= 300 && status < 400 {
+    if (300..400).contains(&status) {
         return Err(FetchError::TooManyRedirects(options.max_redirects));
     }
     if status >= 400 {
@@ -82,12 +82,8 @@ pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched, FetchError> {
     let final_url = response.get_uri().to_string();
     let content_type = response.body().mime_type().map(str::to_owned);
     let charset = response.body().charset().map(str::to_owned);
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(options.max_bytes)
-        .read_to_vec()
-        .map_err(|e| map_error(e, options))?;
+    let bytes =
+        response.body_mut().with_config().limit(options.max_bytes).read_to_vec().map_err(|e| map_error(e, options))?;
     Ok(Fetched { bytes, final_url, content_type, charset })
 }
 

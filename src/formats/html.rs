@@ -33,23 +33,85 @@ pub struct Article {
 
 /// Class and id words that mark page furniture rather than article text.
 const CLUTTER_WORDS: &[&str] = &[
-    "share", "sharing", "social", "sharebar", "sharetools", "newsletter", "subscribe", "subscription", "signup",
-    "related", "recirculation", "recommended", "recommendations", "outbrain", "taboola", "promo", "promotion",
-    "advert", "advertisement", "ad", "ads", "adslot", "sponsored", "comments", "comment", "disqus", "caption",
-    "credit", "credits", "breadcrumb", "breadcrumbs", "toolbar", "popup", "modal", "paywall", "cookie", "cookies",
-    "consent", "print", "tags", "tag", "topics", "keywords", "byline", "dateline", "timestamp", "author", "bio",
-    "nav", "navigation", "menu", "footer", "masthead", "sidebar", "widget", "trending", "mostread", "most-read",
-    "readmore", "read-more", "more-stories", "moreon", "inline-link", "storylink", "see-also", "seealso",
+    "share",
+    "sharing",
+    "social",
+    "sharebar",
+    "sharetools",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "related",
+    "recirculation",
+    "recommended",
+    "recommendations",
+    "outbrain",
+    "taboola",
+    "promo",
+    "promotion",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adslot",
+    "sponsored",
+    "comments",
+    "comment",
+    "disqus",
+    "caption",
+    "credit",
+    "credits",
+    "breadcrumb",
+    "breadcrumbs",
+    "toolbar",
+    "popup",
+    "modal",
+    "paywall",
+    "cookie",
+    "cookies",
+    "consent",
+    "print",
+    "tags",
+    "tag",
+    "topics",
+    "keywords",
+    "byline",
+    "dateline",
+    "timestamp",
+    "author",
+    "bio",
+    "nav",
+    "navigation",
+    "menu",
+    "footer",
+    "masthead",
+    "sidebar",
+    "widget",
+    "trending",
+    "mostread",
+    "most-read",
+    "readmore",
+    "read-more",
+    "more-stories",
+    "moreon",
+    "inline-link",
+    "storylink",
+    "see-also",
+    "seealso",
 ];
 
 /// Class or id words that mark the article itself, which is never removed as clutter.
-const CONTENT_WORDS: &[&str] = &["article", "articlebody", "article-body", "story", "content", "post", "entry", "main", "body", "text"];
+const CONTENT_WORDS: &[&str] =
+    &["article", "articlebody", "article-body", "story", "content", "post", "entry", "main", "body", "text"];
 
 fn words_of(node: &NodeRef) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["class", "id", "itemprop", "data-component", "role"] {
         if let Some(value) = node.attr(attr) {
-            for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == ':').filter(|w| !w.is_empty()) {
+            for word in
+                value.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == ':').filter(|w| !w.is_empty())
+            {
                 out.push(word.to_ascii_lowercase());
             }
             // Whole class names too, so `most-read` and `read-more` match as written.
@@ -71,7 +133,9 @@ fn is_clutter(node: &NodeRef) -> bool {
         return false;
     }
     let words = words_of(node);
-    if words.is_empty() || words.iter().any(|w| CONTENT_WORDS.contains(&w.as_str())) && !words.iter().any(|w| w == "related") {
+    if words.is_empty()
+        || words.iter().any(|w| CONTENT_WORDS.contains(&w.as_str())) && !words.iter().any(|w| w == "related")
+    {
         return false;
     }
     if !words.iter().any(|w| CLUTTER_WORDS.contains(&w.as_str())) {
@@ -136,7 +200,8 @@ fn article_body(doc: Document, html: &str, url: Option<&str>) -> Result<Option<S
     // Readability changed the document while trying: read the page again (rare: short pages).
     let fallback_doc = Document::from(html);
     let main = fallback_doc.select("article, main, [role=main]");
-    let Some(node) = main.nodes().first().cloned().or_else(|| fallback_doc.select("body").nodes().first().cloned()) else {
+    let Some(node) = main.nodes().first().cloned().or_else(|| fallback_doc.select("body").nodes().first().cloned())
+    else {
         return Ok(None);
     };
     Ok(Some(node_text(&node)).filter(|t| !t.trim().is_empty()))
@@ -151,9 +216,8 @@ pub fn strip_unread(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut copied = 0;
     let mut i = 0;
-    let starts_with_ci = |at: usize, word: &[u8]| {
-        bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word))
-    };
+    let starts_with_ci =
+        |at: usize, word: &[u8]| bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word));
     let find_ci = |from: usize, word: &[u8]| -> Option<usize> {
         let mut at = from;
         while let Some(offset) = bytes.get(at..)?.iter().position(|&b| b == b'<') {
@@ -174,7 +238,8 @@ pub fn strip_unread(html: &str) -> String {
         } else {
             let mut cut = None;
             for (open, close) in [(&b"<script"[..], &b"</script"[..]), (b"<style", b"</style"), (b"<svg", b"</svg")] {
-                let boundary = bytes.get(at + open.len()).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+                let boundary =
+                    bytes.get(at + open.len()).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
                 if starts_with_ci(at, open) && boundary {
                     let tag_end = bytes[at..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| at + e + 1);
                     let tag = &html[at..tag_end];

@@ -201,8 +201,7 @@ fn linked_data(doc: &Document) -> LinkedData {
         };
         found.headline = string_of(article.get("headline")).or_else(|| string_of(article.get("name")));
         found.authors = people(article.get("author").or_else(|| article.get("creator")));
-        found.published =
-            string_of(article.get("datePublished")).or_else(|| string_of(article.get("dateCreated")));
+        found.published = string_of(article.get("datePublished")).or_else(|| string_of(article.get("dateCreated")));
         found.publisher = article.get("publisher").and_then(|p| match p {
             Json::Object(_) => string_of(p.get("name")),
             Json::Array(list) => list.first().and_then(|p| string_of(p.get("name"))),
@@ -304,7 +303,9 @@ pub fn clean_author(raw: &str) -> String {
         }
     }
     // Chinese, Arabic and Persian byline words ("作者：", "记者 ", "بقلم", "نویسنده:").
-    for prefix in ["作者", "记者", "記者", "文/", "文／", "撰文", "بقلم", "كتب", "كتبت", "نویسنده", "نوشته", "خبرنگار", "گزارش"] {
+    for prefix in
+        ["作者", "记者", "記者", "文/", "文／", "撰文", "بقلم", "كتب", "كتبت", "نویسنده", "نوشته", "خبرنگار", "گزارش"]
+    {
         if let Some(rest) = text.strip_prefix(prefix) {
             let rest = rest.trim_start_matches([':', '：', ' ', '|', '/']);
             if !rest.is_empty() {
@@ -411,11 +412,11 @@ const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " »
 
 fn normalized(text: &str) -> String {
     text.chars()
-        .filter_map(|c| match c {
-            '‘' | '’' | '`' | '´' => Some('\''),
-            '“' | '”' | '«' | '»' => Some('"'),
-            c if c.is_whitespace() => Some(' '),
-            c => Some(c),
+        .map(|c| match c {
+            '‘' | '’' | '`' | '´' => '\'',
+            '“' | '”' | '«' | '»' => '"',
+            c if c.is_whitespace() => ' ',
+            c => c,
         })
         .collect::<String>()
         .split_whitespace()
@@ -515,10 +516,7 @@ fn title(
             }
         }
     }
-    candidates
-        .first()
-        .map(|t| strip_site_suffix(t, site_name, authors))
-        .or_else(|| headings.first().cloned())
+    candidates.first().map(|t| strip_site_suffix(t, site_name, authors)).or_else(|| headings.first().cloned())
 }
 
 fn time_element(doc: &Document) -> Option<PageDate> {
@@ -549,7 +547,9 @@ fn time_element(doc: &Document) -> Option<PageDate> {
 fn visible_date(doc: &Document) -> Option<PageDate> {
     let heading = doc.select("h1").nodes().first().cloned()?;
     let skip = |node: &NodeRef| {
-        node.node_name().is_some_and(|n| matches!(n.to_ascii_lowercase().as_str(), "table" | "figure" | "aside" | "nav" | "ul" | "ol"))
+        node.node_name().is_some_and(|n| {
+            matches!(n.to_ascii_lowercase().as_str(), "table" | "figure" | "aside" | "nav" | "ul" | "ol")
+        })
     };
     let text_of = |node: &NodeRef| {
         let mut builder = super::html_text::TextBuilder::new();

@@ -7,16 +7,74 @@ use dom_query::NodeRef;
 
 /// Elements whose content is never text for a reader.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math", "img", "picture",
-    "video", "audio", "source", "track", "iframe", "object", "embed", "canvas", "button", "input", "select",
-    "textarea", "option", "form", "figcaption", "map", "area", "dialog",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "svg",
+    "math",
+    "img",
+    "picture",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "option",
+    "form",
+    "figcaption",
+    "map",
+    "area",
+    "dialog",
 ];
 
 /// Elements that start and end a paragraph.
 const PARAGRAPHS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "ul", "ol", "dl", "table", "figure", "pre", "address", "center", "details", "summary", "fieldset",
-    "hgroup", "body", "html", "caption", "thead", "tbody", "tfoot",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "figure",
+    "pre",
+    "address",
+    "center",
+    "details",
+    "summary",
+    "fieldset",
+    "hgroup",
+    "body",
+    "html",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
 ];
 
 /// Elements that start and end a line (inside a paragraph).
@@ -105,7 +163,7 @@ pub fn append_node(node: &NodeRef, builder: &mut TextBuilder, skip: &dyn Fn(&Nod
         Enter(NodeRef<'a>),
         Leave(u8),
     }
-    let mut stack = vec![Step::Enter(node.clone())];
+    let mut stack = vec![Step::Enter(*node)];
     while let Some(step) = stack.pop() {
         let node = match step {
             Step::Leave(level) => {

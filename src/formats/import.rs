@@ -144,13 +144,27 @@ impl ImportReport {
 enum Unit {
     File(PathBuf),
     /// A file inside a zip archive.
-    Entry { source: String, name: String, bytes: Vec<u8> },
+    Entry {
+        source: String,
+        name: String,
+        bytes: Vec<u8>,
+    },
     /// A row of a corpus file (already text).
-    Row { source: String, name: String, row: corpus::Row },
+    Row {
+        source: String,
+        name: String,
+        row: corpus::Row,
+    },
     Url(String),
     /// Known before any work: a failure or a skip while listing.
-    Failed { source: String, error: ImportError },
-    Skipped { source: String, reason: SkipReason },
+    Failed {
+        source: String,
+        error: ImportError,
+    },
+    Skipped {
+        source: String,
+        reason: SkipReason,
+    },
 }
 
 impl Unit {
@@ -211,8 +225,8 @@ pub fn kind_of(name: &str) -> Option<Kind> {
 
 /// File name extensions Spanwise imports (for file choosers).
 pub const EXTENSIONS: &[&str] = &[
-    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "epub", "pdf", "csv", "tsv", "tab", "jsonl",
-    "ndjson", "json", "zip",
+    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "epub", "pdf", "csv", "tsv", "tab",
+    "jsonl", "ndjson", "json", "zip",
 ];
 
 fn file_name(path: &str) -> String {
@@ -386,7 +400,10 @@ fn list_folder(folder: &Path, options: &ImportOptions, units: &mut Vec<Unit>, de
     if depth > 64 {
         units.push(Unit::Failed {
             source,
-            error: ImportError::Corpus { path: folder.display().to_string(), message: "folders nested too deep".into() },
+            error: ImportError::Corpus {
+                path: folder.display().to_string(),
+                message: "folders nested too deep".into(),
+            },
         });
         return;
     }
@@ -423,7 +440,9 @@ fn list_file(path: &Path, options: &ImportOptions, units: &mut Vec<Unit>, named:
                 units.push(Unit::Failed { source: source.clone(), error: ImportError::Unsupported { path: source } });
             }
         }
-        None if named => units.push(Unit::Failed { source: source.clone(), error: ImportError::Unsupported { path: source } }),
+        None if named => {
+            units.push(Unit::Failed { source: source.clone(), error: ImportError::Unsupported { path: source } })
+        }
         None => units.push(Unit::Skipped { source, reason: SkipReason::Unsupported }),
         Some(Kind::Zip) => list_zip(path, options, units),
         Some(kind @ (Kind::Csv | Kind::Tsv | Kind::Json)) => match read_bytes(path, MAX_CORPUS_FILE_BYTES) {
@@ -541,7 +560,12 @@ fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, ImportError> {
     })
 }
 
-fn decode(source: &str, bytes: &[u8], options: &ImportOptions, declared: Option<&'static encoding_rs::Encoding>) -> Result<Decoded, ImportError> {
+fn decode(
+    source: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    declared: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded, ImportError> {
     let chosen = match &options.encoding {
         Some(label) => Some(
             encoding::encoding_for_label(label)
@@ -616,7 +640,11 @@ fn unreachable_unit() -> Extracted {
 /// Checks the final text's size and emptiness.
 fn finish_text(source: &str, text: String, options: &ImportOptions) -> Result<String, ImportError> {
     if text.len() as u64 > options.max_text_bytes {
-        return Err(ImportError::TextTooLarge { path: source.to_owned(), size: text.len() as u64, max: options.max_text_bytes });
+        return Err(ImportError::TextTooLarge {
+            path: source.to_owned(),
+            size: text.len() as u64,
+            max: options.max_text_bytes,
+        });
     }
     if text.trim().is_empty() {
         return Err(ImportError::Empty { path: source.to_owned() });
@@ -691,7 +719,12 @@ pub fn extract_bytes(
                 _ => super::epub::import(bytes, office_limit),
             }
             .map_err(|e| ImportError::Office { path: source.to_owned(), source: e })?;
-            for (key, value) in [("title", office.title), ("author", office.author), ("date", office.date), ("language", office.language)] {
+            for (key, value) in [
+                ("title", office.title),
+                ("author", office.author),
+                ("date", office.date),
+                ("language", office.language),
+            ] {
                 if let Some(value) = value {
                     metadata.insert(key.to_owned(), value);
                 }

@@ -3,8 +3,8 @@
 //! `docs/IMPORT.md`.
 
 pub mod archive;
-pub mod corpus;
 pub mod cleanup;
+pub mod corpus;
 pub mod dates;
 pub mod docx;
 pub mod encoding;
@@ -89,7 +89,9 @@ pub fn import_path(path: &Path, document_id: String) -> Result<Document, ImportE
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kind = import::kind_of(&name).ok_or_else(|| ImportError::Unsupported { path: shown.clone() })?;
     let limit = match kind {
-        import::Kind::Pdf | import::Kind::Docx | import::Kind::Odt | import::Kind::Epub => import::MAX_CORPUS_FILE_BYTES,
+        import::Kind::Pdf | import::Kind::Docx | import::Kind::Odt | import::Kind::Epub => {
+            import::MAX_CORPUS_FILE_BYTES
+        }
         _ => MAX_IMPORT_BYTES,
     };
     let bytes = read_limited(path, limit)?;

@@ -137,7 +137,11 @@ mod tests {
         let meta = r#"<office:document-meta xmlns:office="o" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="m"><office:meta>
             <dc:title>Official Study</dc:title><meta:initial-creator>Behnam Gholipour</meta:initial-creator>
             <meta:creation-date>2020-12-18T09:00:00</meta:creation-date></office:meta></office:document-meta>"#;
-        let bytes = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", content.as_bytes()), ("meta.xml", meta.as_bytes())]);
+        let bytes = zip_of(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", content.as_bytes()),
+            ("meta.xml", meta.as_bytes()),
+        ]);
         let doc = import(&bytes, 1 << 20).unwrap();
         assert_eq!(doc.text, "Official Study\n\nMüller  said 🎉 & 👨‍👩‍👧[1] شبکه‌های 社交.\n\nFirst\n\n[1] A note über it.");
         assert_eq!(doc.author.as_deref(), Some("Behnam Gholipour"));

@@ -90,7 +90,12 @@ impl Collector {
 }
 
 impl OutputDev for Collector {
-    fn begin_page(&mut self, _page: u32, media_box: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+    fn begin_page(
+        &mut self,
+        _page: u32,
+        media_box: &MediaBox,
+        _art: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
         self.page_height = media_box.ury - media_box.lly;
         self.glyphs.clear();
         Ok(())
@@ -101,7 +106,14 @@ impl OutputDev for Collector {
         Ok(())
     }
 
-    fn output_character(&mut self, trm: &Transform, width: f64, _spacing: f64, font_size: f64, text: &str) -> Result<(), OutputError> {
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
         // The font size in page space: the geometric mean of the transformed (size, size) vector.
         let size_x = font_size * (trm.m11 + trm.m21);
         let size_y = font_size * (trm.m12 + trm.m22);
@@ -301,10 +313,8 @@ fn join_line(paragraph: &mut String, line: &str) {
     let hyphenated = paragraph.ends_with(['-', '\u{ad}'])
         && paragraph.trim_end_matches(['-', '\u{ad}']).chars().last().is_some_and(char::is_alphabetic)
         && !paragraph.ends_with("--");
-    if hyphenated && starts_lowercase {
-        paragraph.pop();
-        paragraph.push_str(line);
-    } else if paragraph.ends_with('\u{ad}') {
+    // A soft hyphen at a line end always joins; a hard one only before a lowercase letter.
+    if hyphenated && starts_lowercase || paragraph.ends_with('\u{ad}') {
         paragraph.pop();
         paragraph.push_str(line);
     } else {

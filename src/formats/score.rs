@@ -80,14 +80,7 @@ pub fn word_score(extracted: &str, reference: &str) -> WordScore {
     let precision = ratio(matched, extracted_words.len());
     let recall = ratio(matched, reference_words.len());
     let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-    WordScore {
-        precision,
-        recall,
-        f1,
-        extracted: extracted_words.len(),
-        reference: reference_words.len(),
-        matched,
-    }
+    WordScore { precision, recall, f1, extracted: extracted_words.len(), reference: reference_words.len(), matched }
 }
 
 #[cfg(test)]
