@@ -265,6 +265,10 @@ fn is_title_like(line: &str) -> bool {
 /// Computes the clean-up proposals for `text`.
 pub fn plan(text: &str) -> CleanupPlan {
     let lines = lines(text);
+    if lines.is_empty() {
+        // An empty text has nothing to propose (found by the `cleanup` fuzz target: it panicked).
+        return CleanupPlan { proposals: Vec::new(), body: 0..0, found: FoundMetadata::default() };
+    }
     let index = TextIndex::new(text);
     let chars = |bytes: Range<usize>| -> Range<usize> {
         let start = index.byte_to_char(text, bytes.start).unwrap_or(0);
@@ -543,6 +547,16 @@ mod tests {
         assert_eq!(plan.found.date.as_deref(), Some("2020-12-18"));
         assert_eq!(plan.found.title.as_deref(), Some("A headline über 社交 news"));
         assert_eq!(plan.apply(&text), format!("A headline über 社交 news\n\n{para}"));
+    }
+
+    #[test]
+    fn empty_and_blank_texts_have_nothing_to_propose() {
+        assert_eq!(plan("").proposals, []);
+        assert_eq!(plan("").apply(""), "");
+        for text in ["\n", " ", "\u{a0}\n\n", "***"] {
+            let plan = plan(text);
+            let _ = plan.apply(text);
+        }
     }
 
     #[test]
