@@ -1,6 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
 pub mod analysis;
+mod import;
 pub mod merge;
 
 use std::collections::BTreeMap;
@@ -56,6 +57,9 @@ pub enum Command {
     Merge(merge::MergeArgs),
     #[command(flatten)]
     Analysis(analysis::AnalysisCommand),
+    /// Import files, folders, zips, CSV/TSV/JSONL corpora and URLs into a project (created if
+    /// missing); prints one line per failure and exits non-zero only if nothing was imported
+    Import(import::ImportArgs),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -66,6 +70,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
         Command::Merge(args) => merge::run(args, out, err),
         Command::Analysis(command) => analysis::run(command, out, err),
+        Command::Import(args) => import::run(args, out, err),
     }
 }
 

@@ -316,10 +316,13 @@ mod tests {
         assert_eq!(open.dir, Path::new("/data"));
         assert_eq!(open.file_name, None);
         assert_eq!(open.filters[0].name, "Projects and texts");
-        assert_eq!(open.filters[0].extensions, ["ron", "txt", "md", "markdown", "text"]);
+        let mut projects_and_texts = vec!["ron"];
+        projects_and_texts.extend(crate::formats::TEXT_EXTENSIONS);
+        assert_eq!(open.filters[0].extensions, projects_and_texts);
+        assert!(open.filters[0].extensions.iter().any(|e| e == "docx"), "Word files are offered");
         assert_eq!(open.filters.last().map(|f| f.extensions.clone()), Some(vec!["*".to_owned()]));
         let add = NativeRequest::new(FileDialogPurpose::AddDocument, Path::new("/data"), None);
-        assert_eq!(add.filters[0].extensions, ["txt", "md", "markdown", "text"]);
+        assert_eq!(add.filters[0].extensions, crate::formats::TEXT_EXTENSIONS);
         let save = NativeRequest::new(
             FileDialogPurpose::SaveAs,
             Path::new("/data"),

@@ -162,7 +162,10 @@ mod tests {
                 "--file-selection",
                 "--title=Open a project or text",
                 "--filename=/data/ü/",
-                "--file-filter=Projects and texts | *.ron *.txt *.md *.markdown *.text",
+                &format!(
+                    "--file-filter=Projects and texts | *.ron {}",
+                    crate::formats::TEXT_EXTENSIONS.iter().map(|e| format!("*.{e}")).collect::<Vec<_>>().join(" ")
+                ),
                 "--file-filter=Projects | *.ron",
                 "--file-filter=All files | *",
                 "--attach=29360135",
