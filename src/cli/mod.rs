@@ -1,5 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
+pub mod interchange;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,12 @@ pub enum Command {
         #[arg(long, short, conflicts_with = "dry_run")]
         output: Option<PathBuf>,
     },
+    /// Export the annotations for other tools: JSON, CSV, Parquet, brat, CoNLL, Hugging Face,
+    /// spaCy, W3C Web Annotation, Label Studio, doccano, REFI-QDA
+    Export(interchange::ExportArgs),
+    /// Import annotations from other tools into a project (json, jsonl, brat, Label Studio,
+    /// doccano, W3C Web Annotation, REFI-QDA); named apart from `import` of documents
+    ImportAnnotations(interchange::ImportArgs),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -55,6 +63,8 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Validate { file } => validate(file, out, err),
         Command::Stats { file } => stats(file, out, err),
         Command::Recover { file, output, .. } => recover(file, output.as_deref(), out, err),
+        Command::Export(args) => interchange::export(args, out, err),
+        Command::ImportAnnotations(args) => interchange::import(args, out, err),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Import and export formats. Each format is one file; all offsets go through `model::TextIndex`.
 
+pub mod annotations;
+pub mod export;
 pub mod markdown;
 pub mod text;
 
