@@ -23,6 +23,11 @@ pub const TEXT_1: &str = "Anna Müller 🙂 said: “taxes will fall.” The fam
 /// A source file with Windows line ends (and a byte-order mark), imported as a `.txt` would be.
 pub const CRLF_SOURCE: &str = "\u{feff}Grüße aus Zürich\r\nDr. Ďurková said:\r\n„Wir müssen handeln 🌍.“\r\n";
 
+/// The shared reference material beside the checkout.
+pub fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
 pub fn path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interchange.spanwise.ron")
 }
@@ -212,7 +217,8 @@ pub fn project() -> Project {
         "",
     );
     let crossing = b.annotate("d1", "quote", &[p(&b, "d1", "too.\n\nA second")], "bo", &[], "crosses a blank line");
-    let _emoji_only = b.annotate("d1", "actor", &[p(&b, "d1", "🙂")], "ana", &[], "");
+    // A note a spreadsheet would run as a formula.
+    let _emoji_only = b.annotate("d1", "actor", &[p(&b, "d1", "🙂")], "ana", &[], "=HYPERLINK(\"http://x\")");
     let _spaces = b.annotate("d1", "claim", &[p(&b, "d1", "two spaces and a tab\there")], "ana", &[], "");
     b.relate("d1", "attributed_to", quote, anna, "ana", "direct quote");
     b.relate("d1", "attributed_to", claim, anna, "ana", "");

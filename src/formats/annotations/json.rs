@@ -265,11 +265,21 @@ fn memo(input: MemoIn, path: &Path) -> Result<Memo, ImportError> {
     })
 }
 
+/// Remembers an annotator's name from an annotation or relation (jsonl has no annotator list).
+fn note_annotator(annotators: &mut Vec<Annotator>, id: &Option<String>, name: &Option<String>) {
+    if let (Some(id), Some(name)) = (id, name)
+        && !annotators.iter().any(|a| a.id == *id)
+    {
+        annotators.push(Annotator { id: id.clone(), name: name.clone() });
+    }
+}
+
 fn document(
     input: DocumentIn,
     origin: String,
     path: &Path,
     memos: &mut Vec<Memo>,
+    annotators: &mut Vec<Annotator>,
 ) -> Result<IncomingDocument, ImportError> {
     let normalized = super::Normalized::new(&input.text);
     let map = |offset: usize, what: &str| {
@@ -312,6 +322,7 @@ fn document(
             });
         }
         let key = a.id.map_or_else(|| format!("#{n}"), |id| id.to_string());
+        note_annotator(annotators, &a.annotator, &a.annotator_name);
         doc.annotations.push(IncomingAnnotation {
             key,
             id: a.id.map(ItemId),
@@ -326,6 +337,7 @@ fn document(
         });
     }
     for r in input.relations {
+        note_annotator(annotators, &r.annotator, &r.annotator_name);
         doc.relations.push(IncomingRelation {
             id: r.id.map(ItemId),
             kind: r.kind,
@@ -375,7 +387,7 @@ fn read_json(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
     incoming.annotators.extend(file.annotators.into_iter().map(|a| Annotator { id: a.id, name: a.name }));
     for (n, input) in file.documents.into_iter().enumerate() {
         let origin = format!("{}, document {}", path.display(), n + 1);
-        let doc = document(input, origin, path, &mut incoming.memos)?;
+        let doc = document(input, origin, path, &mut incoming.memos, &mut incoming.annotators)?;
         incoming.documents.push(doc);
     }
     for m in file.memos {
@@ -393,7 +405,7 @@ fn read_jsonl(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
         let input: DocumentIn =
             serde_json::from_str(line).map_err(|err| json_error(path, &format!("line {}: ", n + 1), err))?;
         let origin = format!("{}, line {}", path.display(), n + 1);
-        let doc = document(input, origin, path, &mut incoming.memos)?;
+        let doc = document(input, origin, path, &mut incoming.memos, &mut incoming.annotators)?;
         incoming.documents.push(doc);
     }
     Ok(())

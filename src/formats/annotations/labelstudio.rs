@@ -166,6 +166,13 @@ fn read_task(task: &Json, n: usize, path: &Path, incoming: &mut Incoming) -> Res
             continue;
         }
         let annotator = annotator_of(completion);
+        if let (Some(id), Some(name)) = (
+            completion.get("spanwise_annotator").and_then(Json::as_str),
+            completion.get("created_username").and_then(Json::as_str),
+        ) && !incoming.annotators.iter().any(|a| a.id == id)
+        {
+            incoming.annotators.push(crate::model::Annotator { id: id.to_owned(), name: name.to_owned() });
+        }
         let created = completion.get("created_at").and_then(Json::as_str).and_then(super::parse_time);
         let modified = completion.get("updated_at").and_then(Json::as_str).and_then(super::parse_time).or(created);
         let results = completion.get("result").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
