@@ -5,6 +5,8 @@
 mod exports;
 #[path = "interchange/fixture.rs"]
 mod fixture;
+#[path = "interchange/roundtrip.rs"]
+mod roundtrip;
 
 #[test]
 fn committed_fixture_is_the_generated_project() {

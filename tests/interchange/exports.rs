@@ -69,10 +69,16 @@ fn json_keeps_everything_with_code_point_offsets() {
     let d1 = &json["documents"][0];
     let meta = &d1["metadata"];
     assert_eq!(meta["title"].as_str().unwrap().chars().next(), Some('A'));
-    assert_eq!((&meta["author"], &meta["outlet"], &meta["date"]), (&Json::from("Ana Ürün"), &Json::from("IranWire"), &Json::from("2024-05-01")));
+    assert_eq!(
+        (&meta["author"], &meta["outlet"], &meta["date"]),
+        (&Json::from("Ana Ürün"), &Json::from("IranWire"), &Json::from("2024-05-01"))
+    );
     assert_eq!((&meta["url"], &meta["language"]), (&Json::from("https://example.org/article-1"), &Json::from("en")));
     assert_eq!(meta["section"], "World, \"politics\"", "other metadata kept");
-    assert_eq!((&meta["paywall"], &meta["pages"], &meta["outlet_type"]), (&Json::Bool(false), &Json::from(2.0), &Json::from("national")));
+    assert_eq!(
+        (&meta["paywall"], &meta["pages"], &meta["outlet_type"]),
+        (&Json::Bool(false), &Json::from(2.0), &Json::from("national"))
+    );
     assert_eq!(d1["variables"], serde_json::json!(["outlet_type", "pages", "paywall"]));
     for (doc_json, doc) in json["documents"].as_array().unwrap().iter().zip(&project.documents) {
         let text = doc_json["text"].as_str().unwrap();
@@ -89,7 +95,12 @@ fn json_keeps_everything_with_code_point_offsets() {
             }
         }
     }
-    let claim = json["documents"][0]["annotations"].as_array().unwrap().iter().find(|a| a["note"].as_str().unwrap().starts_with("checked")).unwrap();
+    let claim = json["documents"][0]["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["note"].as_str().unwrap().starts_with("checked"))
+        .unwrap();
     assert_eq!(claim["attributes"], serde_json::json!({"certainty": 0.75, "stance": "against"}));
     assert_eq!(json["documents"][0]["memos"].as_array().unwrap().len(), 2, "memos about d1 and one of its annotations");
     assert_eq!(json["memos"].as_array().unwrap().len(), 2, "project and label memos");
@@ -162,7 +173,19 @@ fn csv_tables_are_rfc_4180_with_typed_cells_and_a_formula_guard() {
     let project = fixture::project();
     let (_dir, out) = run(&project, Format::Csv, &ExportOptions::default());
     let (header, rows) = table(&out, "annotations.csv");
-    for column in ["document_id", "var_outlet_type", "var_paywall", "annotation_id", "fragment", "start", "end", "text", "created", "attr_stance", "attr_certainty"] {
+    for column in [
+        "document_id",
+        "var_outlet_type",
+        "var_paywall",
+        "annotation_id",
+        "fragment",
+        "start",
+        "end",
+        "text",
+        "created",
+        "attr_stance",
+        "attr_certainty",
+    ] {
         assert!(header.contains(&column.to_owned()), "{column} in {header:?}");
     }
     assert_eq!(rows.len(), fragments(&project).len(), "one row per annotation and fragment");
@@ -235,7 +258,8 @@ fn parquet_tables_have_typed_columns() {
     }
     assert_eq!(seen, fragments(&project));
     for table in ["documents", "relations"] {
-        let reader = SerializedFileReader::new(std::fs::File::open(out.join(format!("{table}.parquet"))).unwrap()).unwrap();
+        let reader =
+            SerializedFileReader::new(std::fs::File::open(out.join(format!("{table}.parquet"))).unwrap()).unwrap();
         assert!(reader.metadata().file_metadata().num_rows() > 0, "{table}");
     }
 }
@@ -316,7 +340,9 @@ fn brat_holds_brat_rule_and_conf() {
     assert!(ann.lines().any(|l| l.starts_with('T') && l.ends_with("\ttoo. A second")), "{ann}");
     assert!(ann.lines().any(|l| l.starts_with('T') && l.ends_with("\tThe family agreed") && l.contains(';')));
     assert!(ann.contains("\tAnnotatorNotes T2\t=HYPERLINK"));
-    assert!(ann.contains("A1\tstance T4 against") || ann.lines().any(|l| l.starts_with('A') && l.ends_with(" against")));
+    assert!(
+        ann.contains("A1\tstance T4 against") || ann.lines().any(|l| l.starts_with('A') && l.ends_with(" against"))
+    );
     let all = fragments(&project);
     let cut: BTreeSet<_> = spans.difference(&all).collect();
     assert_eq!(cut.len(), 2, "only the fragment across the blank line differs (two pieces): {cut:?}");
@@ -396,7 +422,8 @@ fn hf_tokens_and_spans_line_up() {
     let project = fixture::project();
     let (_dir, out) = run(&project, Format::Hf, &ExportOptions::default());
     let card = read(&out.join("README.md"));
-    let names = ["O", "B-claim", "I-claim", "B-quote", "I-quote", "B-actor", "I-actor", "B-recommendation", "I-recommendation"];
+    let names =
+        ["O", "B-claim", "I-claim", "B-quote", "I-quote", "B-actor", "I-actor", "B-recommendation", "I-recommendation"];
     for (i, name) in names.iter().enumerate() {
         assert!(card.contains(&format!("'{i}': \"{name}\"")), "{card}");
     }
@@ -406,10 +433,15 @@ fn hf_tokens_and_spans_line_up() {
         let row: Json = serde_json::from_str(line).unwrap();
         let text = texts[row["document_id"].as_str().unwrap()];
         let tokens = row["tokens"].as_array().unwrap();
-        let tags: Vec<usize> = row["ner_tags"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap() as usize).collect();
+        let tags: Vec<usize> =
+            row["ner_tags"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap() as usize).collect();
         assert_eq!(tokens.len(), tags.len());
-        for ((token, s), e) in tokens.iter().zip(row["starts"].as_array().unwrap()).zip(row["ends"].as_array().unwrap()) {
-            assert_eq!(chars(text, s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize), token.as_str().unwrap());
+        for ((token, s), e) in tokens.iter().zip(row["starts"].as_array().unwrap()).zip(row["ends"].as_array().unwrap())
+        {
+            assert_eq!(
+                chars(text, s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize),
+                token.as_str().unwrap()
+            );
         }
         let tag_names: Vec<&str> = tags.iter().map(|&t| names[t]).collect();
         assert_iob2(&tag_names);
@@ -520,7 +552,13 @@ fn w3c_selectors_use_code_points_and_only_context_terms() {
     for item in items {
         if item["motivation"] == "linking" {
             assert!(item["target"].as_str().unwrap().starts_with("urn:spanwise:annotation:"));
-            assert!(item["body"].as_array().unwrap().iter().any(|b| b.as_str().is_some_and(|s| s.starts_with("urn:spanwise:annotation:"))));
+            assert!(
+                item["body"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|b| b.as_str().is_some_and(|s| s.starts_with("urn:spanwise:annotation:")))
+            );
             continue;
         }
         let targets = match &item["target"] {
@@ -552,7 +590,10 @@ fn labelstudio_regions_use_code_points_and_the_config_names() {
     let (_dir, out) = run(&project, Format::LabelStudio, &ExportOptions::default());
     let config = read(&out.join("labeling-config.xml"));
     assert!(config.contains("<Label value=\"Claim\" background=\"#e15759\" hotkey=\"1\"/>"));
-    assert!(config.contains("<Relation value=\"Attributed to\"/>") && config.contains("<Relation value=\"Spanwise fragment\"/>"));
+    assert!(
+        config.contains("<Relation value=\"Attributed to\"/>")
+            && config.contains("<Relation value=\"Spanwise fragment\"/>")
+    );
     assert!(config.contains("<Choices name=\"attr_stance\" toName=\"text\" perRegion=\"true\" choice=\"single\">"));
     assert!(config.contains("<Number name=\"attr_certainty\""));
     let tasks: Json = serde_json::from_str(&read(&out.join("tasks.json"))).unwrap();
@@ -580,7 +621,8 @@ fn labelstudio_regions_use_code_points_and_the_config_names() {
     let expected: BTreeSet<_> = fragments(&project).into_iter().map(|(d, s, e, _)| (d, s, e)).collect();
     assert_eq!(regions, expected);
 
-    let predictions = ExportOptions { labelstudio_target: export::LabelStudioTarget::Predictions, ..Default::default() };
+    let predictions =
+        ExportOptions { labelstudio_target: export::LabelStudioTarget::Predictions, ..Default::default() };
     let (_dir, out) = run(&project, Format::LabelStudio, &predictions);
     let tasks: Json = serde_json::from_str(&read(&out.join("tasks.json"))).unwrap();
     assert!(tasks[0].get("annotations").is_none());
@@ -599,13 +641,30 @@ fn doccano_offsets_are_utf16_units_or_code_points() {
         let obj: Json = serde_json::from_str(line).unwrap();
         let text: Vec<u16> = obj["text"].as_str().unwrap().encode_utf16().collect();
         for entity in obj["entities"].as_array().unwrap() {
-            let (s, e) = (entity["start_offset"].as_u64().unwrap() as usize, entity["end_offset"].as_u64().unwrap() as usize);
+            let (s, e) =
+                (entity["start_offset"].as_u64().unwrap() as usize, entity["end_offset"].as_u64().unwrap() as usize);
             let slice = String::from_utf16(&text[s..e]).expect("never inside a surrogate pair");
             assert!(!slice.is_empty());
         }
         if obj["spanwise_document_id"] == "d1" {
-            let entity = obj["entities"].as_array().unwrap().iter().find(|e| String::from_utf16(&units[e["start_offset"].as_u64().unwrap() as usize..e["end_offset"].as_u64().unwrap() as usize]).unwrap() == "taxes will fall").unwrap();
-            assert_eq!(entity["start_offset"].as_u64().unwrap() as usize, claim.start() + 1, "🙂 before it is two UTF-16 units");
+            let entity = obj["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| {
+                    String::from_utf16(
+                        &units
+                            [e["start_offset"].as_u64().unwrap() as usize..e["end_offset"].as_u64().unwrap() as usize],
+                    )
+                    .unwrap()
+                        == "taxes will fall"
+                })
+                .unwrap();
+            assert_eq!(
+                entity["start_offset"].as_u64().unwrap() as usize,
+                claim.start() + 1,
+                "🙂 before it is two UTF-16 units"
+            );
             found = true;
             assert!(!obj["relations"].as_array().unwrap().is_empty());
         }
@@ -614,7 +673,13 @@ fn doccano_offsets_are_utf16_units_or_code_points() {
     let code_points = ExportOptions { doccano_offsets: OffsetUnit::CodePoints, ..Default::default() };
     let (_dir, out) = run(&project, Format::Doccano, &code_points);
     let first: Json = serde_json::from_str(read(&out).lines().next().unwrap()).unwrap();
-    assert!(first["entities"].as_array().unwrap().iter().any(|e| e["start_offset"].as_u64().unwrap() as usize == claim.start()));
+    assert!(
+        first["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["start_offset"].as_u64().unwrap() as usize == claim.start())
+    );
 }
 
 #[test]
@@ -629,7 +694,10 @@ fn qdpx_is_a_zip_with_lf_sources_and_code_point_selections() {
     let guid = |value: &str| {
         let parts: Vec<&str> = value.split('-').collect();
         parts.len() == 5
-            && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_hexdigit()))
+            && [8, 4, 4, 4, 12]
+                .iter()
+                .zip(&parts)
+                .all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_hexdigit()))
     };
     let mut selections = 0;
     let mut reader = quick_xml::Reader::from_str(&qde);
@@ -641,7 +709,10 @@ fn qdpx_is_a_zip_with_lf_sources_and_code_point_selections() {
                     .attributes()
                     .map(|a| {
                         let a = a.unwrap();
-                        (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
+                        (
+                            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned(),
+                        )
                     })
                     .collect();
                 for (key, value) in &attributes {
@@ -657,7 +728,8 @@ fn qdpx_is_a_zip_with_lf_sources_and_code_point_selections() {
                         assert!(!source_text.contains('\r'), "LF only");
                     }
                     b"PlainTextSelection" => {
-                        let (s, e): (usize, usize) = (attributes["startPosition"].parse().unwrap(), attributes["endPosition"].parse().unwrap());
+                        let (s, e): (usize, usize) =
+                            (attributes["startPosition"].parse().unwrap(), attributes["endPosition"].parse().unwrap());
                         assert_eq!(chars(&source_text, s, e), attributes["name"], "code points, end exclusive");
                         selections += 1;
                     }
@@ -702,7 +774,10 @@ fn every_format_writes_only_complete_output_and_can_be_cancelled() {
         let (done, total) = *reports.last().unwrap();
         assert_eq!(done, total, "{format}: progress ends at 100 %");
         assert!(reports.windows(2).all(|w| w[0].0 <= w[1].0), "{format}: progress never goes back");
-        let entries: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let entries: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(entries, [format!("out.{}", format.extension())], "{format}: only the output, no temporary files");
     }
 }
@@ -714,16 +789,24 @@ fn export_errors_are_specific() {
     let mine = dir.path().join("thesis");
     std::fs::create_dir(&mine).unwrap();
     std::fs::write(mine.join("chapter1.docx"), "precious").unwrap();
-    let err = export::export(&project, Format::Brat, &ExportOptions::default(), &mine, &export::no_progress).unwrap_err().to_string();
+    let err = export::export(&project, Format::Brat, &ExportOptions::default(), &mine, &export::no_progress)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("is not an earlier Spanwise export"), "{err}");
     assert_eq!(read(&mine.join("chapter1.docx")), "precious");
-    let err = export::export(&project, Format::Json, &ExportOptions::default(), &mine, &export::no_progress).unwrap_err().to_string();
+    let err = export::export(&project, Format::Json, &ExportOptions::default(), &mine, &export::no_progress)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("this is a folder"), "{err}");
     let only = ExportOptions { documents: Some(vec!["d9".into()]), ..Default::default() };
-    let err = export::export(&project, Format::Json, &only, &dir.path().join("x.json"), &export::no_progress).unwrap_err().to_string();
+    let err = export::export(&project, Format::Json, &only, &dir.path().join("x.json"), &export::no_progress)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "no document \"d9\" in the project");
     let missing = dir.path().join("no/such/folder/x.json");
-    let err = export::export(&project, Format::Json, &ExportOptions::default(), &missing, &export::no_progress).unwrap_err().to_string();
+    let err = export::export(&project, Format::Json, &ExportOptions::default(), &missing, &export::no_progress)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("cannot write") && err.contains("the folder does not exist"), "{err}");
 }
 

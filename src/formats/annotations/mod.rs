@@ -915,6 +915,17 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The annotator a file's annotator id or name stands for, if already known.
+    fn known_annotator(&self, wanted: &str) -> Option<String> {
+        let wanted = wanted.trim();
+        let lower = wanted.to_lowercase();
+        self.annotators
+            .iter()
+            .find(|a| a.id == wanted)
+            .or_else(|| self.annotators.iter().find(|a| a.name.to_lowercase() == lower))
+            .map(|a| a.id.clone())
+    }
+
     /// The project annotator for a file's annotator id or name, added when new.
     fn annotator_for(&mut self, wanted: Option<&str>) -> String {
         let known_names = &self.prepared.incoming.annotators;
@@ -1015,10 +1026,30 @@ impl<'a> Builder<'a> {
         target_text: &Document,
         existing: &[Annotation],
     ) -> Vec<Annotation> {
-        let existing_spans: HashMap<(String, Vec<(usize, usize)>), ItemId> = existing
+        // The same label on the same text by the same annotator is already there.
+        type SpanKey = (String, Vec<(usize, usize)>, String);
+        let mut existing_spans: HashMap<SpanKey, ItemId> = existing
             .iter()
-            .map(|a| ((a.label.clone(), a.fragments.iter().map(|f| (f.start, f.end)).collect()), a.id))
+            .map(|a| {
+                ((a.label.clone(), a.fragments.iter().map(|f| (f.start, f.end)).collect(), a.annotator.clone()), a.id)
+            })
             .collect();
+        // One fragment of an existing discontinuous annotation is that annotation (formats
+        // without discontinuous spans write each fragment as a span).
+        for annotation in existing.iter().filter(|a| a.fragments.len() > 1) {
+            for fragment in &annotation.fragments {
+                existing_spans
+                    .entry((
+                        annotation.label.clone(),
+                        vec![(fragment.start, fragment.end)],
+                        annotation.annotator.clone(),
+                    ))
+                    .or_insert(annotation.id);
+            }
+        }
+        // A file that does not say who made a span (doccano, plain brat) matches anyone's.
+        let anyone: HashMap<(String, Vec<(usize, usize)>), ItemId> =
+            existing_spans.iter().map(|((label, ranges, _), id)| ((label.clone(), ranges.clone()), *id)).collect();
         let now = crate::model::now();
         let mut result = Vec::with_capacity(prepared.placed.len());
         for placed in &prepared.placed {
@@ -1029,7 +1060,13 @@ impl<'a> Builder<'a> {
                     .push(format!("{}: a {} annotation (label not mapped)", incoming.name, source.label));
                 continue;
             };
-            if let Some(&id) = existing_spans.get(&(label.clone(), placed.ranges.clone())) {
+            let duplicate = match source.annotator.as_deref() {
+                Some(wanted) => self
+                    .known_annotator(wanted)
+                    .and_then(|annotator| existing_spans.get(&(label.clone(), placed.ranges.clone(), annotator))),
+                None => anyone.get(&(label.clone(), placed.ranges.clone())),
+            };
+            if let Some(&id) = duplicate {
                 self.report.duplicates += 1;
                 self.placed_ids.insert((document_index, source.key.clone()), id);
                 if let Some(file_id) = source.id {
@@ -1152,8 +1189,22 @@ impl<'a> Builder<'a> {
         self.document_ids.insert(id.clone());
         self.document_map.insert(incoming.id.clone().unwrap_or_default(), id.clone());
         let mut document = Document::new(id, incoming.name.clone(), text.clone());
-        document.metadata = incoming.metadata.clone();
-        for (key, value) in &incoming.variables {
+        // Entries named like a document field of the codebook are that variable.
+        let mut values: Vec<(String, Json)> = incoming.variables.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (key, value) in &incoming.metadata {
+            let field = self
+                .project
+                .codebook
+                .document_fields
+                .iter()
+                .any(|f| f.id == *key || f.name.to_lowercase() == key.to_lowercase());
+            if field {
+                values.push((key.clone(), Json::String(value.clone())));
+            } else {
+                document.metadata.insert(key.clone(), value.clone());
+            }
+        }
+        for (key, value) in &values {
             let codebook = &self.project.codebook;
             let field = codebook
                 .document_fields
