@@ -5,6 +5,8 @@
 mod exports;
 #[path = "interchange/fixture.rs"]
 mod fixture;
+#[path = "interchange/imports.rs"]
+mod imports;
 #[path = "interchange/roundtrip.rs"]
 mod roundtrip;
 

@@ -276,7 +276,7 @@ fn note_annotator(annotators: &mut Vec<Annotator>, id: &Option<String>, name: &O
 
 fn document(
     input: DocumentIn,
-    origin: String,
+    place: String,
     path: &Path,
     memos: &mut Vec<Memo>,
     annotators: &mut Vec<Annotator>,
@@ -285,9 +285,10 @@ fn document(
     let map = |offset: usize, what: &str| {
         normalized
             .map(offset)
-            .ok_or_else(|| ImportError::invalid(path, format!("{origin}: {what} {offset} is past the end of the text")))
+            .ok_or_else(|| ImportError::invalid(path, format!("{place}: {what} {offset} is past the end of the text")))
     };
-    let mut doc = IncomingDocument { origin: origin.clone(), id: input.id, name: input.name, ..Default::default() };
+    let origin = format!("{}, {place}", path.display());
+    let mut doc = IncomingDocument { origin, id: input.id, name: input.name, ..Default::default() };
     for (key, value) in input.metadata {
         if input.variables.contains(&key) {
             doc.variables.insert(key, value);
@@ -302,7 +303,7 @@ fn document(
             (Some(fragments), _, _) if !fragments.is_empty() => fragments,
             (_, Some(start), Some(end)) => vec![FragmentIn { start, end, text: a.text.clone() }],
             _ => {
-                return Err(ImportError::invalid(path, format!("{origin}: annotation {} has no fragments", n + 1)));
+                return Err(ImportError::invalid(path, format!("{place}, annotation {} has no fragments", n + 1)));
             }
         };
         let mut fragments = Vec::with_capacity(fragments_in.len());
@@ -310,7 +311,7 @@ fn document(
             if f.end < f.start {
                 return Err(ImportError::invalid(
                     path,
-                    format!("{origin}: annotation {}: span {}..{} ends before it starts", n + 1, f.start, f.end),
+                    format!("{place}, annotation {}: span {}..{} ends before it starts", n + 1, f.start, f.end),
                 ));
             }
             fragments.push(IncomingFragment {
@@ -386,8 +387,7 @@ fn read_json(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
     incoming.project_name = incoming.project_name.take().or(file.project.and_then(|p| p.name));
     incoming.annotators.extend(file.annotators.into_iter().map(|a| Annotator { id: a.id, name: a.name }));
     for (n, input) in file.documents.into_iter().enumerate() {
-        let origin = format!("{}, document {}", path.display(), n + 1);
-        let doc = document(input, origin, path, &mut incoming.memos, &mut incoming.annotators)?;
+        let doc = document(input, format!("document {}", n + 1), path, &mut incoming.memos, &mut incoming.annotators)?;
         incoming.documents.push(doc);
     }
     for m in file.memos {
@@ -404,8 +404,7 @@ fn read_jsonl(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
         }
         let input: DocumentIn =
             serde_json::from_str(line).map_err(|err| json_error(path, &format!("line {}: ", n + 1), err))?;
-        let origin = format!("{}, line {}", path.display(), n + 1);
-        let doc = document(input, origin, path, &mut incoming.memos, &mut incoming.annotators)?;
+        let doc = document(input, format!("line {}", n + 1), path, &mut incoming.memos, &mut incoming.annotators)?;
         incoming.documents.push(doc);
     }
     Ok(())

@@ -672,6 +672,16 @@ pub fn prepare(
     Ok(Prepared { incoming, documents, missing_labels, missing_relation_types })
 }
 
+/// A document name for matching: without extension, lowercase, separators alike (brat writes
+/// `article one.txt` as `article_one.txt`).
+fn name_key(name: &str) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && extension.len() <= 5 => stem,
+        _ => name,
+    };
+    stem.chars().map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { '_' }).collect()
+}
+
 fn prepare_document(
     project: &Project,
     by_hash: &HashMap<&str, &Document>,
@@ -688,8 +698,9 @@ fn prepare_document(
         return done(Target::Same(same.id.clone()), place_all(doc, same, true));
     }
     // A document with the same name (or id and name) whose text changed a little.
+    let wanted = name_key(&doc.name);
     let named: Vec<&Document> =
-        project.documents.iter().filter(|d| d.name == doc.name && !doc.name.is_empty()).collect();
+        project.documents.iter().filter(|d| !wanted.is_empty() && name_key(&d.name) == wanted).collect();
     let mut candidates: Vec<&Document> = named;
     if doc.text.is_none() {
         if let Some(url) = &doc.url {
