@@ -1,6 +1,8 @@
 //! Exports and annotation imports: every format on text with `ü`, emoji, ZWJ, ZWNJ, Chinese
 //! and a CRLF source; round trips; the command line.
 
+#[path = "interchange/cli.rs"]
+mod cli;
 #[path = "interchange/exports.rs"]
 mod exports;
 #[path = "interchange/fixture.rs"]
