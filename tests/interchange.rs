@@ -9,6 +9,8 @@ mod exports;
 mod fixture;
 #[path = "interchange/imports.rs"]
 mod imports;
+#[path = "interchange/robustness.rs"]
+mod robustness;
 #[path = "interchange/roundtrip.rs"]
 mod roundtrip;
 

@@ -153,7 +153,7 @@ impl<'d> Anchorer<'d> {
         }
         let max_errors = m / 4;
         let total = self.document.char_len();
-        let (from, to) = match quote.start {
+        let (from, to) = match quote.start.map(|old| old.min(total)) {
             Some(old) if total > 2 * FUZZY_WINDOW + m => {
                 let from = old.saturating_sub(FUZZY_WINDOW + m);
                 (from, (old + FUZZY_WINDOW + 2 * m).min(total))
