@@ -151,8 +151,7 @@ pub fn read(paths: &[PathBuf], unit: OffsetUnit) -> Result<Incoming, ImportError
             if line.trim().is_empty() {
                 continue;
             }
-            let json: Json = serde_json::from_str(line)
-                .map_err(|err| ImportError::invalid(path, format!("line {}: column {}: {err}", n + 1, err.column())))?;
+            let json: Json = serde_json::from_str(line).map_err(|err| super::json_error(path, Some(n + 1), &err))?;
             read_line(&json, n + 1, path, unit, &mut incoming)?;
         }
     }

@@ -357,18 +357,10 @@ fn document(
     Ok(doc)
 }
 
-fn json_error(path: &Path, prefix: &str, err: serde_json::Error) -> ImportError {
-    ImportError::invalid(
-        path,
-        format!("{prefix}line {} column {}: {err}", err.line(), err.column())
-            .replace(&format!(" at line {} column {}", err.line(), err.column()), ""),
-    )
-}
-
 fn read_json(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
     let text = super::read_text(path)?;
     let file: FileIn =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|err| json_error(path, "", err))?;
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|err| super::json_error(path, None, &err))?;
     if file.format != FORMAT_NAME {
         return Err(ImportError::invalid(path, format!("format is \"{}\", expected \"{FORMAT_NAME}\"", file.format)));
     }
@@ -402,8 +394,7 @@ fn read_jsonl(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
         if line.trim().is_empty() {
             continue;
         }
-        let input: DocumentIn =
-            serde_json::from_str(line).map_err(|err| json_error(path, &format!("line {}: ", n + 1), err))?;
+        let input: DocumentIn = serde_json::from_str(line).map_err(|err| super::json_error(path, Some(n + 1), &err))?;
         let doc = document(input, format!("line {}", n + 1), path, &mut incoming.memos, &mut incoming.annotators)?;
         incoming.documents.push(doc);
     }

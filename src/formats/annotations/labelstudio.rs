@@ -323,9 +323,8 @@ pub fn read(paths: &[PathBuf]) -> Result<Incoming, ImportError> {
         };
         labeling_config(&config, &mut incoming.labels);
         let text = super::read_text(&tasks_path)?;
-        let json: Json = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|err| {
-            ImportError::invalid(&tasks_path, format!("line {} column {}: {err}", err.line(), err.column()))
-        })?;
+        let json: Json = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|err| super::json_error(&tasks_path, None, &err))?;
         let tasks: Vec<&Json> = match &json {
             Json::Array(tasks) => tasks.iter().collect(),
             Json::Object(object) if object.contains_key("data") => vec![&json],

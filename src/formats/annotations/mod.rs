@@ -330,6 +330,18 @@ pub fn fill_quotes(document: &mut IncomingDocument) {
     }
 }
 
+/// A JSON syntax or shape error with where it is: `line 3 column 7: …`, or for JSON Lines
+/// (`line` given) `line 3, column 7: …`.
+pub fn json_error(path: &Path, line: Option<usize>, err: &serde_json::Error) -> ImportError {
+    let text = err.to_string();
+    let message = text.strip_suffix(&format!(" at line {} column {}", err.line(), err.column())).unwrap_or(&text);
+    let place = match line {
+        Some(line) => format!("line {line}, column {}", err.column()),
+        None => format!("line {} column {}", err.line(), err.column()),
+    };
+    ImportError::invalid(path, format!("{place}: {message}"))
+}
+
 /// Reads a file with the size limit, as UTF-8.
 pub fn read_text(path: &Path) -> Result<String, ImportError> {
     let bytes = crate::store::read_limited(path, MAX_FILE_BYTES).map_err(|err| match err {

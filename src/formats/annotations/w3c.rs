@@ -86,8 +86,8 @@ fn annotations_in(json: &Json) -> Vec<&Json> {
 
 fn read_file(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
     let text = super::read_text(path)?;
-    let json: Json = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|err| ImportError::invalid(path, format!("line {} column {}: {err}", err.line(), err.column())))?;
+    let json: Json =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|err| super::json_error(path, None, &err))?;
     if incoming.project_name.is_none() {
         incoming.project_name = json.get("label").and_then(Json::as_str).map(str::to_owned);
     }

@@ -279,6 +279,5 @@ pub fn write_jsonl(job: &mut Job, out: &Path) -> Result<(), ExportError> {
             "{left_out} memos about the project or a label are not in JSON Lines (one line per document); the json format keeps them"
         ));
     }
-    job.note("JSON Lines has no codebook: label colors, definitions and attribute types are only in the json format");
     file.commit()
 }

@@ -246,11 +246,10 @@ pub enum ExportError {
     NoDocument(String),
     #[error("this build of Spanwise has no {0} export (it was built without the `{0}` feature)")]
     Unavailable(&'static str),
-    #[error("{0}")]
-    Format(String),
 }
 
 /// The progress callback: `(done, total)` in work units; returning `Break` cancels the export.
+/// The last call, with `done == total`, comes once the output is in place.
 pub type Progress<'a> = &'a dyn Fn(u64, u64) -> ControlFlow<()>;
 
 /// A progress callback that never cancels.
@@ -299,7 +298,7 @@ pub fn export(
         Format::Doccano => doccano::write(&mut job, out)?,
         Format::Qdpx => qdpx::write(&mut job, out)?,
     }
-    job.finish_progress()?;
+    job.finish_progress();
     Ok(ExportSummary {
         path: out.to_owned(),
         documents: job.documents.len(),
@@ -368,13 +367,9 @@ impl<'a> Job<'a> {
         1 + (document.text.len() as u64 >> 16)
     }
 
-    /// Reports the last step (100 %), which may still cancel.
-    fn finish_progress(&mut self) -> Result<(), ExportError> {
-        if (self.progress)(self.total, self.total).is_break() {
-            // Already in place: finishing is not cancellable any more.
-            log::info!("export finished before it could be cancelled");
-        }
-        Ok(())
+    /// Reports 100 %. The output is already in place: cancelling now has no effect.
+    fn finish_progress(&mut self) {
+        let _ = (self.progress)(self.total, self.total);
     }
 
     /// When the export was made.

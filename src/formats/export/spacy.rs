@@ -75,7 +75,6 @@ struct DocOut<'a> {
 pub fn spacy_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(tokens.len() + tokens.len() / 8);
     let mut position = 0usize;
-    let mut byte = 0usize;
     let total = text.chars().count();
     for token in tokens {
         if token.start > position {
@@ -83,13 +82,10 @@ pub fn spacy_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
         }
         out.push((token.start, token.end));
         position = token.end;
-        byte = token.byte_end;
-        if text.as_bytes().get(byte) == Some(&b' ') {
+        if text.as_bytes().get(token.byte_end) == Some(&b' ') {
             position += 1;
-            byte += 1;
         }
     }
-    let _ = byte;
     if position < total {
         out.push((position, total));
     }
