@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::output::{AtomicFile, io_at};
-use super::tokens::{self, Entity};
+use super::tokens;
 use super::{ExportError, Job, OverlapPolicy};
 
 /// The tokenization, as stated in the token exports.
@@ -30,7 +30,8 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     let err = io_at(out);
     let policy = job.options.overlaps;
     let label_ids: Vec<String> = job.project.codebook.labels.iter().map(|l| l.id.clone()).collect();
-    let mut body: Vec<u8> = Vec::with_capacity(1 << 20);
+    let tag_set = tokens::TagSet::new(&job.project.codebook, &job.documents);
+    let mut body: Vec<u8> = Vec::with_capacity(job.documents.iter().map(|d| d.text.len() * 3).sum());
     let mut left_out_total = 0usize;
     let documents = job.documents.clone();
     for document in documents {
@@ -38,19 +39,20 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
         let tokens = tokens::tokenize(&document.text, &cuts);
         let sentences = tokens::sentences(&tokens, document);
         // One tag column, or one per label.
-        let columns: Vec<Vec<String>> = match policy {
+        let columns: Vec<Vec<u32>> = match policy {
             OverlapPolicy::Priority => {
-                let (entities, left_out) = tokens::select_entities(document, &tokens, &job.project.codebook, None);
+                let (entities, left_out) =
+                    tokens::select_entities(document, &tokens, &cuts, &job.project.codebook, None);
                 left_out_total += left_out;
-                vec![tags(tokens.len(), &entities)]
+                vec![tag_set.iob2(tokens.len(), &entities)]
             }
             OverlapPolicy::ColumnPerLabel => label_ids
                 .iter()
                 .map(|label| {
                     let (entities, left_out) =
-                        tokens::select_entities(document, &tokens, &job.project.codebook, Some(label));
+                        tokens::select_entities(document, &tokens, &cuts, &job.project.codebook, Some(label));
                     left_out_total += left_out;
-                    tags(tokens.len(), &entities)
+                    tag_set.iob2(tokens.len(), &entities)
                 })
                 .collect(),
         };
@@ -73,7 +75,7 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
                 }
                 for column in &columns {
                     body.push(b' ');
-                    body.extend_from_slice(column[i].as_bytes());
+                    body.extend_from_slice(tag_set.names[column[i] as usize].as_bytes());
                 }
                 body.push(b'\n');
             }
@@ -107,10 +109,4 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     file.write_all(header.as_bytes()).map_err(&err)?;
     file.write_all(&body).map_err(&err)?;
     file.commit()
-}
-
-fn tags(token_count: usize, entities: &[Entity]) -> Vec<String> {
-    let entities: Vec<Entity> =
-        entities.iter().map(|e| Entity { tokens: e.tokens.clone(), label: tokens::tag_label(&e.label) }).collect();
-    tokens::iob2(token_count, &entities)
 }

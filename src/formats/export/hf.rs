@@ -41,27 +41,6 @@ struct SpanRow<'a> {
     spans: Vec<Span<'a>>,
 }
 
-/// `O`, then `B-`/`I-` for each label id: codebook order, then labels the codebook lacks.
-pub fn tag_names(job: &Job) -> Vec<String> {
-    let mut labels: Vec<String> = job.project.codebook.labels.iter().map(|l| l.id.clone()).collect();
-    let mut others = std::collections::BTreeSet::new();
-    for doc in &job.documents {
-        for annotation in &doc.annotations {
-            if !labels.contains(&annotation.label) {
-                others.insert(annotation.label.clone());
-            }
-        }
-    }
-    labels.extend(others);
-    let mut names = vec!["O".to_owned()];
-    for label in labels {
-        let label = tokens::tag_label(&label);
-        names.push(format!("B-{label}"));
-        names.push(format!("I-{label}"));
-    }
-    names
-}
-
 fn yaml_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
@@ -113,24 +92,21 @@ fn dataset_card(job: &Job, names: &[String], rule: &str) -> String {
 
 pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     let staging = StagingDir::create(out)?;
-    let names = tag_names(job);
-    let index_of = |tag: &str| names.iter().position(|n| n == tag).unwrap_or(0) as u32;
+    let tag_set = tokens::TagSet::new(&job.project.codebook, &job.documents);
+    let names = &tag_set.names;
     let tokens_path = staging.final_path("tokens.jsonl");
     let spans_path = staging.final_path("spans.jsonl");
     let mut tokens_file = staging.file("tokens.jsonl")?;
     let mut spans_file = staging.file("spans.jsonl")?;
     let mut left_out_total = 0;
+    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
     let documents = job.documents.clone();
     for document in documents {
         let cuts = tokens::boundaries(document);
         let token_list = tokens::tokenize(&document.text, &cuts);
-        let (entities, left_out) = tokens::select_entities(document, &token_list, &job.project.codebook, None);
+        let (entities, left_out) = tokens::select_entities(document, &token_list, &cuts, &job.project.codebook, None);
         left_out_total += left_out;
-        let entities: Vec<tokens::Entity> = entities
-            .into_iter()
-            .map(|e| tokens::Entity { tokens: e.tokens, label: tokens::tag_label(&e.label) })
-            .collect();
-        let tags = tokens::iob2(token_list.len(), &entities);
+        let tags = tag_set.iob2(token_list.len(), &entities);
         for (n, sentence) in tokens::sentences(&token_list, document).into_iter().enumerate() {
             let row = TokenRow {
                 id: format!("{}-{n}", document.id),
@@ -139,13 +115,15 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
                     .clone()
                     .map(|i| &document.text[token_list[i].byte_start..token_list[i].byte_end])
                     .collect(),
-                ner_tags: sentence.clone().map(|i| index_of(&tags[i])).collect(),
+                ner_tags: sentence.clone().map(|i| tags[i]).collect(),
                 starts: sentence.clone().map(|i| token_list[i].start).collect(),
                 ends: sentence.map(|i| token_list[i].end).collect(),
             };
-            serde_json::to_writer(&mut tokens_file, &row)
+            buffer.clear();
+            serde_json::to_writer(&mut buffer, &row)
                 .map_err(|e| ExportError::Io { path: tokens_path.clone(), reason: e.to_string() })?;
-            tokens_file.write_all(b"\n").map_err(io_at(&tokens_path))?;
+            buffer.push(b'\n');
+            tokens_file.write_all(&buffer).map_err(io_at(&tokens_path))?;
         }
         let row = SpanRow {
             id: &document.id,
@@ -165,16 +143,17 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
                 })
                 .collect(),
         };
-        serde_json::to_writer(&mut spans_file, &row)
+        let mut line = serde_json::to_vec(&row)
             .map_err(|e| ExportError::Io { path: spans_path.clone(), reason: e.to_string() })?;
-        spans_file.write_all(b"\n").map_err(io_at(&spans_path))?;
+        line.push(b'\n');
+        spans_file.write_all(&line).map_err(io_at(&spans_path))?;
         job.advance(Job::text_units(document) + document.annotations.len() as u64)?;
     }
     tokens_file.finish()?;
     spans_file.finish()?;
     let rule = super::conll::priority_rule(job);
     let mut card = staging.file("README.md")?;
-    card.write_all(dataset_card(job, &names, &rule).as_bytes()).map_err(io_at(&staging.final_path("README.md")))?;
+    card.write_all(dataset_card(job, names, &rule).as_bytes()).map_err(io_at(&staging.final_path("README.md")))?;
     card.finish()?;
     if left_out_total > 0 {
         job.note(format!(

@@ -173,24 +173,30 @@ fn write_document(
     let variables: Vec<&String> = document.variables.keys().collect();
     serde_json::to_writer(&mut *out, &variables).map_err(&jerr)?;
     out.write_all(b",\"text\":").map_err(&err)?;
-    serde_json::to_writer(&mut *out, &document.text).map_err(&jerr)?;
+    out.write_all(&serde_json::to_vec(&document.text).map_err(&jerr)?).map_err(&err)?;
     job.advance(super::Job::text_units(document))?;
     out.write_all(b",\"annotations\":[").map_err(&err)?;
+    // Each item is serialized into memory first: serde_json writes in many small pieces.
+    let mut buffer: Vec<u8> = Vec::with_capacity(1024);
     for (i, annotation) in document.annotations.iter().enumerate() {
+        buffer.clear();
         if i > 0 {
-            out.write_all(b",").map_err(&err)?;
+            buffer.push(b',');
         }
-        out.write_all(newline).map_err(&err)?;
-        serde_json::to_writer(&mut *out, &annotation_out(job, annotation)).map_err(&jerr)?;
+        buffer.extend_from_slice(newline);
+        serde_json::to_writer(&mut buffer, &annotation_out(job, annotation)).map_err(&jerr)?;
+        out.write_all(&buffer).map_err(&err)?;
         job.advance(1)?;
     }
     out.write_all(b"],\"relations\":[").map_err(&err)?;
     for (i, relation) in document.relations.iter().enumerate() {
+        buffer.clear();
         if i > 0 {
-            out.write_all(b",").map_err(&err)?;
+            buffer.push(b',');
         }
-        out.write_all(newline).map_err(&err)?;
-        serde_json::to_writer(&mut *out, &relation_out(job, relation)).map_err(&jerr)?;
+        buffer.extend_from_slice(newline);
+        serde_json::to_writer(&mut buffer, &relation_out(job, relation)).map_err(&jerr)?;
+        out.write_all(&buffer).map_err(&err)?;
         job.advance(1)?;
     }
     out.write_all(b"],\"memos\":").map_err(&err)?;

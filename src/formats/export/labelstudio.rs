@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use super::output::{StagingDir, io_at};
@@ -129,45 +130,111 @@ fn attribute_result(codebook: &Codebook, region: &str, start: usize, end: usize,
     json!({"id": region, "from_name": name, "to_name": TEXT_NAME, "type": kind_name, "value": value_json})
 }
 
-fn regions(job: &Job, annotation: &Annotation, result: &mut Vec<Json>) {
+#[derive(Serialize)]
+struct LabelsValue<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    labels: [&'a str; 1],
+}
+
+#[derive(Serialize)]
+struct RegionMeta<'a> {
+    text: [&'a str; 1],
+}
+
+/// A `labels` result (a region).
+#[derive(Serialize)]
+struct LabelsResult<'a> {
+    id: &'a str,
+    from_name: &'static str,
+    to_name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    origin: &'static str,
+    value: LabelsValue<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<RegionMeta<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelationResult<'a> {
+    from_id: &'a str,
+    to_id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    direction: &'static str,
+    labels: [&'a str; 1],
+}
+
+/// Appends `item` to a result list being written (a comma before all but the first).
+fn item(out: &mut Vec<u8>, first: &mut bool, value: &impl Serialize) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    // Serializing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// The regions of one annotation (and their attributes and fragment links).
+fn regions(job: &Job, annotation: &Annotation, out: &mut Vec<u8>, first: &mut bool) {
     let codebook = &job.project.codebook;
+    let label = job.label_name(&annotation.label);
+    let first_id = region_id(annotation.id.0, 0);
     for (i, fragment) in annotation.fragments.iter().enumerate() {
         let id = region_id(annotation.id.0, i);
-        let mut region = json!({
-            "id": id,
-            "from_name": LABELS_NAME,
-            "to_name": TEXT_NAME,
-            "type": "labels",
-            "origin": "manual",
-            "value": {"start": fragment.start, "end": fragment.end, "text": fragment.text,
-                      "labels": [job.label_name(&annotation.label)]},
-        });
-        if !annotation.note.is_empty() {
-            region["meta"] = json!({"text": [annotation.note]});
-        }
-        result.push(region);
+        let region = LabelsResult {
+            id: &id,
+            from_name: LABELS_NAME,
+            to_name: TEXT_NAME,
+            kind: "labels",
+            origin: "manual",
+            value: LabelsValue { start: fragment.start, end: fragment.end, text: &fragment.text, labels: [label] },
+            meta: (!annotation.note.is_empty()).then_some(RegionMeta { text: [annotation.note.as_str()] }),
+        };
+        item(out, first, &region);
         for (key, value) in &annotation.attributes {
-            result.push(attribute_result(codebook, &id, fragment.start, fragment.end, key, value));
+            item(out, first, &attribute_result(codebook, &id, fragment.start, fragment.end, key, value));
         }
         if i > 0 {
-            result.push(json!({
-                "from_id": region_id(annotation.id.0, 0), "to_id": id, "type": "relation",
-                "direction": "right", "labels": [FRAGMENT_RELATION],
-            }));
+            let link = RelationResult {
+                from_id: &first_id,
+                to_id: &id,
+                kind: "relation",
+                direction: "right",
+                labels: [FRAGMENT_RELATION],
+            };
+            item(out, first, &link);
         }
     }
 }
 
-fn task(job: &mut Job, document: &Document) -> Result<(Json, usize), ExportError> {
+/// Writes one task; returns how many relations had to be left out.
+fn write_task(job: &mut Job, document: &Document, out: &mut dyn Write, path: &Path) -> Result<usize, ExportError> {
+    let err = io_at(path);
+    let jerr = |e: serde_json::Error| ExportError::Io { path: path.to_owned(), reason: e.to_string() };
     let mut data = serde_json::Map::new();
-    data.insert("text".into(), document.text.clone().into());
     data.insert("spanwise_document_id".into(), document.id.clone().into());
     data.insert("spanwise_sha256".into(), document.sha256.clone().into());
     data.insert("name".into(), document.name.clone().into());
     for (key, value) in meta::metadata_json(document) {
         data.entry(key).or_insert(value);
     }
-    // Annotations grouped by annotator, in project annotator order.
+    // The text first, then the rest of `data` (written without copying the text).
+    out.write_all(b"{\"data\":{\"text\":").map_err(&err)?;
+    serde_json::to_writer(&mut *out, &document.text).map_err(jerr)?;
+    let rest = Json::Object(data).to_string();
+    if rest.len() > 2 {
+        out.write_all(b",").map_err(&err)?;
+        out.write_all(&rest.as_bytes()[1..rest.len() - 1]).map_err(&err)?;
+    }
+    let key = match job.options.labelstudio_target {
+        LabelStudioTarget::Annotations => "annotations",
+        LabelStudioTarget::Predictions => "predictions",
+    };
+    write!(out, "}},\"{key}\":[").map_err(&err)?;
+    // Annotations grouped by annotator.
     let mut by_annotator: BTreeMap<&str, Vec<&Annotation>> = BTreeMap::new();
     for annotation in &document.annotations {
         by_annotator.entry(annotation.annotator.as_str()).or_default().push(annotation);
@@ -175,13 +242,20 @@ fn task(job: &mut Job, document: &Document) -> Result<(Json, usize), ExportError
     let owner: std::collections::HashMap<_, &str> =
         document.annotations.iter().map(|a| (a.id, a.annotator.as_str())).collect();
     let mut left_out = 0;
-    let mut completions = Vec::new();
-    for (annotator, annotations) in &by_annotator {
-        let mut result = Vec::new();
+    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
+    for (n, (annotator, annotations)) in by_annotator.iter().enumerate() {
+        if n > 0 {
+            out.write_all(b",").map_err(&err)?;
+        }
+        out.write_all(b"{\"result\":[").map_err(&err)?;
+        let mut first = true;
         for annotation in annotations {
-            regions(job, annotation, &mut result);
+            buffer.clear();
+            regions(job, annotation, &mut buffer, &mut first);
+            out.write_all(&buffer).map_err(&err)?;
             job.advance(1)?;
         }
+        buffer.clear();
         for relation in &document.relations {
             let (Some(from), Some(to)) = (owner.get(&relation.from), owner.get(&relation.to)) else { continue };
             if from != annotator {
@@ -192,16 +266,21 @@ fn task(job: &mut Job, document: &Document) -> Result<(Json, usize), ExportError
                 continue;
             }
             let directed = job.project.codebook.relation_type(&relation.kind).is_none_or(|r| r.directed);
-            result.push(json!({
-                "from_id": relation.from.0.to_string(), "to_id": relation.to.0.to_string(), "type": "relation",
-                "direction": if directed { "right" } else { "bi" }, "labels": [job.relation_name(&relation.kind)],
-            }));
+            let (from_id, to_id) = (relation.from.0.to_string(), relation.to.0.to_string());
+            let link = RelationResult {
+                from_id: &from_id,
+                to_id: &to_id,
+                kind: "relation",
+                direction: if directed { "right" } else { "bi" },
+                labels: [job.relation_name(&relation.kind)],
+            };
+            item(&mut buffer, &mut first, &link);
         }
+        out.write_all(&buffer).map_err(&err)?;
         let created = annotations.iter().map(|a| a.created).min().unwrap_or_else(crate::model::now);
         let modified = annotations.iter().map(|a| a.modified).max().unwrap_or(created);
-        let completion = match job.options.labelstudio_target {
+        let tail = match job.options.labelstudio_target {
             LabelStudioTarget::Annotations => json!({
-                "result": result,
                 "created_at": timestamp(&created),
                 "updated_at": timestamp(&modified),
                 "created_username": job.annotator_name(annotator),
@@ -209,21 +288,17 @@ fn task(job: &mut Job, document: &Document) -> Result<(Json, usize), ExportError
                 "ground_truth": false,
             }),
             LabelStudioTarget::Predictions => json!({
-                "result": result,
                 "model_version": format!("spanwise:{annotator}"),
                 "created_at": timestamp(&created),
                 "spanwise_annotator": annotator,
             }),
-        };
-        completions.push(completion);
+        }
+        .to_string();
+        out.write_all(b"],").map_err(&err)?;
+        out.write_all(&tail.as_bytes()[1..]).map_err(&err)?;
     }
-    let key = match job.options.labelstudio_target {
-        LabelStudioTarget::Annotations => "annotations",
-        LabelStudioTarget::Predictions => "predictions",
-    };
-    let mut task = json!({"data": Json::Object(data)});
-    task[key] = Json::Array(completions);
-    Ok((task, left_out))
+    out.write_all(b"]}").map_err(&err)?;
+    Ok(left_out)
 }
 
 pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
@@ -243,10 +318,7 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     for (i, document) in documents.iter().enumerate() {
         file.write_all(if i == 0 { b"\n" } else { b",\n" }).map_err(&err)?;
         job.advance(Job::text_units(document))?;
-        let (task, lost) = task(job, document)?;
-        left_out += lost;
-        serde_json::to_writer(&mut file, &task)
-            .map_err(|e| ExportError::Io { path: path.clone(), reason: e.to_string() })?;
+        left_out += write_task(job, document, &mut file, &path)?;
     }
     file.write_all(b"\n]\n").map_err(&err)?;
     file.finish()?;

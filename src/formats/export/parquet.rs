@@ -8,15 +8,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
 
 use super::output::StagingDir;
 use super::tables::{self, Cell, Column, Kind, Layout};
 use super::{ExportError, Job};
 
 const ROW_GROUP: usize = 65_536;
+
+/// Columns of free text, where every value differs.
+const FREE_TEXT: [&str; 5] = ["text", "annotation_text", "from_text", "to_text", "sha256"];
 
 fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> ExportError + '_ {
     move |err| ExportError::Io { path: path.to_owned(), reason: err.to_string() }
@@ -124,11 +128,19 @@ impl Table {
         let path = staging.final_path(&format!("{name}.parquet"));
         let err = parquet_error(&path);
         let schema = Arc::new(parse_message_type(&schema(name, columns)).map_err(&err)?);
-        let properties = Arc::new(
-            WriterProperties::builder()
-                .set_created_by(format!("Spanwise {} (parquet-rs)", env!("CARGO_PKG_VERSION")))
-                .build(),
-        );
+        // Free text (span texts, notes) is all different: no dictionary, no min/max statistics
+        // (neither helps a reader, and both cost a hash or a comparison per value).
+        let mut builder = WriterProperties::builder()
+            .set_created_by(format!("Spanwise {} (parquet-rs)", env!("CARGO_PKG_VERSION")))
+            .set_statistics_enabled(EnabledStatistics::Chunk);
+        for column in columns.iter().filter(|c| c.kind == Kind::Text) {
+            let path = ColumnPath::from(column.name.as_str());
+            builder = builder.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
+            if FREE_TEXT.contains(&column.name.as_str()) {
+                builder = builder.set_column_dictionary_enabled(path, false);
+            }
+        }
+        let properties = Arc::new(builder.build());
         let file = staging.file(&format!("{name}.parquet"))?;
         let writer = SerializedFileWriter::new(file, schema, properties).map_err(&err)?;
         drop(err);

@@ -260,6 +260,8 @@ fn write_project(
         writeln!(out, "</Variables>")?;
     }
     let user = |annotator: &str| name_guid(&format!("user:{annotator}"));
+    let mut label_guids: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let mut user_guids: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     let mut notes: Vec<String> = Vec::new();
     let mut links: Vec<String> = Vec::new();
     writeln!(out, "<Sources>")?;
@@ -279,8 +281,12 @@ fn write_project(
         }
         let mut line = String::with_capacity(512);
         for annotation in &document.annotations {
-            let label_guid = name_guid(&format!("label:{}", annotation.label));
-            let creator = user(&annotation.annotator);
+            let label_guid = label_guids
+                .entry(annotation.label.as_str())
+                .or_insert_with(|| name_guid(&format!("label:{}", annotation.label)))
+                .clone();
+            let creator =
+                user_guids.entry(annotation.annotator.as_str()).or_insert_with(|| user(&annotation.annotator)).clone();
             for (i, fragment) in annotation.fragments.iter().enumerate() {
                 line.clear();
                 line.push_str(&format!(
@@ -412,21 +418,74 @@ pub fn source_guid(document: &Document) -> String {
     name_guid(&format!("document:{}:{}", document.id, document.sha256))
 }
 
+/// A `Write` that hands the bytes on in chunks to the thread that compresses them.
+struct ChunkSender {
+    sender: std::sync::mpsc::SyncSender<Vec<u8>>,
+    chunk: Vec<u8>,
+}
+
+impl ChunkSender {
+    const CHUNK: usize = 1 << 20;
+
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(Self::CHUNK));
+        self.sender.send(chunk).map_err(|_| std::io::Error::other("the compressing thread stopped"))
+    }
+}
+
+impl Write for ChunkSender {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.chunk.extend_from_slice(buf);
+        if self.chunk.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.chunk.is_empty() {
+            self.send()?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the ZIP: `project.qde` made on this thread while another compresses it (both cores),
+/// then the sources.
 pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     let file = AtomicFile::create(out)?;
     let err = io_at(out);
     let zip_err = |e: zip::result::ZipError| ExportError::Io { path: out.to_owned(), reason: e.to_string() };
-    let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(1));
     let source_guids: Vec<String> = job.documents.iter().map(|d| source_guid(d)).collect();
-    zip.start_file("project.qde", options).map_err(zip_err)?;
-    {
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, &mut zip);
-        write_project(job, &mut buffered, &source_guids).map_err(&err)??;
-        buffered.flush().map_err(&err)?;
-    }
+    let (made, zip) = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let compressor = scope.spawn(move || -> Result<zip::ZipWriter<AtomicFile>, ExportError> {
+            let mut zip = zip::ZipWriter::new(file);
+            zip.start_file("project.qde", options).map_err(zip_err)?;
+            for chunk in receiver {
+                zip.write_all(&chunk).map_err(io_at(out))?;
+            }
+            Ok(zip)
+        });
+        let mut chunks = ChunkSender { sender, chunk: Vec::with_capacity(ChunkSender::CHUNK) };
+        let made = match write_project(job, &mut chunks, &source_guids) {
+            Ok(result) => result.and_then(|()| chunks.flush().map_err(&err)),
+            Err(io) => Err(err(io)),
+        };
+        drop(chunks);
+        let zip = compressor
+            .join()
+            .unwrap_or_else(|_| Err(ExportError::Io { path: out.to_owned(), reason: "compressing failed".into() }));
+        (made, zip)
+    });
+    // A failure to compress (disk full) explains a failure to hand over chunks.
+    let mut zip = match (made, zip) {
+        (Ok(()), Ok(zip)) => zip,
+        (_, Err(error)) | (Err(error), Ok(_)) => return Err(error),
+    };
     let documents = job.documents.clone();
     for (document, guid) in documents.iter().zip(&source_guids) {
         zip.start_file(format!("sources/{guid}.txt"), options).map_err(zip_err)?;

@@ -108,7 +108,7 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     for document in documents {
         let cuts = tokens::boundaries(document);
         let token_list = tokens::tokenize(&document.text, &cuts);
-        let (entities, left_out) = tokens::select_entities(document, &token_list, &job.project.codebook, None);
+        let (entities, left_out) = tokens::select_entities(document, &token_list, &cuts, &job.project.codebook, None);
         left_out_total += left_out;
         let spans: Vec<SpanOut> = document
             .annotations
@@ -143,9 +143,11 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
                 .collect(),
             spanwise: SpanwiseOut { document_id: &document.id, name: &document.name, sha256: &document.sha256 },
         };
-        serde_json::to_writer(&mut file, &doc)
-            .map_err(|e| ExportError::Io { path: out.to_owned(), reason: e.to_string() })?;
-        file.write_all(b"\n").map_err(io_at(out))?;
+        // Serialized into memory first: serde_json writes in small pieces.
+        let mut line =
+            serde_json::to_vec(&doc).map_err(|e| ExportError::Io { path: out.to_owned(), reason: e.to_string() })?;
+        line.push(b'\n');
+        file.write_all(&line).map_err(io_at(out))?;
         job.advance(Job::text_units(document) + document.annotations.len() as u64)?;
     }
     let discontinuous: usize =

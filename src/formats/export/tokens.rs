@@ -140,21 +140,39 @@ pub fn sentences(tokens: &[Token], document: &Document) -> Vec<std::ops::Range<u
     result
 }
 
-/// Which token starts at / ends at a code point offset.
-pub struct TokenLookup<'t> {
-    tokens: &'t [Token],
+/// The tokens covering a code point range whose ends are annotation boundaries, found without
+/// searching the (large) token array: one pass pairs every boundary with the first token ending
+/// after it and the first token starting at or after it.
+pub struct TokenLookup<'c> {
+    cuts: &'c [usize],
+    first_ending_after: Vec<u32>,
+    first_starting_from: Vec<u32>,
 }
 
-impl<'t> TokenLookup<'t> {
-    pub fn new(tokens: &'t [Token]) -> Self {
-        Self { tokens }
+impl<'c> TokenLookup<'c> {
+    /// `cuts`: the sorted annotation boundaries the tokens were cut at.
+    pub fn new(tokens: &[Token], cuts: &'c [usize]) -> Self {
+        let mut first_ending_after = Vec::with_capacity(cuts.len());
+        let mut first_starting_from = Vec::with_capacity(cuts.len());
+        let (mut ending, mut starting) = (0usize, 0usize);
+        for &cut in cuts {
+            while ending < tokens.len() && tokens[ending].end <= cut {
+                ending += 1;
+            }
+            while starting < tokens.len() && tokens[starting].start < cut {
+                starting += 1;
+            }
+            first_ending_after.push(ending as u32);
+            first_starting_from.push(starting as u32);
+        }
+        Self { cuts, first_ending_after, first_starting_from }
     }
 
-    /// Token index range covering exactly the non-whitespace part of `start..end`; `None` when
-    /// the range holds no token.
+    /// Token index range covering exactly the non-whitespace part of `start..end` (both must be
+    /// boundaries); `None` when the range holds no token.
     pub fn covering(&self, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
-        let first = self.tokens.partition_point(|t| t.end <= start);
-        let last = self.tokens.partition_point(|t| t.start < end);
+        let first = self.first_ending_after[self.cuts.binary_search(&start).ok()?] as usize;
+        let last = self.first_starting_from[self.cuts.binary_search(&end).ok()?] as usize;
         (first < last).then_some(first..last)
     }
 }
@@ -173,21 +191,22 @@ pub struct Entity {
 pub fn select_entities(
     document: &Document,
     tokens: &[Token],
+    cuts: &[usize],
     codebook: &Codebook,
     only_label: Option<&str>,
 ) -> (Vec<Entity>, usize) {
-    let lookup = TokenLookup::new(tokens);
-    let rank = |label: &str| codebook.label_index(label).unwrap_or(usize::MAX);
-    let mut order: Vec<&crate::model::Annotation> =
-        document.annotations.iter().filter(|a| only_label.is_none_or(|l| a.label == l)).collect();
-    order.sort_by(|a, b| {
-        (rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id).cmp(&(
-            rank(&b.label),
-            b.start(),
-            std::cmp::Reverse(b.end()),
-            b.id,
-        ))
-    });
+    let lookup = TokenLookup::new(tokens, cuts);
+    // Each label's rank looked up once per annotation, not in every comparison.
+    let rank = |label: &str| codebook.labels.iter().position(|l| l.id == label).unwrap_or(usize::MAX);
+    let mut keyed: Vec<((usize, usize, std::cmp::Reverse<usize>, crate::model::ItemId), &crate::model::Annotation)> =
+        document
+            .annotations
+            .iter()
+            .filter(|a| only_label.is_none_or(|l| a.label == l))
+            .map(|a| ((rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id), a))
+            .collect();
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    let order = keyed.into_iter().map(|(_, a)| a);
     let mut taken = vec![false; tokens.len()];
     let mut entities = Vec::new();
     let mut left_out = 0;
@@ -214,16 +233,49 @@ pub fn select_entities(
     (entities, left_out)
 }
 
-/// IOB2 tags for `tokens` from non-overlapping entities: `B-label` on the first token, `I-label`
-/// on the rest, `O` elsewhere.
-pub fn iob2(token_count: usize, entities: &[Entity]) -> Vec<String> {
-    let mut tags = vec!["O".to_owned(); token_count];
-    for entity in entities {
-        for (k, i) in entity.tokens.clone().enumerate() {
-            tags[i] = format!("{}-{}", if k == 0 { "B" } else { "I" }, entity.label);
+/// IOB2 tag names and ids: `O` is 0, then `B-label`, `I-label` for each label in order.
+pub struct TagSet {
+    pub names: Vec<String>,
+    /// Label id -> id of its `B-` tag.
+    begin: std::collections::HashMap<String, u32>,
+}
+
+impl TagSet {
+    /// Tags for the codebook's labels in order, then any other labels the documents use (sorted).
+    pub fn new(codebook: &Codebook, documents: &[&Document]) -> Self {
+        let mut labels: Vec<String> = codebook.labels.iter().map(|l| l.id.clone()).collect();
+        let mut others = std::collections::BTreeSet::new();
+        for doc in documents {
+            for annotation in &doc.annotations {
+                if !labels.contains(&annotation.label) {
+                    others.insert(annotation.label.clone());
+                }
+            }
         }
+        labels.extend(others);
+        let mut names = vec!["O".to_owned()];
+        let mut begin = std::collections::HashMap::new();
+        for label in labels {
+            begin.insert(label.clone(), names.len() as u32);
+            let tag = tag_label(&label);
+            names.push(format!("B-{tag}"));
+            names.push(format!("I-{tag}"));
+        }
+        Self { names, begin }
     }
-    tags
+
+    /// IOB2 tag ids for `token_count` tokens from non-overlapping entities: `B-` on the first
+    /// token of each, `I-` on the rest, `O` (0) elsewhere.
+    pub fn iob2(&self, token_count: usize, entities: &[Entity]) -> Vec<u32> {
+        let mut tags = vec![0u32; token_count];
+        for entity in entities {
+            let Some(&begin) = self.begin.get(&entity.label) else { continue };
+            for (k, i) in entity.tokens.clone().enumerate() {
+                tags[i] = if k == 0 { begin } else { begin + 1 };
+            }
+        }
+        tags
+    }
 }
 
 /// A tag-safe form of a label (no whitespace: CoNLL columns are separated by spaces).

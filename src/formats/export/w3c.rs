@@ -11,6 +11,7 @@
 //! - A relation is a `linking` annotation: target the source annotation, bodies the relation type
 //!   (`urn:spanwise:relation-type:<id>`) and the target annotation's IRI.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -84,55 +85,102 @@ pub fn context(document: &Document, start: usize, end: usize) -> (String, String
     (before, after)
 }
 
-fn annotation_json(job: &Job, document: &Document, source: &str, scope: Option<&str>, annotation: &Annotation) -> Json {
-    let mut body = vec![json!({
-        "id": format!("urn:spanwise:label:{}", urn_part(&annotation.label)),
-        "type": "TextualBody",
-        "purpose": "classifying",
-        "value": job.label_name(&annotation.label),
-    })];
+/// JSON written once and reused: the creator of each annotator, the label body of each label.
+struct Cached {
+    creators: HashMap<String, String>,
+    labels: HashMap<String, String>,
+}
+
+impl Cached {
+    fn creator(&mut self, job: &Job, annotator_id: &str) -> &str {
+        self.creators.entry(annotator_id.to_owned()).or_insert_with(|| creator(job, annotator_id).to_string())
+    }
+
+    fn label(&mut self, job: &Job, label_id: &str) -> &str {
+        self.labels.entry(label_id.to_owned()).or_insert_with(|| {
+            json!({
+                "id": format!("urn:spanwise:label:{}", urn_part(label_id)),
+                "type": "TextualBody",
+                "purpose": "classifying",
+                "value": job.label_name(label_id),
+            })
+            .to_string()
+        })
+    }
+}
+
+fn string(out: &mut Vec<u8>, text: &str) {
+    // Serializing a str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// One annotation as compact JSON, appended to `out` (the hot path: no `Value` tree).
+fn write_annotation(
+    out: &mut Vec<u8>,
+    cached: &mut Cached,
+    job: &Job,
+    document: &Document,
+    source: &str,
+    scope: Option<&str>,
+    annotation: &Annotation,
+) {
+    use std::io::Write as _;
+    let _ = write!(
+        out,
+        "{{\"id\":\"{}\",\"type\":\"Annotation\",\"motivation\":\"classifying\",\"created\":\"{}\",\"modified\":\"{}\",\"creator\":",
+        annotation_iri(annotation.id.0),
+        timestamp(&annotation.created),
+        timestamp(&annotation.modified)
+    );
+    out.extend_from_slice(cached.creator(job, &annotation.annotator).as_bytes());
+    out.extend_from_slice(b",\"body\":[");
+    out.extend_from_slice(cached.label(job, &annotation.label).as_bytes());
     if !annotation.attributes.is_empty() {
         let attributes: serde_json::Map<String, Json> =
             annotation.attributes.iter().map(|(k, v)| (k.clone(), meta::value_json(v))).collect();
-        body.push(json!({
-            "type": "TextualBody",
-            "purpose": "describing",
-            "format": "application/json",
-            "value": Json::Object(attributes).to_string(),
-        }));
+        out.extend_from_slice(
+            b",{\"type\":\"TextualBody\",\"purpose\":\"describing\",\"format\":\"application/json\",\"value\":",
+        );
+        string(out, &Json::Object(attributes).to_string());
+        out.push(b'}');
     }
     if !annotation.note.is_empty() {
-        body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": annotation.note}));
+        out.extend_from_slice(b",{\"type\":\"TextualBody\",\"purpose\":\"commenting\",\"value\":");
+        string(out, &annotation.note);
+        out.push(b'}');
     }
-    let mut targets: Vec<Json> = annotation
-        .fragments
-        .iter()
-        .map(|fragment| {
-            let (prefix, suffix) = context(document, fragment.start, fragment.end);
-            let mut target = json!({
-                "source": source,
-                "selector": [
-                    {"type": "TextPositionSelector", "start": fragment.start, "end": fragment.end},
-                    {"type": "TextQuoteSelector", "exact": fragment.text, "prefix": prefix, "suffix": suffix},
-                ],
-            });
-            if let Some(scope) = scope {
-                target["scope"] = scope.into();
-            }
-            target
-        })
-        .collect();
-    let target = if targets.len() == 1 { targets.remove(0) } else { Json::Array(targets) };
-    json!({
-        "id": annotation_iri(annotation.id.0),
-        "type": "Annotation",
-        "motivation": "classifying",
-        "created": timestamp(&annotation.created),
-        "modified": timestamp(&annotation.modified),
-        "creator": creator(job, &annotation.annotator),
-        "body": body,
-        "target": target,
-    })
+    out.extend_from_slice(b"],\"target\":");
+    let several = annotation.fragments.len() > 1;
+    if several {
+        out.push(b'[');
+    }
+    for (i, fragment) in annotation.fragments.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let (prefix, suffix) = context(document, fragment.start, fragment.end);
+        out.extend_from_slice(b"{\"source\":");
+        string(out, source);
+        if let Some(scope) = scope {
+            out.extend_from_slice(b",\"scope\":");
+            string(out, scope);
+        }
+        let _ = write!(
+            out,
+            ",\"selector\":[{{\"type\":\"TextPositionSelector\",\"start\":{},\"end\":{}}},{{\"type\":\"TextQuoteSelector\",\"exact\":",
+            fragment.start, fragment.end
+        );
+        string(out, &fragment.text);
+        out.extend_from_slice(b",\"prefix\":");
+        string(out, &prefix);
+        out.extend_from_slice(b",\"suffix\":");
+        string(out, &suffix);
+        out.extend_from_slice(b"}]}");
+    }
+    if several {
+        out.push(b']');
+    }
+    out.push(b'}');
 }
 
 fn relation_json(job: &Job, relation: &Relation) -> Json {
@@ -179,16 +227,19 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     file.write_all(&header.as_bytes()[..header.len() - 1]).map_err(&err)?;
     file.write_all(b",\n\"first\":{\"type\":\"AnnotationPage\",\"startIndex\":0,\"items\":[").map_err(&err)?;
     let mut first = true;
+    let mut cached = Cached { creators: HashMap::new(), labels: HashMap::new() };
     let documents = job.documents.clone();
     for document in documents {
         let source = source_iri(document);
         let scope = meta::standard(document, "url");
         job.advance(Job::text_units(document))?;
+        let mut line: Vec<u8> = Vec::with_capacity(2048);
         for annotation in &document.annotations {
-            file.write_all(if first { b"\n" } else { b",\n" }).map_err(&err)?;
+            line.clear();
+            line.extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
-            serde_json::to_writer(&mut file, &annotation_json(job, document, &source, scope.as_deref(), annotation))
-                .map_err(jerr)?;
+            write_annotation(&mut line, &mut cached, job, document, &source, scope.as_deref(), annotation);
+            file.write_all(&line).map_err(&err)?;
             job.advance(1)?;
         }
         for relation in &document.relations {
