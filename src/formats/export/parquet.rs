@@ -49,12 +49,13 @@ fn schema(name: &str, columns: &[Column]) -> String {
     text
 }
 
-/// The values of one column of a row group being collected.
+/// The values of one column of a row group being collected. Texts go into one buffer (one
+/// allocation per column and row group instead of one per value).
 enum Values {
     Int(Vec<i64>),
     Float(Vec<f64>),
     Bool(Vec<bool>),
-    Text(Vec<ByteArray>),
+    Text { bytes: Vec<u8>, ends: Vec<usize> },
 }
 
 struct ColumnBuffer {
@@ -69,7 +70,7 @@ impl ColumnBuffer {
             Kind::Int | Kind::Time => Values::Int(Vec::new()),
             Kind::Float => Values::Float(Vec::new()),
             Kind::Bool => Values::Bool(Vec::new()),
-            Kind::Text => Values::Text(Vec::new()),
+            Kind::Text => Values::Text { bytes: Vec::new(), ends: Vec::new() },
         };
         Self { values, levels: column.nullable.then(Vec::new) }
     }
@@ -95,11 +96,14 @@ impl ColumnBuffer {
                 _ => f64::NAN,
             }),
             Values::Bool(values) => values.push(matches!(cell, Cell::Bool(true))),
-            Values::Text(values) => values.push(match cell {
-                Cell::Text(text) => ByteArray::from(text.as_bytes().to_vec()),
-                Cell::Null => ByteArray::from(Vec::new()),
-                other => ByteArray::from(format!("{other:?}").into_bytes()),
-            }),
+            Values::Text { bytes, ends } => {
+                match cell {
+                    Cell::Text(text) => bytes.extend_from_slice(text.as_bytes()),
+                    Cell::Null => {}
+                    other => bytes.extend_from_slice(format!("{other:?}").as_bytes()),
+                }
+                ends.push(bytes.len());
+            }
         }
     }
 
@@ -108,7 +112,10 @@ impl ColumnBuffer {
             Values::Int(v) => v.clear(),
             Values::Float(v) => v.clear(),
             Values::Bool(v) => v.clear(),
-            Values::Text(v) => v.clear(),
+            Values::Text { bytes, ends } => {
+                bytes.clear();
+                ends.clear();
+            }
         }
         if let Some(levels) = &mut self.levels {
             levels.clear();
@@ -166,11 +173,23 @@ impl Table {
                 break;
             };
             let levels = buffer.levels.as_deref();
-            match &buffer.values {
+            match &mut buffer.values {
                 Values::Int(values) => column.typed::<Int64Type>().write_batch(values, levels, None),
                 Values::Float(values) => column.typed::<DoubleType>().write_batch(values, levels, None),
                 Values::Bool(values) => column.typed::<BoolType>().write_batch(values, levels, None),
-                Values::Text(values) => column.typed::<ByteArrayType>().write_batch(values, levels, None),
+                Values::Text { bytes, ends } => {
+                    let shared = bytes::Bytes::from(std::mem::take(bytes));
+                    let mut start = 0;
+                    let values: Vec<ByteArray> = ends
+                        .iter()
+                        .map(|&end| {
+                            let value = ByteArray::from(shared.slice(start..end));
+                            start = end;
+                            value
+                        })
+                        .collect();
+                    column.typed::<ByteArrayType>().write_batch(&values, levels, None)
+                }
             }
             .map_err(&err)?;
             column.close().map_err(&err)?;

@@ -224,10 +224,10 @@ pub fn annotation_rows(
 ) -> Result<(), ExportError> {
     let variable_kinds: Vec<Kind> = layout.variable_columns.iter().map(|c| c.kind).collect();
     let attribute_kinds: Vec<Kind> = layout.attribute_columns.iter().map(|c| c.kind).collect();
+    // Names borrowed from the project (not from `job`, which is advanced in the loop).
     let project = job.project;
-    let label_name = |id: &'_ str| project.codebook.label(id).map_or(id.to_owned(), |l| l.name.clone());
-    let annotator_name = |id: &'_ str| project.annotator(id).map_or(id.to_owned(), |a| a.name.clone());
     let documents = job.documents.clone();
+    let mut cells: Vec<Cell> = Vec::new();
     for document in documents {
         job.advance(Job::text_units(document))?;
         let variables: Vec<Cell> = layout
@@ -237,12 +237,13 @@ pub fn annotation_rows(
             .map(|(id, kind)| value_cell(document.variables.get(id), *kind))
             .collect();
         for annotation in &document.annotations {
-            let annotation_text = annotation.text();
             let count = annotation.fragments.len() as i64;
-            let label = label_name(&annotation.label);
-            let annotator = annotator_name(&annotation.annotator);
+            let label =
+                project.codebook.label(&annotation.label).map_or(annotation.label.as_str(), |l| l.name.as_str());
+            let annotator =
+                project.annotator(&annotation.annotator).map_or(annotation.annotator.as_str(), |a| a.name.as_str());
             for (i, fragment) in annotation.fragments.iter().enumerate() {
-                let mut cells: Vec<Cell> = Vec::with_capacity(24 + variables.len() + attribute_kinds.len());
+                cells.clear();
                 cells.push(Cell::text(&document.id));
                 cells.push(Cell::text(&document.name));
                 cells.extend(variables.iter().cloned());
@@ -250,13 +251,14 @@ pub fn annotation_rows(
                 cells.push(Cell::Int(i as i64 + 1));
                 cells.push(Cell::Int(count));
                 cells.push(Cell::text(&annotation.label));
-                cells.push(Cell::text(&label));
+                cells.push(Cell::text(label));
                 cells.push(Cell::Int(fragment.start as i64));
                 cells.push(Cell::Int(fragment.end as i64));
                 cells.push(Cell::text(&fragment.text));
-                cells.push(Cell::text(&annotation_text));
+                // The joined text only when it differs from the fragment's.
+                cells.push(if count > 1 { Cell::owned(annotation.text()) } else { Cell::text(&fragment.text) });
                 cells.push(Cell::text(&annotation.annotator));
-                cells.push(Cell::text(&annotator));
+                cells.push(Cell::text(annotator));
                 cells.push(Cell::Time(annotation.created));
                 cells.push(Cell::Time(annotation.modified));
                 cells.push(Cell::text(&annotation.note));
