@@ -54,7 +54,7 @@ fn brat_as_formats_md_shows_it() {
     );
     write(dir.path(), "visual.conf", "[labels]\nActor | Person or group\n[drawing]\nActor\tbgColor:#7fa2ff\n");
     let options = ImportOptions::default();
-    let incoming = annotations::read(&[ann.clone()], &options).unwrap();
+    let incoming = annotations::read(std::slice::from_ref(&ann), &options).unwrap();
     assert_eq!(incoming.format, Some(Format::Brat), "guessed from .ann");
     assert!(incoming.notes.iter().any(|n| n.contains("1 normalizations are not imported")), "{:?}", incoming.notes);
     let mut project = Project::new("p");
@@ -155,14 +155,14 @@ fn brat_errors_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "e.txt", EXAMPLE);
     let ann = write(dir.path(), "e.ann", "T1\tActor 0 11\tAnna Müller\nT2\tClaim 34 19\ttaxes\n");
-    let err = read_error(&[ann.clone()], None);
+    let err = read_error(std::slice::from_ref(&ann), None);
     assert!(err.ends_with("e.ann: line 2: T2: span 34..19 ends before it starts"), "{err}");
     write(dir.path(), "e.ann", "T1\tActor 0 99\tAnna\n");
-    assert!(read_error(&[ann.clone()], None).contains("line 1: T1: span 0..99 goes past the end of"));
+    assert!(read_error(std::slice::from_ref(&ann), None).contains("line 1: T1: span 0..99 goes past the end of"));
     write(dir.path(), "e.ann", "T1\tActor zero 11\tAnna\n");
-    assert!(read_error(&[ann.clone()], None).contains("line 1: T1: offsets \"zero 11\" are not numbers"));
+    assert!(read_error(std::slice::from_ref(&ann), None).contains("line 1: T1: offsets \"zero 11\" are not numbers"));
     write(dir.path(), "e.ann", "R1\tClaimant Arg1:T2\n");
-    assert!(read_error(&[ann.clone()], None).contains("line 1: R1: a relation needs two arguments"));
+    assert!(read_error(std::slice::from_ref(&ann), None).contains("line 1: R1: a relation needs two arguments"));
     // Text that is not at its offsets is listed, not imported.
     write(dir.path(), "e.ann", "T1\tActor 0 11\tAnna Mueller\nT2\tClaim 19 34\ttaxes will fall\n");
     let (project, report) = new_project(&[ann], &ImportOptions::default());
@@ -228,7 +228,7 @@ fn doccano_utf16_and_code_point_files() {
         &format!("{}\n", serde_json::json!({"text": EXAMPLE, "label": [[0, 11, "Actor"], [20, 35, "Claim"]]})),
     );
     let options = ImportOptions { format: Some(Format::Doccano), ..Default::default() };
-    let (project, _) = new_project(&[utf16.clone()], &options);
+    let (project, _) = new_project(std::slice::from_ref(&utf16), &options);
     assert_eq!(
         spans(&project),
         [("actor".to_owned(), "Anna Müller".to_owned()), ("claim".to_owned(), "taxes will fall".to_owned())]

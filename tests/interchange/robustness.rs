@@ -126,7 +126,7 @@ fn garbage_in_every_format_is_an_error_not_a_panic() {
         std::fs::write(&path, bytes).unwrap();
         for format in [Format::Json, Format::Jsonl, Format::W3c, Format::Qdpx, Format::LabelStudio, Format::Doccano] {
             let options = ImportOptions { format: Some(format), ..Default::default() };
-            if let Err(error) = annotations::read(&[path.clone()], &options) {
+            if let Err(error) = annotations::read(std::slice::from_ref(&path), &options) {
                 let message = error.to_string();
                 assert!(message.contains(name) || message.contains("cannot read"), "{format} {name}: {message}");
             }

@@ -366,7 +366,7 @@ fn random_project(
             break;
         }
         // One to three fragments, in order, not overlapping, not only whitespace.
-        let mut cuts = vec![a % length, b % length, c % (length + 1)];
+        let mut cuts = [a % length, b % length, c % (length + 1)];
         cuts.sort_unstable();
         let doc = project.document("d1").unwrap();
         let mut ranges = vec![(cuts[0], cuts[1].max(cuts[0] + 1))];

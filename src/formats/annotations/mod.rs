@@ -457,6 +457,9 @@ impl std::fmt::Display for Unanchored {
     }
 }
 
+/// The annotations of a document placed on a text, and those that could not be.
+type Placement = (Vec<Placed>, Vec<Unanchored>);
+
 /// An annotation placed on its target text.
 #[derive(Clone, Debug)]
 struct Placed {
@@ -598,11 +601,7 @@ fn place(
 
 /// Places all annotations of an incoming document on `target`; returns the placed ones and
 /// those that could not be placed.
-fn place_all(
-    incoming: &IncomingDocument,
-    target: &Document,
-    offsets_are_for_target: bool,
-) -> (Vec<Placed>, Vec<Unanchored>) {
+fn place_all(incoming: &IncomingDocument, target: &Document, offsets_are_for_target: bool) -> Placement {
     let mut anchorer = anchor::Anchorer::new(target);
     let mut placed = Vec::new();
     let mut unanchored = Vec::new();
@@ -700,7 +699,7 @@ fn prepare_document(
     index: usize,
     doc: &IncomingDocument,
 ) -> PreparedDocument {
-    let done = |target: Target, (placed, unanchored): (Vec<Placed>, Vec<Unanchored>)| PreparedDocument {
+    let done = |target: Target, (placed, unanchored): Placement| PreparedDocument {
         incoming: index,
         target,
         placed,
@@ -723,7 +722,7 @@ fn prepare_document(
         }
     }
     let total = doc.annotations.len();
-    let mut best: Option<(&Document, (Vec<Placed>, Vec<Unanchored>))> = None;
+    let mut best: Option<(&Document, Placement)> = None;
     for candidate in candidates.into_iter().take(50) {
         let result = place_all(doc, candidate, false);
         if best.as_ref().is_none_or(|(_, b)| result.0.len() > b.0.len()) {

@@ -337,7 +337,7 @@ fn read_file(path: &Path, incoming: &mut Incoming) -> Result<(), ImportError> {
             let note: Vec<String> = selection
                 .children("NoteRef")
                 .filter_map(|r| r.attribute("targetGUID"))
-                .filter(|g| !parse_item_guid(g).is_some_and(|(kind, _, _)| kind == ItemKind::Memo as u16))
+                .filter(|g| parse_item_guid(g).is_none_or(|(kind, _, _)| kind != ItemKind::Memo as u16))
                 .filter_map(|g| notes.get(&g.to_lowercase()).cloned())
                 .collect();
             let description = selection.child("Description").map(|d| d.text.as_str()).unwrap_or_default();

@@ -70,15 +70,13 @@ pub fn tokenize(text: &str, cuts: &[usize]) -> Vec<Token> {
         let mut piece_byte = byte;
         let end = start + length;
         if cut_at < cuts.len() && cuts[cut_at] < end {
-            let mut offset = start;
-            for (inner_byte, _) in segment.char_indices() {
+            for (offset, (inner_byte, _)) in (start..).zip(segment.char_indices()) {
                 if offset > piece_start && cut_at < cuts.len() && cuts[cut_at] == offset {
                     push_piece(&mut tokens, text, piece_start, offset, piece_byte, byte + inner_byte);
                     piece_start = offset;
                     piece_byte = byte + inner_byte;
                     cut_at += 1;
                 }
-                offset += 1;
             }
         }
         push_piece(&mut tokens, text, piece_start, end, piece_byte, byte + segment.len());
@@ -198,13 +196,13 @@ pub fn select_entities(
     let lookup = TokenLookup::new(tokens, cuts);
     // Each label's rank looked up once per annotation, not in every comparison.
     let rank = |label: &str| codebook.labels.iter().position(|l| l.id == label).unwrap_or(usize::MAX);
-    let mut keyed: Vec<((usize, usize, std::cmp::Reverse<usize>, crate::model::ItemId), &crate::model::Annotation)> =
-        document
-            .annotations
-            .iter()
-            .filter(|a| only_label.is_none_or(|l| a.label == l))
-            .map(|a| ((rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id), a))
-            .collect();
+    type Key = (usize, usize, std::cmp::Reverse<usize>, crate::model::ItemId);
+    let mut keyed: Vec<(Key, &crate::model::Annotation)> = document
+        .annotations
+        .iter()
+        .filter(|a| only_label.is_none_or(|l| a.label == l))
+        .map(|a| ((rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id), a))
+        .collect();
     keyed.sort_unstable_by_key(|(key, _)| *key);
     let order = keyed.into_iter().map(|(_, a)| a);
     let mut taken = vec![false; tokens.len()];
