@@ -2,6 +2,7 @@
 
 pub mod analysis;
 mod import;
+pub mod interchange;
 pub mod merge;
 
 use std::collections::BTreeMap;
@@ -60,6 +61,12 @@ pub enum Command {
     /// Import files, folders, zips, CSV/TSV/JSONL corpora and URLs into a project (created if
     /// missing); prints one line per failure and exits non-zero only if nothing was imported
     Import(import::ImportArgs),
+    /// Export the annotations for other tools: JSON, CSV, Parquet, brat, CoNLL, Hugging Face,
+    /// spaCy, W3C Web Annotation, Label Studio, doccano, REFI-QDA
+    Export(interchange::ExportArgs),
+    /// Import annotations from other tools into a project (json, jsonl, brat, Label Studio,
+    /// doccano, W3C Web Annotation, REFI-QDA); named apart from `import` of documents
+    ImportAnnotations(interchange::ImportArgs),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -71,6 +78,8 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Merge(args) => merge::run(args, out, err),
         Command::Analysis(command) => analysis::run(command, out, err),
         Command::Import(args) => import::run(args, out, err),
+        Command::Export(args) => interchange::export(args, out, err),
+        Command::ImportAnnotations(args) => interchange::import(args, out, err),
     }
 }
 

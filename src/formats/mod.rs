@@ -2,6 +2,7 @@
 //! Importing many sources at once (folders, archives, corpora, URLs) is [`import`]; see
 //! `docs/IMPORT.md`.
 
+pub mod annotations;
 pub mod archive;
 pub mod cleanup;
 pub mod corpus;
@@ -9,6 +10,7 @@ pub mod dates;
 pub mod docx;
 pub mod encoding;
 pub mod epub;
+pub mod export;
 pub mod fetch;
 pub mod html;
 pub mod html_meta;
