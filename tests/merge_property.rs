@@ -617,8 +617,10 @@ fn check(documents: usize, base_choices: &[Choice], mine_choices: &[Choice], the
     let mut expected = mine.clone();
     let replayed = theirs_ops.iter().all(|op| op.apply(&mut expected).is_ok()) && validate(&expected).is_empty();
     // Where a side puts new items among old ones it has a say in the order too: position-based
-    // replays and anchored merges only agree when one side alone shapes a list's order.
-    let shapes_order = |side: &Project, touched: &BTreeSet<String>| -> BTreeSet<String> {
+    // replays and anchored merges only agree when one side alone shapes a list's order. Items a
+    // side appends shape the order too when the other side reordered that list: the replay puts
+    // them before an old item the other side moved to the end, the merge keeps them at the end.
+    let shapes_order = |side: &Project, touched: &BTreeSet<String>, other: &BTreeSet<String>| -> BTreeSet<String> {
         let lists: [(&str, Ids); 2] = [
             ("documents", |p| p.documents.iter().map(|d| format!("{}@{}", d.id, d.sha256)).collect()),
             ("labels", |p| p.codebook.labels.iter().map(|l| l.id.clone()).collect()),
@@ -628,14 +630,16 @@ fn check(documents: usize, base_choices: &[Choice], mine_choices: &[Choice], the
             let before: HashSet<String> = ids(&base).into_iter().collect();
             let now = ids(side);
             let first_new = now.iter().position(|id| !before.contains(id)).unwrap_or(now.len());
-            if now[first_new..].iter().any(|id| before.contains(id)) {
+            let other_reordered = other.contains(&format!("order:{name}"));
+            if now[first_new..].iter().any(|id| before.contains(id)) || (first_new < now.len() && other_reordered) {
                 shaped.insert(format!("order:{name}"));
             }
         }
         shaped
     };
     let disjoint = touched_mine.is_disjoint(&touched_theirs)
-        && shapes_order(&mine, &touched_mine).is_disjoint(&shapes_order(&theirs, &touched_theirs));
+        && shapes_order(&mine, &touched_mine, &touched_theirs)
+            .is_disjoint(&shapes_order(&theirs, &touched_theirs, &touched_mine));
     // Replayed ops can undo the other side's work where the net changes do not meet (a document
     // removed and added again drops my edits to it): then the edit sets did not touch different
     // items after all.
