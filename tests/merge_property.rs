@@ -638,8 +638,11 @@ fn check(documents: usize, base_choices: &[Choice], mine_choices: &[Choice], the
         shaped
     };
     let disjoint = touched_mine.is_disjoint(&touched_theirs)
-        && shapes_order(&mine, &touched_mine, &touched_theirs)
-            .is_disjoint(&shapes_order(&theirs, &touched_theirs, &touched_mine));
+        && shapes_order(&mine, &touched_mine, &touched_theirs).is_disjoint(&shapes_order(
+            &theirs,
+            &touched_theirs,
+            &touched_mine,
+        ));
     // Replayed ops can undo the other side's work where the net changes do not meet (a document
     // removed and added again drops my edits to it): then the edit sets did not touch different
     // items after all.

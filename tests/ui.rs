@@ -526,3 +526,53 @@ fn resizing_the_window_keeps_the_text_where_it_was() {
 fn first_line_at(harness: &Harness<'_, SpanwiseApp>, offset: usize) -> f32 {
     harness.state().view.as_ref().unwrap().char_rect(offset).unwrap().top()
 }
+
+/// A window whose first frames show the spinner of a file being opened (it keeps repainting).
+fn opening_harness(app: SpanwiseApp) -> Harness<'static, SpanwiseApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_context_setup(spanwise::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut SpanwiseApp| app.frame_ui(ui), app)
+}
+
+/// Steps the window until the project named at start-up has been read on its thread.
+fn until_opened(harness: &mut Harness<'_, SpanwiseApp>) {
+    let started = std::time::Instant::now();
+    while harness.state().opening().is_some() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the project never finished opening");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn a_project_named_at_start_up_opens_while_the_window_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let expected = store::load(&path).unwrap();
+    let context = egui::Context::default();
+    let app = SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None })
+        .with_file_in_background(&path, &context);
+    assert_eq!(app.opening(), Some(path.as_path()), "read on another thread, not before the first frame");
+    let mut window = opening_harness(app);
+    until_opened(&mut window);
+    assert_eq!(window.state().project(), &expected);
+    assert_eq!(window.state().project_path(), Some(path.as_path()));
+    assert!(!window.state().is_dirty());
+    // The window works on it: the list shows the sample's annotations,
+    let count = expected.annotation_count();
+    assert!(!window.query_all_by_label_contains(&format!("{count} of {count}")).collect::<Vec<_>>().is_empty());
+
+    // A damaged file: the specific error, and the empty project stays as it was.
+    std::fs::write(&path, "this is not a project").unwrap();
+    let app = SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None })
+        .with_file_in_background(&path, &context);
+    let mut window = opening_harness(app);
+    until_opened(&mut window);
+    let dialog = window.state().dialog.as_ref().map(|d| d.describe()).unwrap_or_default();
+    assert_eq!(dialog, format!("error: Cannot open {}", path.display()));
+    assert_eq!(window.state().project().annotation_count(), 0);
+    assert_eq!(window.state().project_path(), None);
+}

@@ -183,20 +183,7 @@ impl Session {
     /// notice says why and the open project stays as it was.
     pub fn open(&mut self, path: &Path) -> Option<Opened> {
         if store::is_project_path(path) {
-            match store::load_file(path) {
-                Ok(loaded) => {
-                    self.leave();
-                    self.replace_project(loaded.project, Some(path.to_owned()), false);
-                    self.suggested_path = None;
-                    self.status(format!("Opened {}", path.display()));
-                    self.opened_file(path, loaded.stamp, loaded.unknown);
-                    Some(Opened::Project(path.to_owned()))
-                }
-                Err(err) => {
-                    self.error(format!("Cannot open {}", path.display()), err.to_string());
-                    None
-                }
-            }
+            self.open_loaded(path, store::load_file(path))
         } else {
             let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let mut project = Project::new(name);
@@ -215,6 +202,26 @@ impl Session {
                     self.error("Cannot open the text", err.to_string());
                     None
                 }
+            }
+        }
+    }
+
+    /// Makes a project file read by [`store::load_file`] the open project, as [`Session::open`]
+    /// does. Reading a large file takes a while and touches nothing of the session, so a window
+    /// reads it on another thread and hands the result here.
+    pub fn open_loaded(&mut self, path: &Path, loaded: Result<store::Loaded, store::LoadError>) -> Option<Opened> {
+        match loaded {
+            Ok(loaded) => {
+                self.leave();
+                self.replace_project(loaded.project, Some(path.to_owned()), false);
+                self.suggested_path = None;
+                self.status(format!("Opened {}", path.display()));
+                self.opened_file(path, loaded.stamp, loaded.unknown);
+                Some(Opened::Project(path.to_owned()))
+            }
+            Err(err) => {
+                self.error(format!("Cannot open {}", path.display()), err.to_string());
+                None
             }
         }
     }

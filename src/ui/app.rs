@@ -5,6 +5,7 @@
 mod editing;
 mod file_dialogs;
 mod files;
+mod opening;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -81,6 +82,8 @@ pub struct SpanwiseApp {
     /// Where to write a one-line summary of the app's state whenever it changes
     /// (`SPANWISE_STATE_REPORT`), so that tests driving the real window can see what it shows.
     pub(crate) state_report: Option<(PathBuf, String)>,
+    /// The project file named at start-up, while another thread reads it.
+    opening: Option<opening::Opening>,
     /// Takes the keyboard focus on an X11 display without a window manager (real window only).
     #[cfg(target_os = "linux")]
     pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
@@ -114,6 +117,7 @@ impl SpanwiseApp {
             waker_set: false,
             text_field_had_keyboard: false,
             state_report: None,
+            opening: None,
             #[cfg(target_os = "linux")]
             x11_focus: None,
         };
@@ -416,9 +420,11 @@ impl SpanwiseApp {
             self.dialog = Some(dialog);
         }
         self.native_dialog_tick(&ctx);
-        self.handle_keys(&ctx);
-        self.handle_dropped_files(&ctx);
-        self.panels_ui(ui);
+        if !self.opening_ui(ui) {
+            self.handle_keys(&ctx);
+            self.handle_dropped_files(&ctx);
+            self.panels_ui(ui);
+        }
 
         if let Some(dialog) = self.dialog.take() {
             let context = DialogContext {
@@ -459,7 +465,8 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
             self.project().annotation_count(),
             self.settings.annotator_name,

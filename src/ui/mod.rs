@@ -52,7 +52,7 @@ pub fn run(file: Option<std::path::PathBuf>) -> eframe::Result {
                 app.state_report = Some((path.into(), String::new()));
             }
             if let Some(file) = &file {
-                app = app.with_file(file);
+                app = app.with_file_in_background(file, &cc.egui_ctx);
             }
             Ok(Box::new(app))
         }),

@@ -161,7 +161,13 @@ impl<'d> RealApp<'d> {
             .stderr(Stdio::null());
         let child = command.spawn().expect("start spanwise");
         let pid = child.id();
-        Self { child, pid, display, state }
+        let app = Self { child, pid, display, state };
+        // A project named on the command line is read on another thread while the window shows;
+        // tests drive the window once it is in.
+        if args.iter().any(|a| a.to_string_lossy().ends_with(".ron")) {
+            app.wait_state("opening", "none", Duration::from_secs(60));
+        }
+        app
     }
 
     /// The app's last state summary (`dialog=…`, `dirty=…`, `annotations=…`, `annotator=…`,
