@@ -5,6 +5,7 @@
 mod editing;
 mod file_dialogs;
 mod files;
+mod importing;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -84,6 +85,15 @@ pub struct SpanwiseApp {
     /// Takes the keyboard focus on an X11 display without a window manager (real window only).
     #[cfg(target_os = "linux")]
     pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
+    /// File › Import… or Open URL… running on a worker thread.
+    pub import_job: Option<super::import_job::ImportJob>,
+    /// The session generation the running import was started for.
+    import_generation: u64,
+    /// The document whose text looks like a saved web page: the banner offers to clean it up.
+    pub cleanup_offer: Option<String>,
+    /// SHA-256 of the shown document's text when its view was made: a text replaced under the
+    /// same id (clean-up, its undo, a re-read encoding) gets a new view.
+    shown_text_sha: String,
 }
 
 impl SpanwiseApp {
@@ -116,6 +126,10 @@ impl SpanwiseApp {
             state_report: None,
             #[cfg(target_os = "linux")]
             x11_focus: None,
+            import_job: None,
+            import_generation: 0,
+            cleanup_offer: None,
+            shown_text_sha: String::new(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
@@ -243,6 +257,12 @@ impl SpanwiseApp {
             self.current_document = None;
             self.view = None;
         }
+        if let Some(document) = self.document()
+            && document.sha256 != self.shown_text_sha
+        {
+            let id = document.id.clone();
+            self.select_document(&id);
+        }
         if self.current_document.is_none()
             && let Some(first) = self.project().documents.first().map(|d| d.id.clone())
         {
@@ -261,6 +281,7 @@ impl SpanwiseApp {
             return;
         };
         self.view = Some(DocView::new(document));
+        self.shown_text_sha = document.sha256.clone();
         self.current_document = Some(document_id.to_owned());
         self.selected_annotation = None;
         self.note_buffer = None;
@@ -332,6 +353,11 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
+            Command::Import => self.show_dialog(Dialog::Import(Box::default())),
+            Command::OpenUrl => self.show_dialog(Dialog::OpenUrl(Default::default())),
+            Command::StartImport(request) => self.start_import(request),
+            Command::CleanUp => self.show_cleanup(),
+            Command::ApplyCleanup(cleaned) => self.apply_cleanup(cleaned),
         }
         self.take_notices();
     }
@@ -416,6 +442,7 @@ impl SpanwiseApp {
             self.dialog = Some(dialog);
         }
         self.native_dialog_tick(&ctx);
+        self.import_tick(&ctx);
         self.handle_keys(&ctx);
         self.handle_dropped_files(&ctx);
         self.panels_ui(ui);
@@ -459,9 +486,11 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\n",
             self.is_dirty(),
             self.project().annotation_count(),
+            self.project().documents.len(),
+            self.import_job.is_some(),
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
