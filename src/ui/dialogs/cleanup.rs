@@ -139,18 +139,18 @@ impl CleanupView {
         ui.add_space(4.0);
         egui::Grid::new("cleanup_variables").num_columns(2).show(ui, |ui| {
             for (name, value) in [("Title", &mut self.title), ("Author", &mut self.author), ("Date", &mut self.date)] {
-                ui.label(name);
-                ui.add(egui::TextEdit::singleline(value).desired_width(440.0));
+                let label = ui.label(name);
+                ui.add(egui::TextEdit::singleline(value).desired_width(440.0)).labelled_by(label.id);
                 ui.end_row();
             }
         });
         let count = self.lines.len().max(1);
         let (mut first, mut last) = (self.first_line, self.last_line);
         ui.horizontal(|ui| {
-            ui.label("Article from line");
-            ui.add(egui::DragValue::new(&mut first).range(1..=count));
-            ui.label("to line");
-            ui.add(egui::DragValue::new(&mut last).range(1..=count));
+            let label = ui.label("Article from line");
+            ui.add(egui::DragValue::new(&mut first).range(1..=count)).labelled_by(label.id);
+            let label = ui.label("to line");
+            ui.add(egui::DragValue::new(&mut last).range(1..=count)).labelled_by(label.id);
             ui.label(format!("of {count}"));
         });
         if (first, last) != (self.first_line, self.last_line) {

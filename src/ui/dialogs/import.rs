@@ -227,13 +227,17 @@ impl ImportSetup {
         };
         let name = preview.path.file_name().unwrap_or_default().to_string_lossy();
         ui.horizontal(|ui| {
-            ui.label(format!("Text column of {name}:"));
+            let label = ui.label(format!("Text column of {name}:"));
             let shown = self.text_column.clone().unwrap_or_default();
-            egui::ComboBox::from_id_salt("text_column").selected_text(shown).show_ui(ui, |ui| {
-                for column in &preview.header {
-                    ui.selectable_value(&mut self.text_column, Some(column.clone()), column);
-                }
-            });
+            egui::ComboBox::from_id_salt("text_column")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for column in &preview.header {
+                        ui.selectable_value(&mut self.text_column, Some(column.clone()), column);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         });
         ui.label(RichText::new("Each row becomes a document; the other columns become its variables.").weak());
         egui::ScrollArea::horizontal().id_salt("csv_preview").show(ui, |ui| {
