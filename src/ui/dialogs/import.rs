@@ -201,8 +201,12 @@ impl ImportSetup {
         ui.checkbox(&mut self.clean, "Remove web-page clutter from plain texts (the clean-up proposals as they are)");
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            let import = ui.add_enabled(!self.sources.is_empty(), egui::Button::new("Import"));
-            if import.clicked() {
+            let import = ui
+                .add_enabled(!self.sources.is_empty(), egui::Button::new("Import"))
+                .on_hover_text("Import everything listed (Ctrl+Enter)");
+            let keyboard =
+                !self.sources.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
+            if import.clicked() || keyboard {
                 keep = false;
                 command = Some(Command::StartImport(self.request()));
             }
