@@ -237,3 +237,29 @@ fn an_annotated_text_cannot_be_cleaned_up() {
     harness.run();
     assert_eq!(harness.state().document().unwrap().text, before);
 }
+
+#[test]
+fn the_encoding_is_shown_and_a_text_can_be_read_again_in_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("legacy.txt");
+    // "Grüße aus Köln" in Windows-1252, with CRLF.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("Grüße aus Köln, schöne Grüße.\r\nZweite Zeile ü.\r\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut harness = harness(app().with_file(&path));
+    assert_eq!(harness.state().document().unwrap().text, "Grüße aus Köln, schöne Grüße.\nZweite Zeile ü.\n");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    harness.run();
+    harness.get_by_label("Read as windows-1252.");
+    harness.get_by_role(egui::accesskit::Role::ComboBox).click();
+    harness.run();
+    harness.get_by_label("windows-1251").click();
+    harness.run();
+    harness.get_by_label("Read again").click();
+    harness.run();
+    let document = harness.state().document().unwrap();
+    assert_eq!(document.metadata["encoding"], "windows-1251");
+    assert_eq!(document.text, "GrьЯe aus Kцln, schцne GrьЯe.\nZweite Zeile ь.\n");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().text, "Grüße aus Köln, schöne Grüße.\nZweite Zeile ü.\n");
+}

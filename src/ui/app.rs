@@ -358,6 +358,7 @@ impl SpanwiseApp {
             Command::StartImport(request) => self.start_import(request),
             Command::CleanUp => self.show_cleanup(),
             Command::ApplyCleanup(cleaned) => self.apply_cleanup(cleaned),
+            Command::Reread { document, encoding } => self.reread(&document, &encoding),
         }
         self.take_notices();
     }

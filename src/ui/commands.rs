@@ -71,6 +71,11 @@ pub enum Command {
     CleanUp,
     /// Replace the shown document's text and metadata with the cleaned ones (one undo step).
     ApplyCleanup(crate::ui::dialogs::CleanedText),
+    /// Read a document's file again in another encoding (a WHATWG label), before annotating.
+    Reread {
+        document: String,
+        encoding: String,
+    },
 }
 
 /// Where a command's shortcuts work.

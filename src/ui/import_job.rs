@@ -141,7 +141,8 @@ pub fn duration_words(duration: Duration) -> String {
     if seconds < 60 { format!("{seconds} s") } else { format!("{} min {} s", seconds / 60, seconds % 60) }
 }
 
-/// The summary shown at the end: counts, then every skipped and failed source with its reason.
+/// The summary shown at the end: counts, then every failed and skipped source with its reason
+/// (first, where they are seen), then what was imported.
 pub fn summary_text(report: &ImportReport) -> String {
     let mut text = format!(
         "Imported {}, skipped {}, failed {}{}.",
@@ -150,18 +151,6 @@ pub fn summary_text(report: &ImportReport) -> String {
         report.failed.len(),
         if report.cancelled { " (cancelled: the rest was not imported)" } else { "" }
     );
-    if !report.imported.is_empty() {
-        text.push_str("\n\nImported:");
-        for imported in &report.imported {
-            text.push_str(&format!("\n  {} ← {}", imported.document.name, imported.source));
-        }
-    }
-    if !report.skipped.is_empty() {
-        text.push_str("\n\nSkipped:");
-        for (source, reason) in &report.skipped {
-            text.push_str(&format!("\n  {source}: {reason}"));
-        }
-    }
     if !report.failed.is_empty() {
         text.push_str("\n\nFailed:");
         for (source, error) in &report.failed {
@@ -170,6 +159,18 @@ pub fn summary_text(report: &ImportReport) -> String {
             let reason =
                 error.strip_prefix(source.as_str()).map_or(error.as_str(), |r| r.trim_start_matches([':', ' ']));
             text.push_str(&format!("\n  {source}: {reason}"));
+        }
+    }
+    if !report.skipped.is_empty() {
+        text.push_str("\n\nSkipped:");
+        for (source, reason) in &report.skipped {
+            text.push_str(&format!("\n  {source}: {reason}"));
+        }
+    }
+    if !report.imported.is_empty() {
+        text.push_str("\n\nImported:");
+        for imported in &report.imported {
+            text.push_str(&format!("\n  {} ← {}", imported.document.name, imported.source));
         }
     }
     text

@@ -10,7 +10,7 @@ use egui::RichText;
 use super::SpanwiseApp;
 use crate::edit::Edit;
 use crate::formats::cleanup;
-use crate::formats::import::{ImportReport, variables_for};
+use crate::formats::import::{self, ImportReport, variables_for};
 use crate::model::Document;
 use crate::ui::dialogs::{CleanedText, CleanupView, Dialog};
 use crate::ui::import_job::{ImportJob, ImportRequest, duration_words, summary_text};
@@ -198,6 +198,53 @@ impl SpanwiseApp {
         let view = CleanupView::new(document);
         self.cleanup_offer = None;
         self.show_dialog(Dialog::Cleanup(Box::new(view)));
+    }
+
+    /// Reads a document's file again in `encoding` and replaces its text (one undo step), while it
+    /// has no annotations.
+    pub(super) fn reread(&mut self, document_id: &str, encoding: &str) {
+        match self.reread_document(document_id, encoding) {
+            Ok(document) => {
+                let index = self.project().documents.iter().position(|d| d.id == document_id).unwrap_or_default();
+                let edit = Edit::Batch(vec![
+                    Edit::RemoveDocument { id: document_id.to_owned() },
+                    Edit::AddDocument { index, document: Box::new(document) },
+                ]);
+                if self.session.apply(edit).is_ok() {
+                    self.sync_with_session();
+                    self.status = Some(format!("Read again as {encoding} (Undo goes back)"));
+                }
+            }
+            Err(message) => self.show_dialog(Dialog::Error { title: "Cannot read it again".into(), message }),
+        }
+    }
+
+    fn reread_document(&self, document_id: &str, encoding: &str) -> Result<Document, String> {
+        let old = self.session.document(document_id).ok_or("The document is gone")?;
+        if !old.annotations.is_empty() {
+            return Err("The document has annotations, so its text is fixed".into());
+        }
+        let source = old.metadata.get("source").ok_or("Spanwise does not know which file it came from")?;
+        let path = std::path::Path::new(source);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let kind = import::kind_of(&name).ok_or_else(|| format!("{source}: not a file Spanwise reads"))?;
+        let bytes = crate::store::read_limited(path, crate::formats::MAX_IMPORT_BYTES).map_err(|e| match e {
+            crate::store::ReadLimitError::Io(err) => format!("cannot read {source}: {err}"),
+            crate::store::ReadLimitError::TooLarge(size) => format!("{source} is {size} bytes, too large"),
+        })?;
+        let options = import::ImportOptions {
+            encoding: Some(encoding.to_owned()),
+            max_text_bytes: crate::formats::MAX_IMPORT_BYTES,
+            ..Default::default()
+        };
+        let extracted =
+            import::extract_bytes(source, &name, &bytes, kind, &options, None).map_err(|e| e.to_string())?;
+        let mut document = Document::new(old.id.clone(), old.name.clone(), extracted.text);
+        document.metadata = extracted.metadata;
+        document.metadata.insert("source".into(), source.clone());
+        document.variables = old.variables.clone();
+        document.variables.extend(variables_for(&self.project().codebook, &document.metadata));
+        Ok(document)
     }
 
     pub(super) fn apply_cleanup(&mut self, cleaned: CleanedText) {

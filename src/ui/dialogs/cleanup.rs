@@ -44,6 +44,11 @@ pub struct CleanupView {
     pub last_line: usize,
     /// Annotation has started: the text is fixed.
     annotated: bool,
+    /// The encoding the text was read in, and whether its file is there to read again.
+    encoding: Option<String>,
+    source_exists: bool,
+    /// The encoding chosen to read it again in.
+    pub reread_as: String,
     error: Option<String>,
 }
 
@@ -75,6 +80,9 @@ impl CleanupView {
             first_line,
             last_line,
             annotated: !document.annotations.is_empty(),
+            encoding: document.metadata.get("encoding").cloned(),
+            source_exists: document.metadata.get("source").is_some_and(|s| std::path::Path::new(s).is_file()),
+            reread_as: document.metadata.get("encoding").cloned().unwrap_or_else(|| "UTF-8".into()),
             plan,
             lines,
             text,
@@ -136,6 +144,10 @@ impl CleanupView {
                  check the title, author and date.",
             );
         }
+        self.encoding_ui(ui, &mut command);
+        if command.is_some() {
+            return (false, command);
+        }
         ui.add_space(4.0);
         egui::Grid::new("cleanup_variables").num_columns(2).show(ui, |ui| {
             for (name, value) in [("Title", &mut self.title), ("Author", &mut self.author), ("Date", &mut self.date)] {
@@ -184,6 +196,37 @@ impl CleanupView {
         (keep, command)
     }
 
+    /// The encoding the text was read in, and another to read its file in (before annotating).
+    fn encoding_ui(&mut self, ui: &mut egui::Ui, command: &mut Option<Command>) {
+        let Some(encoding) = &self.encoding else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.label(format!("Read as {encoding}."));
+            if !self.source_exists || self.annotated {
+                return;
+            }
+            let label = ui.label("Read again as");
+            egui::ComboBox::from_id_salt("reread_encoding")
+                .selected_text(self.reread_as.clone())
+                .show_ui(ui, |ui| {
+                    for choice in ENCODINGS {
+                        ui.selectable_value(&mut self.reread_as, (*choice).to_owned(), *choice);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let differs = !self.reread_as.eq_ignore_ascii_case(encoding);
+            if ui
+                .add_enabled(differs, egui::Button::new("Read again"))
+                .on_hover_text("Replace the text with the file read in this encoding (one undo step)")
+                .clicked()
+            {
+                *command = Some(Command::Reread { document: self.document.clone(), encoding: self.reread_as.clone() });
+            }
+        });
+    }
+
     fn text_ui(&mut self, ui: &mut egui::Ui) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body).max(ui.spacing().interact_size.y);
         let weak = ui.visuals().weak_text_color();
@@ -210,7 +253,7 @@ impl CleanupView {
                                 p.accepted && p.range.start <= line.range.start && line.range.start < p.range.end
                             });
                         let shown = if line.text.is_empty() { " " } else { line.text.as_str() };
-                        let text = if removed {
+                        let text = if removed && !line.text.is_empty() {
                             RichText::new(shown).strikethrough().color(weak)
                         } else {
                             RichText::new(shown)
@@ -231,6 +274,29 @@ impl CleanupView {
         );
     }
 }
+
+/// The encodings offered when the detected one is wrong (WHATWG names).
+const ENCODINGS: &[&str] = &[
+    "UTF-8",
+    "UTF-16LE",
+    "UTF-16BE",
+    "windows-1252",
+    "ISO-8859-1",
+    "ISO-8859-2",
+    "windows-1250",
+    "windows-1251",
+    "KOI8-R",
+    "windows-1256",
+    "ISO-8859-6",
+    "windows-1255",
+    "windows-1253",
+    "windows-1254",
+    "GB18030",
+    "Big5",
+    "Shift_JIS",
+    "EUC-JP",
+    "EUC-KR",
+];
 
 fn kind_words(kind: &ProposalKind) -> &'static str {
     match kind {
