@@ -172,8 +172,11 @@ fn a_csv_corpus_imports_with_the_chosen_text_column() {
 #[test]
 fn open_url_fetches_a_page_from_a_local_server_and_keeps_its_address() {
     let guardian = std::fs::read(shared().join("fixtures/readability/guardian-1/source.html")).unwrap();
-    let routes = vec![("/guardian", 200, "Content-Type: text/html; charset=utf-8\r\n", guardian)];
-    let (base, server) = serve(routes, 2, Duration::ZERO);
+    let routes = vec![
+        ("/guardian", 200, "Content-Type: text/html; charset=utf-8\r\n", guardian),
+        ("/photo", 200, "Content-Type: image/png\r\n", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()),
+    ];
+    let (base, server) = serve(routes, 3, Duration::ZERO);
     let mut harness = harness(app());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
     harness.run();
@@ -191,10 +194,20 @@ fn open_url_fetches_a_page_from_a_local_server_and_keeps_its_address() {
     harness.run();
     type_line(&mut harness, &format!("{base}/missing"));
     wait_for_import(&mut harness);
-    server.join().unwrap();
-    let (title, message) = message(&harness);
+    let (title, text) = message(&harness);
     assert_eq!(title, "Cannot open the URL");
-    assert!(message.contains("404 (page not found)"), "{message}");
+    assert!(text.contains("404 (page not found)"), "{text}");
+    harness.key_press(Key::Enter);
+    harness.run();
+
+    // Not a page at all.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run();
+    type_line(&mut harness, &format!("{base}/photo"));
+    wait_for_import(&mut harness);
+    server.join().unwrap();
+    let (_, text) = message(&harness);
+    assert!(text.ends_with("the address gives image/png, not a web page, PDF or text"), "{text}");
     assert_eq!(harness.state().project().documents.len(), 1);
 }
 
