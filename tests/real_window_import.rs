@@ -85,12 +85,17 @@ fn a_folder_and_a_url_are_imported_from_the_file_menu_keys() {
     std::fs::create_dir_all(folder.join("more")).unwrap();
     for i in 0..200 {
         let sub = if i % 3 == 0 { folder.join("more") } else { folder.clone() };
-        std::fs::write(sub.join(format!("article-{i:03}.txt")), format!("Article {i}\r\nGrüße 👋🏽 👨‍👩‍👧 می‌خواهم 中文 {i}\r\n"))
-            .unwrap();
+        std::fs::write(
+            sub.join(format!("article-{i:03}.txt")),
+            format!("Article {i}\r\nGrüße 👋🏽 👨‍👩‍👧 می‌خواهم 中文 {i}\r\n"),
+        )
+        .unwrap();
     }
     std::fs::write(folder.join("broken.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
-    let page = std::fs::read(common::manifest_dir().join("../shared/fixtures/readability/guardian-1/source.html")).unwrap();
-    let (base, server) = serve(vec![("/whales", 200, "Content-Type: text/html; charset=utf-8\r\n", page)], 1, Duration::ZERO);
+    let page =
+        std::fs::read(common::manifest_dir().join("../shared/fixtures/readability/guardian-1/source.html")).unwrap();
+    let (base, server) =
+        serve(vec![("/whales", 200, "Content-Type: text/html; charset=utf-8\r\n", page)], 1, Duration::ZERO);
 
     let display = Display::start(dir.path(), true);
     let app = RealApp::launch(&display, &home, &[]);

@@ -145,7 +145,9 @@ fn a_csv_corpus_imports_with_the_chosen_text_column() {
     let csv = dir.path().join("items.csv");
     std::fs::write(
         &csv,
-        format!("id,headline,story,outlet\r\n1,First,\"{TRICKY}\r\nsecond line\",Zeit\r\n2,Second,Another story,Taz\r\n"),
+        format!(
+            "id,headline,story,outlet\r\n1,First,\"{TRICKY}\r\nsecond line\",Zeit\r\n2,Second,Another story,Taz\r\n"
+        ),
     )
     .unwrap();
     let mut harness = harness(app());
