@@ -317,7 +317,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document {
-        Document::new("d1".into(), "page.txt".into(), text.into())
+        Document::new("d1", "page.txt", text.to_owned())
     }
 
     #[test]
@@ -333,13 +333,24 @@ mod tests {
 
     #[test]
     fn clearing_a_variable_removes_it_and_nothing_left_is_refused() {
-        let mut view = CleanupView::new(&doc("Close button\n5 min read\n"));
+        let mut document = doc("Close button\nHeadline ü 👋🏽\n\nBody 中文 می‌خواهم.\n");
+        document.metadata.insert("title".into(), "Old title".into());
+        let mut view = CleanupView::new(&document);
         view.title.clear();
+        view.author = " Ana 👨‍👩‍👧 ".into();
+        let cleaned = view.result().unwrap();
+        assert!(!cleaned.metadata.contains_key("title"));
+        assert_eq!(cleaned.metadata["author"], "Ana 👨‍👩‍👧");
         for proposal in &mut view.plan.proposals {
             proposal.accepted = true;
         }
-        view.set_body_lines(1, 1);
-        let result = view.result();
-        assert!(result.is_err() || !result.unwrap().metadata.contains_key("title"));
+        view.plan.proposals.push(cleanup::Proposal {
+            kind: ProposalKind::AfterBody,
+            range: 0..document.text.chars().count(),
+            removed: document.text.clone(),
+            reason: "everything".into(),
+            accepted: true,
+        });
+        assert_eq!(view.result().unwrap_err(), "Nothing would be left of the text: keep some lines");
     }
 }
