@@ -53,6 +53,8 @@ pub enum FetchError {
     TooLarge(u64),
     #[error("more than {0} redirects")]
     TooManyRedirects(u32),
+    #[error("the address gives {0}, not a web page, PDF or text")]
+    NotAPage(String),
     #[error("cannot fetch the page: {0}")]
     Network(String),
 }

@@ -613,6 +613,11 @@ fn extract_unit(unit: &Unit, options: &ImportOptions) -> Result<Extracted, Impor
                 Some("application/pdf") => Kind::Pdf,
                 Some("text/plain") => Kind::Text,
                 Some("text/markdown") => Kind::Markdown,
+                Some(other) if !(other.starts_with("text/") || other.contains("html") || other.contains("xml")) => {
+                    // An image, a video, a zip: reading it as a page would import garbage.
+                    let source = fetch::FetchError::NotAPage(other.to_owned());
+                    return Err(ImportError::Fetch { url: url.clone(), source });
+                }
                 _ => Kind::Html,
             };
             let name = fetched.final_url.trim_end_matches('/').rsplit('/').next().unwrap_or("page").to_owned();

@@ -5,6 +5,7 @@
 mod editing;
 mod file_dialogs;
 mod files;
+mod importing;
 mod opening;
 
 use std::collections::{BTreeSet, VecDeque};
@@ -87,6 +88,15 @@ pub struct SpanwiseApp {
     /// Takes the keyboard focus on an X11 display without a window manager (real window only).
     #[cfg(target_os = "linux")]
     pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
+    /// File › Import… or Open URL… running on a worker thread.
+    pub import_job: Option<super::import_job::ImportJob>,
+    /// The session generation the running import was started for.
+    import_generation: u64,
+    /// The document whose text looks like a saved web page: the banner offers to clean it up.
+    pub cleanup_offer: Option<String>,
+    /// SHA-256 of the shown document's text when its view was made: a text replaced under the
+    /// same id (clean-up, its undo, a re-read encoding) gets a new view.
+    shown_text_sha: String,
 }
 
 impl SpanwiseApp {
@@ -120,6 +130,10 @@ impl SpanwiseApp {
             opening: None,
             #[cfg(target_os = "linux")]
             x11_focus: None,
+            import_job: None,
+            import_generation: 0,
+            cleanup_offer: None,
+            shown_text_sha: String::new(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
@@ -247,6 +261,12 @@ impl SpanwiseApp {
             self.current_document = None;
             self.view = None;
         }
+        if let Some(document) = self.document()
+            && document.sha256 != self.shown_text_sha
+        {
+            let id = document.id.clone();
+            self.select_document(&id);
+        }
         if self.current_document.is_none()
             && let Some(first) = self.project().documents.first().map(|d| d.id.clone())
         {
@@ -265,6 +285,7 @@ impl SpanwiseApp {
             return;
         };
         self.view = Some(DocView::new(document));
+        self.shown_text_sha = document.sha256.clone();
         self.current_document = Some(document_id.to_owned());
         self.selected_annotation = None;
         self.note_buffer = None;
@@ -336,6 +357,12 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
+            Command::Import => self.show_dialog(Dialog::Import(Box::default())),
+            Command::OpenUrl => self.show_dialog(Dialog::OpenUrl(Default::default())),
+            Command::StartImport(request) => self.start_import(request),
+            Command::CleanUp => self.show_cleanup(),
+            Command::ApplyCleanup(cleaned) => self.apply_cleanup(cleaned),
+            Command::Reread { document, encoding } => self.reread(&document, &encoding),
         }
         self.take_notices();
     }
@@ -420,6 +447,7 @@ impl SpanwiseApp {
             self.dialog = Some(dialog);
         }
         self.native_dialog_tick(&ctx);
+        self.import_tick(&ctx);
         if !self.opening_ui(ui) {
             self.handle_keys(&ctx);
             self.handle_dropped_files(&ctx);
@@ -465,10 +493,12 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\n",
             self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
             self.project().annotation_count(),
+            self.project().documents.len(),
+            self.import_job.is_some(),
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),

@@ -61,6 +61,21 @@ pub enum Command {
     ShowShortcuts,
     /// Take the project file over from another Spanwise that has it open.
     EditAnyway,
+    /// File › Import…: many files, folders, archives, corpora.
+    Import,
+    /// File › Open URL….
+    OpenUrl,
+    /// Import on a worker thread (from the Import and Open URL dialogs).
+    StartImport(crate::ui::import_job::ImportRequest),
+    /// Document › Clean up… for the shown document.
+    CleanUp,
+    /// Replace the shown document's text and metadata with the cleaned ones (one undo step).
+    ApplyCleanup(crate::ui::dialogs::CleanedText),
+    /// Read a document's file again in another encoding (a WHATWG label), before annotating.
+    Reread {
+        document: String,
+        encoding: String,
+    },
 }
 
 /// Where a command's shortcuts work.
@@ -122,7 +137,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 19] {
+    pub fn catalog() -> [Command; 22] {
         [
             Command::NewProject,
             Command::Open,
@@ -143,6 +158,9 @@ impl Command {
             Command::ShowShortcuts,
             Command::SpanToSelection,
             Command::SetTheme(Theme::System),
+            Command::Import,
+            Command::OpenUrl,
+            Command::CleanUp,
         ]
     }
 
@@ -191,6 +209,22 @@ impl Command {
                 info("Set span to selection", "Make the selected annotation cover the selected text", keys![], Document)
             }
             Command::SetTheme(_) => info("Theme", "Light, dark, or as the system", keys![], Always),
+            Command::Import => info(
+                "Import…",
+                "Import many documents at once: files, folders, zip archives, CSV/TSV/JSONL corpora",
+                keys![cmd(Key::I)],
+                Always,
+            ),
+            Command::OpenUrl => {
+                info("Open URL…", "Fetch a web page and import its article as a document", keys![cmd(Key::L)], Always)
+            }
+            Command::CleanUp => info(
+                "Clean up…",
+                "Remove page clutter (navigation, repeated lines, comments) and set title, author and date, before \
+                 annotating",
+                keys![cmd_shift(Key::K)],
+                Always,
+            ),
             _ => return None,
         })
     }

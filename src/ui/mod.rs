@@ -7,6 +7,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
 pub mod fonts;
+pub mod import_job;
 mod keys;
 pub mod native_dialogs;
 mod panels;

@@ -13,9 +13,14 @@ impl SpanwiseApp {
     /// Opens a project file as the project, or a text as a new project holding it.
     pub(crate) fn open_path(&mut self, path: &Path) {
         if let Some(opened) = self.session.open(path) {
+            let is_text = matches!(opened, Opened::Text(_));
             let (Opened::Project(path) | Opened::Text(path)) = opened;
             self.settings.add_recent(&path);
             self.save_settings();
+            self.take_notices();
+            if is_text && let Some(id) = self.current_document.clone() {
+                self.offer_cleanup(&id);
+            }
         }
         self.take_notices();
     }
@@ -24,6 +29,7 @@ impl SpanwiseApp {
         if let Some(id) = self.session.add_document(path) {
             self.sync_with_session();
             self.select_document(&id);
+            self.offer_cleanup(&id);
             self.settings.add_recent(path);
             self.save_settings();
         }
@@ -106,6 +112,11 @@ impl SpanwiseApp {
 
     pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if let Some(Dialog::Import(setup)) = &mut self.dialog {
+            // Dropped on the Import dialog: more sources.
+            dropped.into_iter().for_each(|path| setup.add(path));
+            return;
+        }
         for path in dropped {
             // A project replaces the open one; a text joins the project, unless nothing is open yet.
             let starts_project =

@@ -2,15 +2,19 @@
 //! path, a name) and returns [`Outcome`]s — commands, or the user's answer to a question the
 //! session asked — which the app carries out after the frame.
 
+mod cleanup;
 mod decisions;
 mod file_chooser;
+mod import;
 mod name_prompt;
 
 use std::path::PathBuf;
 
 use egui::RichText;
 
+pub use cleanup::{CleanedText, CleanupView};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use import::{CsvPreview, ImportSetup, UrlPrompt};
 pub use name_prompt::NamePrompt;
 
 use super::commands::Command;
@@ -74,6 +78,12 @@ pub enum Dialog {
     /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
     /// choice).
     FileChanged(Box<FileChange>),
+    /// File › Import…: sources and options.
+    Import(Box<ImportSetup>),
+    /// File › Open URL….
+    OpenUrl(UrlPrompt),
+    /// Document › Clean up….
+    Cleanup(Box<CleanupView>),
 }
 
 impl Dialog {
@@ -89,6 +99,9 @@ impl Dialog {
             Dialog::Shortcuts => "keyboard shortcuts".into(),
             Dialog::Recovery(_) => "recovery".into(),
             Dialog::FileChanged(_) => "file changed on disk".into(),
+            Dialog::Import(_) => "import".into(),
+            Dialog::OpenUrl(_) => "open url".into(),
+            Dialog::Cleanup(_) => "clean up".into(),
         }
     }
 
@@ -152,6 +165,22 @@ impl Dialog {
                     if ui.button("Close").clicked() {
                         keep = false;
                     }
+                }
+                Dialog::Import(setup) => {
+                    let (stay, command) = setup.ui(ui);
+                    keep = stay;
+                    outcomes.extend(command.map(Outcome::Command));
+                }
+                Dialog::OpenUrl(prompt) => {
+                    let (stay, command) = prompt.ui(ui);
+                    keep = stay;
+                    outcomes.extend(command.map(Outcome::Command));
+                }
+                Dialog::Cleanup(view) => {
+                    ui.set_width(860.0);
+                    let (stay, command) = view.ui(ui);
+                    keep = stay;
+                    outcomes.extend(command.map(Outcome::Command));
                 }
                 Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
                 Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),

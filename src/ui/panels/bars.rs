@@ -108,6 +108,7 @@ impl SpanwiseApp {
         if edit_anyway {
             self.command(Command::EditAnyway);
         }
+        self.cleanup_offer_ui(ui);
     }
 
     pub(super) fn has_banner(&self) -> bool {
@@ -115,5 +116,6 @@ impl SpanwiseApp {
         session.autosave_problem().is_some()
             || session.read_only_because().is_some()
             || session.file_missing().is_some()
+            || self.shows_cleanup_offer()
     }
 }

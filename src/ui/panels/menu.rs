@@ -15,7 +15,7 @@ enum Item {
     Separator,
 }
 
-fn menus() -> [(&'static str, Vec<Item>); 4] {
+fn menus() -> [(&'static str, Vec<Item>); 5] {
     use Item::{Command as C, Separator};
     [
         (
@@ -25,6 +25,8 @@ fn menus() -> [(&'static str, Vec<Item>); 4] {
                 C(Command::Open),
                 Item::RecentFiles,
                 C(Command::AddDocument),
+                C(Command::Import),
+                C(Command::OpenUrl),
                 Separator,
                 C(Command::Save),
                 C(Command::SaveAs),
@@ -46,6 +48,7 @@ fn menus() -> [(&'static str, Vec<Item>); 4] {
                 C(Command::EditAnnotatorName),
             ],
         ),
+        ("Document", vec![C(Command::CleanUp)]),
         ("View", vec![Item::Themes]),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
@@ -63,6 +66,8 @@ impl SpanwiseApp {
                 self.selected_annotation.is_some() && self.view.as_ref().and_then(|v| v.selected_range()).is_some()
             }
             Command::Find => self.view.is_some(),
+            Command::Import | Command::OpenUrl => self.import_job.is_none(),
+            Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
             _ => true,
         }
     }
