@@ -3,6 +3,7 @@
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
 mod editing;
+mod exchange;
 mod file_dialogs;
 mod files;
 
@@ -332,6 +333,10 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
+            Command::Export => self.show_export_dialog(),
+            Command::ExportTo(path) => self.export_destination_chosen(&path),
+            Command::ImportAnnotations => self.show_import_dialog(),
+            Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
         }
         self.take_notices();
     }
@@ -359,6 +364,9 @@ impl SpanwiseApp {
             }
             Outcome::DiscardThen(after) => self.run_after_confirm(after),
             Outcome::Cancelled => self.after_save = None,
+            Outcome::ChooseFile(purpose, dir, suggested) => self.ask_for_file(purpose, dir, suggested),
+            Outcome::Exported(exported) => self.exported(*exported),
+            Outcome::ApplyImport(plan) => self.apply_import(*plan),
         }
         self.take_notices();
     }
@@ -425,6 +433,8 @@ impl SpanwiseApp {
                 dirty: self.is_dirty(),
                 recent_files: &self.settings.recent_files,
                 codebook: &self.session.project().codebook,
+                project: self.session.project(),
+                system_file_dialogs: self.system_file_dialogs(),
             };
             let (keep, outcomes) = dialog.show(&ctx, &context);
             self.dialog = keep;

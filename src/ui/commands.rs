@@ -61,6 +61,14 @@ pub enum Command {
     ShowShortcuts,
     /// Take the project file over from another Spanwise that has it open.
     EditAnyway,
+    /// Show File › Export….
+    Export,
+    /// Export to this file or folder (the answer of a file dialog; the Export dialog takes it).
+    ExportTo(PathBuf),
+    /// Show File › Import annotations….
+    ImportAnnotations,
+    /// Import annotations from this file or folder (the Import dialog takes it).
+    ImportAnnotationsFrom(PathBuf),
 }
 
 /// Where a command's shortcuts work.
@@ -122,7 +130,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 19] {
+    pub fn catalog() -> [Command; 21] {
         [
             Command::NewProject,
             Command::Open,
@@ -143,6 +151,8 @@ impl Command {
             Command::ShowShortcuts,
             Command::SpanToSelection,
             Command::SetTheme(Theme::System),
+            Command::Export,
+            Command::ImportAnnotations,
         ]
     }
 
@@ -191,6 +201,18 @@ impl Command {
                 info("Set span to selection", "Make the selected annotation cover the selected text", keys![], Document)
             }
             Command::SetTheme(_) => info("Theme", "Light, dark, or as the system", keys![], Always),
+            Command::Export => info(
+                "Export…",
+                "Export the annotations for R, SPSS, pandas, spaCy, brat, Label Studio, QDA tools…",
+                keys![cmd(Key::E)],
+                Always,
+            ),
+            Command::ImportAnnotations => info(
+                "Import annotations…",
+                "Import annotations from json, brat, Label Studio, doccano, W3C or REFI-QDA files",
+                keys![],
+                Always,
+            ),
             _ => return None,
         })
     }

@@ -10,6 +10,7 @@ pub mod fonts;
 mod keys;
 pub mod native_dialogs;
 mod panels;
+pub mod worker;
 #[cfg(target_os = "linux")]
 pub mod x11_focus;
 

@@ -3,14 +3,18 @@
 //! session asked — which the app carries out after the frame.
 
 mod decisions;
+mod export;
 mod file_chooser;
+mod import_annotations;
 mod name_prompt;
 
 use std::path::PathBuf;
 
 use egui::RichText;
 
+pub use export::{ExportDialog, Exported};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use import_annotations::{Choice, ImportDialog, ImportPlan};
 pub use name_prompt::NamePrompt;
 
 use super::commands::Command;
@@ -42,6 +46,12 @@ pub enum Outcome {
     DiscardThen(AfterConfirm),
     /// A file chooser was closed without a choice (a pending "save, then …" is abandoned).
     Cancelled,
+    /// Ask for a file in the system's file dialog (the dialog on screen stays and gets the answer).
+    ChooseFile(FileDialogPurpose, PathBuf, Option<PathBuf>),
+    /// An export finished: remember it, and say what was written where.
+    Exported(Box<Exported>),
+    /// Apply an annotation import (one undo step) and say what it did.
+    ApplyImport(Box<ImportPlan>),
 }
 
 /// What dialogs may show of the app's state.
@@ -50,6 +60,10 @@ pub struct DialogContext<'a> {
     pub dirty: bool,
     pub recent_files: &'a [PathBuf],
     pub codebook: &'a Codebook,
+    /// The project (exports and imports read it).
+    pub project: &'a crate::model::Project,
+    /// A system file dialog is tried for "Choose…" (else Spanwise's own, inside the dialog).
+    pub system_file_dialogs: bool,
 }
 
 #[derive(Debug)]
@@ -74,6 +88,10 @@ pub enum Dialog {
     /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
     /// choice).
     FileChanged(Box<FileChange>),
+    /// File › Export….
+    Export(Box<ExportDialog>),
+    /// File › Import annotations….
+    ImportAnnotations(Box<ImportDialog>),
 }
 
 impl Dialog {
@@ -89,6 +107,8 @@ impl Dialog {
             Dialog::Shortcuts => "keyboard shortcuts".into(),
             Dialog::Recovery(_) => "recovery".into(),
             Dialog::FileChanged(_) => "file changed on disk".into(),
+            Dialog::Export(dialog) => dialog.describe(),
+            Dialog::ImportAnnotations(dialog) => dialog.describe(),
         }
     }
 
@@ -155,6 +175,16 @@ impl Dialog {
                 }
                 Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
                 Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),
+                Dialog::Export(dialog) => {
+                    let (stay, emitted) = dialog.ui(ui, context);
+                    keep = stay;
+                    outcomes.extend(emitted);
+                }
+                Dialog::ImportAnnotations(dialog) => {
+                    let (stay, emitted) = dialog.ui(ui, context);
+                    keep = stay;
+                    outcomes.extend(emitted);
+                }
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -169,6 +199,11 @@ impl Dialog {
                 Some(RecoveryChoice::Discard) => (None, vec![Outcome::DiscardRecovery(offer)]),
                 None => (Some(Dialog::Recovery(offer)), outcomes),
             },
+            // Escape or a click outside closes them, but not while they work (Cancel first).
+            Dialog::Export(dialog) if dialog.is_running() => (Some(Dialog::Export(dialog)), outcomes),
+            Dialog::ImportAnnotations(dialog) if dialog.is_running() => {
+                (Some(Dialog::ImportAnnotations(dialog)), outcomes)
+            }
             dialog => {
                 if modal.should_close() && !matches!(dialog, Dialog::AnnotatorName(_)) {
                     if keep && matches!(dialog, Dialog::File(_)) {
