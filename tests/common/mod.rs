@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod exchange;
 pub mod real_window;
 #[cfg(feature = "gui")]
 pub mod ui;

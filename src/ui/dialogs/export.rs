@@ -131,6 +131,7 @@ impl ExportDialog {
     /// The state in a few words, for the state report.
     pub fn describe(&self) -> String {
         match (&self.running, &self.problem) {
+            (Some(worker), _) if worker.cancelling() => "export: cancelling".into(),
             (Some(worker), _) => format!("export: running {:.0} %", worker.fraction() * 100.0),
             (None, Some(problem)) => format!("export: {problem}"),
             (None, None) => format!("export: {}", self.format),

@@ -339,13 +339,14 @@ impl ImportDialog {
         ui.horizontal(|ui| {
             ui.label("Format:");
             let text = self.format.map_or_else(|| "recognise from the file".to_owned(), |f| f.name().to_owned());
-            egui::ComboBox::from_id_salt("import_format").selected_text(text).show_ui(ui, |ui| {
+            let combo = egui::ComboBox::from_id_salt("import_format").selected_text(text).show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.format, None, "recognise from the file");
                 for format in Format::ALL.into_iter().filter(|f| f.importable()) {
                     ui.selectable_value(&mut self.format, Some(format), format.name())
                         .on_hover_text(format.description());
                 }
             });
+            let _ = combo.response.accessible_name("Import format".to_owned());
             if self.format == Some(Format::Doccano) {
                 ui.radio_value(&mut self.doccano_offsets, OffsetUnit::Utf16, "UTF-16 offsets");
                 ui.radio_value(&mut self.doccano_offsets, OffsetUnit::CodePoints, "code points");
@@ -403,17 +404,19 @@ impl ImportDialog {
                 for (i, (key, name, count, choice)) in self.labels.iter_mut().enumerate() {
                     ui.label(format!("{name} ({count})"));
                     let shown = choice_text(choice, |id| codebook.label(id).map(|l| l.name.clone()));
-                    egui::ComboBox::from_id_salt(("import_label", i)).selected_text(shown).show_ui(ui, |ui| {
-                        ui.selectable_value(choice, Choice::Add, format!("Add \"{name}\" to the codebook"));
-                        for label in &codebook.labels {
-                            ui.selectable_value(
-                                choice,
-                                Choice::MapTo(label.id.clone()),
-                                format!("Map to {}", label.name),
-                            );
-                        }
-                        ui.selectable_value(choice, Choice::Skip, "Skip these annotations");
-                    });
+                    let combo =
+                        egui::ComboBox::from_id_salt(("import_label", i)).selected_text(shown).show_ui(ui, |ui| {
+                            ui.selectable_value(choice, Choice::Add, format!("Add \"{name}\" to the codebook"));
+                            for label in &codebook.labels {
+                                ui.selectable_value(
+                                    choice,
+                                    Choice::MapTo(label.id.clone()),
+                                    format!("Map to {}", label.name),
+                                );
+                            }
+                            ui.selectable_value(choice, Choice::Skip, "Skip these annotations");
+                        });
+                    let _ = combo.response.accessible_name(format!("Label {key}"));
                     let _ = key;
                     ui.end_row();
                 }
@@ -426,17 +429,19 @@ impl ImportDialog {
                 for (i, (key, count, choice)) in self.relation_types.iter_mut().enumerate() {
                     ui.label(format!("{key} ({count})"));
                     let shown = choice_text(choice, |id| codebook.relation_type(id).map(|r| r.name.clone()));
-                    egui::ComboBox::from_id_salt(("import_relation", i)).selected_text(shown).show_ui(ui, |ui| {
-                        ui.selectable_value(choice, Choice::Add, format!("Add \"{key}\" to the codebook"));
-                        for kind in &codebook.relation_types {
-                            ui.selectable_value(
-                                choice,
-                                Choice::MapTo(kind.id.clone()),
-                                format!("Map to {}", kind.name),
-                            );
-                        }
-                        ui.selectable_value(choice, Choice::Skip, "Skip these relations");
-                    });
+                    let combo =
+                        egui::ComboBox::from_id_salt(("import_relation", i)).selected_text(shown).show_ui(ui, |ui| {
+                            ui.selectable_value(choice, Choice::Add, format!("Add \"{key}\" to the codebook"));
+                            for kind in &codebook.relation_types {
+                                ui.selectable_value(
+                                    choice,
+                                    Choice::MapTo(kind.id.clone()),
+                                    format!("Map to {}", kind.name),
+                                );
+                            }
+                            ui.selectable_value(choice, Choice::Skip, "Skip these relations");
+                        });
+                    let _ = combo.response.accessible_name(format!("Relation type {key}"));
                     ui.end_row();
                 }
             });
