@@ -69,6 +69,6 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && !n.ends_with(".lock"))
+        .filter(|n| n.starts_with('.') && !n.ends_with(".lock") && n != ".cache")
         .collect()
 }

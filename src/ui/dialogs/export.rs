@@ -229,6 +229,9 @@ impl ExportDialog {
         }
         let running = self.running.is_some();
         ui.heading("Export");
+        if !running && !ui.ctx().text_edit_focused() {
+            self.format_keys(ui);
+        }
         egui::ScrollArea::vertical().max_height(ui.ctx().content_rect().height() * 0.6).show(ui, |ui| {
             ui.add_enabled_ui(!running, |ui| self.choices_ui(ui, context));
         });
@@ -280,9 +283,40 @@ impl ExportDialog {
         (keep, outcomes)
     }
 
-    fn choices_ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) {
-        ui.label(RichText::new("Format").strong());
+    /// ↑ and ↓ choose the format (while no text field has the keyboard).
+    fn format_keys(&mut self, ui: &egui::Ui) {
+        let (up, down) = ui.input(|i| (i.num_presses(egui::Key::ArrowUp), i.num_presses(egui::Key::ArrowDown)));
+        if up == down {
+            return;
+        }
+        let available: Vec<Format> = Format::ALL.into_iter().filter(|f| f.available()).collect();
+        let Some(at) = available.iter().position(|f| *f == self.format) else { return };
+        let to = (at + down).saturating_sub(up).min(available.len() - 1);
+        self.choose_format(available[to]);
+    }
+
+    fn choose_format(&mut self, format: Format) {
         let before = self.format;
+        self.format = format;
+        if format == before {
+            return;
+        }
+        self.problem = None;
+        if self.destination_chosen
+            && let Some(path) = self.destination_path()
+        {
+            // Keep the chosen folder and name, with the new format's extension.
+            let old = format!(".{}", before.extension());
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = name.strip_suffix(&old).unwrap_or(&name);
+            self.destination = path.with_file_name(format!("{stem}.{}", format.extension())).display().to_string();
+        }
+        self.follow_format();
+    }
+
+    fn choices_ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) {
+        ui.label(RichText::new("Format (↑ ↓)").strong());
+        let mut chosen = None;
         egui::Grid::new("export_formats").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
             for format in Format::ALL {
                 let enabled = format.available();
@@ -291,7 +325,7 @@ impl ExportDialog {
                     .on_hover_text(format!("Cannot carry: {}", format.cannot_carry()))
                     .on_disabled_hover_text("This build of Spanwise has no Parquet export");
                 if response.clicked() {
-                    self.format = format;
+                    chosen = Some(format);
                 }
                 ui.vertical(|ui| {
                     ui.label(format.description());
@@ -300,19 +334,8 @@ impl ExportDialog {
                 ui.end_row();
             }
         });
-        if self.format != before {
-            self.problem = None;
-            if self.destination_chosen
-                && let Some(path) = self.destination_path()
-            {
-                // Keep the chosen folder and name, with the new format's extension.
-                let old = format!(".{}", before.extension());
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let stem = name.strip_suffix(&old).unwrap_or(&name);
-                self.destination =
-                    path.with_file_name(format!("{stem}.{}", self.format.extension())).display().to_string();
-            }
-            self.follow_format();
+        if let Some(format) = chosen {
+            self.choose_format(format);
         }
         ui.add_space(6.0);
         ui.label(RichText::new("Options").strong());

@@ -106,6 +106,8 @@ pub struct ImportDialog {
     /// The same for relation types: (key, count, choice).
     pub relation_types: Vec<(String, usize, Choice)>,
     problem: Option<String>,
+    /// The path field takes the keyboard when the dialog opens.
+    focus_requested: bool,
 }
 
 impl std::fmt::Debug for ImportDialog {
@@ -132,6 +134,7 @@ impl ImportDialog {
             labels: Vec::new(),
             relation_types: Vec::new(),
             problem: None,
+            focus_requested: true,
         }
     }
 
@@ -301,8 +304,9 @@ impl ImportDialog {
             if ui.button(label).on_hover_text("Read the file and match it with the project").clicked() {
                 self.start(ui.ctx(), context.project);
             }
+            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter)) && !ui.ctx().text_edit_focused();
             if self.prepared.is_some()
-                && ui.button("Import").on_hover_text("Add what was found, as one undo step").clicked()
+                && (ui.button("Import").on_hover_text("Add what was found, as one undo step").clicked() || enter)
                 && let Some(plan) = self.plan(context.project)
             {
                 outcomes.push(Outcome::ApplyImport(Box::new(plan)));
@@ -327,6 +331,13 @@ impl ImportDialog {
                 .accessible_name("Import from");
             if response.changed() {
                 self.prepared = None;
+            }
+            if std::mem::take(&mut self.focus_requested) {
+                response.request_focus();
+            }
+            // Enter in the field reads the file.
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                self.start(ui.ctx(), context.project);
             }
             if ui.button("Choose…").clicked() {
                 if context.system_file_dialogs {
