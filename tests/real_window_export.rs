@@ -146,6 +146,7 @@ fn export_to_csv_and_spacy_and_import_brat_into_a_new_project_in_the_real_window
     display.xdotool(&["type", "--delay", "20", &brat.display().to_string()]);
     display.xdotool(&["key", "Return"]);
     app.wait_state("dialog", "import annotations: review 1 documents, 0 missing labels", SETTLE);
+    std::thread::sleep(Duration::from_millis(500));
     display.screenshot("import-review.png");
     display.xdotool(&["key", "Return"]);
     app.wait_state("dialog", "message: Annotations imported", SETTLE);
