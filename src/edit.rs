@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Annotation, Annotator, Document, ItemId, Location, Project, Relation, validate};
+use crate::model::{Annotation, Annotator, Codebook, Document, ItemId, Location, Project, Relation, validate};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Edit {
@@ -46,6 +46,10 @@ pub enum Edit {
     },
     /// Several edits as one undo step, applied in order.
     Batch(Vec<Edit>),
+    /// Replaces the codebook (labels, relation types, attributes…): refused while an annotation
+    /// or relation uses a label or relation type the new one lacks. Its inverse puts the old one
+    /// back.
+    SetCodebook(Box<Codebook>),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -80,6 +84,8 @@ pub enum EditError {
     ModifiedBeforeCreated { created: String, modified: String },
     #[error("cannot add the document \"{document}\": {problem}")]
     InvalidDocument { document: String, problem: String },
+    #[error("the codebook cannot be changed so: {0}")]
+    InvalidCodebook(String),
 }
 
 impl Edit {
@@ -96,6 +102,7 @@ impl Edit {
             Edit::RemoveDocument { .. } => "remove document".into(),
             Edit::AddAnnotator(a) => format!("add annotator {}", a.name),
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
+            Edit::SetCodebook(_) => "change the codebook".into(),
             Edit::Batch(edits) => {
                 // An annotator added with their first annotation is bookkeeping, not the change.
                 let mut main =
@@ -215,6 +222,38 @@ fn check_document(project: &Project, document: Document) -> Result<Document, Edi
         None => Ok(document),
         Some(problem) => Err(EditError::InvalidDocument { document: document.id, problem: problem.to_string() }),
     }
+}
+
+/// Checks a codebook that is to replace the project's: valid in itself, and with every label and
+/// relation type the annotations and relations use.
+fn check_codebook(project: &Project, codebook: &Codebook) -> Result<(), EditError> {
+    let alone = Project {
+        name: String::new(),
+        description: String::new(),
+        created: project.created,
+        codebook: codebook.clone(),
+        annotators: Vec::new(),
+        documents: Vec::new(),
+        memos: Vec::new(),
+    };
+    if let Some(problem) = validate(&alone).into_iter().next() {
+        return Err(EditError::InvalidCodebook(problem.to_string()));
+    }
+    for document in &project.documents {
+        if let Some(annotation) = document.annotations.iter().find(|a| codebook.label(&a.label).is_none()) {
+            return Err(EditError::InvalidCodebook(format!(
+                "label \"{}\" is used by annotations in \"{}\"",
+                annotation.label, document.name
+            )));
+        }
+        if let Some(relation) = document.relations.iter().find(|r| codebook.relation_type(&r.kind).is_none()) {
+            return Err(EditError::InvalidCodebook(format!(
+                "relation type \"{}\" is used by relations in \"{}\"",
+                relation.kind, document.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
@@ -349,6 +388,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             let at = project.annotators.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotator(id))?;
             Ok(Edit::AddAnnotator(project.annotators.remove(at)))
+        }
+        Edit::SetCodebook(codebook) => {
+            check_codebook(project, &codebook)?;
+            Ok(Edit::SetCodebook(Box::new(std::mem::replace(&mut project.codebook, *codebook))))
         }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());

@@ -18,6 +18,22 @@ pub struct Settings {
     pub recent_files: Vec<PathBuf>,
     pub theme: Theme,
     pub file_chooser: FileChooser,
+    /// The last export of each project (File › Export…), most recent first.
+    pub exports: Vec<LastExport>,
+}
+
+/// How many projects' last exports are remembered.
+pub const MAX_EXPORTS: usize = 50;
+
+/// The format and folder of a project's last export, offered the next time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LastExport {
+    /// The project file (`None`: a project never saved).
+    pub project: Option<PathBuf>,
+    /// The format's `--format` name.
+    pub format: String,
+    /// The folder the export was written to.
+    pub folder: PathBuf,
 }
 
 /// Colour scheme of the window.
@@ -81,6 +97,18 @@ impl Settings {
         self.recent_files.retain(|p| p != &path);
         self.recent_files.insert(0, path);
         self.recent_files.truncate(MAX_RECENT);
+    }
+
+    /// The last export of `project`.
+    pub fn last_export(&self, project: Option<&Path>) -> Option<&LastExport> {
+        self.exports.iter().find(|e| e.project.as_deref() == project)
+    }
+
+    /// Remembers an export of `project` (replacing its previous one).
+    pub fn remember_export(&mut self, export: LastExport) {
+        self.exports.retain(|e| e.project != export.project);
+        self.exports.insert(0, export);
+        self.exports.truncate(MAX_EXPORTS);
     }
 }
 
@@ -149,13 +177,45 @@ mod tests {
             recent_files: vec!["/a.txt".into()],
             theme: Theme::Dark,
             file_chooser: FileChooser::Spanwise,
+            exports: vec![LastExport {
+                project: Some("/p/Grüße 🎉.spanwise.ron".into()),
+                format: "csv".into(),
+                folder: "/p/out".into(),
+            }],
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
         // Settings written before the file chooser could be chosen use the system's.
         std::fs::write(&path, "(annotator_name: \"Ana\", theme: Dark)").unwrap();
         assert_eq!(Settings::load(&path).file_chooser, FileChooser::System);
+        assert!(Settings::load(&path).exports.is_empty(), "settings from before exports load");
         std::fs::write(&path, "not ron {").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());
+    }
+}
+
+#[cfg(test)]
+mod export_memory_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_export_is_remembered_per_project_and_replaced() {
+        let mut settings = Settings::default();
+        let a = Some(PathBuf::from("/p/a.spanwise.ron"));
+        let export = |project: &Option<PathBuf>, format: &str| LastExport {
+            project: project.clone(),
+            format: format.into(),
+            folder: "/out".into(),
+        };
+        settings.remember_export(export(&a, "csv"));
+        settings.remember_export(export(&None, "json"));
+        settings.remember_export(export(&a, "spacy"));
+        assert_eq!(settings.exports.len(), 2);
+        assert_eq!(settings.last_export(a.as_deref()).map(|e| e.format.as_str()), Some("spacy"));
+        assert_eq!(settings.last_export(None).map(|e| e.format.as_str()), Some("json"));
+        for n in 0..(MAX_EXPORTS + 5) {
+            settings.remember_export(export(&Some(PathBuf::from(format!("/p/{n}.spanwise.ron"))), "csv"));
+        }
+        assert_eq!(settings.exports.len(), MAX_EXPORTS);
     }
 }

@@ -245,3 +245,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn replacing_the_codebook_is_undone_and_refused_while_a_label_is_in_use() {
+    let mut project = common::tricky_project();
+    let used = project.documents.iter().flat_map(|d| &d.annotations).next().expect("an annotation").label.clone();
+    let before = project.clone();
+    // Adding a label: applied, and its inverse puts the old codebook back.
+    let mut codebook = project.codebook.clone();
+    let mut new = codebook.labels[0].clone();
+    new.id = "grüße-🎉".into();
+    new.name = "Grüße 🎉 شبکه‌ها 社交".into();
+    new.hotkey = None;
+    codebook.labels.push(new);
+    let inverse = apply(&mut project, Edit::SetCodebook(Box::new(codebook))).unwrap();
+    assert!(project.codebook.label("grüße-🎉").is_some());
+    apply(&mut project, inverse).unwrap();
+    assert_eq!(project, before);
+    // Removing a label annotations use: refused, nothing changed.
+    let mut without = project.codebook.clone();
+    without.labels.retain(|l| l.id != used);
+    let err = apply(&mut project, Edit::SetCodebook(Box::new(without))).unwrap_err();
+    assert!(matches!(&err, EditError::InvalidCodebook(m) if m.contains(&used)), "{err}");
+    assert_eq!(project, before);
+}

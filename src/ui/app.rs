@@ -3,6 +3,7 @@
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
 mod editing;
+mod exchange;
 mod file_dialogs;
 mod files;
 mod importing;
@@ -363,6 +364,10 @@ impl SpanwiseApp {
             Command::CleanUp => self.show_cleanup(),
             Command::ApplyCleanup(cleaned) => self.apply_cleanup(cleaned),
             Command::Reread { document, encoding } => self.reread(&document, &encoding),
+            Command::Export => self.show_export_dialog(),
+            Command::ExportTo(path) => self.export_destination_chosen(&path),
+            Command::ImportAnnotations => self.show_import_dialog(),
+            Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
         }
         self.take_notices();
     }
@@ -390,6 +395,9 @@ impl SpanwiseApp {
             }
             Outcome::DiscardThen(after) => self.run_after_confirm(after),
             Outcome::Cancelled => self.after_save = None,
+            Outcome::ChooseFile(purpose, dir, suggested) => self.ask_for_file(purpose, dir, suggested),
+            Outcome::Exported(exported) => self.exported(*exported),
+            Outcome::ApplyImport(plan) => self.apply_import(*plan),
         }
         self.take_notices();
     }
@@ -459,6 +467,8 @@ impl SpanwiseApp {
                 dirty: self.is_dirty(),
                 recent_files: &self.settings.recent_files,
                 codebook: &self.session.project().codebook,
+                project: self.session.project(),
+                system_file_dialogs: self.system_file_dialogs(),
             };
             let (keep, outcomes) = dialog.show(&ctx, &context);
             self.dialog = keep;

@@ -76,6 +76,14 @@ pub enum Command {
         document: String,
         encoding: String,
     },
+    /// Show File › Export….
+    Export,
+    /// Export to this file or folder (the answer of a file dialog; the Export dialog takes it).
+    ExportTo(PathBuf),
+    /// Show File › Import annotations….
+    ImportAnnotations,
+    /// Import annotations from this file or folder (the Import dialog takes it).
+    ImportAnnotationsFrom(PathBuf),
 }
 
 /// Where a command's shortcuts work.
@@ -137,7 +145,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 22] {
+    pub fn catalog() -> [Command; 24] {
         [
             Command::NewProject,
             Command::Open,
@@ -161,6 +169,8 @@ impl Command {
             Command::Import,
             Command::OpenUrl,
             Command::CleanUp,
+            Command::Export,
+            Command::ImportAnnotations,
         ]
     }
 
@@ -223,6 +233,18 @@ impl Command {
                 "Remove page clutter (navigation, repeated lines, comments) and set title, author and date, before \
                  annotating",
                 keys![cmd_shift(Key::K)],
+                Always,
+            ),
+            Command::Export => info(
+                "Export…",
+                "Export the annotations for R, SPSS, pandas, spaCy, brat, Label Studio, QDA tools…",
+                keys![cmd(Key::E)],
+                Always,
+            ),
+            Command::ImportAnnotations => info(
+                "Import annotations…",
+                "Import annotations from json, brat, Label Studio, doccano, W3C or REFI-QDA files",
+                keys![],
                 Always,
             ),
             _ => return None,

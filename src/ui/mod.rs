@@ -11,6 +11,7 @@ pub mod import_job;
 mod keys;
 pub mod native_dialogs;
 mod panels;
+pub mod worker;
 #[cfg(target_os = "linux")]
 pub mod x11_focus;
 

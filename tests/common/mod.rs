@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod exchange;
 pub mod real_window;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -478,6 +478,18 @@ pub struct PreparedDocument {
     pub unanchored: Vec<Unanchored>,
 }
 
+impl PreparedDocument {
+    /// How many annotations were placed on the target text.
+    pub fn placed(&self) -> usize {
+        self.placed.len()
+    }
+
+    /// How many of them were re-anchored (placed elsewhere than their offsets said).
+    pub fn moved(&self) -> usize {
+        self.placed.iter().filter(|p| p.moved).count()
+    }
+}
+
 /// An incoming document matched with the project and its spans placed; see [`Prepared::edit`].
 pub struct Prepared {
     pub incoming: Incoming,
@@ -774,9 +786,23 @@ fn palette(n: usize) -> String {
 /// Adds the labels and relation types the codebook lacks (taking their definitions from the
 /// file's codebook when it has one); returns what was added, in words.
 pub fn add_missing(project: &mut Project, prepared: &Prepared) -> Vec<String> {
+    add_missing_to(&mut project.codebook, prepared, &|_| true, &|_| true)
+}
+
+/// Like [`add_missing`], on a codebook, adding only the missing labels and relation types whose
+/// file keys `add_label` and `add_relation_type` accept (the window asks the user which).
+pub fn add_missing_to(
+    codebook: &mut Codebook,
+    prepared: &Prepared,
+    add_label: &dyn Fn(&str) -> bool,
+    add_relation_type: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
     let mut added = Vec::new();
     let file_codebook = prepared.incoming.codebook.as_ref();
     for (n, (label, count)) in prepared.missing_labels.iter().enumerate() {
+        if !add_label(&label.key) {
+            continue;
+        }
         let from_file = file_codebook.and_then(|c| c.label(&label.key)).cloned();
         let mut new = from_file.unwrap_or_else(|| Label {
             id: label.key.clone(),
@@ -786,16 +812,19 @@ pub fn add_missing(project: &mut Project, prepared: &Prepared) -> Vec<String> {
             definition: String::new(),
             examples: Vec::new(),
         });
-        if new.hotkey.is_some_and(|k| project.codebook.label_for_hotkey(k).is_some()) {
+        if new.hotkey.is_some_and(|k| codebook.label_for_hotkey(k).is_some()) {
             new.hotkey = None;
         }
         if crate::model::parse_color(&new.color).is_none() {
             new.color = palette(n);
         }
         added.push(format!("label \"{}\" (used by {count} annotations)", new.name));
-        project.codebook.labels.push(new);
+        codebook.labels.push(new);
     }
     for (key, count) in &prepared.missing_relation_types {
+        if !add_relation_type(key) {
+            continue;
+        }
         let from_file = file_codebook.and_then(|c| c.relation_type(key)).cloned();
         let mut new = from_file.unwrap_or_else(|| RelationType {
             id: key.clone(),
@@ -805,22 +834,22 @@ pub fn add_missing(project: &mut Project, prepared: &Prepared) -> Vec<String> {
             directed: true,
             definition: String::new(),
         });
-        new.from_labels.retain(|l| project.codebook.label(l).is_some());
-        new.to_labels.retain(|l| project.codebook.label(l).is_some());
+        new.from_labels.retain(|l| codebook.label(l).is_some());
+        new.to_labels.retain(|l| codebook.label(l).is_some());
         added.push(format!("relation type \"{}\" (used by {count} relations)", new.name));
-        project.codebook.relation_types.push(new);
+        codebook.relation_types.push(new);
     }
     if let Some(file) = file_codebook {
         for attribute in &file.attributes {
-            if !project.codebook.attributes.iter().any(|a| a.id == attribute.id) {
+            if !codebook.attributes.iter().any(|a| a.id == attribute.id) {
                 added.push(format!("attribute \"{}\"", attribute.name));
-                project.codebook.attributes.push(attribute.clone());
+                codebook.attributes.push(attribute.clone());
             }
         }
         for field in &file.document_fields {
-            if !project.codebook.document_fields.iter().any(|f| f.id == field.id) {
+            if !codebook.document_fields.iter().any(|f| f.id == field.id) {
                 added.push(format!("document field \"{}\"", field.name));
-                project.codebook.document_fields.push(field.clone());
+                codebook.document_fields.push(field.clone());
             }
         }
     }

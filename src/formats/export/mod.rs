@@ -103,6 +103,25 @@ impl Format {
         }
     }
 
+    /// What the format cannot carry, in a line (the "Cannot carry" of each section of
+    /// `docs/EXPORT.md`, shortened for the Export dialog).
+    pub fn cannot_carry(self) -> &'static str {
+        match self {
+            Format::Json => "nothing: everything is kept",
+            Format::Jsonl => "the codebook (colors, definitions) and project memos",
+            Format::Csv => "the texts (use json), codebook definitions",
+            Format::Parquet => "the texts (use json), codebook definitions",
+            Format::Brat => "annotators, times, text and number attributes (only in comments)",
+            Format::Conll => "offsets, overlapping spans, relations, attributes, annotators, notes",
+            Format::Hf => "relations, attributes, annotators, notes",
+            Format::Spacy => "discontinuous spans (one span per fragment), relations, attributes, notes",
+            Format::W3c => "the texts themselves, the codebook, memos, document metadata",
+            Format::LabelStudio => "times per region, relation ids and notes",
+            Format::Doccano => "discontinuous spans, attributes, annotators, notes, ids",
+            Format::Qdpx => "relation times, attribute types, label hotkeys",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Format> {
         let name = name.trim().to_ascii_lowercase();
         let name = match name.as_str() {

@@ -38,7 +38,7 @@ impl SpanwiseApp {
         {
             return;
         }
-        self.show_dialog(Dialog::File(FileDialog::new(purpose, dir, suggested)));
+        self.own_chooser(purpose, dir, suggested);
     }
 
     /// Once per frame, before keys are handled: uses an answer that arrived; while a system dialog
@@ -51,7 +51,7 @@ impl SpanwiseApp {
         self.native_dialogs.receive();
         // An answer waits while an in-app dialog (a changed file, a recovery, unsaved changes) is
         // on screen: it was asked about the project as it is now.
-        if self.dialog.is_none()
+        if self.dialog.as_ref().is_none_or(|d| matches!(d, Dialog::Export(_) | Dialog::ImportAnnotations(_)))
             && let Some(pending) = self.native_dialogs.pending.take_if(|pending| pending.answer.is_some())
         {
             self.use_answer(pending);
@@ -111,7 +111,7 @@ impl SpanwiseApp {
         if use_own && let Some(pending) = self.native_dialogs.abandon() {
             log::info!("system file dialog abandoned; using Spanwise's own");
             self.clear_choosing_status();
-            self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
+            self.own_chooser(pending.purpose, pending.dir, pending.suggested);
         }
     }
 
@@ -134,9 +134,28 @@ impl SpanwiseApp {
             // Like Cancel in Spanwise's chooser: a pending "save, then quit" is abandoned too.
             Next::Nothing => self.after_save = None,
             Next::ShowOwnChooser => {
-                self.show_dialog(Dialog::File(FileDialog::new(pending.purpose, pending.dir, pending.suggested)));
+                self.own_chooser(pending.purpose, pending.dir, pending.suggested);
             }
         }
+    }
+
+    /// Spanwise's own chooser for `purpose`: inside the Export or Import dialog when it asked,
+    /// else as a dialog of its own.
+    fn own_chooser(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) {
+        match (&mut self.dialog, purpose) {
+            (Some(Dialog::Export(dialog)), FileDialogPurpose::Export) => dialog.open_chooser(dir, suggested),
+            (Some(Dialog::ImportAnnotations(dialog)), FileDialogPurpose::ImportAnnotations) => {
+                dialog.open_chooser(dir, suggested)
+            }
+            _ => self.show_dialog(Dialog::File(FileDialog::new(purpose, dir, suggested))),
+        }
+    }
+
+    /// Whether "Choose…" tries the system's file dialog.
+    pub(crate) fn system_file_dialogs(&self) -> bool {
+        let dialogs = &self.native_dialogs;
+        tries_system_dialog(dialogs.backend.is_some(), !dialogs.refused_by_environment, self.settings.file_chooser)
+            && dialogs.ctx.is_some()
     }
 
     fn clear_choosing_status(&mut self) {

@@ -95,12 +95,15 @@ impl SpanwiseApp {
     pub(super) fn show_file_dialog(&mut self, purpose: FileDialogPurpose) {
         let suggested = match purpose {
             FileDialogPurpose::SaveAs => self.session.suggested_path().map(Path::to_owned),
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument => None,
+            FileDialogPurpose::Open
+            | FileDialogPurpose::AddDocument
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::ImportAnnotations => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }
 
-    fn start_dir(&self) -> PathBuf {
+    pub(super) fn start_dir(&self) -> PathBuf {
         self.session
             .path()
             .and_then(Path::parent)

@@ -9,6 +9,9 @@ use crate::formats;
 use crate::store;
 use crate::ui::commands::Command;
 
+/// Files that may hold annotations to import (a brat `.ann` stands for its folder).
+pub const ANNOTATION_EXTENSIONS: &[&str] = &["json", "jsonl", "jsonld", "ann", "qdpx"];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileDialogPurpose {
     /// Open a project or a text as a new project.
@@ -17,6 +20,10 @@ pub enum FileDialogPurpose {
     AddDocument,
     /// Choose where to save the project.
     SaveAs,
+    /// Choose where to export to (File › Export…).
+    Export,
+    /// Choose a file of annotations to import.
+    ImportAnnotations,
 }
 
 impl FileDialogPurpose {
@@ -25,6 +32,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open => "Open a project or text",
             FileDialogPurpose::AddDocument => "Add a text to the project",
             FileDialogPurpose::SaveAs => "Save project as",
+            FileDialogPurpose::Export => "Export to",
+            FileDialogPurpose::ImportAnnotations => "Import annotations from",
         }
     }
 
@@ -33,14 +42,16 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open => "Open",
             FileDialogPurpose::AddDocument => "Add",
             FileDialogPurpose::SaveAs => "Save",
+            FileDialogPurpose::Export => "Choose",
+            FileDialogPurpose::ImportAnnotations => "Choose",
         }
     }
 
     /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
     pub fn saves(self) -> bool {
         match self {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument => false,
-            FileDialogPurpose::SaveAs => true,
+            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations => false,
+            FileDialogPurpose::SaveAs | FileDialogPurpose::Export => true,
         }
     }
 
@@ -55,6 +66,10 @@ impl FileDialogPurpose {
             }
             FileDialogPurpose::AddDocument => vec![("Texts", texts.to_vec()), all],
             FileDialogPurpose::SaveAs => vec![("Spanwise projects", vec!["ron"])],
+            FileDialogPurpose::Export => vec![all],
+            FileDialogPurpose::ImportAnnotations => {
+                vec![("Annotations", ANNOTATION_EXTENSIONS.to_vec()), all]
+            }
         }
     }
 
@@ -64,6 +79,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open => Command::OpenPath(path),
             FileDialogPurpose::AddDocument => Command::AddDocumentPath(path),
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
+            FileDialogPurpose::Export => Command::ExportTo(path),
+            FileDialogPurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
         }
     }
 
@@ -75,6 +92,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open => text || project,
             FileDialogPurpose::AddDocument => text,
             FileDialogPurpose::SaveAs => project,
+            FileDialogPurpose::Export => true,
+            FileDialogPurpose::ImportAnnotations => {
+                path.extension().is_some_and(|e| ANNOTATION_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+            }
         }
     }
 }
@@ -163,11 +184,15 @@ impl FileDialog {
             return None;
         }
         match self.purpose {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument if !path.is_file() => {
+            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations
+                if !path.is_file() =>
+            {
                 self.error = Some(format!("{} does not exist", path.display()));
                 None
             }
-            FileDialogPurpose::SaveAs if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) => {
+            FileDialogPurpose::SaveAs | FileDialogPurpose::Export
+                if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) =>
+            {
                 self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
                 None
             }

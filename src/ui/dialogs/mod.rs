@@ -4,8 +4,10 @@
 
 mod cleanup;
 mod decisions;
+mod export;
 mod file_chooser;
 mod import;
+mod import_annotations;
 mod name_prompt;
 
 use std::path::PathBuf;
@@ -15,6 +17,8 @@ use egui::RichText;
 pub use cleanup::{CleanedText, CleanupView};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
+pub use export::{ExportDialog, Exported};
+pub use import_annotations::{Choice, ImportDialog, ImportPlan};
 pub use name_prompt::NamePrompt;
 
 use super::commands::Command;
@@ -46,6 +50,12 @@ pub enum Outcome {
     DiscardThen(AfterConfirm),
     /// A file chooser was closed without a choice (a pending "save, then …" is abandoned).
     Cancelled,
+    /// Ask for a file in the system's file dialog (the dialog on screen stays and gets the answer).
+    ChooseFile(FileDialogPurpose, PathBuf, Option<PathBuf>),
+    /// An export finished: remember it, and say what was written where.
+    Exported(Box<Exported>),
+    /// Apply an annotation import (one undo step) and say what it did.
+    ApplyImport(Box<ImportPlan>),
 }
 
 /// What dialogs may show of the app's state.
@@ -54,6 +64,10 @@ pub struct DialogContext<'a> {
     pub dirty: bool,
     pub recent_files: &'a [PathBuf],
     pub codebook: &'a Codebook,
+    /// The project (exports and imports read it).
+    pub project: &'a crate::model::Project,
+    /// A system file dialog is tried for "Choose…" (else Spanwise's own, inside the dialog).
+    pub system_file_dialogs: bool,
 }
 
 #[derive(Debug)]
@@ -84,6 +98,10 @@ pub enum Dialog {
     OpenUrl(UrlPrompt),
     /// Document › Clean up….
     Cleanup(Box<CleanupView>),
+    /// File › Export….
+    Export(Box<ExportDialog>),
+    /// File › Import annotations….
+    ImportAnnotations(Box<ImportDialog>),
 }
 
 impl Dialog {
@@ -102,6 +120,8 @@ impl Dialog {
             Dialog::Import(_) => "import".into(),
             Dialog::OpenUrl(_) => "open url".into(),
             Dialog::Cleanup(_) => "clean up".into(),
+            Dialog::Export(dialog) => dialog.describe(),
+            Dialog::ImportAnnotations(dialog) => dialog.describe(),
         }
     }
 
@@ -184,6 +204,16 @@ impl Dialog {
                 }
                 Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
                 Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),
+                Dialog::Export(dialog) => {
+                    let (stay, emitted) = dialog.ui(ui, context);
+                    keep = stay;
+                    outcomes.extend(emitted);
+                }
+                Dialog::ImportAnnotations(dialog) => {
+                    let (stay, emitted) = dialog.ui(ui, context);
+                    keep = stay;
+                    outcomes.extend(emitted);
+                }
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -198,6 +228,11 @@ impl Dialog {
                 Some(RecoveryChoice::Discard) => (None, vec![Outcome::DiscardRecovery(offer)]),
                 None => (Some(Dialog::Recovery(offer)), outcomes),
             },
+            // Escape or a click outside closes them, but not while they work (Cancel first).
+            Dialog::Export(dialog) if dialog.is_running() => (Some(Dialog::Export(dialog)), outcomes),
+            Dialog::ImportAnnotations(dialog) if dialog.is_running() => {
+                (Some(Dialog::ImportAnnotations(dialog)), outcomes)
+            }
             dialog => {
                 if modal.should_close() && !matches!(dialog, Dialog::AnnotatorName(_)) {
                     if keep && matches!(dialog, Dialog::File(_)) {

@@ -1,0 +1,160 @@
+//! File › Export… and File › Import annotations… in the real window (the `spanwise` binary under
+//! Xvfb with openbox and a fresh `HOME`), driven with the keyboard and the mouse: the sample to CSV
+//! and to spaCy JSON, checked as R and spaCy read them; a brat export of it imported back into a
+//! new project, one undo step. Screenshots of the dialog at 1600x1000 and 900x600 are kept with
+//! `SPANWISE_TEST_SHOTS=/some/dir`.
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::exchange::{check_csv_export, check_spacy_export, leftovers};
+use common::real_window::{Display, RealApp, require};
+use common::ui::{harness_sized, sample_copy};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spanwise::formats::export::{self, ExportOptions, Format};
+use spanwise::settings::Settings;
+use spanwise::store;
+use spanwise::ui::{AppConfig, SpanwiseApp};
+
+const TOOLS: &[&str] = &["Xvfb", "xdotool", "openbox", "xprop", "import"];
+const SETTLE: Duration = Duration::from_secs(60);
+
+/// Where the widget labelled `label` is (window coordinates) once `setup` has run, in the same
+/// 1400x900 layout the real window starts with, laid out headless from a copy of `project`.
+fn position(project: &Path, setup: impl FnOnce(&mut Harness<'_, SpanwiseApp>), label: &str) -> (i32, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("layout.spanwise.ron");
+    std::fs::copy(project, &copy).unwrap();
+    let settings = Settings { annotator_name: "Layout".into(), ..Settings::default() };
+    let mut harness =
+        harness_sized(SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&copy), 1400.0, 900.0);
+    setup(&mut harness);
+    for _ in 0..4 {
+        harness.step();
+    }
+    let Some(node) = harness.query_by_label(label) else {
+        let labels: Vec<String> =
+            harness.query_all_by_label_contains("").map(|n| format!("{n:?}").chars().take(200).collect()).collect();
+        panic!("no {label:?} in {labels:?}");
+    };
+    let center = node.rect().center();
+    (center.x.round() as i32, center.y.round() as i32)
+}
+
+fn click(app: &RealApp<'_>, window: &str, at: (i32, i32)) {
+    let (x, y) = (at.0.to_string(), at.1.to_string());
+    app.display.xdotool(&[
+        "mousemove",
+        "--window",
+        window,
+        &x,
+        &y,
+        "sleep",
+        "0.2",
+        "mousedown",
+        "1",
+        "sleep",
+        "0.1",
+        "mouseup",
+        "1",
+    ]);
+}
+
+#[test]
+fn export_to_csv_and_spacy_and_import_brat_into_a_new_project_in_the_real_window() {
+    let test = "export_to_csv_and_spacy_and_import_brat_into_a_new_project_in_the_real_window";
+    let Some(_one_at_a_time) = require(TOOLS, test) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    Settings { annotator_name: "Export Tester".into(), ..Settings::default() }
+        .save(&home.join(".config/spanwise/settings.ron"))
+        .unwrap();
+    let project_path = sample_copy(dir.path());
+    let project = store::load(&project_path).unwrap();
+    let file_menu = position(&project_path, |_| {}, "File");
+    let import_item = position(
+        &project_path,
+        |harness| {
+            harness.get_by_label("File").click();
+            harness.run();
+        },
+        "Import annotations… ",
+    );
+    let brat = dir.path().join("elsewhere/sample.brat");
+    std::fs::create_dir_all(brat.parent().unwrap()).unwrap();
+    export::export(&project, Format::Brat, &ExportOptions::default(), &brat, &export::no_progress).unwrap();
+
+    let display = Display::start(dir.path(), true);
+    let app = RealApp::launch(&display, &home, &[&project_path]);
+    let window = app.window("sample.spanwise.ron");
+    app.wait_state("dialog", "none", SETTLE);
+
+    // CSV: Ctrl+E, ↓ ↓ (json, jsonl, csv), Enter.
+    display.xdotool(&["key", "ctrl+e"]);
+    app.wait_state("dialog", "export: json", SETTLE);
+    display.xdotool(&["key", "--delay", "150", "Down", "Down"]);
+    app.wait_state("dialog", "export: csv", SETTLE);
+    display.screenshot("export-dialog-1400x900.png");
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "message: Export finished", SETTLE);
+    display.screenshot("export-finished.png");
+    let rows = check_csv_export(&dir.path().join("sample.csv"), &project);
+    assert!(rows > 0);
+    assert!(app.state_of("status").contains("sample.csv"), "{}", app.state());
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "none", SETTLE);
+
+    // spaCy: the dialog offers csv again (remembered); five ↓ to spacy, Enter.
+    display.xdotool(&["key", "ctrl+e"]);
+    app.wait_state("dialog", "export: csv", SETTLE);
+    display.xdotool(&["key", "--delay", "150", "Down", "Down", "Down", "Down", "Down"]);
+    app.wait_state("dialog", "export: spacy", SETTLE);
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "message: Export finished", SETTLE);
+    assert!(check_spacy_export(&dir.path().join("sample.spacy.jsonl"), &project) > 0);
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "none", SETTLE);
+    app.assert_idle("after two exports");
+
+    // The dialog's layout, big and small.
+    display.xdotool(&["key", "ctrl+e"]);
+    app.wait_state("dialog", "export: spacy", SETTLE);
+    display.xdotool(&["windowsize", &window, "1600", "1000"]);
+    std::thread::sleep(Duration::from_millis(800));
+    display.screenshot("export-dialog-1600x1000.png");
+    display.xdotool(&["windowsize", &window, "900", "600"]);
+    std::thread::sleep(Duration::from_millis(800));
+    display.screenshot("export-dialog-900x600.png");
+    display.xdotool(&["windowsize", &window, "1400", "900"]);
+    std::thread::sleep(Duration::from_millis(800));
+    display.xdotool(&["key", "Escape"]);
+    app.wait_state("dialog", "none", SETTLE);
+
+    // A new project, then File › Import annotations… with the mouse; the path typed, Enter reads,
+    // Enter imports.
+    display.xdotool(&["key", "ctrl+n"]);
+    app.wait_state("annotations", "0", SETTLE);
+    click(&app, &window, file_menu);
+    std::thread::sleep(Duration::from_millis(300));
+    click(&app, &window, import_item);
+    app.wait_state("dialog", "import annotations: choose", SETTLE);
+    display.xdotool(&["type", "--delay", "20", &brat.display().to_string()]);
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "import annotations: review 1 documents, 0 missing labels", SETTLE);
+    std::thread::sleep(Duration::from_millis(500));
+    display.screenshot("import-review.png");
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "message: Annotations imported", SETTLE);
+    app.wait_state("annotations", &project.annotation_count().to_string(), SETTLE);
+    display.screenshot("import-done.png");
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "none", SETTLE);
+    display.xdotool(&["key", "ctrl+z"]);
+    app.wait_state("annotations", "0", SETTLE);
+    assert!(app.is_running());
+}
