@@ -243,6 +243,14 @@ impl SpanwiseApp {
             self.current_document = None;
             self.view = None;
         }
+        // A document whose text changed under the same id (an undone merge, a reload) gets a new
+        // view: blocks, heights and find matches are made from the text.
+        let generation = self.session.generation();
+        if let (Some(view), Some(document)) = (&self.view, self.document())
+            && !view.belongs_to(generation, document)
+        {
+            self.view = Some(DocView::new(document, generation));
+        }
         if self.current_document.is_none()
             && let Some(first) = self.project().documents.first().map(|d| d.id.clone())
         {
@@ -260,7 +268,7 @@ impl SpanwiseApp {
         let Some(document) = self.session.document(document_id) else {
             return;
         };
-        self.view = Some(DocView::new(document));
+        self.view = Some(DocView::new(document, self.session.generation()));
         self.current_document = Some(document_id.to_owned());
         self.selected_annotation = None;
         self.note_buffer = None;
@@ -275,6 +283,8 @@ impl SpanwiseApp {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
             Command::OpenPath(path) => self.confirm_then(AfterConfirm::Open(path)),
+            // Asked before the chooser was shown (Command::Open): once per user action.
+            Command::OpenChosen(path) => self.open_path(&path),
             Command::AddDocument => self.show_file_dialog(super::dialogs::FileDialogPurpose::AddDocument),
             Command::AddDocumentPath(path) => self.add_document_path(&path),
             Command::Save => self.save(),

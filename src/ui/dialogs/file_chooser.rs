@@ -61,7 +61,7 @@ impl FileDialogPurpose {
     /// What choosing `path` does.
     pub fn command(self, path: PathBuf) -> Command {
         match self {
-            FileDialogPurpose::Open => Command::OpenPath(path),
+            FileDialogPurpose::Open => Command::OpenChosen(path),
             FileDialogPurpose::AddDocument => Command::AddDocumentPath(path),
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
         }
