@@ -26,7 +26,7 @@ use crate::model::editing::{self, TagRefusal};
 use crate::model::{Annotator, Document, IdGenerator, ItemId, Project, now};
 use crate::store;
 
-pub use safety::{FileChange, FileChangeChoice, POLL_INTERVAL, RecoveryOffer};
+pub use safety::{FileChange, FileChangeChoice, POLL_INTERVAL, PendingMerge, RecoveryOffer};
 
 /// Something the user should see, queued by the session for the UI: a status line, a message, or
 /// a decision only the user can take.
@@ -42,6 +42,8 @@ pub enum Notice {
     Recovery(Box<RecoveryOffer>),
     /// The project file was changed on disk by someone else: reload, keep mine or merge.
     FileChanged(Box<FileChange>),
+    /// A merge with the file on disk found conflicts: the user chooses mine or theirs for each.
+    MergeConflicts(Box<PendingMerge>),
 }
 
 /// What opening a file gave.

@@ -41,7 +41,8 @@ impl AnnotationListCache {
         if up_to_date {
             return;
         }
-        self.key = Some((generation, document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
+        self.key =
+            Some((generation, document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
         self.total = document.annotations.len();
         // Count per label. Annotations of one label mostly share the label's bytes length, so
         // compare lengths first; most comparisons then stop without touching the bytes.

@@ -222,6 +222,9 @@ impl SpanwiseApp {
                 Notice::Message { title, message } => self.show_dialog(Dialog::Message { title, message }),
                 Notice::Recovery(offer) => self.show_dialog(Dialog::Recovery(offer)),
                 Notice::FileChanged(change) => self.show_dialog(Dialog::FileChanged(change)),
+                Notice::MergeConflicts(pending) => {
+                    self.show_dialog(Dialog::MergeConflicts(Box::new(super::dialogs::MergeDialog::new(pending))));
+                }
             }
         }
         self.sync_with_session();
@@ -369,6 +372,8 @@ impl SpanwiseApp {
             }
             Outcome::DiscardThen(after) => self.run_after_confirm(after),
             Outcome::Cancelled => self.after_save = None,
+            Outcome::FinishMerge(pending, choices) => self.session.finish_merge(pending, &choices),
+            Outcome::CancelMerge(pending) => self.session.cancel_merge(pending),
         }
         self.take_notices();
     }

@@ -4,6 +4,7 @@
 
 mod decisions;
 mod file_chooser;
+mod merge_conflicts;
 mod name_prompt;
 
 use std::path::PathBuf;
@@ -11,12 +12,15 @@ use std::path::PathBuf;
 use egui::RichText;
 
 pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use merge_conflicts::MergeDialog;
 pub use name_prompt::NamePrompt;
 
 use super::commands::Command;
 use crate::model::Codebook;
-use crate::session::{FileChange, FileChangeChoice, RecoveryOffer};
+use crate::session::{FileChange, FileChangeChoice, PendingMerge, RecoveryOffer};
+use crate::store::merge::Side;
 use decisions::{RecoveryChoice, file_changed_ui, recovery_ui};
+use merge_conflicts::MergeChoice;
 
 /// What to do once the user has decided about unsaved changes.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +46,10 @@ pub enum Outcome {
     DiscardThen(AfterConfirm),
     /// A file chooser was closed without a choice (a pending "save, then …" is abandoned).
     Cancelled,
+    /// Merge with the file on disk, with these choices for its conflicts.
+    FinishMerge(Box<PendingMerge>, Vec<Side>),
+    /// The merge with conflicts was given up: ask about the changed file again.
+    CancelMerge(Box<PendingMerge>),
 }
 
 /// What dialogs may show of the app's state.
@@ -74,6 +82,8 @@ pub enum Dialog {
     /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
     /// choice).
     FileChanged(Box<FileChange>),
+    /// A merge's conflicts: mine or theirs for each (never dismissed without a choice).
+    MergeConflicts(Box<MergeDialog>),
 }
 
 impl Dialog {
@@ -89,12 +99,13 @@ impl Dialog {
             Dialog::Shortcuts => "keyboard shortcuts".into(),
             Dialog::Recovery(_) => "recovery".into(),
             Dialog::FileChanged(_) => "file changed on disk".into(),
+            Dialog::MergeConflicts(dialog) => format!("merge conflicts: {}", dialog.tally()),
         }
     }
 
     /// A decision about the user's work: edits and shortcuts wait while one is open.
     pub fn is_decision(&self) -> bool {
-        matches!(self, Dialog::Recovery(_) | Dialog::FileChanged(_))
+        matches!(self, Dialog::Recovery(_) | Dialog::FileChanged(_) | Dialog::MergeConflicts(_))
     }
 
     /// Shows the dialog. Returns it if it stays open, and what the user asked for.
@@ -103,6 +114,7 @@ impl Dialog {
         let mut outcomes = Vec::new();
         let mut recovery_choice = None;
         let mut file_change_choice = None;
+        let mut merge_choice = None;
         let modal = egui::Modal::new(egui::Id::unique("spanwise_dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
             match &mut self {
@@ -155,6 +167,7 @@ impl Dialog {
                 }
                 Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
                 Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),
+                Dialog::MergeConflicts(dialog) => merge_choice = dialog.ui(ui),
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -168,6 +181,14 @@ impl Dialog {
                 Some(RecoveryChoice::Recover) => (None, vec![Outcome::Recover(offer)]),
                 Some(RecoveryChoice::Discard) => (None, vec![Outcome::DiscardRecovery(offer)]),
                 None => (Some(Dialog::Recovery(offer)), outcomes),
+            },
+            Dialog::MergeConflicts(dialog) => match merge_choice {
+                Some(MergeChoice::Apply) => {
+                    let MergeDialog { pending, choices, .. } = *dialog;
+                    (None, vec![Outcome::FinishMerge(pending, choices)])
+                }
+                Some(MergeChoice::Cancel) => (None, vec![Outcome::CancelMerge(dialog.pending)]),
+                None => (Some(Dialog::MergeConflicts(dialog)), outcomes),
             },
             dialog => {
                 if modal.should_close() && !matches!(dialog, Dialog::AnnotatorName(_)) {
