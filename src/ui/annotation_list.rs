@@ -95,4 +95,12 @@ impl AnnotationListCache {
     pub fn label_count(&self, label_id: &str) -> usize {
         self.label_counts.iter().find(|(label, _)| label == label_id).map_or(0, |(_, count)| *count)
     }
+
+    /// What the list shows, in one line: "53 of 54: Claim 20, Quote 9, Actor 17, Recommendation 8"
+    /// (for the state report real-window tests read).
+    pub fn summary(&self, codebook: &Codebook) -> String {
+        let counts: Vec<String> =
+            codebook.labels.iter().map(|label| format!("{} {}", label.name, self.label_count(&label.id))).collect();
+        format!("{} of {}: {}", self.len(), self.total, counts.join(", "))
+    }
 }

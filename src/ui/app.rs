@@ -474,12 +474,13 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\n",
             self.is_dirty(),
             self.project().annotation_count(),
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
+            self.list_cache.summary(&self.session.project().codebook),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
