@@ -111,7 +111,8 @@ fn frames(c: &mut Criterion) {
                     fixture.app.view = None;
                     let start = Instant::now();
                     let document = fixture.app.document().expect("document");
-                    fixture.app.view = Some(spanwise::ui::doc_view::DocView::new(document));
+                    fixture.app.view =
+                        Some(spanwise::ui::doc_view::DocView::new(document, fixture.app.session().generation()));
                     fixture.frame(Vec::new());
                     total += start.elapsed();
                 }

@@ -50,6 +50,9 @@ pub enum Edit {
     /// or relation uses a label or relation type the new one lacks. Its inverse puts the old one
     /// back.
     SetCodebook(Box<Codebook>),
+    /// The whole project replaced by another version of it (a merge with the file on disk); the
+    /// inverse puts the replaced version back.
+    ReplaceProject(Box<Project>),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -86,6 +89,8 @@ pub enum EditError {
     InvalidDocument { document: String, problem: String },
     #[error("the codebook cannot be changed so: {0}")]
     InvalidCodebook(String),
+    #[error("the project would not be valid: {0}")]
+    InvalidProject(String),
 }
 
 impl Edit {
@@ -103,6 +108,7 @@ impl Edit {
             Edit::AddAnnotator(a) => format!("add annotator {}", a.name),
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
             Edit::SetCodebook(_) => "change the codebook".into(),
+            Edit::ReplaceProject(_) => "merge".into(),
             Edit::Batch(edits) => {
                 // An annotator added with their first annotation is bookkeeping, not the change.
                 let mut main =
@@ -409,6 +415,21 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             inverses.reverse();
             Ok(Edit::Batch(inverses))
+        }
+        Edit::ReplaceProject(mut replacement) => {
+            // Views cache by document revision: every document gets one above all the old ones.
+            let floor = project.documents.iter().map(Document::revision).max().unwrap_or(0);
+            for document in &mut replacement.documents {
+                // A project read back from a journal has no offset index yet.
+                document.build_index();
+                document.touch_past(floor);
+            }
+            let problems = validate(&replacement);
+            if let Some(first) = problems.first() {
+                return Err(EditError::InvalidProject(format!("{first} ({} problems)", problems.len())));
+            }
+            let old = std::mem::replace(project, *replacement);
+            Ok(Edit::ReplaceProject(Box::new(old)))
         }
     }
 }

@@ -189,6 +189,11 @@ fn merge_takes_both_sides_and_names_each_conflict_with_both_versions() {
     harness.get_by_label("Their version: 1 annotation added, 2 changed, 1 deleted.");
     harness.get_by_label("Merge").click();
     harness.run();
+    // The conflict waits for a choice, yours preselected; Enter merges with it.
+    harness.get_by_label("Merge: choose for each conflict");
+    harness.get_by_label("1 conflict: 1 yours, 0 theirs");
+    harness.key_press(Key::Enter);
+    harness.run();
     harness.get_by_label("Merged with the version on disk");
     let status = harness.state().status.clone().unwrap_or_default();
     assert!(status.contains("From their version: 1 annotation added, 1 changed, 1 deleted."), "{status}");

@@ -270,6 +270,10 @@ fn cancelling_save_as_abandons_a_pending_save_then_quit() {
     std::fs::write(&text, "Müller sagt: Grüße.\n").unwrap();
     let mut fixture = Fixture::new(true, true, settings(), Some(&text));
     assert!(fixture.state().is_dirty(), "a text opens as an unsaved project");
+    // Work to lose (an untouched text is not asked about): "Müller" tagged.
+    let document = fixture.state().project().documents[0].id.clone();
+    let coder = spanwise::model::Annotator { id: "tester".into(), name: "Tester".into() };
+    fixture.harness.state_mut().session_mut().tag(&document, 0..6, "claim", &coder).unwrap();
     // Quit, "Save" in the unsaved-changes dialog: there is no file yet, so Save as comes up.
     fixture.press(Modifiers::COMMAND, Key::Q);
     fixture.harness.get_by_label("Save").click();

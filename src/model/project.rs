@@ -293,6 +293,12 @@ impl Document {
         self.revision.0 = self.revision.0.wrapping_add(1);
     }
 
+    /// Gives the document a revision above `floor` (after the whole project was replaced, so that
+    /// nothing cached for the replaced documents' revisions is taken for this one).
+    pub fn touch_past(&mut self, floor: u64) {
+        self.revision.0 = self.revision.0.max(floor).wrapping_add(1);
+    }
+
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
         self.annotations.iter().find(|a| a.id == annotation_id)
     }

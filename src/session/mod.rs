@@ -26,7 +26,7 @@ use crate::model::editing::{self, TagRefusal};
 use crate::model::{Annotator, Document, IdGenerator, ItemId, Project, now};
 use crate::store;
 
-pub use safety::{FileChange, FileChangeChoice, POLL_INTERVAL, RecoveryOffer};
+pub use safety::{FileChange, FileChangeChoice, POLL_INTERVAL, PendingMerge, RecoveryOffer};
 
 /// Something the user should see, queued by the session for the UI: a status line, a message, or
 /// a decision only the user can take.
@@ -42,6 +42,8 @@ pub enum Notice {
     Recovery(Box<RecoveryOffer>),
     /// The project file was changed on disk by someone else: reload, keep mine or merge.
     FileChanged(Box<FileChange>),
+    /// A merge with the file on disk found conflicts: the user chooses mine or theirs for each.
+    MergeConflicts(Box<PendingMerge>),
 }
 
 /// What opening a file gave.
@@ -88,6 +90,9 @@ pub struct Session {
     ids: IdGenerator,
     /// Changes whenever the project is replaced (opened, new, reloaded, merged, recovered).
     generation: u64,
+    /// The project was made from a text file that is still there: until it is edited, closing it
+    /// loses nothing (opening the file again gives it back).
+    made_from_file: bool,
     safety: safety::Safety,
     notices: VecDeque<Notice>,
     /// Called from another thread when the UI should look at the session (a file changed).
@@ -107,6 +112,7 @@ impl Session {
             history,
             ids: IdGenerator::from_entropy(),
             generation: 0,
+            made_from_file: false,
             safety: safety::Safety::new(config_dir),
             notices: VecDeque::new(),
             waker: None,
@@ -177,6 +183,7 @@ impl Session {
             self.history.mark_unsaved();
         }
         self.generation = self.generation.wrapping_add(1);
+        self.made_from_file = false;
     }
 
     /// Opens a project file as the project, or a text as a new project holding it. On failure a
@@ -192,6 +199,7 @@ impl Session {
                     project.documents.push(document);
                     self.leave();
                     self.replace_project(project, None, true);
+                    self.made_from_file = true;
                     self.opened_unsaved();
                     // A new project is saved beside the text unless the user picks another place.
                     self.suggested_path = Some(store::project_path_for(path));
@@ -337,6 +345,8 @@ impl Session {
                 self.path = Some(path.to_owned());
                 self.saved(stamp, moved);
                 self.history.mark_saved();
+                // From now on the file is the project: undoing back past the save is a change.
+                self.made_from_file = false;
                 self.status(format!("Saved {}", path.display()));
                 SaveOutcome::Saved(path.to_owned())
             }
@@ -350,8 +360,13 @@ impl Session {
         }
     }
 
-    /// Whether closing the project now would lose the user's work (so the UI must ask first).
+    /// Whether closing the project now would lose the user's work (so the UI must ask first):
+    /// annotations, edits, a recovered or merged project. A text just imported from a file and
+    /// not changed since (nothing to undo) is not work: opening the file again gives it back.
     pub fn has_unsaved_work(&self) -> bool {
+        if self.made_from_file && !self.history.can_undo() {
+            return false;
+        }
         self.is_dirty()
     }
 }

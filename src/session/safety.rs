@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{Notice, RecoveryStep, Session};
+use crate::edit::Edit;
+use crate::model::Project;
 use crate::store::journal::{self, Base, ChangeSummary, JournalWriter, Recovery, StartFrom};
 use crate::store::lock::{self, Acquired, FileLock, LockOwner};
-use crate::store::merge::{self, BaseItems};
+use crate::store::merge::{self, BaseItems, Conflict, Side};
 use crate::store::watch::Watcher;
 use crate::store::{self, FileStamp, OnDisk, UnknownFields};
 
@@ -23,8 +25,37 @@ pub struct FileChange {
     /// What is on disk now.
     pub stamp: FileStamp,
     /// Their changes since the version Spanwise last read or wrote, or why their version cannot
-    /// be read.
+    /// be read. Without a base (`has_base` false): how their version differs from mine.
     pub theirs: Result<ChangeSummary, String>,
+    /// Whether Spanwise knows the version both started from; without it nothing can be told
+    /// deleted, and a merge is a union.
+    pub has_base: bool,
+}
+
+/// A merge with the file on disk that has conflicts: waiting for a choice per conflict
+/// ([`Session::finish_merge`]) or to be given up ([`Session::cancel_merge`]).
+#[derive(Debug)]
+pub struct PendingMerge {
+    pub path: PathBuf,
+    merge: merge::Merge,
+    /// What their version changed since the base (without one: how it differs from mine).
+    pub theirs_changed: ChangeSummary,
+    /// Their version as read: the base of the next merge.
+    theirs: Project,
+    stamp: FileStamp,
+    unknown: UnknownFields,
+}
+
+impl PendingMerge {
+    /// Everything that needs a choice, in project order.
+    pub fn conflicts(&self) -> &[Conflict] {
+        self.merge.conflicts()
+    }
+
+    /// Whether the merge is three-way (false: a union of both versions).
+    pub fn has_base(&self) -> bool {
+        self.merge.has_base()
+    }
 }
 
 /// What the user chose about a changed file.
@@ -645,15 +676,19 @@ impl Session {
         if self.safety.file_change_open {
             return;
         }
-        let theirs = match store::load(path) {
-            Ok(theirs) => Ok(match &self.safety.base_items {
-                Some(base) => base.changes_to(&theirs),
-                None => ChangeSummary::default(),
-            }),
-            Err(err) => Err(err.to_string()),
-        };
+        let theirs = store::load(path).map(|theirs| self.their_changes(&theirs)).map_err(|err| err.to_string());
         self.safety.file_change_open = true;
-        self.notice(Notice::FileChanged(Box::new(FileChange { path: path.to_owned(), stamp, theirs })));
+        let has_base = self.safety.base_items.is_some();
+        self.notice(Notice::FileChanged(Box::new(FileChange { path: path.to_owned(), stamp, theirs, has_base })));
+    }
+
+    /// What `theirs` changed since the version both started from; without one, how it differs
+    /// from mine.
+    fn their_changes(&self, theirs: &Project) -> ChangeSummary {
+        match &self.safety.base_items {
+            Some(base) => base.changes_to(theirs),
+            None => ChangeSummary::between(&self.project, theirs),
+        }
     }
 
     /// The user decided about a file changed on disk.
@@ -689,33 +724,70 @@ impl Session {
                 Err(err) => self.error("Cannot reload", format!("{err}\n\nYour version is still open.")),
             },
             FileChangeChoice::Merge => match store::load_file(&change.path) {
-                // Conflicts keep my side here and are each listed in the report shown below.
-                Ok(loaded) => match merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project)
-                    .resolve_all(merge::Side::Mine)
-                {
-                    Ok(merge::Merged { project: merged, report }) => {
-                        self.replace_project(merged, Some(change.path.clone()), true);
-                        self.safety.disk = Some(loaded.stamp);
-                        self.safety.base_items = Some(BaseItems::of(&loaded.project));
-                        self.safety.unknown.extend_missing(&loaded.unknown);
-                        self.restart_journal();
-                        self.status(format!("Merged with the file on disk: {report}"));
-                        self.notice(Notice::Message {
-                            title: "Merged with the version on disk".into(),
-                            message: format!(
-                                "{report}.\n\nNothing is written until you save; saving writes the merged project."
-                            ),
-                        });
+                Ok(loaded) => {
+                    let pending = PendingMerge {
+                        path: change.path.clone(),
+                        merge: merge::merge(self.safety.base_items.as_ref(), &self.project, &loaded.project),
+                        theirs_changed: self.their_changes(&loaded.project),
+                        theirs: loaded.project,
+                        stamp: loaded.stamp,
+                        unknown: loaded.unknown,
+                    };
+                    if pending.conflicts().is_empty() {
+                        self.finish_merge(Box::new(pending), &[]);
+                    } else {
+                        // The user chooses per conflict; the file is not asked about again meanwhile.
+                        self.safety.file_change_open = true;
+                        self.notice(Notice::MergeConflicts(Box::new(pending)));
                     }
-                    Err(err) => {
-                        self.error("Cannot merge", format!("{err}\n\nYour version is still open; nothing was changed."))
-                    }
-                },
+                }
                 Err(err) => self.error(
                     "Cannot merge: their version cannot be read",
                     format!("{err}\n\nYour version is still open; nothing was changed."),
                 ),
             },
+        }
+    }
+
+    /// Completes a merge with the file on disk, with `choices[i]` for conflict `i`, as one undo
+    /// step; a message says what it did. Nothing is written until the user saves.
+    pub fn finish_merge(&mut self, pending: Box<PendingMerge>, choices: &[Side]) {
+        self.safety.file_change_open = false;
+        let PendingMerge { path, merge, theirs, stamp, unknown, .. } = *pending;
+        if self.path.as_deref() != Some(path.as_path()) {
+            return;
+        }
+        let merge::Merged { project: merged, report } = match merge.resolve(choices) {
+            Ok(merged) => merged,
+            Err(err) => {
+                return self
+                    .error("Cannot merge", format!("{err}\n\nYour version is still open; nothing was changed."));
+            }
+        };
+        if let Err(err) = self.apply(Edit::ReplaceProject(Box::new(merged))) {
+            return self.error("Cannot merge", format!("{err}\n\nYour version is still open; nothing was changed."));
+        }
+        // Views start afresh on the merged project (and undo gives documents new revisions).
+        self.generation = self.generation.wrapping_add(1);
+        self.safety.disk = Some(stamp);
+        self.safety.base_items = Some(BaseItems::of(&theirs));
+        self.safety.unknown.extend_missing(&unknown);
+        self.restart_journal();
+        self.status(format!("Merged with the file on disk: {report}"));
+        self.notice(Notice::Message {
+            title: "Merged with the version on disk".into(),
+            message: format!(
+                "{report}\n\nNothing is written until you save; saving writes the merged project. Undo (Ctrl+Z) \
+                 takes the whole merge back."
+            ),
+        });
+    }
+
+    /// The user gave up a merge with conflicts: the file is asked about again.
+    pub fn cancel_merge(&mut self, pending: Box<PendingMerge>) {
+        self.safety.file_change_open = false;
+        if self.path.as_deref() == Some(pending.path.as_path()) {
+            self.safety.check_due = true;
         }
     }
 

@@ -1,6 +1,9 @@
 //! The rows of the annotation list (after label filters and search) and per-label counts,
 //! recomputed only when the document, its annotations, the search or the filters change, so
 //! that a frame does not walk 200,000 annotations.
+//!
+//! Keyed by the session's generation as well as the document's id and revision: two projects
+//! opened one after the other often have a document with the same id at the same revision.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +11,7 @@ use crate::model::{Codebook, Document};
 
 #[derive(Default)]
 pub struct AnnotationListCache {
-    key: Option<(String, u64, String, BTreeSet<String>)>,
+    key: Option<(u64, String, u64, String, BTreeSet<String>)>,
     /// Indices into `document.annotations` of the listed annotations, in document order;
     /// `None` when nothing is filtered out (every annotation is listed).
     rows: Option<Vec<usize>>,
@@ -18,15 +21,28 @@ pub struct AnnotationListCache {
 }
 
 impl AnnotationListCache {
-    /// Brings the rows up to date for `document`, `search` and `hidden_labels`.
-    pub fn update(&mut self, document: &Document, codebook: &Codebook, search: &str, hidden_labels: &BTreeSet<String>) {
-        let up_to_date = self.key.as_ref().is_some_and(|(id, revision, s, hidden)| {
-            id == &document.id && *revision == document.revision() && s == search && hidden == hidden_labels
+    /// Brings the rows up to date for `document` of the session's `generation`, `search` and
+    /// `hidden_labels`.
+    pub fn update(
+        &mut self,
+        generation: u64,
+        document: &Document,
+        codebook: &Codebook,
+        search: &str,
+        hidden_labels: &BTreeSet<String>,
+    ) {
+        let up_to_date = self.key.as_ref().is_some_and(|(g, id, revision, s, hidden)| {
+            *g == generation
+                && id == &document.id
+                && *revision == document.revision()
+                && s == search
+                && hidden == hidden_labels
         });
         if up_to_date {
             return;
         }
-        self.key = Some((document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
+        self.key =
+            Some((generation, document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
         self.total = document.annotations.len();
         // Count per label. Annotations of one label mostly share the label's bytes length, so
         // compare lengths first; most comparisons then stop without touching the bytes.
@@ -78,5 +94,13 @@ impl AnnotationListCache {
 
     pub fn label_count(&self, label_id: &str) -> usize {
         self.label_counts.iter().find(|(label, _)| label == label_id).map_or(0, |(_, count)| *count)
+    }
+
+    /// What the list shows, in one line: "53 of 54: Claim 20, Quote 9, Actor 17, Recommendation 8"
+    /// (for the state report real-window tests read).
+    pub fn summary(&self, codebook: &Codebook) -> String {
+        let counts: Vec<String> =
+            codebook.labels.iter().map(|label| format!("{} {}", label.name, self.label_count(&label.id))).collect();
+        format!("{} of {}: {}", self.len(), self.total, counts.join(", "))
     }
 }

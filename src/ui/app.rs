@@ -241,6 +241,9 @@ impl SpanwiseApp {
                 Notice::Message { title, message } => self.show_dialog(Dialog::Message { title, message }),
                 Notice::Recovery(offer) => self.show_dialog(Dialog::Recovery(offer)),
                 Notice::FileChanged(change) => self.show_dialog(Dialog::FileChanged(change)),
+                Notice::MergeConflicts(pending) => {
+                    self.show_dialog(Dialog::MergeConflicts(Box::new(super::dialogs::MergeDialog::new(pending))));
+                }
             }
         }
         self.sync_with_session();
@@ -268,6 +271,14 @@ impl SpanwiseApp {
             let id = document.id.clone();
             self.select_document(&id);
         }
+        // A document whose text changed under the same id (an undone merge, a reload) gets a new
+        // view: blocks, heights and find matches are made from the text.
+        let generation = self.session.generation();
+        if let (Some(view), Some(document)) = (&self.view, self.document())
+            && !view.belongs_to(generation, document)
+        {
+            self.view = Some(DocView::new(document, generation));
+        }
         if self.current_document.is_none()
             && let Some(first) = self.project().documents.first().map(|d| d.id.clone())
         {
@@ -285,7 +296,7 @@ impl SpanwiseApp {
         let Some(document) = self.session.document(document_id) else {
             return;
         };
-        self.view = Some(DocView::new(document));
+        self.view = Some(DocView::new(document, self.session.generation()));
         self.shown_text_sha = document.sha256.clone();
         self.current_document = Some(document_id.to_owned());
         self.selected_annotation = None;
@@ -301,6 +312,8 @@ impl SpanwiseApp {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
             Command::OpenPath(path) => self.confirm_then(AfterConfirm::Open(path)),
+            // Asked before the chooser was shown (Command::Open): once per user action.
+            Command::OpenChosen(path) => self.open_path(&path),
             Command::AddDocument => self.show_file_dialog(super::dialogs::FileDialogPurpose::AddDocument),
             Command::AddDocumentPath(path) => self.add_document_path(&path),
             Command::Save => self.save(),
@@ -398,6 +411,8 @@ impl SpanwiseApp {
             Outcome::ChooseFile(purpose, dir, suggested) => self.ask_for_file(purpose, dir, suggested),
             Outcome::Exported(exported) => self.exported(*exported),
             Outcome::ApplyImport(plan) => self.apply_import(*plan),
+            Outcome::FinishMerge(pending, choices) => self.session.finish_merge(pending, &choices),
+            Outcome::CancelMerge(pending) => self.session.cancel_merge(pending),
         }
         self.take_notices();
     }
@@ -503,7 +518,7 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\n",
             self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
             self.project().annotation_count(),
@@ -512,6 +527,7 @@ impl SpanwiseApp {
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
+            self.list_cache.summary(&self.session.project().codebook),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {

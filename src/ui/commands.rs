@@ -20,6 +20,9 @@ pub enum Command {
     /// Show the Open dialog (projects and texts).
     Open,
     OpenPath(PathBuf),
+    /// Open a file chosen in the Open dialog: the user was already asked about unsaved changes
+    /// before the dialog was shown, so they are not asked again.
+    OpenChosen(PathBuf),
     /// Show the dialog to add a text to the current project.
     AddDocument,
     AddDocumentPath(PathBuf),

@@ -298,7 +298,7 @@ mod tests {
     fn answers_become_what_spanwises_chooser_emits() {
         let path = PathBuf::from("/tmp/Grüße 🎉 شبکه‌ها 社交.txt");
         for (purpose, command) in [
-            (FileDialogPurpose::Open, Command::OpenPath(path.clone())),
+            (FileDialogPurpose::Open, Command::OpenChosen(path.clone())),
             (FileDialogPurpose::AddDocument, Command::AddDocumentPath(path.clone())),
             (FileDialogPurpose::SaveAs, Command::SaveAsPath(path.clone())),
         ] {

@@ -13,8 +13,15 @@ pub(super) fn file_changed_ui(ui: &mut egui::Ui, change: &FileChange, dirty: boo
     ));
     ui.add_space(4.0);
     match &change.theirs {
-        Ok(summary) => {
+        Ok(summary) if change.has_base => {
             ui.label(format!("Their version: {summary}."));
+        }
+        Ok(summary) => {
+            ui.label(format!(
+                "Spanwise has no earlier version of the file to compare with, so it cannot tell what they changed. \
+                 Their version differs from yours: {summary}. Merge makes a union (nothing is deleted); where the \
+                 two differ, you choose."
+            ));
         }
         Err(err) => {
             ui.colored_label(ui.visuals().warn_fg_color, format!("Their version cannot be read: {err}"));
@@ -41,7 +48,7 @@ pub(super) fn file_changed_ui(ui: &mut egui::Ui, change: &FileChange, dirty: boo
             && ui
                 .button("Merge")
                 .on_hover_text(
-                    "Combine both versions: what changed on one side only is taken; where both changed the same thing differently, yours is kept and each such conflict is listed",
+                    "Combine both versions: what changed on one side only is taken; where both changed the same thing differently, you choose yours or theirs for each",
                 )
                 .clicked()
         {

@@ -76,7 +76,7 @@ impl FileDialogPurpose {
     /// What choosing `path` does.
     pub fn command(self, path: PathBuf) -> Command {
         match self {
-            FileDialogPurpose::Open => Command::OpenPath(path),
+            FileDialogPurpose::Open => Command::OpenChosen(path),
             FileDialogPurpose::AddDocument => Command::AddDocumentPath(path),
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
             FileDialogPurpose::Export => Command::ExportTo(path),

@@ -8,6 +8,7 @@ mod export;
 mod file_chooser;
 mod import;
 mod import_annotations;
+mod merge_conflicts;
 mod name_prompt;
 
 use std::path::PathBuf;
@@ -19,12 +20,15 @@ pub use file_chooser::{FileDialog, FileDialogPurpose};
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
 pub use export::{ExportDialog, Exported};
 pub use import_annotations::{Choice, ImportDialog, ImportPlan};
+pub use merge_conflicts::MergeDialog;
 pub use name_prompt::NamePrompt;
 
 use super::commands::Command;
 use crate::model::Codebook;
-use crate::session::{FileChange, FileChangeChoice, RecoveryOffer};
+use crate::session::{FileChange, FileChangeChoice, PendingMerge, RecoveryOffer};
+use crate::store::merge::Side;
 use decisions::{RecoveryChoice, file_changed_ui, recovery_ui};
+use merge_conflicts::MergeChoice;
 
 /// What to do once the user has decided about unsaved changes.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +60,10 @@ pub enum Outcome {
     Exported(Box<Exported>),
     /// Apply an annotation import (one undo step) and say what it did.
     ApplyImport(Box<ImportPlan>),
+    /// Merge with the file on disk, with these choices for its conflicts.
+    FinishMerge(Box<PendingMerge>, Vec<Side>),
+    /// The merge with conflicts was given up: ask about the changed file again.
+    CancelMerge(Box<PendingMerge>),
 }
 
 /// What dialogs may show of the app's state.
@@ -102,6 +110,8 @@ pub enum Dialog {
     Export(Box<ExportDialog>),
     /// File › Import annotations….
     ImportAnnotations(Box<ImportDialog>),
+    /// A merge's conflicts: mine or theirs for each (never dismissed without a choice).
+    MergeConflicts(Box<MergeDialog>),
 }
 
 impl Dialog {
@@ -122,12 +132,13 @@ impl Dialog {
             Dialog::Cleanup(_) => "clean up".into(),
             Dialog::Export(dialog) => dialog.describe(),
             Dialog::ImportAnnotations(dialog) => dialog.describe(),
+            Dialog::MergeConflicts(dialog) => format!("merge conflicts: {}", dialog.tally()),
         }
     }
 
     /// A decision about the user's work: edits and shortcuts wait while one is open.
     pub fn is_decision(&self) -> bool {
-        matches!(self, Dialog::Recovery(_) | Dialog::FileChanged(_))
+        matches!(self, Dialog::Recovery(_) | Dialog::FileChanged(_) | Dialog::MergeConflicts(_))
     }
 
     /// Shows the dialog. Returns it if it stays open, and what the user asked for.
@@ -136,6 +147,7 @@ impl Dialog {
         let mut outcomes = Vec::new();
         let mut recovery_choice = None;
         let mut file_change_choice = None;
+        let mut merge_choice = None;
         let modal = egui::Modal::new(egui::Id::unique("spanwise_dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
             match &mut self {
@@ -214,6 +226,7 @@ impl Dialog {
                     keep = stay;
                     outcomes.extend(emitted);
                 }
+                Dialog::MergeConflicts(dialog) => merge_choice = dialog.ui(ui),
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -233,6 +246,14 @@ impl Dialog {
             Dialog::ImportAnnotations(dialog) if dialog.is_running() => {
                 (Some(Dialog::ImportAnnotations(dialog)), outcomes)
             }
+            Dialog::MergeConflicts(dialog) => match merge_choice {
+                Some(MergeChoice::Apply) => {
+                    let MergeDialog { pending, choices, .. } = *dialog;
+                    (None, vec![Outcome::FinishMerge(pending, choices)])
+                }
+                Some(MergeChoice::Cancel) => (None, vec![Outcome::CancelMerge(dialog.pending)]),
+                None => (Some(Dialog::MergeConflicts(dialog)), outcomes),
+            },
             dialog => {
                 if modal.should_close() && !matches!(dialog, Dialog::AnnotatorName(_)) {
                     if keep && matches!(dialog, Dialog::File(_)) {

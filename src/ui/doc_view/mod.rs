@@ -68,6 +68,9 @@ struct PlacedBlock {
 /// UI state of the document view for one document.
 pub struct DocView {
     pub document_id: String,
+    /// The session generation and the text (SHA-256) the blocks, heights, find matches and span
+    /// index were made for: a view is never reused for another project's document or text.
+    made_for: (u64, String),
     blocks: Vec<Block>,
     heights: Heights,
     measured: Vec<bool>,
@@ -96,11 +99,12 @@ pub struct DocView {
 }
 
 impl DocView {
-    pub fn new(document: &Document) -> Self {
+    pub fn new(document: &Document, generation: u64) -> Self {
         let blocks = blocks_of(&document.text);
         let count = blocks.len();
         Self {
             document_id: document.id.clone(),
+            made_for: (generation, document.sha256.clone()),
             blocks,
             heights: Heights::default(),
             measured: vec![false; count],
@@ -118,6 +122,12 @@ impl DocView {
             find: Find::default(),
             folded_text: None,
         }
+    }
+
+    /// Whether this view shows `document` as it is in the session's `generation` (same id, same
+    /// text); if not, the view must be made anew.
+    pub fn belongs_to(&self, generation: u64, document: &Document) -> bool {
+        self.document_id == document.id && self.made_for.0 == generation && self.made_for.1 == document.sha256
     }
 
     /// The selected code point range, if non-empty.

@@ -34,6 +34,10 @@ impl SpanwiseApp {
             pending.into_iter().for_each(|command| self.command(command));
             return;
         };
+        let generation = self.session.generation();
+        if !view.belongs_to(generation, document) {
+            *view = crate::ui::doc_view::DocView::new(document, generation);
+        }
         let hidden = &self.hidden_labels;
         let output =
             view.ui(ui, document, &project.codebook, self.selected_annotation, &|label| hidden.contains(label));

@@ -45,10 +45,11 @@ impl SpanwiseApp {
 
     fn annotation_list_ui(&mut self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
         ui.heading("Annotations");
+        let generation = self.session.generation();
         let project = self.session.project();
         let document = self.current_document.as_deref().and_then(|id| project.document(id));
         if let Some(document) = document {
-            self.list_cache.update(document, &project.codebook, &self.list_search, &self.hidden_labels);
+            self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
         }
         ui.horizontal_wrapped(|ui| {
             for label in &project.codebook.labels {
@@ -78,7 +79,7 @@ impl SpanwiseApp {
         let Some(document) = document else {
             return;
         };
-        self.list_cache.update(document, &project.codebook, &self.list_search, &self.hidden_labels);
+        self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
         let rows = &self.list_cache;
         ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
         let row_height = ui.spacing().interact_size.y;
