@@ -547,7 +547,7 @@ fn kill_9_loses_nothing() {
     let drag_from = screen_point(&layout, social, true);
     let drag_to = screen_point(&layout, social + "Social Media".len() - 1, false);
     let gholipour = screen_point(&layout, offset_of(&layout, "Gholipour") + 2, true);
-    drop(layout);
+    let layout_view = layout;
 
     let display = Display::start(dir.path(), false);
     let mut app = RealApp::launch(&display, &home, &[&path]);
@@ -570,24 +570,30 @@ fn kill_9_loses_nothing() {
     };
     let point = |p: (i32, i32)| [p.0.to_string(), p.1.to_string()];
 
+    // Each selection is waited for (the state report names it) before its label key, so that a
+    // slow frame on a loaded machine does not turn the key into a relabel of the previous tag.
+    let selected = |needle: &str, app: &RealApp| {
+        let start = offset_of(&layout_view, needle);
+        app.wait_state("selection", &format!("{start}..{}", start + needle.chars().count()), Duration::from_secs(60));
+    };
     // 1. Double-click a word, press 2 (Quote).
     let [x, y] = point(official);
     display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    selected("Official", &app);
     display.xdotool(&["key", "2"]);
     lines(2, "quote", &app);
     // 2. Double-click another, press 3 (Actor).
     let [x, y] = point(fear);
     display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    selected("Fear", &app);
     display.xdotool(&["key", "3"]);
     lines(3, "actor", &app);
-    // 3. Drag over two words, press 1 (Claim).
+    // 3. Drag over two words, press 1 (Claim). Each step of the drag is a frame apart.
     let ([x1, y1], [x2, y2]) = (point(drag_from), point(drag_to));
     let x1b = (drag_from.0 + 8).to_string();
-    display.xdotool(&["mousemove", &x1, &y1, "mousedown", "1", "sleep", "0.1", "mousemove", &x1b, &y1, "sleep", "0.1"]);
-    display.xdotool(&["mousemove", &x2, &y2, "sleep", "0.1", "mouseup", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    display.xdotool(&["mousemove", &x1, &y1, "sleep", "0.3", "mousedown", "1", "sleep", "0.3"]);
+    display.xdotool(&["mousemove", &x1b, &y1, "sleep", "0.3", "mousemove", &x2, &y2, "sleep", "0.3", "mouseup", "1"]);
+    selected("Social Media", &app);
     display.xdotool(&["key", "1"]);
     lines(4, "claim", &app);
     // 4. Undo it, 5. redo it.
@@ -602,7 +608,9 @@ fn kill_9_loses_nothing() {
     display.xdotool(&["key", "Delete"]);
     lines(7, "delete", &app);
 
-    // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill.
+    // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill (a
+    // moment after the last edit, so that the window has painted it).
+    std::thread::sleep(Duration::from_secs(1));
     display.screenshot("kill-9-before-kill.png");
     app.kill_9();
     assert_eq!(std::fs::read(&path).unwrap(), original, "the project file was never written");

@@ -458,13 +458,15 @@ impl SpanwiseApp {
             return;
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
+        let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
         let state = format!(
-            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\nselection={}\n",
             self.is_dirty(),
             self.project().annotation_count(),
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
+            selection.unwrap_or_default(),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
