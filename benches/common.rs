@@ -1,7 +1,7 @@
 //! Shared fixtures for the benchmarks: the three documents and a headless app frame.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use egui::{Event, RawInput, Rect, pos2, vec2};
 use spanwise::model::Project;
@@ -48,22 +48,47 @@ pub struct Fixture {
     pub ctx: egui::Context,
     pub app: SpanwiseApp,
     pub size: egui::Vec2,
+    /// The project file the app opened (its journal goes beside it).
+    pub path: PathBuf,
+    /// The folder of `path`, alive as long as the fixture: deleted, the app's disk poll would
+    /// find the file gone and every measured frame would draw the "file deleted" banner.
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The app a user starts with `path` on the command line (settings in memory only).
+pub fn open_app(path: &Path) -> SpanwiseApp {
+    let settings = Settings { annotator_name: "Bench".into(), ..Settings::default() };
+    let app = SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(path);
+    assert!(app.document().is_some(), "fixture opened");
+    app
 }
 
 impl Fixture {
     pub fn new(project: Project) -> Self {
-        let settings = Settings { annotator_name: "Bench".into(), ..Settings::default() };
         // Opened from disk, exactly as a user would.
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("bench.spanwise.ron");
         spanwise::store::save(&project, &path).expect("save fixture");
-        let app = SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&path);
-        assert!(app.document().is_some(), "fixture opened");
-        let mut fixture = Self { ctx: context(), app, size: vec2(WIDTH, HEIGHT) };
+        let app = open_app(&path);
+        let mut fixture = Self { ctx: context(), app, size: vec2(WIDTH, HEIGHT), path, _dir: Some(dir) };
         for _ in 0..5 {
             fixture.frame(Vec::new());
         }
+        fixture.assert_file_is_there();
         fixture
+    }
+
+    /// A fixture around an app already made, in a fresh context, before its first frame. It
+    /// does not own the file's folder: the caller keeps that alive.
+    pub fn with_app(app: SpanwiseApp, path: PathBuf) -> Self {
+        Self { ctx: context(), app, size: vec2(WIDTH, HEIGHT), path, _dir: None }
+    }
+
+    /// The app still sees its file (no "deleted or moved" notice): what is measured is the
+    /// normal window, not an error state.
+    pub fn assert_file_is_there(&self) {
+        assert!(self.path.exists(), "{}", self.path.display());
+        assert!(self.app.file_missing().is_none(), "the app thinks its file is gone");
     }
 
     pub fn input(&self, events: Vec<Event>) -> RawInput {

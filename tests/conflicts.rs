@@ -136,12 +136,26 @@ fn a_touched_but_unchanged_file_is_not_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
     let mut harness = start(app_with(None, &path));
+    // Written again with the same bytes and a modification time a minute later (as `touch`, a
+    // sync tool or `git checkout` do): the check sees a new time, compares the contents, and
+    // says nothing.
     let bytes = std::fs::read(&path).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let later = std::fs::metadata(&path).unwrap().modified().unwrap() + std::time::Duration::from_secs(60);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
     harness.state_mut().check_file_now();
     harness.run();
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().dialog.is_none(), "an unchanged file is not reported");
+    assert!(harness.state().file_missing().is_none());
+    // The same check does see a real change made the same way, with the same time: the silence
+    // above was the comparison, not a check that did nothing.
+    let mut theirs = store::load(&path).unwrap();
+    theirs.description = "changed, same size class".into();
+    store::save(&theirs, &path).unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
+    harness.state_mut().check_file_now();
+    harness.run();
+    harness.get_by_label("The file changed on disk");
 }
 
 #[test]
@@ -395,12 +409,67 @@ fn a_file_deleted_while_open_is_reported_and_save_writes_it_again() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Read-only folders and full disks. As root, permissions do not stop writes, so these use a
-// small tmpfs mount when the test may mount (root with CAP_SYS_ADMIN); otherwise a read-only
-// folder is made with chmod, and the full disk is skipped with a message.
+// Read-only folders and full disks. As root, permissions do not stop writes, so these tests use a
+// small tmpfs: read-only by remounting it, full by filling it. To mount without privileges, each
+// runs itself again (the test binary, this one test) in a private user and mount namespace
+// (`unshare --user --map-root-user --mount`), where it is root over its own mounts and nothing it
+// mounts is seen outside. Where user namespaces are not allowed, root mounts directly. Without
+// either, the read-only folder is made with chmod (not root) and the full disk cannot be made:
+// under CI that fails, elsewhere it says SKIPPED.
+
+/// Set in the child that runs a test in its own namespace.
+const OWN_MOUNTS: &str = "SPANWISE_TEST_OWN_MOUNTS";
 
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Where a test runs its mount-needing part.
+enum Mounts {
+    /// In this process, which may mount a tmpfs (the namespace child, or root).
+    Here,
+    /// In this process, which cannot mount.
+    Unavailable(String),
+    /// Done: the test ran (and passed) in its own namespace.
+    RanInNamespace,
+}
+
+/// Runs `test` again in a private user and mount namespace if it can; see above.
+fn own_mounts(test: &str) -> Mounts {
+    if std::env::var_os(OWN_MOUNTS).is_some() {
+        return Mounts::Here;
+    }
+    let output = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount"])
+        .arg(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(OWN_MOUNTS, "1")
+        .output();
+    let why = match output {
+        Ok(output) => {
+            let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+            if stdout.contains("running 1 test") {
+                // The test ran there: its result is this test's result.
+                assert!(output.status.success(), "{test} failed in its own mount namespace:\n{stdout}\n{stderr}");
+                assert!(stdout.contains("1 passed"), "{stdout}");
+                return Mounts::RanInNamespace;
+            }
+            format!("no user namespace ({})", stderr.trim())
+        }
+        Err(err) => format!("`unshare` (util-linux) cannot run: {err}"),
+    };
+    let probe = tempfile::tempdir().unwrap();
+    if is_root() && Mount::tmpfs(&probe.path().join("probe"), "64k").is_some() {
+        return Mounts::Here;
+    }
+    Mounts::Unavailable(format!("{why}, and not allowed to mount a tmpfs"))
+}
+
+/// Fails under CI, where every test must run its real check; says what was skipped elsewhere.
+fn cannot_run(what: &str, why: &str) {
+    let message = format!("{what}: cannot be checked here: {why}");
+    assert!(std::env::var_os("CI").is_none(), "{message}");
+    eprintln!("SKIPPED {message}");
 }
 
 /// A tmpfs mounted for the test; unmounted when dropped.
@@ -416,6 +485,11 @@ impl Mount {
             .status()
             .is_ok_and(|s| s.success());
         ok.then(|| Self(dir.to_owned()))
+    }
+
+    /// A tmpfs where this process is known to be allowed to mount one.
+    fn required(dir: &Path, size: &str) -> Self {
+        Self::tmpfs(dir, size).unwrap_or_else(|| panic!("cannot mount a tmpfs on {}", dir.display()))
     }
 
     fn remount_read_only(&self) {
@@ -435,15 +509,14 @@ fn a_read_only_folder_keeps_the_work_in_memory_and_the_journal_and_save_as_works
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     let folder = dir.path().join("readonly");
-    let mount = if is_root() {
-        let Some(mount) = Mount::tmpfs(&folder, "4m") else {
-            println!("SKIPPED read-only folder: running as root without permission to mount a tmpfs");
-            return;
-        };
-        Some(mount)
-    } else {
-        std::fs::create_dir_all(&folder).unwrap();
-        None
+    let mount = match own_mounts("a_read_only_folder_keeps_the_work_in_memory_and_the_journal_and_save_as_works") {
+        Mounts::RanInNamespace => return,
+        Mounts::Here => Some(Mount::required(&folder, "4m")),
+        Mounts::Unavailable(_) if !is_root() => {
+            std::fs::create_dir_all(&folder).unwrap();
+            None
+        }
+        Mounts::Unavailable(why) => return cannot_run("read-only folder", &why),
     };
     let path = sample_copy(&folder);
     let original = std::fs::read(&path).unwrap();
@@ -482,15 +555,12 @@ fn a_read_only_folder_keeps_the_work_in_memory_and_the_journal_and_save_as_works
 
 #[test]
 fn a_full_disk_keeps_the_work_and_says_so() {
-    if !is_root() {
-        println!("SKIPPED full disk: needs root to mount a small tmpfs");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
-    let Some(_mount) = Mount::tmpfs(&dir.path().join("small"), "256k") else {
-        println!("SKIPPED full disk: no permission to mount a tmpfs");
-        return;
+    let _mount = match own_mounts("a_full_disk_keeps_the_work_and_says_so") {
+        Mounts::RanInNamespace => return,
+        Mounts::Here => Mount::required(&dir.path().join("small"), "256k"),
+        Mounts::Unavailable(why) => return cannot_run("full disk", &why),
     };
     let path = sample_copy(&dir.path().join("small"));
     let mut harness = start(app_with(Some(&config), &path));

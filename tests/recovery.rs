@@ -21,7 +21,7 @@ use egui_kittest::kittest::Queryable;
 use spanwise::edit::{Direction, Edit};
 use spanwise::model::Annotation;
 use spanwise::settings::Settings;
-use spanwise::store::{self, journal};
+use spanwise::store::{self, journal, lock};
 use spanwise::ui::{AppConfig, Command as AppCommand, SpanwiseApp};
 
 fn settings() -> Settings {
@@ -336,14 +336,37 @@ fn journal_writer_syncs_at_most_once_a_second() {
     )
     .unwrap();
     let edit = Edit::RemoveAnnotation { document: "d1".into(), id: project.documents[0].annotations[0].id };
-    writer.append(&[spanwise::edit::Applied { direction: Direction::Apply, edit: edit.clone() }]).unwrap();
-    // Written (a crash of the process loses nothing) but the fsync waits up to a second.
-    let due = writer.sync_due_in().expect("an fsync is pending");
-    assert!(due <= journal::SYNC_INTERVAL);
-    assert_eq!(journal::read(&path).unwrap().entries.len(), 1);
-    std::thread::sleep(due);
+    let applied = [spanwise::edit::Applied { direction: Direction::Apply, edit: edit.clone() }];
+    // Created (and fsynced) just now: the first edit is written at once, its fsync waits.
+    writer.append(&applied).unwrap();
+    let first_due = writer.sync_due_in().expect("an fsync is pending");
+    assert!(first_due <= journal::SYNC_INTERVAL);
+    assert_eq!(journal::read(&path).unwrap().entries.len(), 1, "written: a crash of the process loses nothing");
+    // More edits within the same second: each written at once, none fsynced, and the pending
+    // fsync is not pushed back (it is due when the first one was).
+    for n in 2..=5 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        writer.append(&applied).unwrap();
+        writer.sync_if_due().unwrap();
+        let due = writer.sync_due_in().unwrap_or_else(|| panic!("edit {n} was fsynced within the second"));
+        assert!(due < first_due, "edit {n} moved the fsync later: {due:?} after {first_due:?}");
+        assert_eq!(journal::read(&path).unwrap().entries.len(), n);
+    }
+    // Once the second is over, the next check fsyncs, and the next edit waits again.
+    std::thread::sleep(writer.sync_due_in().unwrap());
+    writer.sync_if_due().unwrap();
+    assert!(writer.sync_due_in().is_none(), "fsynced once the second was over");
+    writer.append(&applied).unwrap();
+    let due = writer.sync_due_in().expect("the edit right after an fsync waits for the next second");
+    assert!(due > journal::SYNC_INTERVAL / 2, "{due:?}");
+    // An edit arriving after a quiet second is fsynced at once.
+    std::thread::sleep(journal::SYNC_INTERVAL);
     writer.sync_if_due().unwrap();
     assert!(writer.sync_due_in().is_none());
+    std::thread::sleep(journal::SYNC_INTERVAL);
+    writer.append(&applied).unwrap();
+    assert!(writer.sync_due_in().is_none(), "an edit after a quiet second is fsynced with its write");
+    assert_eq!(journal::read(&path).unwrap().entries.len(), 7);
     // A journal is never overwritten: a second one at the same place sets the first aside.
     drop(writer);
     let _second = journal::JournalWriter::create(
@@ -356,6 +379,140 @@ fn journal_writer_syncs_at_most_once_a_second() {
     )
     .unwrap();
     assert_eq!(files_containing(dir.path(), ".journal.replaced-").len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A process killed while it holds the lock, without a display: the test binary runs itself again
+// as the owner of the project (`KILL_9_CHILD` names the folder), edits through the app like a
+// user, and is killed with SIGKILL. Nothing runs at its exit: the lock stays, the journal is as
+// far as it got.
+
+const KILL_9_CHILD: &str = "SPANWISE_TEST_KILL_9_CHILD";
+const KILL_9_TEST: &str = "killed_while_holding_the_lock_loses_nothing";
+
+/// A text with `ü`, an emoji outside the BMP, a ZWJ sequence, Persian with ZWNJ, Chinese, and
+/// CRLF line ends (as a file from Windows).
+const TRICKY_TEXT: &str =
+    "Müller wrote: “Grüße 🎉 from the 👨\u{200d}👩\u{200d}👧 family.”\r\nشبکه\u{200c}های اجتماعی 社交媒体 matter.\r\n";
+
+/// The tags made in the tricky document: (text, label).
+const TRICKY_TAGS: [(&str, &str); 4] = [
+    ("Grüße 🎉", "quote"),
+    ("👨\u{200d}👩\u{200d}👧 family", "actor"),
+    ("شبکه\u{200c}های اجتماعی", "claim"),
+    ("社交媒体", "actor"),
+];
+
+fn char_range(text: &str, needle: &str) -> std::ops::Range<usize> {
+    let byte = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
+    let start = text[..byte].chars().count();
+    start..start + needle.chars().count()
+}
+
+/// The child: opens the project, edits, says it is ready, and waits to be killed.
+fn be_the_killed_owner(dir: &Path) -> ! {
+    let path = dir.join("sample.spanwise.ron");
+    let mut harness = start(app_for(&path));
+    assert!(harness.state().read_only_because().is_none(), "the child owns the file");
+    tag(&mut harness, "Official", Key::Num2, "2");
+    let gholipour = with_text(harness.state().project(), "Behnam Gholipour")[0].id;
+    harness.state_mut().command(AppCommand::SelectAnnotation(gholipour));
+    harness.run();
+    harness.key_press(Key::Delete);
+    harness.run();
+    harness.state_mut().command(AppCommand::AddDocumentPath(dir.join("tricky.txt")));
+    harness.run();
+    let document = harness.state().document().unwrap();
+    let (id, text) = (document.id.clone(), document.text.clone());
+    let coder = spanwise::model::Annotator { id: "test-coder".into(), name: "Test Coder".into() };
+    for (needle, label) in TRICKY_TAGS {
+        harness.state_mut().session_mut().tag(&id, char_range(&text, needle), label, &coder).unwrap();
+    }
+    harness.run();
+    store::save(harness.state().project(), &dir.join("expected.spanwise.ron")).unwrap();
+    std::fs::write(dir.join("ready"), std::process::id().to_string()).unwrap();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn killed_while_holding_the_lock_loses_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(dir) = std::env::var_os(KILL_9_CHILD) {
+        be_the_killed_owner(Path::new(&dir));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    std::fs::write(dir.path().join("tricky.txt"), TRICKY_TEXT).unwrap();
+    let original = std::fs::read(&path).unwrap();
+    let log = dir.path().join("child.log");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([KILL_9_TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env(KILL_9_CHILD, dir.path())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::fs::File::create(dir.path().join("child.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let ready = dir.path().join("ready");
+    let started = Instant::now();
+    while !ready.exists() {
+        let output = || {
+            let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+            format!("{}{}", read("child.log"), read("child.err"))
+        };
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the child ended ({status}) before it was killed:\n{}", output());
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the child was not ready after 120 s:\n{}", output());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = child.id();
+    assert_eq!(lock::read_owner(&path).map(|o| o.pid), Some(pid), "the child holds the lock");
+    let expected = store::load(&dir.path().join("expected.spanwise.ron")).unwrap();
+
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "{status}");
+
+    // Nothing ran at exit: the lock is still there, naming a process that is gone.
+    let owner = lock::read_owner(&path).expect("the lock was left behind");
+    assert_eq!(owner.pid, pid);
+    assert!(!owner.is_alive(), "its owner is dead");
+    assert_eq!(std::fs::read(&path).unwrap(), original, "the project file was never written");
+    assert!(journal_lines(&path) >= 4, "the journal has the edits");
+
+    // The next start takes the stale lock over and offers the work back.
+    let mut restarted = start(app_for(&path));
+    assert!(restarted.state().read_only_because().is_none(), "a dead owner's lock does not make it read-only");
+    assert_eq!(lock::read_owner(&path).map(|o| o.pid), Some(std::process::id()), "the lock is ours now");
+    restarted.get_by_label("Recover unsaved work?");
+    restarted.get_by_label("Recover").click();
+    restarted.run();
+    assert_eq!(*restarted.state().project(), expected, "exactly what the killed process had");
+    assert!(restarted.state().is_dirty());
+    let tricky = &restarted.state().project().documents[1];
+    assert_eq!(tricky.text, TRICKY_TEXT.replace("\r\n", "\n"), "CRLF read as line breaks");
+    for (needle, label) in TRICKY_TAGS {
+        let found: Vec<_> = tricky.annotations.iter().filter(|a| a.text() == needle).collect();
+        assert_eq!(found.len(), 1, "{needle}");
+        assert_eq!(found[0].label, label, "{needle}");
+        assert_eq!(found[0].fragments[0].start..found[0].fragments[0].end, char_range(&tricky.text, needle));
+    }
+    // The undo history survived too: the last tag first.
+    restarted.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    restarted.run();
+    let tricky = &restarted.state().project().documents[1];
+    assert!(tricky.annotations.iter().all(|a| a.text() != "社交媒体"), "undo took the last tag back");
+    // Saved, the file has the work and the lock is released at the end.
+    restarted.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    restarted.run();
+    assert_eq!(store::load(&path).unwrap(), *restarted.state().project());
+    drop(restarted);
+    assert!(!lock::lock_path(&path).exists(), "released when closed");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +547,7 @@ fn kill_9_loses_nothing() {
     let drag_from = screen_point(&layout, social, true);
     let drag_to = screen_point(&layout, social + "Social Media".len() - 1, false);
     let gholipour = screen_point(&layout, offset_of(&layout, "Gholipour") + 2, true);
-    drop(layout);
+    let layout_view = layout;
 
     let display = Display::start(dir.path(), false);
     let mut app = RealApp::launch(&display, &home, &[&path]);
@@ -413,24 +570,30 @@ fn kill_9_loses_nothing() {
     };
     let point = |p: (i32, i32)| [p.0.to_string(), p.1.to_string()];
 
+    // Each selection is waited for (the state report names it) before its label key, so that a
+    // slow frame on a loaded machine does not turn the key into a relabel of the previous tag.
+    let selected = |needle: &str, app: &RealApp| {
+        let start = offset_of(&layout_view, needle);
+        app.wait_state("selection", &format!("{start}..{}", start + needle.chars().count()), Duration::from_secs(60));
+    };
     // 1. Double-click a word, press 2 (Quote).
     let [x, y] = point(official);
     display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    selected("Official", &app);
     display.xdotool(&["key", "2"]);
     lines(2, "quote", &app);
     // 2. Double-click another, press 3 (Actor).
     let [x, y] = point(fear);
     display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    selected("Fear", &app);
     display.xdotool(&["key", "3"]);
     lines(3, "actor", &app);
-    // 3. Drag over two words, press 1 (Claim).
+    // 3. Drag over two words, press 1 (Claim). Each step of the drag is a frame apart.
     let ([x1, y1], [x2, y2]) = (point(drag_from), point(drag_to));
     let x1b = (drag_from.0 + 8).to_string();
-    display.xdotool(&["mousemove", &x1, &y1, "mousedown", "1", "sleep", "0.1", "mousemove", &x1b, &y1, "sleep", "0.1"]);
-    display.xdotool(&["mousemove", &x2, &y2, "sleep", "0.1", "mouseup", "1"]);
-    std::thread::sleep(Duration::from_millis(300));
+    display.xdotool(&["mousemove", &x1, &y1, "sleep", "0.3", "mousedown", "1", "sleep", "0.3"]);
+    display.xdotool(&["mousemove", &x1b, &y1, "sleep", "0.3", "mousemove", &x2, &y2, "sleep", "0.3", "mouseup", "1"]);
+    selected("Social Media", &app);
     display.xdotool(&["key", "1"]);
     lines(4, "claim", &app);
     // 4. Undo it, 5. redo it.
@@ -445,7 +608,9 @@ fn kill_9_loses_nothing() {
     display.xdotool(&["key", "Delete"]);
     lines(7, "delete", &app);
 
-    // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill.
+    // SPANWISE_TEST_SHOTS=/some/dir keeps a screenshot of the window just before the kill (a
+    // moment after the last edit, so that the window has painted it).
+    std::thread::sleep(Duration::from_secs(1));
     display.screenshot("kill-9-before-kill.png");
     app.kill_9();
     assert_eq!(std::fs::read(&path).unwrap(), original, "the project file was never written");

@@ -353,28 +353,50 @@ fn spanwise_cli(args: &[&str], shell_prefix: Option<&str>) -> std::process::Outp
     }
 }
 
-#[test]
-fn a_million_annotations_load_or_are_refused_never_killed() {
-    use std::os::unix::process::ExitStatusExt;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("million.spanwise.ron");
+/// A project file with a million annotations (≈ 190 MB) in `dir`.
+fn million_file(dir: &Path) -> PathBuf {
+    let path = dir.join("million.spanwise.ron");
     write_many_annotations(&path, 1_000_000);
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size > 150_000_000, "{size}");
-    let path = path.to_str().unwrap();
-    // With the memory it needs: it loads.
-    let output = spanwise_cli(&["validate", path], None);
+    path
+}
+
+#[test]
+fn a_million_annotations_load_with_the_memory_they_need() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = &million_file(dir.path());
+    let size = std::fs::metadata(path).unwrap().len();
+    let needed = size * store::MEMORY_PER_FILE_BYTE;
+    if let Some(available) = store::available_memory()
+        && available < needed
+    {
+        let message = format!(
+            "a_million_annotations_load_with_the_memory_they_need: this machine has {} MB available, loading \
+             needs about {} MB, so the loading could not be checked",
+            available / 1_000_000,
+            needed / 1_000_000
+        );
+        assert!(std::env::var_os("CI").is_none(), "{message} (CI must have the memory)");
+        eprintln!("SKIPPED {message}");
+        return;
+    }
+    let output = spanwise_cli(&["validate", path.to_str().unwrap()], None);
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.signal(), None, "killed: {stderr}");
-    match store::available_memory() {
-        Some(available) if available < size * store::MEMORY_PER_FILE_BYTE => {
-            assert!(stderr.contains("MB of memory"), "{stderr}");
-        }
-        _ => assert!(stdout.contains("valid (1 documents, 1000000 annotations)"), "{stdout}{stderr}"),
-    }
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("valid (1 documents, 1000000 annotations)"), "{stdout}{stderr}");
+}
+
+#[test]
+fn a_million_annotations_in_too_little_memory_are_refused_never_killed() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = &million_file(dir.path());
     // In a process limited to 300 MB of address space (a small machine): refused, with a message,
     // before anything is read.
-    let output = spanwise_cli(&["validate", path], Some("ulimit -v 300000"));
+    let output = spanwise_cli(&["validate", path.to_str().unwrap()], Some("ulimit -v 300000"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.signal(), None, "killed: {stderr}");
     assert_eq!(output.status.code(), Some(1), "{stderr}");

@@ -213,9 +213,29 @@ fn binary_file_on_disk() {
 #[test]
 fn failed_save_keeps_the_old_file() {
     let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.spanwise.ron");
+    let old = common::tricky_project();
+    store::save(&old, &path).unwrap();
+    let old_bytes = std::fs::read(&path).unwrap();
+    // The save writes a temporary file beside the project and renames it over. Make that write
+    // fail after the old file exists: a folder where the temporary file would go (this works as
+    // root too, where permissions would not stop the write).
+    let tmp = dir.path().join(format!(".p.spanwise.ron.tmp{}", std::process::id()));
+    std::fs::create_dir(&tmp).unwrap();
+    let mut new = old.clone();
+    new.description = "a newer version that cannot be written".into();
+    let message = store::save(&new, &path).unwrap_err().to_string();
+    assert!(message.contains("cannot save to") && message.contains("p.spanwise.ron"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), old_bytes, "the old file is untouched");
+    assert_eq!(store::load(&path).unwrap(), old);
+    assert!(!store::backup_path(&path).exists(), "no backup made of a save that did not happen");
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "nothing else left behind: {names:?}");
+    // And a save into a folder that does not exist says which path.
     let missing = dir.path().join("no/such/folder/p.spanwise.ron");
-    let message = store::save(&common::tricky_project(), &missing).unwrap_err().to_string();
-    assert!(message.contains("cannot save to"), "{message}");
+    let message = store::save(&old, &missing).unwrap_err().to_string();
+    assert!(message.contains("cannot save to") && message.contains("the folder does not exist"), "{message}");
 }
 
 /// The fast writer must produce exactly what `ron` writes, for every shape of project.
@@ -228,9 +248,9 @@ fn fast_writer_matches_ron_byte_for_byte() {
         spanwise::model::Project::new("empty"),
     ];
     let fixture = common::manifest_dir().join("tests/fixtures/v1.spanwise.ron");
-    if let Ok(project) = spanwise::store::load(&fixture) {
-        projects.push(project);
-    }
+    let v1 = spanwise::store::load(&fixture).unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+    assert!(v1.annotation_count() > 0, "the v1 fixture has annotations");
+    projects.push(v1);
     // Notes, attributes, an empty document, and a document text full of escapes.
     let mut varied = common::tricky_project();
     let annotation = &mut varied.documents[0].annotations[0];

@@ -228,10 +228,11 @@ fn first_start_asks_for_the_annotator_name_and_remembers_it() {
     let app = SpanwiseApp::new(AppConfig { settings: Settings::default(), settings_path: Some(settings_path.clone()) });
     let mut harness = harness(app);
     harness.get_by_label("Who is annotating?");
-    harness.get_by_label("Your name").focus();
-    harness.run();
+    // No click and no `.focus()`: the prompt has the keyboard when it opens.
+    assert!(harness.get_by_label("Your name").is_focused(), "the name field has the focus at once");
     harness.get_by_label("Your name").type_text("Ana María");
     harness.run();
+    assert_eq!(harness.get_by_label("Your name").value().as_deref(), Some("Ana María"));
     harness.get_by_label("Continue").click();
     harness.run();
     assert!(harness.state().dialog.is_none());
@@ -338,9 +339,24 @@ fn a_damaged_project_is_refused_with_its_problems_and_nothing_is_lost() {
     harness.get_by_label_contains(
         "stored text \"Behnam Gholipour\" differs from the document text there, \"Behnam Gholi\"",
     );
-    // The open project is untouched.
+    // The open project is untouched, and its unsaved deletion is still there: in the window,
+    // still unsaved (so still offered at Save), and in the journal that a crash would recover.
     assert_eq!(harness.state().project_path(), Some(path.as_path()));
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), source.replacen("end: 74,", "end: 70,", 1));
+    assert!(harness.state().document().unwrap().annotation(id).is_none(), "the deletion was kept");
+    assert!(harness.state().is_dirty(), "and is still unsaved");
+    assert!(store::load(&path).unwrap().documents[0].annotation(id).is_some(), "nothing saved behind the user's back");
+    let journal = spanwise::store::journal::journal_path_for(&path);
+    let contents = spanwise::store::journal::read(&journal).expect("the journal is still there");
+    let replayed = spanwise::store::journal::replay(store::load(&path).unwrap(), &contents.entries, false);
+    assert!(replayed.failed.is_empty(), "{:?}", replayed.failed);
+    assert!(replayed.project.documents[0].annotation(id).is_none(), "the journal has the deletion");
+    // Saving now writes it.
+    harness.get_by_label("OK").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(store::load(&path).unwrap().documents[0].annotation(id).is_none(), "saved");
 }
 
 /// A file dropped on the window.

@@ -517,8 +517,9 @@ impl SpanwiseApp {
             return;
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
+        let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
         let state = format!(
-            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\n",
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n",
             self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
             self.project().annotation_count(),
@@ -528,6 +529,7 @@ impl SpanwiseApp {
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
             self.list_cache.summary(&self.session.project().codebook),
+            selection.unwrap_or_default(),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
