@@ -52,6 +52,9 @@ fn code(value: &Value, kind: Option<&ValueKind>, texts: &[String]) -> Option<f64
             _ => texts.binary_search(c).ok().map(|i| i as f64 + 1e6),
         },
         Value::Text(t) => texts.binary_search(t).ok().map(|i| i as f64 + 1e6),
+        // Days since the epoch keep dates interval-scaled.
+        Value::Date(d) => Some(f64::from(chrono::Datelike::num_days_from_ce(d))),
+        Value::Choices(c) => texts.binary_search(&c.join("; ")).ok().map(|i| i as f64 + 1e6),
     }
 }
 
@@ -59,6 +62,7 @@ fn texts<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<String> {
     let mut texts: Vec<String> = values
         .filter_map(|v| match v {
             Value::Text(t) | Value::Choice(t) => Some(t.clone()),
+            Value::Choices(c) => Some(c.join("; ")),
             _ => None,
         })
         .collect();

@@ -785,7 +785,11 @@ pub fn add_missing(project: &mut Project, prepared: &Prepared) -> Vec<String> {
             hotkey: None,
             definition: String::new(),
             examples: Vec::new(),
+            parent: None,
         });
+        if new.parent.as_ref().is_some_and(|p| project.codebook.label(p).is_none_or(|p| p.parent.is_some())) {
+            new.parent = None;
+        }
         if new.hotkey.is_some_and(|k| project.codebook.label_for_hotkey(k).is_some()) {
             new.hotkey = None;
         }
