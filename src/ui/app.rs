@@ -81,6 +81,8 @@ pub struct SpanwiseApp {
     /// Where to write a one-line summary of the app's state whenever it changes
     /// (`SPANWISE_STATE_REPORT`), so that tests driving the real window can see what it shows.
     pub(crate) state_report: Option<(PathBuf, String)>,
+    /// The coding panel: codebook editor, document variables, memos.
+    pub coding: super::coding::CodingState,
     /// Takes the keyboard focus on an X11 display without a window manager (real window only).
     #[cfg(target_os = "linux")]
     pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
@@ -114,6 +116,7 @@ impl SpanwiseApp {
             waker_set: false,
             text_field_had_keyboard: false,
             state_report: None,
+            coding: Default::default(),
             #[cfg(target_os = "linux")]
             x11_focus: None,
         };
@@ -236,6 +239,8 @@ impl SpanwiseApp {
             self.note_buffer = None;
             self.current_document = None;
             self.view = None;
+            let panel_open = self.coding.panel_open;
+            self.coding = super::coding::CodingState { panel_open, ..Default::default() };
         }
         if let Some(id) = &self.current_document
             && self.session.document(id).is_none()
@@ -270,6 +275,9 @@ impl SpanwiseApp {
         // A note being edited is committed before anything else happens.
         if !matches!(command, Command::SetNote(..)) {
             self.commit_note();
+        }
+        if !matches!(command, Command::Coding(_)) {
+            self.commit_memo();
         }
         match command {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
@@ -332,6 +340,8 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
+            Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
+            Command::Coding(command) => self.run_coding(command),
         }
         self.take_notices();
     }
@@ -459,12 +469,13 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let state = format!(
-            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
+            "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n{}",
             self.is_dirty(),
             self.project().annotation_count(),
             self.settings.annotator_name,
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
+            self.coding_state_report(),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {

@@ -61,6 +61,11 @@ pub enum Command {
     ShowShortcuts,
     /// Take the project file over from another Spanwise that has it open.
     EditAnyway,
+    // Codebook, attributes, document variables, memos (issue 10 A).
+    /// Show or hide the coding panel (codebook, document variables, memos).
+    ToggleCodingPanel,
+    /// A change from the coding panel or the attribute editor.
+    Coding(super::coding::CodingCommand),
 }
 
 /// Where a command's shortcuts work.
@@ -122,7 +127,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 19] {
+    pub fn catalog() -> [Command; 20] {
         [
             Command::NewProject,
             Command::Open,
@@ -143,6 +148,7 @@ impl Command {
             Command::ShowShortcuts,
             Command::SpanToSelection,
             Command::SetTheme(Theme::System),
+            Command::ToggleCodingPanel,
         ]
     }
 
@@ -191,6 +197,12 @@ impl Command {
                 info("Set span to selection", "Make the selected annotation cover the selected text", keys![], Document)
             }
             Command::SetTheme(_) => info("Theme", "Light, dark, or as the system", keys![], Always),
+            Command::ToggleCodingPanel => info(
+                "Codebook panel",
+                "Show or hide the codebook (definitions, editor, lock), document variables and memos",
+                keys![cmd(Key::B)],
+                Always,
+            ),
             _ => return None,
         })
     }

@@ -46,7 +46,7 @@ fn menus() -> [(&'static str, Vec<Item>); 4] {
                 C(Command::EditAnnotatorName),
             ],
         ),
-        ("View", vec![Item::Themes]),
+        ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
 }
