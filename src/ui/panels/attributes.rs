@@ -102,7 +102,10 @@ fn value_ui(
                             *error = None;
                             change = Some(value);
                         }
-                        Err(message) => *error = Some(message),
+                        Err(message) => {
+                            *error = Some(message);
+                            ui.ctx().request_repaint();
+                        }
                     }
                 }
             }

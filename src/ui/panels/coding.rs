@@ -24,6 +24,7 @@ pub(crate) fn reserved_key(key: char) -> Option<String> {
 impl SpanwiseApp {
     pub(super) fn coding_panel_ui(&mut self, ui: &mut egui::Ui) {
         let mut pending = Vec::new();
+        let before = (self.coding.error.clone(), self.coding.label_buffer.is_some(), self.coding.deletion.is_some());
         egui::ScrollArea::vertical().id_salt("coding_panel").auto_shrink(false).show(ui, |ui| {
             egui::CollapsingHeader::new(RichText::new("Document variables").heading())
                 .default_open(true)
@@ -35,6 +36,10 @@ impl SpanwiseApp {
                 .default_open(true)
                 .show(ui, |ui| self.memos_ui(ui, &mut pending));
         });
+        // A refusal or a reset field shows at once, not at the next mouse move.
+        if before != (self.coding.error.clone(), self.coding.label_buffer.is_some(), self.coding.deletion.is_some()) {
+            ui.ctx().request_repaint();
+        }
         pending.into_iter().for_each(|command| self.command(command));
     }
 
