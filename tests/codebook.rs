@@ -424,7 +424,8 @@ fn the_codebook_round_trips_through_a_refi_qda_qdc_file() {
     let mut notes = Vec::new();
     let back = codebook::from_qdc(&qdc, "x.qdc", &mut notes).unwrap();
     assert!(notes.is_empty());
-    let shape = |c: &Codebook| -> Vec<(String, String, String, Vec<String>, Option<String>)> {
+    type Shape = (String, String, String, Vec<String>, Option<String>);
+    let shape = |c: &Codebook| -> Vec<Shape> {
         c.labels
             .iter()
             .map(|l| {

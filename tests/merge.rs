@@ -57,6 +57,7 @@ fn base() -> Project {
         hotkey: Some('9'),
         definition: "Not used yet".into(),
         examples: vec!["Grüße".into()],
+        parent: None,
     });
     project.codebook.relation_types.push(RelationType {
         id: "supports".into(),
@@ -169,6 +170,7 @@ fn one_sided_edits() -> Vec<(&'static str, EditFn, &'static str)> {
                     hotkey: Some('5'),
                     definition: String::new(),
                     examples: Vec::new(),
+                    parent: None,
                 })
             }),
             "1 label added",
@@ -853,6 +855,7 @@ fn a_hotkey_both_sides_gave_away_stays_with_my_label() {
             hotkey: Some('5'),
             definition: String::new(),
             examples: Vec::new(),
+            parent: None,
         })
     });
     let merged = resolved(&base, &mine, &theirs, Side::Mine);
