@@ -246,3 +246,44 @@ fn a_memo_on_an_annotation_goes_with_it_and_the_project_saves() {
     harness.run();
     assert_eq!(harness.state().project().memos.len(), 1, "undo brings annotation and memo back");
 }
+
+#[test]
+fn codebook_variable_and_memo_edits_are_journalled_and_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut harness = open(&path);
+    start_editing(&mut harness, "Claim  [1]");
+    type_into(&mut harness, "Label name", "Behauptung");
+    type_into(&mut harness, "Publication date", "2020-12-18");
+    let quote = harness.state().document().unwrap().annotations.iter().find(|a| a.label == "quote").unwrap().id;
+    harness.state_mut().command(Command::RevealAnnotation(quote));
+    harness.run();
+    type_into(&mut harness, "Search memos", "");
+    harness.get_by_label("Memo on the selected annotation").focus();
+    harness.run();
+    harness.get_by_label("Memo on the selected annotation").type_text("Grüße 🎉");
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    start_editing(&mut harness, "Recommendation  [4]");
+    harness.get_by_label("Delete label").click();
+    harness.run();
+    harness.get_by_label("Relabel and delete the label").click();
+    harness.run();
+    let expected = harness.state().project().clone();
+    assert_eq!(expected.memos.len(), 1);
+    assert!(expected.codebook.label("recommendation").is_none());
+    drop(harness);
+
+    assert_eq!(std::fs::read(&path).unwrap(), original, "the saved file was not touched");
+    let mut harness = common::ui::harness_sized(app_for(&path), 1400.0, 1300.0);
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(*harness.state().project(), expected, "exactly what was there");
+    // Undo works through the recovered steps: the deletion comes back in one.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().project().codebook.label("recommendation").is_some());
+}

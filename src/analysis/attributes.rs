@@ -47,8 +47,12 @@ fn code(value: &Value, kind: Option<&ValueKind>, texts: &[String]) -> Option<f64
     match value {
         Value::Number(n) => Some(*n),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        // A choice the codebook lists has its option's rank; one it does not (an import, an
+        // older codebook) still counts, ranked among the texts.
         Value::Choice(c) => match kind {
-            Some(ValueKind::Choice(options)) => options.iter().position(|o| o == c).map(|i| i as f64),
+            Some(ValueKind::Choice(options)) if options.contains(c) => {
+                options.iter().position(|o| o == c).map(|i| i as f64)
+            }
             _ => texts.binary_search(c).ok().map(|i| i as f64 + 1e6),
         },
         Value::Text(t) => texts.binary_search(t).ok().map(|i| i as f64 + 1e6),
