@@ -527,3 +527,24 @@ fn importing_a_codebook_adds_to_the_project_and_never_removes() {
     assert_eq!(code, Some(2));
     assert!(text.contains("unknown codebook file type"), "{text}");
 }
+
+/// One coder adds a sub-label under a label the other deletes: the merge keeps the sub-label as
+/// a top-level label, says so, and the result is valid.
+#[test]
+fn a_merge_never_leaves_a_sub_label_without_its_parent() {
+    use spanwise::store::merge::{self, BaseItems, Side};
+    let base = common::tricky_project();
+    let mut mine = base.clone();
+    let (codebook, id) = add_label(&mine.codebook, "Dringend ü", Some("recommendation")).unwrap();
+    apply(&mut mine, Edit::SetCodebook(Box::new(codebook))).unwrap();
+    let mut theirs = base.clone();
+    let edit = delete_label(&theirs, "recommendation", &LabelDeletion::DeleteAnnotations).unwrap();
+    apply(&mut theirs, edit).unwrap();
+    let merged = merge::merge(Some(&BaseItems::of(&base)), &mine, &theirs).resolve_all(Side::Mine).unwrap();
+    assert!(validate(&merged.project).is_empty(), "{:?}", validate(&merged.project));
+    if merged.project.codebook.label("recommendation").is_none() {
+        assert_eq!(merged.project.codebook.label(&id).unwrap().parent, None);
+        assert!(merged.report.consequences.iter().any(|c| c.contains("no longer a sub-label")), "{:?}", merged.report);
+    }
+    round_trip(&merged.project);
+}
