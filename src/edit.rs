@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Annotation, Annotator, Codebook, Document, ItemId, Location, Project, Relation, validate};
+use crate::model::codebook_editing::{self, CodebookChange, LabelDeletion};
+use crate::model::{
+    Annotation, Annotator, Codebook, Document, ItemId, Location, Memo, MemoTarget, Project, Relation, Value, validate,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Edit {
@@ -44,12 +47,25 @@ pub enum Edit {
     RemoveAnnotator {
         id: String,
     },
+    /// Replaces the codebook (labels, relation types, attributes, document fields, the lock).
+    /// Refused if an annotation, relation or memo would be left without what it refers to, and,
+    /// while the codebook is locked, for anything but unlocking it. Memos about a label that
+    /// goes go along (and come back on undo).
+    SetCodebook(Box<Codebook>),
+    /// Sets (`Some`) or clears (`None`) a document variable (a codebook document field).
+    SetDocumentVariable {
+        document: String,
+        field: String,
+        value: Option<Value>,
+    },
+    AddMemo(Memo),
+    RemoveMemo {
+        id: ItemId,
+    },
+    /// Replaces the memo with the same id (title, text, target).
+    UpdateMemo(Memo),
     /// Several edits as one undo step, applied in order.
     Batch(Vec<Edit>),
-    /// Replaces the codebook (labels, relation types, attributes…): refused while an annotation
-    /// or relation uses a label or relation type the new one lacks. Its inverse puts the old one
-    /// back.
-    SetCodebook(Box<Codebook>),
     /// The whole project replaced by another version of it (a merge with the file on disk); the
     /// inverse puts the replaced version back.
     ReplaceProject(Box<Project>),
@@ -87,10 +103,20 @@ pub enum EditError {
     ModifiedBeforeCreated { created: String, modified: String },
     #[error("cannot add the document \"{document}\": {problem}")]
     InvalidDocument { document: String, problem: String },
-    #[error("the codebook cannot be changed so: {0}")]
-    InvalidCodebook(String),
     #[error("the project would not be valid: {0}")]
     InvalidProject(String),
+    #[error("the codebook is locked: unlock it first (Codebook → Locked)")]
+    CodebookLocked,
+    #[error("the codebook cannot change so: {0}")]
+    InvalidCodebook(String),
+    #[error("no document field \"{0}\" in the codebook")]
+    NoDocumentField(String),
+    #[error("\"{value}\" is not a value of {name} (a {kind})")]
+    BadValue { name: String, kind: String, value: String },
+    #[error("no memo {0}")]
+    NoMemo(ItemId),
+    #[error("the memo is about {0}, which does not exist")]
+    MemoTarget(String),
 }
 
 impl Edit {
@@ -107,7 +133,11 @@ impl Edit {
             Edit::RemoveDocument { .. } => "remove document".into(),
             Edit::AddAnnotator(a) => format!("add annotator {}", a.name),
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
-            Edit::SetCodebook(_) => "change the codebook".into(),
+            Edit::SetCodebook(_) => "change codebook".into(),
+            Edit::SetDocumentVariable { .. } => "set document variable".into(),
+            Edit::AddMemo(_) => "add memo".into(),
+            Edit::RemoveMemo { .. } => "delete memo".into(),
+            Edit::UpdateMemo(_) => "change memo".into(),
             Edit::ReplaceProject(_) => "merge".into(),
             Edit::Batch(edits) => {
                 // An annotator added with their first annotation is bookkeeping, not the change.
@@ -164,6 +194,30 @@ fn check_annotation(project: &Project, doc: &Document, annotation: &Annotation) 
             Some(_) => {}
         }
         previous_end = f.end;
+    }
+    Ok(())
+}
+
+/// Checks the attribute values an update sets or changes against their kinds in the codebook
+/// (values already there, from an import, are left alone).
+fn check_changed_attributes(
+    project: &Project,
+    old: Option<&Annotation>,
+    annotation: &Annotation,
+) -> Result<(), EditError> {
+    for (id, value) in &annotation.attributes {
+        if old.and_then(|o| o.attributes.get(id)) == Some(value) {
+            continue;
+        }
+        if let Some(definition) = project.codebook.attribute(id)
+            && !definition.kind.admits(value)
+        {
+            return Err(EditError::BadValue {
+                name: definition.name.clone(),
+                kind: definition.kind.name().to_owned(),
+                value: value.display(),
+            });
+        }
     }
     Ok(())
 }
@@ -230,36 +284,75 @@ fn check_document(project: &Project, document: Document) -> Result<Document, Edi
     }
 }
 
-/// Checks a codebook that is to replace the project's: valid in itself, and with every label and
-/// relation type the annotations and relations use.
-fn check_codebook(project: &Project, codebook: &Codebook) -> Result<(), EditError> {
-    let alone = Project {
-        name: String::new(),
-        description: String::new(),
-        created: project.created,
-        codebook: codebook.clone(),
-        annotators: Vec::new(),
-        documents: Vec::new(),
-        memos: Vec::new(),
+/// Checks what a memo refers to exists.
+fn check_memo_target(project: &Project, target: &MemoTarget) -> Result<(), EditError> {
+    let exists = match target {
+        MemoTarget::Project => true,
+        MemoTarget::Document(id) => project.document(id).is_some(),
+        MemoTarget::Label(id) => project.codebook.label(id).is_some(),
+        MemoTarget::Annotation(id) => project.documents.iter().any(|d| d.annotation(*id).is_some()),
     };
-    if let Some(problem) = validate(&alone).into_iter().next() {
+    if exists { Ok(()) } else { Err(EditError::MemoTarget(describe_memo_target(target))) }
+}
+
+/// "annotation 123", "document \"d1\"", "the project".
+pub fn describe_memo_target(target: &MemoTarget) -> String {
+    match target {
+        MemoTarget::Project => "the project".to_owned(),
+        MemoTarget::Document(id) => format!("document \"{id}\""),
+        MemoTarget::Label(id) => format!("label \"{id}\""),
+        MemoTarget::Annotation(id) => format!("annotation {id}"),
+    }
+}
+
+/// Takes the memos `about` selects out of the project, as edits that put them back.
+fn take_memos(project: &mut Project, about: impl Fn(&MemoTarget) -> bool) -> Vec<Edit> {
+    let (gone, kept): (Vec<Memo>, Vec<Memo>) =
+        std::mem::take(&mut project.memos).into_iter().partition(|m| about(&m.target));
+    project.memos = kept;
+    gone.into_iter().map(Edit::AddMemo).collect()
+}
+
+/// `inverse`, followed by the edits that restore what went along with it, as one edit.
+fn with_restored(inverse: Edit, restore: Vec<Edit>) -> Edit {
+    if restore.is_empty() {
+        inverse
+    } else {
+        let mut all = vec![inverse];
+        all.extend(restore);
+        Edit::Batch(all)
+    }
+}
+
+/// Whether two codebooks differ in more than the lock.
+fn differs_beyond_lock(a: &Codebook, b: &Codebook) -> bool {
+    a.labels != b.labels
+        || a.relation_types != b.relation_types
+        || a.attributes != b.attributes
+        || a.document_fields != b.document_fields
+}
+
+/// Replaces the codebook after checking that everything in the project still fits it.
+fn set_codebook(project: &mut Project, codebook: Codebook) -> Result<Edit, EditError> {
+    if project.codebook.locked && codebook.locked && differs_beyond_lock(&project.codebook, &codebook) {
+        return Err(EditError::CodebookLocked);
+    }
+    // Memos about a removed label go along; with the new codebook in place, everything the
+    // project refers to must still be there (the whole project is checked: codebook edits are rare).
+    let restore = take_memos(project, |t| matches!(t, MemoTarget::Label(id) if codebook.label(id).is_none()));
+    let old = std::mem::replace(&mut project.codebook, codebook);
+    let problem = validate(project).into_iter().next();
+    if let Some(problem) = problem {
+        project.codebook = old;
+        for edit in restore {
+            if let Edit::AddMemo(memo) = edit {
+                project.memos.push(memo);
+            }
+        }
+        project.memos.sort_by_key(|m| m.id);
         return Err(EditError::InvalidCodebook(problem.to_string()));
     }
-    for document in &project.documents {
-        if let Some(annotation) = document.annotations.iter().find(|a| codebook.label(&a.label).is_none()) {
-            return Err(EditError::InvalidCodebook(format!(
-                "label \"{}\" is used by annotations in \"{}\"",
-                annotation.label, document.name
-            )));
-        }
-        if let Some(relation) = document.relations.iter().find(|r| codebook.relation_type(&r.kind).is_none()) {
-            return Err(EditError::InvalidCodebook(format!(
-                "relation type \"{}\" is used by relations in \"{}\"",
-                relation.kind, document.name
-            )));
-        }
-    }
-    Ok(())
+    Ok(with_restored(Edit::SetCodebook(Box::new(old)), restore))
 }
 
 /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
@@ -294,6 +387,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             doc.relations = kept;
             let annotation = doc.annotations.remove(at);
             doc.touch();
+            // Memos about the annotation go with it too (a memo about nothing would make the
+            // file invalid), and come back on undo after it.
+            let memos = take_memos(project, |t| *t == MemoTarget::Annotation(id));
+            undo.extend(memos);
             if undo.is_empty() {
                 Ok(Edit::AddAnnotation { document, annotation })
             } else {
@@ -307,6 +404,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 return Err(EditError::NoAnnotation(annotation.id));
             }
             check_annotation(project, doc, &annotation)?;
+            check_changed_attributes(project, doc.annotation(annotation.id), &annotation)?;
             for relation in doc.relations.iter().filter(|r| r.from == annotation.id || r.to == annotation.id) {
                 check_relation(project, doc, relation, Some(&annotation))?;
             }
@@ -375,7 +473,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         Edit::RemoveDocument { id } => {
             let index = project.documents.iter().position(|d| d.id == id).ok_or(EditError::NoDocument(id))?;
             let document = Box::new(project.documents.remove(index));
-            Ok(Edit::AddDocument { index, document })
+            // Memos about the document or its annotations go with it, and come back on undo.
+            let annotations: std::collections::HashSet<ItemId> = document.annotations.iter().map(|a| a.id).collect();
+            let memos = take_memos(project, |t| match t {
+                MemoTarget::Document(d) => *d == document.id,
+                MemoTarget::Annotation(a) => annotations.contains(a),
+                _ => false,
+            });
+            Ok(with_restored(Edit::AddDocument { index, document }, memos))
         }
         Edit::AddAnnotator(annotator) => {
             if project.annotator(&annotator.id).is_some() {
@@ -395,9 +500,50 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let at = project.annotators.iter().position(|a| a.id == id).ok_or(EditError::NoAnnotator(id))?;
             Ok(Edit::AddAnnotator(project.annotators.remove(at)))
         }
-        Edit::SetCodebook(codebook) => {
-            check_codebook(project, &codebook)?;
-            Ok(Edit::SetCodebook(Box::new(std::mem::replace(&mut project.codebook, *codebook))))
+        Edit::SetCodebook(codebook) => set_codebook(project, *codebook),
+        Edit::SetDocumentVariable { document, field, value } => {
+            let definition =
+                project.codebook.document_field(&field).ok_or_else(|| EditError::NoDocumentField(field.clone()))?;
+            if let Some(value) = &value
+                && !definition.kind.admits(value)
+            {
+                return Err(EditError::BadValue {
+                    name: definition.name.clone(),
+                    kind: definition.kind.name().to_owned(),
+                    value: value.display(),
+                });
+            }
+            let doc = doc_mut(project, &document)?;
+            let old = match value {
+                Some(value) => doc.variables.insert(field.clone(), value),
+                None => doc.variables.remove(&field),
+            };
+            Ok(Edit::SetDocumentVariable { document, field, value: old })
+        }
+        Edit::AddMemo(memo) => {
+            if project.id_in_use(memo.id) {
+                return Err(EditError::DuplicateId(memo.id));
+            }
+            check_memo_target(project, &memo.target)?;
+            let id = memo.id;
+            let at = project.memos.partition_point(|m| m.id < id);
+            project.memos.insert(at, memo);
+            Ok(Edit::RemoveMemo { id })
+        }
+        Edit::RemoveMemo { id } => {
+            let at = project.memos.iter().position(|m| m.id == id).ok_or(EditError::NoMemo(id))?;
+            Ok(Edit::AddMemo(project.memos.remove(at)))
+        }
+        Edit::UpdateMemo(memo) => {
+            check_memo_target(project, &memo.target)?;
+            if memo.modified < memo.created {
+                return Err(EditError::ModifiedBeforeCreated {
+                    created: memo.created.to_rfc3339(),
+                    modified: memo.modified.to_rfc3339(),
+                });
+            }
+            let slot = project.memos.iter_mut().find(|m| m.id == memo.id).ok_or(EditError::NoMemo(memo.id))?;
+            Ok(Edit::UpdateMemo(std::mem::replace(slot, memo)))
         }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
@@ -432,6 +578,74 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::ReplaceProject(Box::new(old)))
         }
     }
+}
+
+/// Deleting a label as one edit: its annotations relabelled or deleted (`what`), its sub-labels
+/// moved to the top level, its hotkey freed, relation types and attributes no longer naming it
+/// (a relation type only it could start or end is deleted, with its relations), memos about it
+/// deleted. Relabelling that a relation's type does not allow is refused when applied. `what` is ignored when no annotation uses the label.
+pub fn delete_label(project: &Project, id: &str, what: &LabelDeletion) -> Result<Edit, CodebookChange> {
+    let mut codebook = codebook_editing::unlocked(&project.codebook)?;
+    if codebook.label(id).is_none() {
+        return Err(CodebookChange::NoLabel(id.to_owned()));
+    }
+    if let LabelDeletion::Relabel(to) = what
+        && (to == id || codebook.label(to).is_none())
+    {
+        return Err(CodebookChange::NoLabel(to.clone()));
+    }
+    let now = crate::model::now();
+    let mut edits = Vec::new();
+    // A relation type only this label could start or end goes, with its relations (first, so
+    // relabelled annotations are not checked against it).
+    let dropped: Vec<String> = codebook
+        .relation_types
+        .iter()
+        .filter(|t| {
+            let only = |labels: &Vec<String>| !labels.is_empty() && labels.iter().all(|l| l == id);
+            only(&t.from_labels) || only(&t.to_labels)
+        })
+        .map(|t| t.id.clone())
+        .collect();
+    codebook.relation_types.retain(|t| !dropped.contains(&t.id));
+    for doc in &project.documents {
+        for relation in doc.relations.iter().filter(|r| dropped.contains(&r.kind)) {
+            edits.push(Edit::RemoveRelation { document: doc.id.clone(), id: relation.id });
+        }
+    }
+    for doc in &project.documents {
+        for annotation in doc.annotations.iter().filter(|a| a.label == id) {
+            edits.push(match what {
+                LabelDeletion::Relabel(to) => {
+                    let mut relabelled = annotation.clone();
+                    relabelled.label = to.clone();
+                    relabelled.modified = now.max(annotation.created);
+                    Edit::UpdateAnnotation { document: doc.id.clone(), annotation: relabelled }
+                }
+                LabelDeletion::DeleteAnnotations => {
+                    Edit::RemoveAnnotation { document: doc.id.clone(), id: annotation.id }
+                }
+            });
+        }
+    }
+    for memo in project.memos.iter().filter(|m| m.target == MemoTarget::Label(id.to_owned())) {
+        edits.push(Edit::RemoveMemo { id: memo.id });
+    }
+    codebook.labels.retain(|l| l.id != id);
+    for label in &mut codebook.labels {
+        if label.parent.as_deref() == Some(id) {
+            label.parent = None;
+        }
+    }
+    for relation_type in &mut codebook.relation_types {
+        relation_type.from_labels.retain(|l| l != id);
+        relation_type.to_labels.retain(|l| l != id);
+    }
+    for attribute in &mut codebook.attributes {
+        attribute.labels.retain(|l| l != id);
+    }
+    edits.push(Edit::SetCodebook(Box::new(codebook)));
+    Ok(Edit::Batch(edits))
 }
 
 /// Why an edit was applied: a new change, or an undo or redo of an earlier one.

@@ -57,7 +57,13 @@ fn base() -> Project {
         hotkey: Some('9'),
         definition: "Not used yet".into(),
         examples: vec!["Grüße".into()],
+        parent: None,
     });
+    // These tests name the codebook entries they change: start from the default labels with
+    // only the relation types, attributes and document fields set up here.
+    project.codebook.relation_types.retain(|r| r.id == "attributed_to" || r.id == "about");
+    project.codebook.attributes.clear();
+    project.codebook.document_fields.clear();
     project.codebook.relation_types.push(RelationType {
         id: "supports".into(),
         name: "Supports".into(),
@@ -169,6 +175,7 @@ fn one_sided_edits() -> Vec<(&'static str, EditFn, &'static str)> {
                     hotkey: Some('5'),
                     definition: String::new(),
                     examples: Vec::new(),
+                    parent: None,
                 })
             }),
             "1 label added",
@@ -853,6 +860,7 @@ fn a_hotkey_both_sides_gave_away_stays_with_my_label() {
             hotkey: Some('5'),
             definition: String::new(),
             examples: Vec::new(),
+            parent: None,
         })
     });
     let merged = resolved(&base, &mine, &theirs, Side::Mine);

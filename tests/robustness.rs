@@ -47,7 +47,9 @@ fn the_v1_fixture_has_every_field_and_loads_exactly() {
     let project = store::load(&path).unwrap();
     assert_eq!(project.name, "Format version 1 fixture");
     assert!(project.description.contains('\n') && project.description.contains('\t'));
-    assert_eq!(project.codebook.labels.len(), 4);
+    assert_eq!(project.codebook.labels.len(), 5);
+    assert_eq!(project.codebook.top_label("factual"), "claim", "a sub-label");
+    assert!(project.codebook.locked);
     assert_eq!(project.codebook.attributes.len(), 2);
     assert_eq!(project.codebook.document_fields.len(), 2);
     assert_eq!(project.documents.len(), 2);

@@ -47,11 +47,18 @@ fn code(value: &Value, kind: Option<&ValueKind>, texts: &[String]) -> Option<f64
     match value {
         Value::Number(n) => Some(*n),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        // A choice the codebook lists has its option's rank; one it does not (an import, an
+        // older codebook) still counts, ranked among the texts.
         Value::Choice(c) => match kind {
-            Some(ValueKind::Choice(options)) => options.iter().position(|o| o == c).map(|i| i as f64),
+            Some(ValueKind::Choice(options)) if options.contains(c) => {
+                options.iter().position(|o| o == c).map(|i| i as f64)
+            }
             _ => texts.binary_search(c).ok().map(|i| i as f64 + 1e6),
         },
         Value::Text(t) => texts.binary_search(t).ok().map(|i| i as f64 + 1e6),
+        // Days since the epoch keep dates interval-scaled.
+        Value::Date(d) => Some(f64::from(chrono::Datelike::num_days_from_ce(d))),
+        Value::Choices(c) => texts.binary_search(&c.join("; ")).ok().map(|i| i as f64 + 1e6),
     }
 }
 
@@ -59,6 +66,7 @@ fn texts<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<String> {
     let mut texts: Vec<String> = values
         .filter_map(|v| match v {
             Value::Text(t) | Value::Choice(t) => Some(t.clone()),
+            Value::Choices(c) => Some(c.join("; ")),
             _ => None,
         })
         .collect();

@@ -118,9 +118,8 @@ fn attribute_difference(a: &Annotation, b: &Annotation) -> Option<String> {
         .map(|name| {
             let show = |v: Option<&crate::model::Value>| match v {
                 None => "(none)".to_owned(),
-                Some(crate::model::Value::Text(t) | crate::model::Value::Choice(t)) => t.clone(),
-                Some(crate::model::Value::Number(n)) => n.to_string(),
                 Some(crate::model::Value::Bool(b)) => b.to_string(),
+                Some(other) => other.display(),
             };
             format!("{name}: {} vs {}", show(a.attributes.get(name)), show(b.attributes.get(name)))
         })

@@ -1,6 +1,7 @@
 //! `spanwise <subcommand>`: the library, headless and scriptable.
 
 pub mod analysis;
+mod codebook;
 mod import;
 pub mod interchange;
 pub mod merge;
@@ -67,6 +68,10 @@ pub enum Command {
     /// Import annotations from other tools into a project (json, jsonl, brat, Label Studio,
     /// doccano, W3C Web Annotation, REFI-QDA); named apart from `import` of documents
     ImportAnnotations(interchange::ImportArgs),
+    /// Export a project's codebook to a file, import one into a project, or lock/unlock it
+    /// (.codebook.ron: everything; .qdc: REFI-QDA codes for MAXQDA, NVivo, ATLAS.ti)
+    #[command(subcommand)]
+    Codebook(codebook::CodebookCommand),
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
@@ -80,6 +85,7 @@ pub fn run(command: &Command, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Command::Import(args) => import::run(args, out, err),
         Command::Export(args) => interchange::export(args, out, err),
         Command::ImportAnnotations(args) => interchange::import(args, out, err),
+        Command::Codebook(command) => codebook::run(command, out, err),
     }
 }
 
@@ -226,6 +232,7 @@ fn stats(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write
     for label in labels {
         header.push_str(&format!("  {:>w$}", label.name, w = label.name.chars().count().max(5)));
     }
+    // Sub-labels are counted in their own column and in their parent's.
     header.push_str("  total");
     let _ = writeln!(out, "{header}");
     let mut totals = vec![0usize; labels.len()];
@@ -233,6 +240,11 @@ fn stats(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for annotation in &doc.annotations {
             *counts.entry(annotation.label.as_str()).or_default() += 1;
+            // A sub-label counts under its parent too.
+            let top = project.codebook.top_label(&annotation.label);
+            if top != annotation.label {
+                *counts.entry(top).or_default() += 1;
+            }
         }
         let mut row = format!("{:name_width$}", doc.name);
         for (i, label) in labels.iter().enumerate() {
@@ -247,7 +259,8 @@ fn stats(file: &Path, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write
     for (i, label) in labels.iter().enumerate() {
         row.push_str(&format!("  {:>w$}", totals[i], w = label.name.chars().count().max(5)));
     }
-    row.push_str(&format!("  {:>5}", totals.iter().sum::<usize>()));
+    let total: usize = labels.iter().zip(&totals).filter(|(l, _)| l.parent.is_none()).map(|(_, n)| n).sum();
+    row.push_str(&format!("  {total:>5}"));
     let _ = writeln!(out, "{row}");
     0
 }

@@ -373,6 +373,17 @@ pub fn variables_for(codebook: &Codebook, metadata: &BTreeMap<String, String>) -
             ValueKind::Choice(options) => {
                 options.iter().find(|o| o.eq_ignore_ascii_case(value.trim())).map(|o| Value::Choice(o.clone()))
             }
+            ValueKind::MultiChoice(options) => {
+                let picked: Vec<String> = options
+                    .iter()
+                    .filter(|o| value.split([';', ',']).any(|v| o.eq_ignore_ascii_case(v.trim())))
+                    .cloned()
+                    .collect();
+                (!picked.is_empty()).then_some(Value::Choices(picked))
+            }
+            ValueKind::Date => crate::formats::dates::parse_date(value)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d.to_iso(), "%Y-%m-%d").ok())
+                .map(Value::Date),
         };
         if let Some(typed) = typed {
             out.insert(field.id.clone(), typed);

@@ -5,6 +5,7 @@
 pub mod annotations;
 pub mod archive;
 pub mod cleanup;
+pub mod codebook;
 pub mod corpus;
 pub mod dates;
 pub mod docx;

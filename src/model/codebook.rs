@@ -21,6 +21,10 @@ pub struct Label {
     /// Example text spans that fit the label.
     #[serde(default)]
     pub examples: Vec<String>,
+    /// The label this one is a sub-label of (`"claim"` for Factual); one level deep only.
+    /// Annotations with a sub-label count under their parent in lists and statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// A kind of link between two annotations ("Quote attributed to Actor").
@@ -52,6 +56,45 @@ pub enum ValueKind {
     Bool,
     /// One of a fixed list of options.
     Choice(Vec<String>),
+    /// Any number of a fixed list of options.
+    MultiChoice(Vec<String>),
+    /// A calendar date (`2024-05-01`).
+    Date,
+}
+
+impl ValueKind {
+    /// The options of a choice or multi-choice kind.
+    pub fn options(&self) -> &[String] {
+        match self {
+            ValueKind::Choice(options) | ValueKind::MultiChoice(options) => options,
+            _ => &[],
+        }
+    }
+
+    /// A word for the kind, as the codebook editor and `CODEBOOK.md` name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ValueKind::Text => "free text",
+            ValueKind::Number => "number",
+            ValueKind::Bool => "yes/no",
+            ValueKind::Choice(_) => "choice",
+            ValueKind::MultiChoice(_) => "multi-choice",
+            ValueKind::Date => "date",
+        }
+    }
+
+    /// Whether `value` is a value of this kind (a choice among the options, a finite number…).
+    pub fn admits(&self, value: &Value) -> bool {
+        match (self, value) {
+            (ValueKind::Text, Value::Text(_))
+            | (ValueKind::Bool, Value::Bool(_))
+            | (ValueKind::Date, Value::Date(_)) => true,
+            (ValueKind::Number, Value::Number(n)) => n.is_finite(),
+            (ValueKind::Choice(options), Value::Choice(choice)) => options.contains(choice),
+            (ValueKind::MultiChoice(options), Value::Choices(choices)) => choices.iter().all(|c| options.contains(c)),
+            _ => false,
+        }
+    }
 }
 
 /// A typed value attached to annotations with certain labels (e.g. a Claim's "stance").
@@ -84,6 +127,22 @@ pub enum Value {
     Number(f64),
     Bool(bool),
     Choice(String),
+    /// The options picked of a multi-choice (in the codebook's order).
+    Choices(Vec<String>),
+    Date(chrono::NaiveDate),
+}
+
+impl Value {
+    /// The value as a user reads it (`yes`, `2024-05-01`, `official; expert`).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Text(text) | Value::Choice(text) => text.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+            Value::Choices(choices) => choices.join("; "),
+            Value::Date(date) => date.format("%Y-%m-%d").to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,6 +154,10 @@ pub struct Codebook {
     pub attributes: Vec<AttributeDef>,
     #[serde(default)]
     pub document_fields: Vec<FieldDef>,
+    /// The codebook is locked (an assignment, a team's agreed scheme): the editor is read-only,
+    /// tagging still works. Only unlocking changes a locked codebook.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
 }
 
 impl Codebook {
@@ -108,6 +171,37 @@ impl Codebook {
 
     pub fn label_for_hotkey(&self, key: char) -> Option<&Label> {
         self.labels.iter().find(|l| l.hotkey == Some(key))
+    }
+
+    /// The label itself, or its parent when it is a sub-label: what lists and statistics count
+    /// it under.
+    pub fn top_label<'c>(&'c self, label_id: &'c str) -> &'c str {
+        match self.label(label_id).and_then(|l| l.parent.as_deref()) {
+            Some(parent) if self.label(parent).is_some() => parent,
+            _ => label_id,
+        }
+    }
+
+    /// The sub-labels of a label, in codebook order.
+    pub fn children<'c>(&'c self, label_id: &'c str) -> impl Iterator<Item = &'c Label> + 'c {
+        self.labels.iter().filter(move |l| l.parent.as_deref() == Some(label_id))
+    }
+
+    /// The attributes that apply to annotations with this label (a sub-label also gets its
+    /// parent's).
+    pub fn attributes_for<'c>(&'c self, label_id: &'c str) -> impl Iterator<Item = &'c AttributeDef> + 'c {
+        let parent = self.label(label_id).and_then(|l| l.parent.as_deref());
+        self.attributes.iter().filter(move |a| {
+            a.labels.is_empty() || a.labels.iter().any(|l| l == label_id || Some(l.as_str()) == parent)
+        })
+    }
+
+    pub fn attribute(&self, attribute_id: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.id == attribute_id)
+    }
+
+    pub fn document_field(&self, field_id: &str) -> Option<&FieldDef> {
+        self.document_fields.iter().find(|f| f.id == field_id)
     }
 
     pub fn relation_type(&self, relation_type_id: &str) -> Option<&RelationType> {

@@ -116,6 +116,18 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             report(here(), format!("hotkey '{key}' is also used by label \"{other}\""));
         }
     }
+    for label in &codebook.labels {
+        let Some(parent) = &label.parent else { continue };
+        let here = || Location::Label(label.id.clone());
+        match codebook.label(parent) {
+            None => report(here(), format!("its parent label \"{parent}\" does not exist")),
+            Some(_) if parent == &label.id => report(here(), "is its own parent".into()),
+            Some(p) if p.parent.is_some() => {
+                report(here(), format!("its parent \"{parent}\" is a sub-label itself (sub-labels go one level deep)"))
+            }
+            Some(_) => {}
+        }
+    }
     let mut relation_type_ids = HashSet::new();
     for relation_type in &codebook.relation_types {
         let here = || Location::RelationType(relation_type.id.clone());

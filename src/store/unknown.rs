@@ -120,10 +120,17 @@ fn fields(kind: Kind) -> &'static [(&'static str, Child)] {
             ("relation_types", List(Kind::RelationType)),
             ("attributes", List(Kind::Attribute)),
             ("document_fields", List(Kind::DocumentField)),
+            ("locked", Leaf),
         ],
-        Kind::Label => {
-            &[("id", Leaf), ("name", Leaf), ("color", Leaf), ("hotkey", Leaf), ("definition", Leaf), ("examples", Leaf)]
-        }
+        Kind::Label => &[
+            ("id", Leaf),
+            ("name", Leaf),
+            ("color", Leaf),
+            ("hotkey", Leaf),
+            ("definition", Leaf),
+            ("examples", Leaf),
+            ("parent", Leaf),
+        ],
         Kind::RelationType => &[
             ("id", Leaf),
             ("name", Leaf),

@@ -86,6 +86,8 @@ pub struct SpanwiseApp {
     pub(crate) state_report: Option<(PathBuf, String)>,
     /// The project file named at start-up, while another thread reads it.
     opening: Option<opening::Opening>,
+    /// The coding panel: codebook editor, document variables, memos.
+    pub coding: super::coding::CodingState,
     /// Takes the keyboard focus on an X11 display without a window manager (real window only).
     #[cfg(target_os = "linux")]
     pub(crate) x11_focus: Option<super::x11_focus::NoWmFocus>,
@@ -129,6 +131,7 @@ impl SpanwiseApp {
             text_field_had_keyboard: false,
             state_report: None,
             opening: None,
+            coding: Default::default(),
             #[cfg(target_os = "linux")]
             x11_focus: None,
             import_job: None,
@@ -258,6 +261,8 @@ impl SpanwiseApp {
             self.note_buffer = None;
             self.current_document = None;
             self.view = None;
+            let panel_open = self.coding.panel_open;
+            self.coding = super::coding::CodingState { panel_open, ..Default::default() };
         }
         if let Some(id) = &self.current_document
             && self.session.document(id).is_none()
@@ -307,6 +312,9 @@ impl SpanwiseApp {
         // A note being edited is committed before anything else happens.
         if !matches!(command, Command::SetNote(..)) {
             self.commit_note();
+        }
+        if !matches!(command, Command::Coding(_)) {
+            self.commit_memo();
         }
         match command {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
@@ -381,6 +389,8 @@ impl SpanwiseApp {
             Command::ExportTo(path) => self.export_destination_chosen(&path),
             Command::ImportAnnotations => self.show_import_dialog(),
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
+            Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
+            Command::Coding(command) => self.run_coding(command),
         }
         self.take_notices();
     }
@@ -519,7 +529,7 @@ impl SpanwiseApp {
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
         let state = format!(
-            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n",
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n{}",
             self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
             self.project().annotation_count(),
@@ -530,6 +540,7 @@ impl SpanwiseApp {
             self.status.as_deref().unwrap_or_default(),
             self.list_cache.summary(&self.session.project().codebook),
             selection.unwrap_or_default(),
+            self.coding_state_report(),
         );
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {

@@ -87,6 +87,11 @@ pub enum Command {
     ImportAnnotations,
     /// Import annotations from this file or folder (the Import dialog takes it).
     ImportAnnotationsFrom(PathBuf),
+    // Codebook, attributes, document variables, memos (issue 10 A).
+    /// Show or hide the coding panel (codebook, document variables, memos).
+    ToggleCodingPanel,
+    /// A change from the coding panel or the attribute editor.
+    Coding(super::coding::CodingCommand),
 }
 
 /// Where a command's shortcuts work.
@@ -148,7 +153,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 24] {
+    pub fn catalog() -> [Command; 25] {
         [
             Command::NewProject,
             Command::Open,
@@ -174,6 +179,7 @@ impl Command {
             Command::CleanUp,
             Command::Export,
             Command::ImportAnnotations,
+            Command::ToggleCodingPanel,
         ]
     }
 
@@ -248,6 +254,12 @@ impl Command {
                 "Import annotations…",
                 "Import annotations from json, brat, Label Studio, doccano, W3C or REFI-QDA files",
                 keys![],
+                Always,
+            ),
+            Command::ToggleCodingPanel => info(
+                "Codebook panel",
+                "Show or hide the codebook (definitions, editor, lock), document variables and memos",
+                keys![cmd(Key::B)],
                 Always,
             ),
             _ => return None,

@@ -3,6 +3,7 @@
 
 pub mod annotation_list;
 pub mod app;
+pub mod coding;
 pub mod commands;
 pub mod dialogs;
 pub mod doc_view;

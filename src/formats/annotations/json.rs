@@ -99,6 +99,8 @@ impl KindIn {
             "number" => ValueKind::Number,
             "bool" => ValueKind::Bool,
             "choice" => ValueKind::Choice(self.options.clone()),
+            "multi_choice" => ValueKind::MultiChoice(self.options.clone()),
+            "date" => ValueKind::Date,
             _ => ValueKind::Text,
         }
     }
@@ -195,6 +197,7 @@ fn codebook(input: CodebookIn) -> Codebook {
             .labels
             .into_iter()
             .map(|l| Label {
+                parent: None,
                 id: l.id,
                 name: l.name,
                 color: l.color,
@@ -231,6 +234,7 @@ fn codebook(input: CodebookIn) -> Codebook {
             .into_iter()
             .map(|f| FieldDef { id: f.id, name: f.name, kind: f.kind.kind(), definition: f.definition })
             .collect(),
+        locked: false,
     }
 }
 

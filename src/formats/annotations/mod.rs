@@ -811,7 +811,11 @@ pub fn add_missing_to(
             hotkey: None,
             definition: String::new(),
             examples: Vec::new(),
+            parent: None,
         });
+        if new.parent.as_ref().is_some_and(|p| codebook.label(p).is_none_or(|p| p.parent.is_some())) {
+            new.parent = None;
+        }
         if new.hotkey.is_some_and(|k| codebook.label_for_hotkey(k).is_some()) {
             new.hotkey = None;
         }

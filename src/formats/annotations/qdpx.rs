@@ -24,23 +24,23 @@ use crate::formats::export::qdpx::{ATTRIBUTES_HEADER, FRAGMENT_LINK, ItemKind, p
 
 /// A parsed XML element (only what the importer needs).
 #[derive(Debug, Default)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Element>,
-    text: String,
+pub(crate) struct Element {
+    pub(crate) name: String,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) children: Vec<Element>,
+    pub(crate) text: String,
 }
 
 impl Element {
-    fn attribute(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
     }
 
-    fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element> + 's {
+    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 }
@@ -60,7 +60,7 @@ fn element_from(start: &quick_xml::events::BytesStart) -> Result<Element, String
 }
 
 /// Parses XML into elements; the message says where it went wrong.
-fn parse_xml(xml: &str) -> Result<Element, String> {
+pub(crate) fn parse_xml(xml: &str) -> Result<Element, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {

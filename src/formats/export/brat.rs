@@ -90,7 +90,7 @@ fn annotation_conf(codebook: &Codebook) -> String {
                 let values: Vec<String> = options.iter().map(|o| brat_name(o)).collect();
                 conf.push_str(&format!("{}\tArg:{args}, Value:{}\n", brat_name(&attribute.id), values.join("|")));
             }
-            ValueKind::Text | ValueKind::Number => {}
+            ValueKind::Text | ValueKind::Number | ValueKind::MultiChoice(_) | ValueKind::Date => {}
         }
     }
     conf

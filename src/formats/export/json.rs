@@ -213,6 +213,8 @@ pub fn codebook_json(codebook: &Codebook) -> Json {
         ValueKind::Number => serde_json::json!({"type": "number"}),
         ValueKind::Bool => serde_json::json!({"type": "bool"}),
         ValueKind::Choice(options) => serde_json::json!({"type": "choice", "options": options}),
+        ValueKind::MultiChoice(options) => serde_json::json!({"type": "multi_choice", "options": options}),
+        ValueKind::Date => serde_json::json!({"type": "date"}),
     };
     serde_json::json!({
         "labels": codebook.labels.iter().map(|l| serde_json::json!({

@@ -80,9 +80,10 @@ pub fn labeling_config(codebook: &Codebook, fragments_linked: bool) -> String {
             let name = attribute_control(&attribute.id);
             xml.push_str(&format!("    <Header value=\"{}\"/>\n", xml_escape(&attribute.name)));
             match &attribute.kind {
-                ValueKind::Choice(options) => {
+                ValueKind::Choice(options) | ValueKind::MultiChoice(options) => {
+                    let choice = if matches!(attribute.kind, ValueKind::Choice(_)) { "single" } else { "multiple" };
                     xml.push_str(&format!(
-                        "    <Choices name=\"{name}\" toName=\"{TEXT_NAME}\" perRegion=\"true\" choice=\"single\">\n"
+                        "    <Choices name=\"{name}\" toName=\"{TEXT_NAME}\" perRegion=\"true\" choice=\"{choice}\">\n"
                     ));
                     for option in options {
                         xml.push_str(&format!("      <Choice value=\"{}\"/>\n", xml_escape(option)));
@@ -98,7 +99,7 @@ pub fn labeling_config(codebook: &Codebook, fragments_linked: bool) -> String {
                 ValueKind::Number => {
                     xml.push_str(&format!("    <Number name=\"{name}\" toName=\"{TEXT_NAME}\" perRegion=\"true\"/>\n"));
                 }
-                ValueKind::Text => {
+                ValueKind::Text | ValueKind::Date => {
                     xml.push_str(&format!(
                         "    <TextArea name=\"{name}\" toName=\"{TEXT_NAME}\" perRegion=\"true\" editable=\"true\"/>\n"
                     ));
@@ -126,6 +127,10 @@ fn attribute_result(codebook: &Codebook, region: &str, start: usize, end: usize,
             ("textarea", json!({"start": start, "end": end, "text": [t]}))
         }
         (_, Value::Text(t) | Value::Choice(t)) => ("choices", json!({"start": start, "end": end, "choices": [t]})),
+        (_, Value::Choices(c)) => ("choices", json!({"start": start, "end": end, "choices": c})),
+        (_, Value::Date(d)) => {
+            ("textarea", json!({"start": start, "end": end, "text": [d.format("%Y-%m-%d").to_string()]}))
+        }
     };
     json!({"id": region, "from_name": name, "to_name": TEXT_NAME, "type": kind_name, "value": value_json})
 }

@@ -70,6 +70,8 @@ pub fn value_json(value: &Value) -> Json {
         Value::Text(text) | Value::Choice(text) => Json::String(text.clone()),
         Value::Number(number) => serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number),
         Value::Bool(flag) => Json::Bool(*flag),
+        Value::Choices(choices) => Json::Array(choices.iter().cloned().map(Json::String).collect()),
+        Value::Date(date) => Json::String(date.format("%Y-%m-%d").to_string()),
     }
 }
 
@@ -79,6 +81,7 @@ pub fn value_text(value: &Value) -> String {
         Value::Text(text) | Value::Choice(text) => text.clone(),
         Value::Number(number) => number_text(*number),
         Value::Bool(flag) => flag.to_string(),
+        Value::Choices(_) | Value::Date(_) => value.display(),
     }
 }
 
@@ -98,6 +101,9 @@ pub fn value_from_json(json: &Json, kind: Option<&ValueKind>) -> Option<Value> {
         (Json::Bool(flag), _) => Some(Value::Bool(*flag)),
         (Json::Number(number), Some(ValueKind::Text)) => Some(Value::Text(number.to_string())),
         (Json::Number(number), Some(ValueKind::Choice(_))) => Some(Value::Choice(number.to_string())),
+        (Json::Array(items), Some(ValueKind::MultiChoice(_))) => Some(Value::Choices(
+            items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect(),
+        )),
         (Json::Number(number), _) => number.as_f64().map(Value::Number),
         (other, _) => Some(Value::Text(other.to_string())),
     }
@@ -116,6 +122,13 @@ pub fn value_from_text(text: &str, kind: Option<&ValueKind>) -> Option<Value> {
             _ => Value::Text(text.to_owned()),
         },
         Some(ValueKind::Choice(_)) => Value::Choice(text.to_owned()),
+        Some(ValueKind::MultiChoice(_)) => {
+            Value::Choices(text.split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect())
+        }
+        Some(ValueKind::Date) => match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(date) => Value::Date(date),
+            Err(_) => Value::Text(text.to_owned()),
+        },
         Some(ValueKind::Text) | None => Value::Text(text.to_owned()),
     })
 }

@@ -78,7 +78,7 @@ fn value_kind<'v>(kind: Option<&ValueKind>, values: impl Iterator<Item = &'v Val
     match kind {
         Some(ValueKind::Number) => Kind::Float,
         Some(ValueKind::Bool) => Kind::Bool,
-        Some(ValueKind::Text | ValueKind::Choice(_)) => Kind::Text,
+        Some(ValueKind::Text | ValueKind::Choice(_) | ValueKind::MultiChoice(_) | ValueKind::Date) => Kind::Text,
         None => {
             let mut seen = None;
             for value in values {

@@ -46,6 +46,17 @@ impl Bytes<'_> {
                 self.0.push(3);
                 self.str(choice);
             }
+            Value::Choices(choices) => {
+                self.0.push(4);
+                self.u64(choices.len() as u64);
+                for choice in choices {
+                    self.str(choice);
+                }
+            }
+            Value::Date(date) => {
+                self.0.push(5);
+                self.u64(chrono::Datelike::num_days_from_ce(date) as u64);
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ pub fn value_kind(kind: &ValueKind) -> String {
         ValueKind::Number => "number".to_owned(),
         ValueKind::Bool => "yes/no".to_owned(),
         ValueKind::Choice(options) => format!("choice of {}", options.join(", ")),
+        ValueKind::MultiChoice(options) => format!("any of {}", options.join(", ")),
+        ValueKind::Date => "date".to_owned(),
     }
 }
 
@@ -29,7 +31,7 @@ pub fn value(value: &Value) -> String {
         Value::Text(text) => quoted(text),
         Value::Number(number) => number.to_string(),
         Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_owned(),
-        Value::Choice(choice) => choice.clone(),
+        Value::Choice(_) | Value::Choices(_) | Value::Date(_) => value.display(),
     }
 }
 

@@ -77,7 +77,7 @@ impl Entry for Label {
     const KIND: Kind = Kind::Label;
     const LIST: &'static str = "labels";
     const NOUN: &'static str = "label";
-    const FIELDS: &'static [&'static str] = &["name", "colour", "hotkey", "definition", "examples"];
+    const FIELDS: &'static [&'static str] = &["name", "colour", "hotkey", "definition", "examples", "parent"];
 
     fn id(&self) -> &str {
         &self.id
@@ -93,7 +93,8 @@ impl Entry for Label {
             1 => fp(&self.color),
             2 => fp(&self.hotkey),
             3 => fp(&self.definition),
-            _ => fp(&self.examples),
+            4 => fp(&self.examples),
+            _ => fp(&self.parent),
         }
     }
 
@@ -103,6 +104,7 @@ impl Entry for Label {
             1 => self.color.clone(),
             2 => self.hotkey.map_or_else(|| "none".to_owned(), |key| format!("'{key}'")),
             3 => quoted(&self.definition),
+            5 => self.parent.as_deref().map_or_else(|| "none".to_owned(), quoted),
             _ => {
                 let examples: Vec<String> = self.examples.iter().map(|e| quoted(e)).collect();
                 if examples.is_empty() { "none".to_owned() } else { examples.join(", ") }
@@ -116,7 +118,8 @@ impl Entry for Label {
             1 => self.color.clone_from(&from.color),
             2 => self.hotkey = from.hotkey,
             3 => self.definition.clone_from(&from.definition),
-            _ => self.examples.clone_from(&from.examples),
+            4 => self.examples.clone_from(&from.examples),
+            _ => self.parent.clone_from(&from.parent),
         }
     }
 

@@ -614,6 +614,8 @@ pub fn merge(base: Option<&BaseItems>, mine: &Project, theirs: &Project) -> Merg
         relation_types: Vec::new(),
         attributes: Vec::new(),
         document_fields: Vec::new(),
+        // A lock on either side stays: it guards an assignment or a team's agreed scheme.
+        locked: mine.codebook.locked || theirs.codebook.locked,
     };
     let pending = Project {
         name: mine.name.clone(),

@@ -54,6 +54,7 @@ pub(crate) fn repair(project: &mut Project, spare: &Spare, homes: &HashMap<ItemI
     restore_labels(project, spare, &mut repaired);
     restore_annotators(project, spare, &mut repaired);
     share_hotkeys(project, spare, &mut repaired.notes);
+    settle_parents(project, &mut repaired.notes);
     drop_broken_relations(project, &mut repaired.notes);
     move_stray_memos(project, homes, &mut repaired.notes);
     repaired
@@ -184,6 +185,24 @@ fn share_hotkeys(project: &mut Project, spare: &Spare, notes: &mut Vec<String>) 
             quoted(&labels[i].name),
             quoted(&labels[holder].name)
         ));
+    }
+}
+
+/// A sub-label whose parent is gone, or has become a sub-label itself, becomes a top-level label
+/// (sub-labels go one level deep).
+fn settle_parents(project: &mut Project, notes: &mut Vec<String>) {
+    let tops: std::collections::HashSet<String> =
+        project.codebook.labels.iter().filter(|l| l.parent.is_none()).map(|l| l.id.clone()).collect();
+    for label in &mut project.codebook.labels {
+        if let Some(parent) = &label.parent
+            && (parent == &label.id || !tops.contains(parent))
+        {
+            notes.push(format!(
+                "The label {} is no longer a sub-label: its parent \"{parent}\" is gone or is a sub-label itself.",
+                quoted(&label.name)
+            ));
+            label.parent = None;
+        }
     }
 }
 

@@ -23,7 +23,10 @@ impl SpanwiseApp {
                     None => label.name.clone(),
                 };
                 let button = egui::Button::new(RichText::new(text).color(Color32::WHITE).strong()).fill(color);
-                let hover = if label.definition.is_empty() { &label.name } else { &label.definition };
+                let mut hover = if label.definition.is_empty() { label.name.clone() } else { label.definition.clone() };
+                for example in &label.examples {
+                    hover.push_str(&format!("\ne.g. “{example}”"));
+                }
                 if ui.add(button).on_hover_text(hover).clicked() {
                     pending.push(Command::Tag(label.id.clone()));
                 }

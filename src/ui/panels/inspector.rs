@@ -75,6 +75,7 @@ impl SpanwiseApp {
             ui.label(annotation.id.to_string());
             ui.end_row();
         });
+        self.attributes_ui(ui, &annotation, pending);
         self.relations_ui(ui, &annotation, pending);
         ui.add_space(6.0);
         ui.label("Boundaries");

@@ -52,7 +52,7 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
             ],
         ),
         ("Document", vec![C(Command::CleanUp)]),
-        ("View", vec![Item::Themes]),
+        ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
 }

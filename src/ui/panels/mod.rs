@@ -6,9 +6,12 @@
 //! A new panel goes here as a file with one `impl SpanwiseApp { fn …_ui }` and a line in
 //! [`SpanwiseApp::panels_ui`].
 
+mod attributes;
 mod bars;
+mod coding;
 mod document;
 mod inspector;
+mod memos;
 mod menu;
 mod navigator;
 
@@ -35,6 +38,13 @@ impl SpanwiseApp {
             .default_size(300.0)
             .min_size(220.0)
             .show(ui, |ui| self.inspector_ui(ui));
+        if self.coding.panel_open {
+            egui::Panel::right("coding_panel")
+                .resizable(true)
+                .default_size(300.0)
+                .min_size(220.0)
+                .show(ui, |ui| self.coding_panel_ui(ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
     }
 }

@@ -55,8 +55,11 @@ impl SpanwiseApp {
             for label in &project.codebook.labels {
                 let mut shown = !self.hidden_labels.contains(&label.id);
                 let color = label_color(&project.codebook, &label.id);
-                let count = self.list_cache.label_count(&label.id);
-                let text = RichText::new(format!("{} {count}", label.name)).color(color);
+                // A label's count includes its sub-labels'; a sub-label is shown after its parent.
+                let count = self.list_cache.label_count(&label.id)
+                    + project.codebook.children(&label.id).map(|c| self.list_cache.label_count(&c.id)).sum::<usize>();
+                let name = if label.parent.is_some() { format!("↳ {}", label.name) } else { label.name.clone() };
+                let text = RichText::new(format!("{name} {count}")).color(color);
                 if ui
                     .checkbox(&mut shown, text)
                     .on_hover_text("Show or hide this label in the list and the text")
@@ -83,6 +86,15 @@ impl SpanwiseApp {
         let rows = &self.list_cache;
         ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
         let row_height = ui.spacing().interact_size.y;
+        // Annotations with a memo are marked ✎.
+        let with_memo: std::collections::HashSet<crate::model::ItemId> = project
+            .memos
+            .iter()
+            .filter_map(|m| match m.target {
+                crate::model::MemoTarget::Annotation(id) => Some(id),
+                _ => None,
+            })
+            .collect();
         egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
             ui,
             row_height,
@@ -100,7 +112,8 @@ impl SpanwiseApp {
                     ui.horizontal(|ui| {
                         let (rect, _) = ui.allocate_exact_size(egui::vec2(4.0, row_height - 4.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 1.0, color);
-                        let text = format!("{label_name}: {}", excerpt(&annotation.text(), 60));
+                        let memo = if with_memo.contains(&annotation.id) { "✎ " } else { "" };
+                        let text = format!("{memo}{label_name}: {}", excerpt(&annotation.text(), 60));
                         if ui.selectable_label(selected, text).clicked() {
                             pending.push(Command::RevealAnnotation(annotation.id));
                         }
