@@ -3,6 +3,7 @@
 pub mod codebook;
 pub mod editing;
 pub mod project;
+pub mod relating;
 pub mod span_index;
 pub mod text_index;
 pub mod validate;

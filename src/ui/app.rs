@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+mod coding;
 mod editing;
 mod file_dialogs;
 mod files;
@@ -271,6 +272,10 @@ impl SpanwiseApp {
         if !matches!(command, Command::SetNote(..)) {
             self.commit_note();
         }
+        let Some(command) = self.run_coding_command(command) else {
+            self.take_notices();
+            return;
+        };
         match command {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
@@ -317,6 +322,11 @@ impl SpanwiseApp {
             }
             Command::ClearSelection => {
                 if let Some(view) = &mut self.view {
+                    if view.relating.take().is_some() {
+                        self.status = Some("Relation cancelled".into());
+                        self.take_notices();
+                        return;
+                    }
                     view.clear_selection();
                 }
                 self.selected_annotation = None;
@@ -332,6 +342,8 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
+            // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
+            _ => {}
         }
         self.take_notices();
     }
@@ -425,6 +437,7 @@ impl SpanwiseApp {
                 dirty: self.is_dirty(),
                 recent_files: &self.settings.recent_files,
                 codebook: &self.session.project().codebook,
+                project: self.session.project(),
             };
             let (keep, outcomes) = dialog.show(&ctx, &context);
             self.dialog = keep;

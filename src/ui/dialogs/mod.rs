@@ -5,6 +5,9 @@
 mod decisions;
 mod file_chooser;
 mod name_prompt;
+mod palette;
+mod relation_type;
+mod tag_all;
 
 use std::path::PathBuf;
 
@@ -12,9 +15,12 @@ use egui::RichText;
 
 pub use file_chooser::{FileDialog, FileDialogPurpose};
 pub use name_prompt::NamePrompt;
+pub use palette::{CommandPalette, fuzzy_score, matching_commands};
+pub use relation_type::RelationChooser;
+pub use tag_all::{Scope as TagAllScope, TagAllDialog};
 
 use super::commands::Command;
-use crate::model::Codebook;
+use crate::model::{Codebook, Project};
 use crate::session::{FileChange, FileChangeChoice, RecoveryOffer};
 use decisions::{RecoveryChoice, file_changed_ui, recovery_ui};
 
@@ -50,6 +56,7 @@ pub struct DialogContext<'a> {
     pub dirty: bool,
     pub recent_files: &'a [PathBuf],
     pub codebook: &'a Codebook,
+    pub project: &'a Project,
 }
 
 #[derive(Debug)]
@@ -74,6 +81,11 @@ pub enum Dialog {
     /// The project file changed on disk: reload, keep mine or merge (never dismissed without a
     /// choice).
     FileChanged(Box<FileChange>),
+    /// Ctrl+K: find a command by name.
+    Palette(CommandPalette),
+    /// Which of several allowed relation types.
+    RelationType(RelationChooser),
+    TagAll(TagAllDialog),
 }
 
 impl Dialog {
@@ -89,6 +101,9 @@ impl Dialog {
             Dialog::Shortcuts => "keyboard shortcuts".into(),
             Dialog::Recovery(_) => "recovery".into(),
             Dialog::FileChanged(_) => "file changed on disk".into(),
+            Dialog::Palette(_) => "command palette".into(),
+            Dialog::RelationType(_) => "which relation?".into(),
+            Dialog::TagAll(dialog) => format!("tag all: {}", dialog.phrase),
         }
     }
 
@@ -155,6 +170,21 @@ impl Dialog {
                 }
                 Dialog::Recovery(offer) => recovery_choice = recovery_ui(ui, offer),
                 Dialog::FileChanged(change) => file_change_choice = file_changed_ui(ui, change, context.dirty),
+                Dialog::Palette(palette) => {
+                    let (stay, run) = palette.ui(ui);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
+                Dialog::RelationType(chooser) => {
+                    let (stay, run) = chooser.ui(ui);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
+                Dialog::TagAll(dialog) => {
+                    let (stay, run) = dialog.ui(ui, context.project);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -203,6 +233,12 @@ fn shortcuts_ui(ui: &mut egui::Ui, codebook: &Codebook) {
         }
         row("Drag / double-click / shift-click", "Select text, a word, extend the selection (Alt: by character)");
         row("Click a highlight", "Select the annotation");
+        row("Alt+click a highlight", "Relate the selected annotation to it");
+        row("Ctrl+drag", "Add the dragged text as another fragment of the selected annotation");
+        row("Drag a handle", "Move the selected annotation's start or end; drag its ○ onto another to relate");
+        row("Shift+← / Shift+→", "Extend or shrink the selection by a character");
+        row("Ctrl+Shift+← / Ctrl+Shift+→", "Extend or shrink the selection by a word");
+        row("↑ / ↓ / ← / → (while relating)", "Pick the previous or next target");
         for command in Command::catalog() {
             let Some(info) = command.info() else { continue };
             if info.shortcuts.is_empty() {

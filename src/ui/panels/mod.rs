@@ -11,6 +11,7 @@ mod document;
 mod inspector;
 mod menu;
 mod navigator;
+mod relations;
 
 use super::app::SpanwiseApp;
 
