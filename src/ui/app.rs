@@ -471,7 +471,7 @@ impl SpanwiseApp {
             return;
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
-        let state = format!(
+        let mut state = format!(
             "dialog={dialog}\ndirty={}\nannotations={}\nannotator={}\ntitle={}\nstatus={}\n",
             self.is_dirty(),
             self.project().annotation_count(),
@@ -479,6 +479,21 @@ impl SpanwiseApp {
             self.shown_title,
             self.status.as_deref().unwrap_or_default(),
         );
+        let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
+        let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
+        let selected = self.selected_annotation.map_or(0, |id| id.0);
+        // Where the selected annotation's handles are (relate, start, end), in points.
+        let handles = (self.selected().zip(self.view.as_ref()))
+            .and_then(|(a, view)| view.handles(a))
+            .map(|h| {
+                let p = |r: egui::Rect| format!("{},{}", r.center().x.round(), r.center().y.round());
+                format!("{} {} {}", p(h.relate), p(h.start), p(h.end))
+            })
+            .unwrap_or_default();
+        state.push_str(&format!(
+            "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
+            relating.map_or("no".to_owned(), |t| t.to_string())
+        ));
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());

@@ -118,6 +118,10 @@ impl CommandPalette {
             run = Some(command.clone());
         }
         let keep = run.is_none() && !escape;
+        if !keep {
+            // The document gets the keyboard back at once (Tab, R, label keys).
+            ui.memory_mut(|m| m.surrender_focus(response.id));
+        }
         (keep, run)
     }
 }

@@ -23,7 +23,7 @@ pub struct Relating {
 }
 
 /// Below this many relations on screen every arc carries its type.
-const LABEL_ALL_BELOW: usize = 10;
+const LABEL_ALL_BELOW: usize = 7;
 
 /// Relations by the annotations they link, and what is known of ends off screen; rebuilt when
 /// the document's revision changes.
@@ -300,7 +300,8 @@ pub(super) enum HandleKind {
 /// (where its label goes).
 fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke) -> Pos2 {
     let height = 12.0 + ((b.x - a.x).abs() / 8.0).min(26.0) + ((b.y - a.y).abs() / 10.0).min(10.0);
-    let top = a.y.min(b.y) - height;
+    // Never above the text area, where the arc would be cut off.
+    let top = (a.y.min(b.y) - height).max(painter.clip_rect().top() + 12.0);
     let c1 = pos2(a.x + (b.x - a.x) * 0.15, top);
     let c2 = pos2(b.x - (b.x - a.x) * 0.15, top);
     let curve = egui::epaint::CubicBezierShape::from_points_stroke([a, c1, c2, b], false, Color32::TRANSPARENT, stroke);
