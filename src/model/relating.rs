@@ -210,6 +210,7 @@ pub fn neighbour(
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // one-fragment annotations are written as lists of one
 mod tests {
     use super::*;
     use crate::model::{Codebook, Document, now};
@@ -256,7 +257,7 @@ mod tests {
         let doc = doc();
         let said = offset(&doc, "said");
         let quote = offset(&doc, "«");
-        let base = annotation(&doc, "quote", &[quote..quote + 21]);
+        let base = annotation(&doc, "quote", &[quote..quote + 22]);
         let two = with_fragment(&base, &doc, 0..6).unwrap();
         assert_eq!(two.fragments.len(), 2);
         assert_eq!(two.fragments[0].text, "Müller");
@@ -264,9 +265,12 @@ mod tests {
         assert_eq!(with_fragment(&base, &doc, quote + 3..quote + 9), Err(FragmentRefusal::Overlaps));
         assert_eq!(with_fragment(&base, &doc, 6..7), Err(FragmentRefusal::Empty), "only white space");
         // Touching the fragment: one longer fragment.
-        let merged = with_fragment(&base, &doc, said..quote).unwrap();
+        let inner = annotation(&doc, "quote", &[quote + 1..quote + 21]);
+        let merged = with_fragment(&inner, &doc, quote + 21..quote + 22).unwrap();
         assert_eq!(merged.fragments.len(), 1);
-        assert_eq!(merged.fragments[0].text, "said: «Revolutionary Guards»");
+        assert_eq!(merged.fragments[0].text, "Revolutionary Guards»");
+        let said_added = with_fragment(&base, &doc, said..quote).unwrap();
+        assert_eq!(said_added.fragments[0].text, "said:", "trimmed of white space");
         let persian = offset(&doc, "می");
         let far = with_fragment(&base, &doc, persian..persian + 8).unwrap();
         assert_eq!(far.fragments[1].text, "می‌خواهم");
@@ -295,8 +299,8 @@ mod tests {
     fn steps_by_character_and_word() {
         let doc = doc();
         assert_eq!(step(&doc, 0, true, true), 6, "to the end of Müller");
-        assert_eq!(step(&doc, 6, true, true), 12, "over the emoji to the end of said");
-        assert_eq!(step(&doc, 12, false, true), 8);
+        assert_eq!(step(&doc, 6, true, true), 13, "over the emoji to the end of said");
+        assert_eq!(step(&doc, 13, false, true), 9);
         assert_eq!(step(&doc, 1, true, false), 2);
         assert_eq!(step(&doc, 0, false, false), 0);
         let persian = offset(&doc, "می");

@@ -17,6 +17,9 @@ pub enum Scope {
     Project,
 }
 
+/// Occurrences: (document id, code point range).
+type Found = Vec<(String, Range<usize>)>;
+
 #[derive(Debug)]
 pub struct TagAllDialog {
     pub phrase: String,
@@ -25,7 +28,7 @@ pub struct TagAllDialog {
     pub options: MatchOptions,
     pub scope: Scope,
     /// The occurrences for the options they were found with.
-    found: Option<((MatchOptions, Scope), Vec<(String, Range<usize>)>)>,
+    found: Option<((MatchOptions, Scope), Found)>,
 }
 
 impl TagAllDialog {
