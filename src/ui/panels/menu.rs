@@ -44,6 +44,11 @@ fn menus() -> [(&'static str, Vec<Item>); 4] {
                 C(Command::Find),
                 Separator,
                 C(Command::EditAnnotatorName),
+                // Relations, bulk tagging and the palette (issue 10, part B).
+                Separator,
+                C(Command::StartRelation),
+                C(Command::TagAll),
+                C(Command::CommandPalette),
             ],
         ),
         ("View", vec![Item::Themes]),
@@ -63,6 +68,8 @@ impl SpanwiseApp {
                 self.selected_annotation.is_some() && self.view.as_ref().and_then(|v| v.selected_range()).is_some()
             }
             Command::Find => self.view.is_some(),
+            Command::StartRelation => self.selected_annotation.is_some(),
+            Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
             _ => true,
         }
     }
@@ -155,6 +162,10 @@ mod tests {
             Command::GoToStart,
             Command::GoToEnd,
             Command::SetTheme(Theme::System),
+            // Moving between annotations and finishing a relation are keys too.
+            Command::ConfirmRelation,
+            Command::NextAnnotation,
+            Command::PreviousAnnotation,
         ];
         for command in Command::catalog() {
             assert!(in_menus.contains(&command) || keys_only.contains(&command), "{command:?} is in no menu");
