@@ -71,7 +71,8 @@ impl Selection {
 pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
     let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else { return offset..offset };
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let joins = |c: char| matches!(c, '\'' | '’' | '-');
+    // ZWNJ and ZWJ join parts of one word (Persian می‌خواهم).
+    let joins = |c: char| matches!(c, '\'' | '’' | '-' | '\u{200C}' | '\u{200D}');
     let before = &document.text[..start_byte];
     let after = &document.text[start_byte..];
     if !after.chars().next().is_some_and(is_word) {

@@ -4,6 +4,7 @@ pub mod codebook;
 pub mod codebook_editing;
 pub mod editing;
 pub mod project;
+pub mod relating;
 pub mod span_index;
 pub mod text_index;
 pub mod validate;

@@ -325,6 +325,11 @@ impl Session {
         Ok(id)
     }
 
+    /// An id no annotation, relation or memo of the project uses yet.
+    pub fn fresh_id(&mut self) -> ItemId {
+        editing::fresh_id(&self.project, &mut self.ids)
+    }
+
     /// Saves to the project's file, or says that a path is needed.
     pub fn save(&mut self) -> SaveOutcome {
         match self.path.clone() {

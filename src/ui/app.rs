@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+mod coding;
 mod editing;
 mod exchange;
 mod file_dialogs;
@@ -316,6 +317,10 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
+        let Some(command) = self.run_coding_command(command) else {
+            self.take_notices();
+            return;
+        };
         match command {
             Command::NewProject => self.confirm_then(AfterConfirm::NewProject),
             Command::Open => self.confirm_then(AfterConfirm::ShowOpenDialog),
@@ -364,6 +369,11 @@ impl SpanwiseApp {
             }
             Command::ClearSelection => {
                 if let Some(view) = &mut self.view {
+                    if view.relating.take().is_some() {
+                        self.status = Some("Relation cancelled".into());
+                        self.take_notices();
+                        return;
+                    }
                     view.clear_selection();
                 }
                 self.selected_annotation = None;
@@ -391,6 +401,8 @@ impl SpanwiseApp {
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
+            // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
+            _ => {}
         }
         self.take_notices();
     }
@@ -528,7 +540,7 @@ impl SpanwiseApp {
         };
         let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
         let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
-        let state = format!(
+        let mut state = format!(
             "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n{}",
             self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
             self.is_dirty(),
@@ -542,6 +554,21 @@ impl SpanwiseApp {
             selection.unwrap_or_default(),
             self.coding_state_report(),
         );
+        let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
+        let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
+        let selected = self.selected_annotation.map_or(0, |id| id.0);
+        // Where the selected annotation's handles are (relate, start, end), in points.
+        let handles = (self.selected().zip(self.view.as_ref()))
+            .and_then(|(a, view)| view.handles(a))
+            .map(|h| {
+                let p = |r: egui::Rect| format!("{},{}", r.center().x.round(), r.center().y.round());
+                format!("{} {} {}", p(h.relate), p(h.start), p(h.end))
+            })
+            .unwrap_or_default();
+        state.push_str(&format!(
+            "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
+            relating.map_or("no".to_owned(), |t| t.to_string())
+        ));
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());

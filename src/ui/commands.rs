@@ -92,6 +92,48 @@ pub enum Command {
     ToggleCodingPanel,
     /// A change from the coding panel or the attribute editor.
     Coding(super::coding::CodingCommand),
+    // Relations, fragments, keyboard-first and bulk tagging (issue 10, part B).
+    /// Start a relation from the selected annotation: pick the target with Tab/arrows, Enter.
+    StartRelation,
+    /// Finish the relation being made (Enter), at the target picked.
+    ConfirmRelation,
+    /// Relate the selected annotation to this one (Alt+click, a drag from the handle, Enter).
+    RelateTo(ItemId),
+    /// Add the relation (after the type was chosen).
+    CreateRelation {
+        from: ItemId,
+        to: ItemId,
+        kind: String,
+    },
+    RetypeRelation {
+        id: ItemId,
+        kind: String,
+    },
+    DeleteRelation(ItemId),
+    /// Select the next (or previous) annotation and scroll to it; while relating, move the target.
+    NextAnnotation,
+    PreviousAnnotation,
+    /// Move the selection's moving end by a character or a word.
+    ExtendSelection {
+        forward: bool,
+        by_word: bool,
+    },
+    /// Add the text selection as another fragment of the selected annotation.
+    AddFragment(std::ops::Range<usize>),
+    /// Drag a boundary of the selected annotation to a code point offset.
+    MoveBoundary {
+        boundary: Boundary,
+        offset: usize,
+        snap: bool,
+    },
+    CommandPalette,
+    /// Show "Tag all occurrences" for the selected text.
+    TagAll,
+    /// Tag these ranges of these documents with a label, as one undo step.
+    TagRanges {
+        label: String,
+        ranges: Vec<(String, std::ops::Range<usize>)>,
+    },
 }
 
 /// Where a command's shortcuts work.
@@ -130,6 +172,10 @@ const fn cmd(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND, key)
 }
 
+const fn shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::SHIFT, key)
+}
+
 const fn cmd_shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
 }
@@ -153,7 +199,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 25] {
+    pub fn catalog() -> [Command; 31] {
         [
             Command::NewProject,
             Command::Open,
@@ -180,6 +226,12 @@ impl Command {
             Command::Export,
             Command::ImportAnnotations,
             Command::ToggleCodingPanel,
+            Command::StartRelation,
+            Command::ConfirmRelation,
+            Command::NextAnnotation,
+            Command::PreviousAnnotation,
+            Command::CommandPalette,
+            Command::TagAll,
         ]
     }
 
@@ -261,6 +313,37 @@ impl Command {
                 "Show or hide the codebook (definitions, editor, lock), document variables and memos",
                 keys![cmd(Key::B)],
                 Always,
+            ),
+            Command::StartRelation => info(
+                "Relate…",
+                "Link the selected annotation to another: pick it with Tab or the arrows, then Enter (Alt+click \
+                 also links)",
+                keys![key(Key::R)],
+                Document,
+            ),
+            Command::ConfirmRelation => {
+                info("Link to target", "Finish the relation at the annotation picked", keys![key(Key::Enter)], Document)
+            }
+            Command::NextAnnotation => info(
+                "Next annotation",
+                "Select the next annotation and scroll to it (while relating: the next target)",
+                keys![key(Key::Tab)],
+                Document,
+            ),
+            Command::PreviousAnnotation => info(
+                "Previous annotation",
+                "Select the previous annotation and scroll to it (while relating: the previous target)",
+                keys![shift(Key::Tab)],
+                Document,
+            ),
+            Command::CommandPalette => {
+                info("Command palette…", "Find any command by name and run it", keys![cmd(Key::K)], Always)
+            }
+            Command::TagAll => info(
+                "Tag all occurrences…",
+                "Tag every occurrence of the selected text, in this document or the whole project",
+                keys![cmd_shift(Key::T)],
+                Document,
             ),
             _ => return None,
         })

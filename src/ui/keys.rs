@@ -25,6 +25,7 @@ impl SpanwiseApp {
         if !document_has_keyboard {
             return;
         }
+        self.selection_and_target_keys(ctx);
         let typed: Vec<String> = ctx.input(|i| {
             i.events
                 .iter()
@@ -38,6 +39,36 @@ impl SpanwiseApp {
             if let Some(label) = self.project().codebook.label_for_hotkey(ch) {
                 let label = label.id.clone();
                 self.command(Command::Tag(label));
+            }
+        }
+    }
+}
+
+impl SpanwiseApp {
+    /// Keys of the document that are not commands of their own: Shift+arrows extend the
+    /// selection by a character, Ctrl+Shift+arrows by a word; while a relation is being made the
+    /// arrows pick its target. Tab belongs to the annotations here, not to egui's focus.
+    fn selection_and_target_keys(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let tab = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Key { key: Key::Tab, .. })));
+        if tab || self.view.as_ref().is_some_and(|v| v.relating.is_some()) {
+            ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
+        }
+        let word = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+        for (modifiers, by_word) in [(word, true), (Modifiers::SHIFT, false)] {
+            for (key, forward) in [(Key::ArrowRight, true), (Key::ArrowLeft, false)] {
+                while ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key))) {
+                    self.command(Command::ExtendSelection { forward, by_word });
+                }
+            }
+        }
+        if self.view.as_ref().is_some_and(|v| v.relating.is_some()) {
+            for (key, forward) in
+                [(Key::ArrowRight, true), (Key::ArrowDown, true), (Key::ArrowLeft, false), (Key::ArrowUp, false)]
+            {
+                while ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key)) {
+                    self.command(if forward { Command::NextAnnotation } else { Command::PreviousAnnotation });
+                }
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-pub mod http;
 pub mod exchange;
+pub mod http;
 pub mod real_window;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -10,21 +10,27 @@ mod import;
 mod import_annotations;
 mod merge_conflicts;
 mod name_prompt;
+mod palette;
+mod relation_type;
+mod tag_all;
 
 use std::path::PathBuf;
 
 use egui::RichText;
 
 pub use cleanup::{CleanedText, CleanupView};
+pub use export::{ExportDialog, Exported};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
-pub use export::{ExportDialog, Exported};
 pub use import_annotations::{Choice, ImportDialog, ImportPlan};
 pub use merge_conflicts::MergeDialog;
 pub use name_prompt::NamePrompt;
+pub use palette::{CommandPalette, fuzzy_score, matching_commands};
+pub use relation_type::RelationChooser;
+pub use tag_all::{Scope as TagAllScope, TagAllDialog};
 
 use super::commands::Command;
-use crate::model::Codebook;
+use crate::model::{Codebook, Project};
 use crate::session::{FileChange, FileChangeChoice, PendingMerge, RecoveryOffer};
 use crate::store::merge::Side;
 use decisions::{RecoveryChoice, file_changed_ui, recovery_ui};
@@ -73,7 +79,7 @@ pub struct DialogContext<'a> {
     pub recent_files: &'a [PathBuf],
     pub codebook: &'a Codebook,
     /// The project (exports and imports read it).
-    pub project: &'a crate::model::Project,
+    pub project: &'a Project,
     /// A system file dialog is tried for "Choose…" (else Spanwise's own, inside the dialog).
     pub system_file_dialogs: bool,
 }
@@ -112,6 +118,11 @@ pub enum Dialog {
     ImportAnnotations(Box<ImportDialog>),
     /// A merge's conflicts: mine or theirs for each (never dismissed without a choice).
     MergeConflicts(Box<MergeDialog>),
+    /// Ctrl+K: find a command by name.
+    Palette(CommandPalette),
+    /// Which of several allowed relation types.
+    RelationType(RelationChooser),
+    TagAll(TagAllDialog),
 }
 
 impl Dialog {
@@ -133,6 +144,9 @@ impl Dialog {
             Dialog::Export(dialog) => dialog.describe(),
             Dialog::ImportAnnotations(dialog) => dialog.describe(),
             Dialog::MergeConflicts(dialog) => format!("merge conflicts: {}", dialog.tally()),
+            Dialog::Palette(_) => "command palette".into(),
+            Dialog::RelationType(_) => "which relation?".into(),
+            Dialog::TagAll(dialog) => format!("tag all: {}", dialog.phrase),
         }
     }
 
@@ -227,6 +241,21 @@ impl Dialog {
                     outcomes.extend(emitted);
                 }
                 Dialog::MergeConflicts(dialog) => merge_choice = dialog.ui(ui),
+                Dialog::Palette(palette) => {
+                    let (stay, run) = palette.ui(ui);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
+                Dialog::RelationType(chooser) => {
+                    let (stay, run) = chooser.ui(ui);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
+                Dialog::TagAll(dialog) => {
+                    let (stay, run) = dialog.ui(ui, context.project);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -288,6 +317,12 @@ fn shortcuts_ui(ui: &mut egui::Ui, codebook: &Codebook) {
         }
         row("Drag / double-click / shift-click", "Select text, a word, extend the selection (Alt: by character)");
         row("Click a highlight", "Select the annotation");
+        row("Alt+click a highlight", "Relate the selected annotation to it");
+        row("Ctrl+drag", "Add the dragged text as another fragment of the selected annotation");
+        row("Drag a handle", "Move the selected annotation's start or end; drag its ○ onto another to relate");
+        row("Shift+← / Shift+→", "Extend or shrink the selection by a character");
+        row("Ctrl+Shift+← / Ctrl+Shift+→", "Extend or shrink the selection by a word");
+        row("↑ / ↓ / ← / → (while relating)", "Pick the previous or next target");
         for command in Command::catalog() {
             let Some(info) = command.info() else { continue };
             if info.shortcuts.is_empty() {

@@ -3,9 +3,10 @@
 
 use egui::{Pos2, vec2};
 
+use super::arcs::HandleKind;
 use super::{DocView, DocViewOutput};
 use crate::model::editing::{Selection, word_at};
-use crate::model::{Annotation, Document};
+use crate::model::{Annotation, Document, ItemId};
 
 impl DocView {
     /// Document char offset under a screen position (clamped to the nearest painted block).
@@ -46,10 +47,23 @@ impl DocView {
         ui: &egui::Ui,
         response: &egui::Response,
         document: &Document,
+        selected: Option<ItemId>,
         hidden: &dyn Fn(&str) -> bool,
         output: &mut DocViewOutput,
     ) {
-        let shift = ui.input(|i| i.modifiers.shift);
+        let (shift, alt, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.alt, i.modifiers.command));
+        let selected = selected.and_then(|id| document.annotation(id));
+        if let (Some(annotation), Some(pos)) = (selected, response.hover_pos()) {
+            match self.handle_at(annotation, pos) {
+                Some(HandleKind::Boundary(_)) => ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal),
+                Some(HandleKind::Relate) => ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair),
+                None => {}
+            }
+        }
+        if self.boundary_drag.is_some() || self.relation_drag {
+            self.drag_handle(ui, response, document, hidden, output);
+            return;
+        }
         // Selections snap to whole words unless Alt is held (for sub-word precision).
         let snap = !ui.input(|i| i.modifiers.alt);
         if response.double_clicked() {
@@ -64,8 +78,21 @@ impl DocView {
         // The drag is recognised only after the pointer has moved; it starts where it was pressed.
         let press_origin = ui.input(|i| i.pointer.press_origin());
         if response.drag_started()
+            && let (Some(annotation), Some(origin)) = (selected, press_origin)
+            && let Some(handle) = self.handle_at(annotation, origin)
+        {
+            match handle {
+                HandleKind::Boundary(boundary) => self.boundary_drag = Some(boundary),
+                HandleKind::Relate => self.relation_drag = true,
+            }
+            self.drag_handle(ui, response, document, hidden, output);
+            return;
+        }
+        if response.drag_started()
             && let Some(offset) = press_origin.or(response.interact_pointer_pos()).and_then(|p| self.char_at(p))
         {
+            // Ctrl+drag with an annotation selected adds a fragment to it.
+            self.fragment_drag = ctrl && selected.is_some();
             if shift && let Some(selection) = self.selection {
                 self.selection = Some(extend(document, selection.anchor, offset, snap));
                 self.drag_anchor = Some(selection.anchor);
@@ -89,6 +116,9 @@ impl DocView {
         }
         if response.drag_stopped() {
             self.drag_anchor = None;
+            if std::mem::take(&mut self.fragment_drag) {
+                output.add_fragment = self.selected_range();
+            }
         }
         if response.clicked()
             && let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p))
@@ -100,6 +130,20 @@ impl DocView {
             self.selection = None;
             // Only what is painted can be clicked: a hidden label's annotation is not hit.
             let hits = self.annotations_at(document, offset, hidden);
+            if alt && let (Some(from), Some(target)) = (selected, hits.first()) {
+                // Alt+click: relate the selected annotation to the one clicked.
+                if target.id != from.id {
+                    output.relate_to = Some(target.id);
+                    return;
+                }
+            }
+            if let Some(relating) = &mut self.relating {
+                // While relating, a click picks the target.
+                if let Some(target) = hits.iter().find(|a| a.id != relating.from) {
+                    output.relate_to = Some(target.id);
+                }
+                return;
+            }
             match hits.first() {
                 Some(a) => output.clicked_annotation = Some(a.id),
                 None => {
@@ -107,6 +151,44 @@ impl DocView {
                     self.selection = Some(Selection::caret(offset));
                 }
             }
+        }
+    }
+}
+
+impl DocView {
+    /// A drag that began on a handle of the selected annotation: a boundary follows the
+    /// pointer's character (applied on release); the relation handle links to what it is
+    /// dropped on.
+    fn drag_handle(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        document: &Document,
+        hidden: &dyn Fn(&str) -> bool,
+        output: &mut DocViewOutput,
+    ) {
+        let pos = response.interact_pointer_pos().or(ui.ctx().pointer_latest_pos());
+        if let Some(boundary) = self.boundary_drag {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+            if let Some(offset) = pos.and_then(|p| self.char_at(p)) {
+                // Show where the boundary will go as a caret.
+                self.selection = Some(Selection::caret(offset));
+                if response.drag_stopped() {
+                    let snap = !ui.input(|i| i.modifiers.alt);
+                    output.move_boundary = Some((boundary, offset, snap));
+                }
+            }
+        }
+        if self.relation_drag && response.drag_stopped() {
+            let target = pos
+                .and_then(|p| self.char_at(p))
+                .and_then(|o| self.annotations_at(document, o, hidden).first().map(|a| a.id));
+            output.relate_to = target;
+        }
+        if response.drag_stopped() || !response.dragged() && !response.drag_started() {
+            self.boundary_drag = None;
+            self.relation_drag = false;
+            self.selection = None;
         }
     }
 }

@@ -15,6 +15,7 @@
 //! an Actor inside a Quote inside a Claim shows three stacked underlines. When more annotations
 //! overlap than there are lanes, a count badge marks the place. Hovering lists them all.
 
+mod arcs;
 mod blocks;
 mod find;
 mod heights;
@@ -31,6 +32,7 @@ use egui::{FontId, Galley, Pos2, Rect, Sense, pos2, vec2};
 use crate::model::editing::Selection;
 use crate::model::{Codebook, Document, ItemId, SpanIndex};
 
+pub use arcs::{Handles, Relating};
 use blocks::{Block, blocks_of};
 pub use find::Find;
 use heights::Heights;
@@ -54,6 +56,12 @@ pub struct DocViewOutput {
     pub clicked_annotation: Option<ItemId>,
     /// The user clicked on text with no annotation (clears the annotation selection).
     pub clicked_empty: bool,
+    /// Relate the selected annotation to this one (Alt+click, or a drag from the relation handle).
+    pub relate_to: Option<ItemId>,
+    /// Ctrl+drag over this range: add it as a fragment of the selected annotation.
+    pub add_fragment: Option<Range<usize>>,
+    /// A boundary handle was dragged to a code point offset (snapped unless Alt was held).
+    pub move_boundary: Option<(crate::model::Boundary, usize, bool)>,
 }
 
 /// Where a block was painted this frame, for hit testing (and tests).
@@ -94,6 +102,15 @@ pub struct DocView {
     span_index: SpanIndex,
     indexed_revision: Option<u64>,
     pub find: Find,
+    /// A relation being made from the keyboard (R).
+    pub relating: Option<Relating>,
+    relation_index: arcs::RelationIndex,
+    /// The innermost annotation under the pointer last frame.
+    hovered_annotation: Option<ItemId>,
+    /// What the drag in progress does besides selecting text.
+    boundary_drag: Option<crate::model::Boundary>,
+    relation_drag: bool,
+    fragment_drag: bool,
     /// ASCII-lowercased copy of the text for find, made on first use.
     folded_text: Option<String>,
 }
@@ -120,6 +137,12 @@ impl DocView {
             span_index: SpanIndex::default(),
             indexed_revision: None,
             find: Find::default(),
+            relating: None,
+            relation_index: arcs::RelationIndex::default(),
+            hovered_annotation: None,
+            boundary_drag: None,
+            relation_drag: false,
+            fragment_drag: false,
             folded_text: None,
         }
     }
@@ -234,6 +257,7 @@ impl DocView {
         let mut output = DocViewOutput::default();
         if self.indexed_revision != Some(document.revision()) {
             self.span_index = SpanIndex::new(&document.annotations);
+            self.relation_index = arcs::RelationIndex::new(&document.relations);
             self.indexed_revision = Some(document.revision());
         }
         self.find_bar_ui(ui, document);
@@ -291,8 +315,13 @@ impl DocView {
                     ui.ctx().request_repaint();
                 }
             }
-            self.handle_pointer(ui, &response, document, hidden_labels, &mut output);
+            self.handle_pointer(ui, &response, document, selected_annotation, hidden_labels, &mut output);
+            self.hovered_annotation = response
+                .hover_pos()
+                .and_then(|p| self.char_at(p))
+                .and_then(|o| self.annotations_at(document, o, hidden_labels).first().map(|a| a.id));
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
+            self.paint_relations(ui, document, codebook, selected_annotation, hidden_labels);
             self.hover_ui(&response, document, codebook, hidden_labels);
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Document text: {}", document.title()))

@@ -41,7 +41,13 @@ impl SpanwiseApp {
         let hidden = &self.hidden_labels;
         let output =
             view.ui(ui, document, &project.codebook, self.selected_annotation, &|label| hidden.contains(label));
-        if let Some(id) = output.clicked_annotation {
+        if let Some(target) = output.relate_to {
+            self.command(Command::RelateTo(target));
+        } else if let Some(range) = output.add_fragment {
+            self.command(Command::AddFragment(range));
+        } else if let Some((boundary, offset, snap)) = output.move_boundary {
+            self.command(Command::MoveBoundary { boundary, offset, snap });
+        } else if let Some(id) = output.clicked_annotation {
             self.command(Command::SelectAnnotation(id));
         } else if output.clicked_empty {
             self.selected_annotation = None;

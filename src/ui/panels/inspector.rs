@@ -3,10 +3,10 @@
 
 use egui::{Color32, RichText};
 
-use crate::model::{Annotation, Boundary};
+use crate::model::Boundary;
 use crate::ui::app::SpanwiseApp;
 use crate::ui::commands::Command;
-use crate::ui::doc_view::{excerpt, label_color};
+use crate::ui::doc_view::label_color;
 
 impl SpanwiseApp {
     pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
@@ -122,39 +122,6 @@ impl SpanwiseApp {
         ui.add_space(6.0);
         if ui.button(RichText::new("Delete annotation").color(ui.visuals().error_fg_color)).clicked() {
             pending.push(Command::DeleteAnnotation);
-        }
-    }
-
-    /// The relations the annotation takes part in; clicking the other end selects it.
-    fn relations_ui(&self, ui: &mut egui::Ui, annotation: &Annotation, pending: &mut Vec<Command>) {
-        let Some(document) = self.document() else {
-            return;
-        };
-        let codebook = &self.session.project().codebook;
-        let related: Vec<_> =
-            document.relations.iter().filter(|r| r.from == annotation.id || r.to == annotation.id).collect();
-        if related.is_empty() {
-            return;
-        }
-        ui.add_space(6.0);
-        ui.label("Relations");
-        for relation in related {
-            let kind = codebook.relation_type(&relation.kind).map_or(relation.kind.as_str(), |t| t.name.as_str());
-            let directed = codebook.relation_type(&relation.kind).is_none_or(|t| t.directed);
-            let (direction, other) = match (relation.from == annotation.id, directed) {
-                (true, true) => ("to", relation.to),
-                (false, true) => ("from", relation.from),
-                (true, false) => ("with", relation.to),
-                (false, false) => ("with", relation.from),
-            };
-            let other_text = document.annotation(other).map(|a| excerpt(&a.text(), 40)).unwrap_or_default();
-            if ui
-                .link(format!("{kind} ({direction}) {other_text}"))
-                .on_hover_text("Select the other annotation")
-                .clicked()
-            {
-                pending.push(Command::RevealAnnotation(other));
-            }
         }
     }
 }

@@ -49,6 +49,11 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
                 C(Command::Find),
                 Separator,
                 C(Command::EditAnnotatorName),
+                // Relations, bulk tagging and the palette (issue 10, part B).
+                Separator,
+                C(Command::StartRelation),
+                C(Command::TagAll),
+                C(Command::CommandPalette),
             ],
         ),
         ("Document", vec![C(Command::CleanUp)]),
@@ -71,6 +76,8 @@ impl SpanwiseApp {
             Command::Find => self.view.is_some(),
             Command::Import | Command::OpenUrl => self.import_job.is_none(),
             Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
+            Command::StartRelation => self.selected_annotation.is_some(),
+            Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
             _ => true,
         }
     }
@@ -163,6 +170,10 @@ mod tests {
             Command::GoToStart,
             Command::GoToEnd,
             Command::SetTheme(Theme::System),
+            // Moving between annotations and finishing a relation are keys too.
+            Command::ConfirmRelation,
+            Command::NextAnnotation,
+            Command::PreviousAnnotation,
         ];
         for command in Command::catalog() {
             assert!(in_menus.contains(&command) || keys_only.contains(&command), "{command:?} is in no menu");

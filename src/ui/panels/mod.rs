@@ -14,6 +14,7 @@ mod inspector;
 mod memos;
 mod menu;
 mod navigator;
+mod relations;
 
 use super::app::SpanwiseApp;
 
