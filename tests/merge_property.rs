@@ -700,14 +700,15 @@ fn check(documents: usize, base_choices: &[Choice], mine_choices: &[Choice], the
                         }
                         (None, Some(removed)) => {
                             // Another document may look the same (same text, name and contents
-                            // under another id, e.g. two untouched copies of one text): the
-                            // removed one is absent if no document like it is in the result
-                            // that the chosen side does not have under that id. (Their document
-                            // renamed in the result gets a free id neither side has.)
-                            let elsewhere =
-                                |d: &Document| chosen_project.documents.iter().any(|c| c.id == d.id && same(c, d));
+                            // under another id: two untouched copies of one text, or a copy the
+                            // other side added). The removed one would be in the result under its
+                            // own id, or, renamed, under a free id neither side has; a document
+                            // under another id of either side is another document.
+                            let other = |d: &Document| {
+                                d.id != *id && (mine.document(&d.id).is_some() || theirs.document(&d.id).is_some())
+                            };
                             assert!(
-                                !merged.project.documents.iter().any(|d| same(d, &removed) && !elsewhere(d)),
+                                !merged.project.documents.iter().any(|d| same(d, &removed) && !other(d)),
                                 "{side}: {conflict:#?}"
                             )
                         }
