@@ -716,6 +716,34 @@ fn a_deletion_against_a_change_is_a_conflict_either_way_round() {
 }
 
 #[test]
+fn a_document_kept_against_its_removal_counts_the_changes_its_conflict_lists() {
+    let base = base();
+    let changed = with(&base, &|p| {
+        add_in(p, "d2", 702, "actor", "北京");
+    });
+    let removed = with(&base, &|p| drop(apply(p, Edit::RemoveDocument { id: "d2".into() }).unwrap()));
+    let changes = ChangeSummary::between(&base, &changed).to_string();
+    assert_eq!(changes, "1 annotation added");
+    // Removing it takes the document with everything in it.
+    let removal = ChangeSummary::between(&changed, &removed).to_string();
+    assert!(removal.starts_with("1 document removed; 2 annotations deleted"), "{removal}");
+    // They kept the document with a change, I removed it: taking theirs counts their change.
+    let merge = merge3(&base, &removed, &changed);
+    assert_eq!(merge.conflicts()[0].theirs, format!("kept, with their changes: {changes}"));
+    let taken = resolved(&base, &removed, &changed, Side::Theirs);
+    assert_eq!(taken.report.theirs_taken.to_string(), changes);
+    let kept = resolved(&base, &removed, &changed, Side::Mine);
+    assert_eq!(kept.report.mine_kept.to_string(), removal);
+    // The other way round: keeping mine counts my change.
+    let merge = merge3(&base, &changed, &removed);
+    assert_eq!(merge.conflicts()[0].mine, format!("kept, with your changes: {changes}"));
+    let kept = resolved(&base, &changed, &removed, Side::Mine);
+    assert_eq!(kept.report.mine_kept.to_string(), changes);
+    let taken = resolved(&base, &changed, &removed, Side::Theirs);
+    assert_eq!(taken.report.theirs_taken.to_string(), removal);
+}
+
+#[test]
 fn an_annotation_deleted_by_them_that_my_new_relation_uses_is_a_conflict() {
     let base = base();
     let (claim, actor) = (annotation_id(&base, "شبکه‌های اجتماعی"), annotation_id(&base, "Müller"));

@@ -160,6 +160,22 @@ fn whole_document(document: &Document, verb: Verb, id: &str) -> Tally {
     ])
 }
 
+/// The changes a side made to a document the other side removed, counted as the conflict's text
+/// lists them ("kept, with their changes: 1 annotation deleted"): what keeping it keeps.
+fn changes_tally(changes: &ChangeSummary, id: &str) -> Tally {
+    let mut tallies = Vec::new();
+    if changes.documents.changed > 0 {
+        tallies.push(Tally::Named(Kind::Document, Verb::Changed, id.to_owned()));
+    }
+    for (kind, counts) in [(Kind::Annotation, &changes.annotations), (Kind::Relation, &changes.relations)] {
+        for (verb, n) in [(Verb::Added, counts.added), (Verb::Changed, counts.changed), (Verb::Deleted, counts.deleted)]
+        {
+            tallies.push(Tally::Many(kind, verb, n));
+        }
+    }
+    Tally::All(tallies)
+}
+
 #[derive(Debug, Default)]
 struct Tallies {
     summary: ChangeSummary,
@@ -928,7 +944,7 @@ impl<'a> Merger<'a> {
             format!("document {}", describe::document_name(document)),
             mine_text,
             "removed".to_owned(),
-            (Tally::Nothing, whole_document(document, Verb::Deleted, &id)),
+            (changes_tally(&changes, &id), whole_document(document, Verb::Deleted, &id)),
             fix(move |project| project.documents.retain(|d| d.id != id)),
         );
     }
@@ -976,7 +992,7 @@ impl<'a> Merger<'a> {
             what,
             "removed".to_owned(),
             theirs_text,
-            (whole_document(&document, Verb::Deleted, id), Tally::Nothing),
+            (whole_document(&document, Verb::Deleted, id), changes_tally(&changes, id)),
             fix(move |project| project.documents.push(document)),
         );
     }
