@@ -318,6 +318,7 @@ fn realize(project: &Project, choice: &Choice, ids: &mut IdGenerator, tag: &str,
             hotkey: None,
             definition: String::new(),
             examples: Vec::new(),
+            parent: None,
         }),
         21 => Op::RemoveLabel(pick(&project.codebook.labels, a)?.id.clone()),
         22 => Op::RelationType { id: pick(&project.codebook.relation_types, a)?.id.clone(), field: b, value: c },
@@ -391,6 +392,7 @@ fn base_project(documents: usize, choices: &[Choice]) -> Project {
         hotkey: None,
         definition: String::new(),
         examples: Vec::new(),
+        parent: None,
     });
     project.codebook.relation_types.push(RelationType {
         id: "links".into(),
