@@ -582,7 +582,9 @@ fn kill_9_loses_nothing() {
     selected("Official", &app);
     display.xdotool(&["key", "2"]);
     lines(2, "quote", &app);
-    // 2. Double-click another, press 3 (Actor).
+    // 2. Double-click another, press 3 (Actor); later than egui's triple-click window (0.6 s
+    // after the previous double-click), as a person would.
+    std::thread::sleep(Duration::from_millis(700));
     let [x, y] = point(fear);
     display.xdotool(&["mousemove", &x, &y, "click", "--repeat", "2", "--delay", "80", "1"]);
     selected("Fear", &app);

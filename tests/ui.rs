@@ -592,3 +592,22 @@ fn a_project_named_at_start_up_opens_while_the_window_shows() {
     assert_eq!(window.state().project().annotation_count(), 0);
     assert_eq!(window.state().project_path(), None);
 }
+
+#[test]
+fn a_double_click_next_to_the_annotation_just_made_selects_that_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    for (word, key, text) in [("Official", Key::Num2, "2"), ("Fear", Key::Num3, "3")] {
+        // A person's next double-click comes later than egui's triple-click window (0.6 s).
+        for _ in 0..45 {
+            harness.step();
+        }
+        let start = offset_of(&harness, word);
+        let at = harness.state().view.as_ref().unwrap().char_rect(start + 1).expect("on screen").center();
+        common::ui::double_click(&mut harness, at);
+        let selected = harness.state().view.as_ref().and_then(|v| v.selected_range());
+        assert_eq!(selected, Some(start..start + word.chars().count()), "double-click on {word}");
+        type_key(&mut harness, key, text);
+    }
+}

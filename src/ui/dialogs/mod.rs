@@ -319,7 +319,10 @@ fn shortcuts_ui(ui: &mut egui::Ui, codebook: &Codebook) {
         row("Click a highlight", "Select the annotation");
         row("Alt+click a highlight", "Relate the selected annotation to it");
         row("Ctrl+drag", "Add the dragged text as another fragment of the selected annotation");
-        row("Drag a handle", "Move the selected annotation's start or end; drag its ○ onto another to relate");
+        row(
+            "Drag a handle",
+            "Move the selected annotation's start or end; drag its round handle onto another to relate",
+        );
         row("Shift+← / Shift+→", "Extend or shrink the selection by a character");
         row("Ctrl+Shift+← / Ctrl+Shift+→", "Extend or shrink the selection by a word");
         row("↑ / ↓ / ← / → (while relating)", "Pick the previous or next target");
