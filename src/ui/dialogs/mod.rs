@@ -301,6 +301,12 @@ impl Dialog {
 fn shortcuts_ui(ui: &mut egui::Ui, codebook: &Codebook) {
     ui.heading("Keyboard shortcuts");
     let ctx = ui.ctx().clone();
+    // The list is longer than a small window: it scrolls, and Close stays below it.
+    let height = ctx.content_rect().height() * 0.7;
+    egui::ScrollArea::vertical().max_height(height).show(ui, |ui| shortcut_rows(ui, &ctx, codebook));
+}
+
+fn shortcut_rows(ui: &mut egui::Ui, ctx: &egui::Context, codebook: &Codebook) {
     egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
         let mut row = |keys: &str, action: &str| {
             ui.label(RichText::new(keys).monospace());
