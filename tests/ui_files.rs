@@ -312,3 +312,24 @@ impl egui::DroppedFile for Dropped {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+#[test]
+fn recovering_unsaved_work_shows_the_recovered_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample_copy(dir.path());
+    let mut before = harness(app().with_file(&sample));
+    delete_one(&mut before);
+    let expected = before.state().project().clone();
+    // The window goes away without saving: the journal keeps the deletion.
+    drop(before);
+
+    let mut harness = harness(app().with_file(&sample));
+    // Before the answer the list shows the file as saved (one more annotation)...
+    assert_list_shows(&harness, &store::load(&sample).unwrap());
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    // ...and after it, the recovered project, not a cached list of the one before.
+    assert_eq!(*harness.state().project(), expected);
+    assert_list_shows(&harness, &expected);
+}
