@@ -14,16 +14,14 @@ impl SpanwiseApp {
         }
         let document_has_keyboard = self.dialog.is_none() && !ctx.text_edit_focused() && !self.text_field_had_keyboard;
         let relating = self.view.as_ref().is_some_and(|v| v.relating.is_some());
-        // A panel's widget with the keyboard (a checkbox reached with Tab) keeps Enter, Space and
-        // Tab: they press or leave it, they are not the document's.
-        let widget_has_keyboard = ctx.memory(|m| m.focused().is_some());
+        // Enter finishes a relation only while one is being made; otherwise it stays with the
+        // widget that has the keyboard (an attribute's checkbox).
         for (shortcut, command, context) in Command::shortcut_table() {
             let allowed = match context {
                 Context::Always => true,
                 Context::Document => document_has_keyboard,
             } && match command {
                 Command::ConfirmRelation => relating,
-                Command::NextAnnotation | Command::PreviousAnnotation => relating || !widget_has_keyboard,
                 _ => true,
             };
             if allowed && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
@@ -58,8 +56,7 @@ impl SpanwiseApp {
     /// arrows pick its target. Tab belongs to the annotations here, not to egui's focus.
     fn selection_and_target_keys(&mut self, ctx: &egui::Context) {
         use egui::{Key, KeyboardShortcut, Modifiers};
-        let tab = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Key { key: Key::Tab, .. })))
-            && ctx.memory(|m| m.focused().is_none());
+        let tab = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Key { key: Key::Tab, .. })));
         if tab || self.view.as_ref().is_some_and(|v| v.relating.is_some()) {
             ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
         }
