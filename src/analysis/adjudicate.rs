@@ -184,8 +184,10 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                     });
                 }
                 let source = disagreement.a.or(disagreement.b).and_then(|id| document.annotation(id));
-                let annotation = Annotation {
-                    id: ItemId(0),
+                // The corrected annotation goes in under a fresh id (`add_copy`); it carries the
+                // id of the side it corrects so that that side's relations follow it.
+                let corrected = Annotation {
+                    id: source.map_or(ItemId(0), |s| s.id),
                     label: correction.label.clone(),
                     fragments,
                     annotator: plan.gold.clone(),
@@ -194,10 +196,9 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                     note: String::new(),
                     attributes: correction.attributes.clone(),
                 };
-                // Relations of either side's annotation follow the corrected one.
-                let placeholder = Annotation { id: source.map_or(ItemId(0), |s| s.id), ..annotation };
-                add_copy(&placeholder, &mut edits, &mut gold_of, &mut gold_by_key);
-                if let (Some(b), Some(&gold)) = (disagreement.b, gold_of.get(&placeholder.id)) {
+                add_copy(&corrected, &mut edits, &mut gold_of, &mut gold_by_key);
+                // The other side's relations follow it too.
+                if let (Some(b), Some(&gold)) = (disagreement.b, gold_of.get(&corrected.id)) {
                     gold_of.entry(b).or_insert(gold);
                 }
             }
