@@ -48,8 +48,9 @@ impl SpanwiseApp {
         let generation = self.session.generation();
         let project = self.session.project();
         let document = self.current_document.as_deref().and_then(|id| project.document(id));
+        let filter = document.map(|d| self.layer_filter(d)).unwrap_or_default();
         if let Some(document) = document {
-            self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
+            self.list_cache.update(generation, document, &project.codebook, &self.list_search, &filter);
         }
         ui.horizontal_wrapped(|ui| {
             for label in &project.codebook.labels {
@@ -82,9 +83,10 @@ impl SpanwiseApp {
         let Some(document) = document else {
             return;
         };
-        self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
+        let filter = self.layer_filter(document);
+        self.list_cache.update(generation, document, &project.codebook, &self.list_search, &filter);
         let rows = &self.list_cache;
-        ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
+        ui.label(RichText::new(format!("{} of {}", rows.len(), rows.total())).weak());
         let row_height = ui.spacing().interact_size.y;
         // Annotations with a memo are marked ✎.
         let with_memo: std::collections::HashSet<crate::model::ItemId> = project
