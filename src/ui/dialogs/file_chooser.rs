@@ -93,6 +93,19 @@ impl FileDialogPurpose {
         }
     }
 
+    /// Whether several files may be chosen at once.
+    pub fn multiple(self) -> bool {
+        self == FileDialogPurpose::BringInCoders
+    }
+
+    /// What choosing several files does (the first one, where only one makes sense).
+    pub fn command_many(self, mut paths: Vec<PathBuf>) -> Command {
+        match self {
+            FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(paths),
+            _ => self.command(if paths.is_empty() { PathBuf::new() } else { paths.swap_remove(0) }),
+        }
+    }
+
     /// Whether a file is listed.
     fn lists(self, path: &Path) -> bool {
         let text = formats::is_importable(path);
