@@ -89,6 +89,12 @@ impl SpanwiseApp {
         if layers.len() > 1 { layers } else { Vec::new() }
     }
 
+    /// How many annotations the list shows (after label and coder filters), and its one-line
+    /// summary, as drawn last frame.
+    pub fn annotation_list(&self) -> (usize, String) {
+        (self.list_cache.len(), self.list_cache.summary(&self.project().codebook))
+    }
+
     /// My status on the shown document.
     pub fn my_status(&self) -> Option<CodingStatus> {
         self.document().map(|d| d.coder_status(&self.my_annotator_id()))
