@@ -276,7 +276,6 @@ fn combine_one(
         report.annotators.push((annotator.id.clone(), id.clone()));
         annotator_map.insert(annotator.id.as_str(), id);
     }
-    edits.extend(new_annotators.into_iter().map(Edit::AddAnnotator));
 
     let by_hash: HashMap<&str, &Document> = project.documents.iter().rev().map(|d| (d.sha256.as_str(), d)).collect();
     // Ids already used by the project, and those given out by this file so far.
@@ -407,5 +406,31 @@ fn combine_one(
     let mut unknown: Vec<(String, usize)> = unknown.into_iter().collect();
     unknown.sort();
     report.unknown_labels = unknown;
+    // Only the coders whose work came in join the project (not those of a refused document).
+    let mut used: HashSet<&str> = HashSet::new();
+    for edit in &edits {
+        match edit {
+            Edit::AddAnnotation { annotation, .. } => {
+                used.insert(annotation.annotator.as_str());
+            }
+            Edit::AddRelation { relation, .. } => {
+                used.insert(relation.annotator.as_str());
+            }
+            Edit::SetCodingStatus { annotator, .. } => {
+                used.insert(annotator.as_str());
+            }
+            Edit::AddDocument { document, .. } => {
+                used.extend(document.annotations.iter().map(|a| a.annotator.as_str()));
+                used.extend(document.relations.iter().map(|r| r.annotator.as_str()));
+                used.extend(document.status.keys().map(String::as_str));
+            }
+            _ => {}
+        }
+    }
+    let joining: Vec<Edit> =
+        new_annotators.into_iter().filter(|a| used.contains(a.id.as_str())).map(Edit::AddAnnotator).collect();
+    let used: HashSet<String> = used.into_iter().map(str::to_owned).collect();
+    report.annotators.retain(|(_, id)| used.contains(id) || project.annotator(id).is_some());
+    let edits = joining.into_iter().chain(edits).collect();
     (edits, report)
 }
