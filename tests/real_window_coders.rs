@@ -2,7 +2,8 @@
 //! xdotool as a user would. File › Bring in coders' files… from the command palette, two files
 //! typed into Spanwise's chooser (one with a changed text: refused and reported), the Coders
 //! panel, a coder's layer hidden with a click on their checkbox (where to click comes from the
-//! same window laid out headless at 1400x900), Ctrl+Shift+D to mark the document done, Ctrl+S.
+//! same window laid out headless at 1400x900), Ctrl+Shift+D to mark the document done, blind
+//! coding turned on (others hidden until done again), Ctrl+S.
 //! What happened is read from the state report and the saved file. Screenshots are kept with
 //! `SPANWISE_TEST_SHOTS=/some/dir`.
 #![cfg(feature = "gui")]
@@ -151,6 +152,23 @@ fn coders_files_are_brought_in_a_coder_hidden_and_the_document_marked_done_in_th
     display.xdotool(&["key", "ctrl+shift+d"]);
     wait_contains(&app, "coders", &format!("{ME}:shown:done"));
     shot(&display, "coders-5-done.png");
+
+    // Blind coding: not done any more, every coder chosen, yet Bob's layer stays hidden until
+    // Ctrl+Shift+D again; the panel and the status bar say why.
+    palette(&app, "Show all coders");
+    wait_contains(&app, "coders", "bob:shown");
+    palette(&app, "Mark not done");
+    wait_contains(&app, "coders", &format!("{ME}:shown:in progress"));
+    palette(&app, "Blind coding");
+    app.wait_state("blinded", "yes", SETTLE);
+    wait_contains(&app, "coders", "bob:hidden");
+    wait_contains(&app, "list", "1 of 1");
+    shot(&display, "coders-6-blind.png");
+    app.assert_idle("blind coding");
+    display.xdotool(&["key", "ctrl+shift+d"]);
+    app.wait_state("blinded", "no", SETTLE);
+    wait_contains(&app, "coders", "bob:shown");
+    wait_contains(&app, "list", "2 of 2");
     display.xdotool(&["key", "ctrl+s"]);
     app.wait_state("dirty", "false", SETTLE);
     let saved = store::load(&mine).unwrap();
@@ -159,4 +177,5 @@ fn coders_files_are_brought_in_a_coder_hidden_and_the_document_marked_done_in_th
     assert_eq!(d1.coder_status("bob"), CodingStatus::InProgress);
     assert!(d1.annotations.iter().any(|a| a.annotator == "bob" && a.text() == "社交媒体"));
     assert!(saved.annotator("dora").is_none(), "nothing of the refused file");
+    assert!(saved.blind_coding, "the setting is saved in the project");
 }

@@ -257,6 +257,8 @@ fn blind_coding_hides_others_until_i_mark_the_document_done() {
     command(&mut harness, Command::ToggleCodersPanel);
     assert_eq!(listed(&harness), 1, "only my layer");
     assert!(harness.state().annotation_list().1.starts_with("1 of 1"), "counts tell nothing of Bob's");
+    // The document list shows my status, not a count that includes Bob's work.
+    harness.get_by_label_contains("(you: in progress)");
     // The panel says why, and Bob's checkbox cannot reveal him; nor can View › Show all coders.
     harness.get_by_label_contains("Blind coding: other coders' layers stay hidden");
     command(&mut harness, Command::ShowAllCoders);

@@ -19,10 +19,17 @@ impl SpanwiseApp {
     fn documents_ui(&self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
         ui.heading("Documents");
         let project = self.session.project();
+        // Blind coding: no counts of others' work; my own status instead.
+        let me = project.blind_coding.then(|| self.my_annotator_id());
         egui::ScrollArea::vertical().id_salt("documents").max_height(160.0).auto_shrink([false, true]).show(ui, |ui| {
             for document in &project.documents {
                 let selected = self.current_document.as_deref() == Some(document.id.as_str());
-                let text = format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len());
+                let text = match &me {
+                    Some(me) => {
+                        format!("{}  (you: {})", excerpt(document.title(), 40), document.coder_status(me).name())
+                    }
+                    None => format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len()),
+                };
                 let response = ui.selectable_label(selected, text).on_hover_text(&document.name);
                 if response.clicked() {
                     pending.push(Command::SelectDocument(document.id.clone()));
