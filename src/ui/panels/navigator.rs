@@ -104,6 +104,7 @@ impl SpanwiseApp {
                 _ => None,
             })
             .collect();
+        let several_coders = project.annotators.len() > 1;
         egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
             ui,
             row_height,
@@ -123,7 +124,13 @@ impl SpanwiseApp {
                         ui.painter().rect_filled(rect, 1.0, color);
                         let memo = if with_memo.contains(&annotation.id) { "✎ " } else { "" };
                         let text = format!("{memo}{label_name}: {}", excerpt(&annotation.text(), 60));
-                        if ui.selectable_label(selected, text).clicked() {
+                        let mut response = ui.selectable_label(selected, text);
+                        if several_coders {
+                            // Whose it is, when the project has several coders.
+                            let coder = project.annotator(&annotation.annotator).map_or("?", |a| a.name.as_str());
+                            response = response.on_hover_text(format!("by {coder}"));
+                        }
+                        if response.clicked() {
                             pending.push(Command::RevealAnnotation(annotation.id));
                         }
                     });
