@@ -2,7 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
-mod coders;
+pub mod coders;
 mod coding;
 mod editing;
 mod exchange;
@@ -18,8 +18,6 @@ use crate::model::{Document, ItemId, Project};
 use crate::session::{Notice, Session};
 use crate::settings::{Settings, Theme, system_user_name};
 use crate::store;
-
-pub use coders::{BLIND_REASON, CoderChoice, CodersState};
 
 use super::annotation_list::AnnotationListCache;
 use super::commands::Command;
@@ -105,7 +103,7 @@ pub struct SpanwiseApp {
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
     /// Whose layers are shown, the Coders panel (issue 12, part A).
-    pub coders: CodersState,
+    pub coders: coders::CodersState,
 }
 
 impl SpanwiseApp {
@@ -144,7 +142,7 @@ impl SpanwiseApp {
             import_generation: 0,
             cleanup_offer: None,
             shown_text_sha: String::new(),
-            coders: CodersState::default(),
+            coders: Default::default(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));

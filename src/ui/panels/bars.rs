@@ -57,7 +57,7 @@ impl SpanwiseApp {
             if self.document().is_some_and(|d| self.blinded(d)) {
                 ui.separator();
                 ui.label(RichText::new("Others' layers hidden: blind coding").color(ui.visuals().warn_fg_color))
-                    .on_hover_text(crate::ui::app::BLIND_REASON);
+                    .on_hover_text(crate::ui::app::coders::BLIND_REASON);
             }
             if let Some(range) = self.view.as_ref().and_then(|v| v.selected_range()) {
                 ui.separator();

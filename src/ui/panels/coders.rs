@@ -5,7 +5,8 @@
 use egui::{RichText, Sense, vec2};
 
 use crate::model::CodingStatus;
-use crate::ui::app::{BLIND_REASON, CoderChoice, SpanwiseApp};
+use crate::ui::app::SpanwiseApp;
+use crate::ui::app::coders::{BLIND_REASON, CoderChoice};
 use crate::ui::commands::Command;
 use crate::ui::doc_view::{CoderStyle, underline};
 
