@@ -290,3 +290,39 @@ fn blind_coding_hides_others_until_i_mark_the_document_done() {
     assert_eq!(listed(&harness), 1);
     assert_eq!(harness.state().selected_annotation, None, "a selection that became hidden is dropped");
 }
+
+#[test]
+fn bringing_in_stops_at_cancel_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = project_of(&[ME], RAW);
+    let files: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let mut project = project_of(&["bob"], RAW);
+            tag(&mut project, "bob", "actor", "Müller", 20 + i);
+            save(&project, &dir.path().join(format!("bob-{i}.spanwise.ron")))
+        })
+        .collect();
+    // Cancelled after the first file: no result at all.
+    let reports = std::cell::Cell::new(0);
+    let cancelled = spanwise::ui::dialogs::read_and_combine(&base, &files, &|_, _| {
+        reports.set(reports.get() + 1);
+        if reports.get() > 1 { std::ops::ControlFlow::Break(()) } else { std::ops::ControlFlow::Continue(()) }
+    });
+    assert!(cancelled.is_none());
+    assert_eq!(reports.get(), 2, "stopped at the next file");
+    // Not cancelled: progress reaches the end, an unreadable file is reported, not fatal.
+    std::fs::write(dir.path().join("broken.spanwise.ron"), "(format: \"spanwise\", version: 1, project: (").unwrap();
+    let mut with_broken = files.clone();
+    with_broken.push(dir.path().join("broken.spanwise.ron"));
+    let last = std::cell::Cell::new((0, 0));
+    let combined = spanwise::ui::dialogs::read_and_combine(&base, &with_broken, &|done, total| {
+        last.set((done, total));
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("not cancelled")
+    .expect("combined");
+    assert_eq!(last.get(), (5, 5));
+    assert_eq!(combined.report.files.len(), 3);
+    assert_eq!(combined.unreadable.len(), 1);
+    assert!(combined.lines().iter().any(|l| l.starts_with("broken.spanwise.ron: not read:")), "{:?}", combined.lines());
+}
