@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+pub mod coders;
 mod coding;
 mod editing;
 mod exchange;
@@ -101,6 +102,8 @@ pub struct SpanwiseApp {
     /// SHA-256 of the shown document's text when its view was made: a text replaced under the
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
+    /// Whose layers are shown, the Coders panel (issue 12, part A).
+    pub coders: coders::CodersState,
 }
 
 impl SpanwiseApp {
@@ -139,6 +142,7 @@ impl SpanwiseApp {
             import_generation: 0,
             cleanup_offer: None,
             shown_text_sha: String::new(),
+            coders: Default::default(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
@@ -317,7 +321,7 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command) else {
+        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_coders_command(c)) else {
             self.take_notices();
             return;
         };
@@ -569,6 +573,7 @@ impl SpanwiseApp {
             "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
+        state.push_str(&self.coders_state_report());
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());

@@ -98,7 +98,8 @@ impl SpanwiseApp {
             FileDialogPurpose::Open
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::Export
-            | FileDialogPurpose::ImportAnnotations => None,
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::BringInCoders => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }

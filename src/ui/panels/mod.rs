@@ -8,6 +8,7 @@
 
 mod attributes;
 mod bars;
+mod coders;
 mod coding;
 mod document;
 mod inspector;
@@ -45,6 +46,13 @@ impl SpanwiseApp {
                 .default_size(300.0)
                 .min_size(220.0)
                 .show(ui, |ui| self.coding_panel_ui(ui));
+        }
+        if self.coders.panel_open {
+            egui::Panel::right("coders_panel")
+                .resizable(true)
+                .default_size(260.0)
+                .min_size(200.0)
+                .show(ui, |ui| self.coders_panel_ui(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
     }
