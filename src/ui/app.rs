@@ -393,7 +393,11 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
-            Command::Import => self.show_dialog(Dialog::Import(Box::default())),
+            Command::Import => {
+                let mut setup = super::dialogs::ImportSetup::default();
+                setup.folder = self.start_dir();
+                self.show_dialog(Dialog::Import(Box::new(setup)));
+            }
             Command::OpenUrl => self.show_dialog(Dialog::OpenUrl(Default::default())),
             Command::StartImport(request) => self.start_import(request),
             Command::CleanUp => self.show_cleanup(),
@@ -403,6 +407,7 @@ impl SpanwiseApp {
             Command::ExportTo(path) => self.export_destination_chosen(&path),
             Command::ImportAnnotations => self.show_import_dialog(),
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
+            Command::ImportSourcesFrom(paths) => self.import_sources_chosen(paths),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
             // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.

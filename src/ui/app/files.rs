@@ -99,7 +99,8 @@ impl SpanwiseApp {
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::Export
             | FileDialogPurpose::ImportAnnotations
-            | FileDialogPurpose::BringInCoders => None,
+            | FileDialogPurpose::BringInCoders
+            | FileDialogPurpose::ImportSources => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }
