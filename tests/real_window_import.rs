@@ -186,5 +186,11 @@ fn browse_adds_files_and_a_folder_through_spanwise_s_own_chooser() {
     app.wait_state("dialog", "message: Import finished", SETTLE);
     app.wait_state("importing", "false", SETTLE);
     assert_eq!(app.state_of("documents"), "5", "{}", app.state());
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "none", SETTLE);
+    // The status bar shows how the shown document's file was read.
+    assert_eq!(app.state_of("encoding"), "UTF-8", "{}", app.state());
+    settle();
+    display.screenshot("import-browse-imported.png");
     app.assert_idle("after importing what Browse… chose");
 }

@@ -45,6 +45,8 @@ impl SpanwiseApp {
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
         state.push_str(&self.coders_state_report());
+        let encoding = self.document().and_then(|d| d.metadata.get("encoding")).map_or("", String::as_str);
+        state.push_str(&format!("encoding={encoding}\n"));
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());
