@@ -380,9 +380,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             check_annotation(project, doc, &annotation)?;
             let doc = doc_mut(project, &document)?;
             let id = annotation.id;
-            let at = doc.annotation_insert_position(&annotation);
-            doc.annotations.insert(at, annotation);
-            doc.touch();
+            doc.insert_annotation(annotation);
             Ok(Edit::RemoveAnnotation { document, id })
         }
         Edit::RemoveAnnotation { document, id } => {
@@ -399,8 +397,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 }
             }
             doc.relations = kept;
-            let annotation = doc.annotations.remove(at);
-            doc.touch();
+            let annotation = doc.remove_annotation_at(at);
             // Memos about the annotation go with it too (a memo about nothing would make the
             // file invalid), and come back on undo after it.
             let memos = take_memos(project, |t| *t == MemoTarget::Annotation(id));
@@ -428,10 +425,8 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 .iter()
                 .position(|a| a.id == annotation.id)
                 .ok_or(EditError::NoAnnotation(annotation.id))?;
-            let old = doc.annotations.remove(at);
-            let at = doc.annotation_insert_position(&annotation);
-            doc.annotations.insert(at, annotation);
-            doc.touch();
+            let old = doc.remove_annotation_at(at);
+            doc.insert_annotation(annotation);
             Ok(Edit::UpdateAnnotation { document, annotation: old })
         }
         Edit::AddRelation { document, relation } => {
@@ -444,14 +439,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let id = relation.id;
             let at = doc.relations.partition_point(|r| r.id < id);
             doc.relations.insert(at, relation);
-            doc.touch();
+            doc.touch_relations();
             Ok(Edit::RemoveRelation { document, id })
         }
         Edit::RemoveRelation { document, id } => {
             let doc = doc_mut(project, &document)?;
             let at = doc.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
             let relation = doc.relations.remove(at);
-            doc.touch();
+            doc.touch_relations();
             Ok(Edit::AddRelation { document, relation })
         }
         Edit::UpdateRelation { document, relation } => {
@@ -461,7 +456,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let slot =
                 doc.relations.iter_mut().find(|r| r.id == relation.id).ok_or(EditError::NoRelation(relation.id))?;
             let old = std::mem::replace(slot, relation);
-            doc.touch();
+            doc.touch_relations();
             Ok(Edit::UpdateRelation { document, relation: old })
         }
         Edit::AddDocument { index, mut document } => {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::codebook::{Codebook, Value};
+use super::span_index::SpanIndex;
 use super::text_index::TextIndex;
 
 pub type Timestamp = DateTime<Utc>;
@@ -187,6 +188,65 @@ pub struct Document {
     /// The text's SHA-256 was computed and matched `sha256` (for this text length).
     #[serde(skip)]
     hash_verified: HashVerified,
+    /// The span index and label counts, for a revision.
+    #[serde(skip)]
+    derived: Derived,
+}
+
+/// Data derived from a document's annotations (the span index, the count per label), kept for
+/// the revision it was computed at and updated in place by the edits that add, remove or change
+/// one annotation or a relation, so that one edit in a document of 200,000 annotations does not
+/// recompute them (BENCHMARKS.md, "create one annotation"). Anything else that changes the
+/// annotations and calls [`Document::touch`] makes them be computed afresh when next asked for.
+/// Runtime state: it never makes two documents unequal.
+#[derive(Debug, Default)]
+pub struct Derived(std::sync::Mutex<DerivedState>);
+
+#[derive(Clone, Debug, Default)]
+struct DerivedState {
+    /// The revision the data is for; `None`: not computed yet.
+    revision: Option<u64>,
+    spans: SpanIndex,
+    /// Annotations per label id, in order of first use; no zero counts.
+    labels: Vec<(String, usize)>,
+}
+
+impl DerivedState {
+    fn compute(annotations: &[Annotation], revision: u64) -> Self {
+        let mut state = Self { revision: Some(revision), spans: SpanIndex::new(annotations), labels: Vec::new() };
+        for annotation in annotations {
+            state.count(&annotation.label, 1);
+        }
+        state
+    }
+
+    /// Adds `delta` (±1) to a label's count. Annotations of one label mostly share the label's
+    /// length, so lengths are compared first and most comparisons stop without the bytes.
+    fn count(&mut self, label: &str, delta: isize) {
+        match self.labels.iter().position(|(id, _)| id.len() == label.len() && id == label) {
+            Some(at) => {
+                let count = &mut self.labels[at].1;
+                *count = count.saturating_add_signed(delta);
+                if *count == 0 {
+                    self.labels.remove(at);
+                }
+            }
+            None if delta > 0 => self.labels.push((label.to_owned(), delta.unsigned_abs())),
+            None => {}
+        }
+    }
+}
+
+impl Clone for Derived {
+    fn clone(&self) -> Self {
+        Self(std::sync::Mutex::new(self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()))
+    }
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// Remembers that a document's hash was checked, for the length of text it was checked with.
@@ -231,6 +291,7 @@ impl Document {
             index: None,
             revision: Revision::default(),
             hash_verified: HashVerified::default(),
+            derived: Derived::default(),
         };
         doc.build_index();
         doc
@@ -251,6 +312,7 @@ impl Document {
             index: None,
             revision: Revision::default(),
             hash_verified: HashVerified::default(),
+            derived: Derived::default(),
         }
     }
 
@@ -297,6 +359,83 @@ impl Document {
     /// Records that annotations or relations changed (called by `edit::apply`).
     pub fn touch(&mut self) {
         self.revision.0 = self.revision.0.wrapping_add(1);
+    }
+
+    /// The derived data, computed afresh if it is not for the current revision.
+    fn derived(&self) -> std::sync::MutexGuard<'_, DerivedState> {
+        let mut state = self.derived.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.revision != Some(self.revision.0) {
+            *state = DerivedState::compute(&self.annotations, self.revision.0);
+        }
+        state
+    }
+
+    /// Annotations with a fragment overlapping `range` (code points), in document order.
+    pub fn overlapping(&self, range: std::ops::Range<usize>) -> Vec<&Annotation> {
+        let state = self.derived();
+        state.spans.overlapping(&self.annotations, range)
+    }
+
+    /// The number of annotations per label id, in order of first use (labels without any are
+    /// left out).
+    pub fn label_counts(&self) -> Vec<(String, usize)> {
+        self.derived().labels.clone()
+    }
+
+    /// Bumps the revision after a change, and runs `update` on the derived data if it was up to
+    /// date (then it is up to date for the new revision too).
+    fn touch_updating(&mut self, update: impl FnOnce(&mut DerivedState)) {
+        let before = self.revision.0;
+        self.touch();
+        let state = self.derived.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.revision == Some(before) {
+            update(state);
+            state.revision = Some(self.revision.0);
+        }
+    }
+
+    /// Inserts an annotation at its place in the canonical order, keeping the derived data up
+    /// to date (for `edit::apply`). Returns where it went.
+    pub(crate) fn insert_annotation(&mut self, annotation: Annotation) -> usize {
+        let at = self.annotation_insert_position(&annotation);
+        let (label, end) = (annotation.label.clone(), annotation.end());
+        self.annotations.insert(at, annotation);
+        self.touch_updating(|state| {
+            state.spans.inserted_end(at, end);
+            state.count(&label, 1);
+        });
+        at
+    }
+
+    /// Removes the annotation at `at`, keeping the derived data up to date (for `edit::apply`).
+    pub(crate) fn remove_annotation_at(&mut self, at: usize) -> Annotation {
+        let annotation = self.annotations.remove(at);
+        self.touch_updating(|state| {
+            state.spans.removed(at);
+            state.count(&annotation.label, -1);
+        });
+        annotation
+    }
+
+    /// Bumps the revision after a change to the relations only: the derived data stays valid.
+    pub(crate) fn touch_relations(&mut self) {
+        self.touch_updating(|_| {});
+    }
+
+    /// Whether the derived data, if up to date, equals what computing it afresh gives (for
+    /// tests of the edits that update it in place).
+    pub fn derived_is_consistent(&self) -> bool {
+        let state = self.derived.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.revision != Some(self.revision.0) {
+            return true;
+        }
+        let fresh = DerivedState::compute(&self.annotations, self.revision.0);
+        let sorted = |labels: &[(String, usize)]| {
+            let mut labels = labels.to_vec();
+            labels.sort();
+            labels
+        };
+        state.spans == fresh.spans && sorted(&state.labels) == sorted(&fresh.labels)
     }
 
     /// Gives the document a revision above `floor` (after the whole project was replaced, so that

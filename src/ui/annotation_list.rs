@@ -49,15 +49,18 @@ impl AnnotationListCache {
             None => document.annotations.len(),
             Some(_) => document.annotations.iter().filter(coders_shown).count(),
         };
-        // Count per label. Annotations of one label mostly share the label's bytes length, so
-        // compare lengths first; most comparisons then stop without touching the bytes.
+        // Count per label, in codebook order. With every coder shown these are the document's
+        // own counts, which edits keep up to date (no pass over the annotations after an edit).
         let mut counts: Vec<(String, usize)> = codebook.labels.iter().map(|l| (l.id.clone(), 0)).collect();
-        for annotation in document.annotations.iter().filter(coders_shown) {
-            let label = annotation.label.as_str();
-            match counts.iter_mut().find(|(id, _)| id.len() == label.len() && id == label) {
-                Some((_, count)) => *count += 1,
-                None => counts.push((label.to_owned(), 1)),
-            }
+        let mut add =
+            |label: &str, n: usize| match counts.iter_mut().find(|(id, _)| id.len() == label.len() && id == label) {
+                Some((_, count)) => *count += n,
+                None => counts.push((label.to_owned(), n)),
+            };
+        if filter.shown_coders.is_none() {
+            document.label_counts().iter().for_each(|(label, n)| add(label, *n));
+        } else {
+            document.annotations.iter().filter(coders_shown).for_each(|a| add(&a.label, 1));
         }
         self.label_counts = counts;
         let needle = search.to_lowercase();
