@@ -6,6 +6,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
 use super::text_index::TextIndex;
 
@@ -168,6 +169,10 @@ pub struct Document {
     /// Values of the codebook's document fields.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<String, Value>,
+    /// Which way the paragraphs run: from each paragraph's first strong letter (`Auto`, not
+    /// written), or forced `Ltr` / `Rtl` (docs/SCRIPTS.md).
+    #[serde(default, skip_serializing_if = "TextDirection::is_auto")]
+    pub direction: TextDirection,
     /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
     pub sha256: String,
     pub text: String,
@@ -219,6 +224,7 @@ impl Document {
             name: name.into(),
             metadata: BTreeMap::new(),
             variables: BTreeMap::new(),
+            direction: TextDirection::Auto,
             sha256: sha256_hex(&text),
             text,
             annotations: Vec::new(),
@@ -238,6 +244,7 @@ impl Document {
             name: self.name.clone(),
             metadata: self.metadata.clone(),
             variables: self.variables.clone(),
+            direction: self.direction,
             sha256: self.sha256.clone(),
             text: String::new(),
             annotations: Vec::new(),

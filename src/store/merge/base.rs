@@ -164,6 +164,7 @@ impl BaseIds {
 pub(crate) struct BaseDocument {
     pub sha256: String,
     pub name: u64,
+    pub direction: u64,
     pub metadata: BTreeMap<String, u64>,
     pub variables: BTreeMap<String, u64>,
     pub annotations: BaseIds,
@@ -175,6 +176,7 @@ impl BaseDocument {
         Self {
             sha256: document.sha256.clone(),
             name: fingerprint(&document.name),
+            direction: fingerprint(&document.direction),
             metadata: document.metadata.iter().map(|(k, v)| (k.clone(), fingerprint(v))).collect(),
             variables: document.variables.iter().map(|(k, v)| (k.clone(), value_fingerprint(v))).collect(),
             annotations: BaseIds::new(document.annotations.iter().map(|a| (a.id, annotation_fingerprint(a))).collect()),
@@ -182,9 +184,10 @@ impl BaseDocument {
         }
     }
 
-    /// Whether the name, metadata or variables of `document` differ from this base.
+    /// Whether the name, direction, metadata or variables of `document` differ from this base.
     pub fn details_changed(&self, document: &Document) -> bool {
         self.name != fingerprint(&document.name)
+            || self.direction != fingerprint(&document.direction)
             || !same_map(&self.metadata, &document.metadata, fingerprint)
             || !same_map(&self.variables, &document.variables, value_fingerprint)
     }

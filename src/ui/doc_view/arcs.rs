@@ -84,7 +84,7 @@ impl DocView {
                 if a < b {
                     let local = a - block.chars.start..b - block.chars.start;
                     rects.extend(
-                        Self::range_rects(&placed.galley, local)
+                        placed.laid.rects(local)
                             .into_iter()
                             .map(|r| r.translate(placed.origin.to_vec2())),
                     );

@@ -21,8 +21,7 @@ impl DocView {
         if local.y < 0.0 {
             return Some(block.chars.start);
         }
-        let cursor = placed.galley.cursor_from_pos(local);
-        Some(block.chars.start + cursor.index.0.min(block.chars.len()))
+        Some(block.chars.start + placed.laid.cursor_at(local).min(block.chars.len()))
     }
 
     /// Annotations covering `offset`, innermost (shortest) first.

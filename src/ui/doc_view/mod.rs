@@ -16,6 +16,7 @@
 //! overlap than there are lanes, a count badge marks the place. Hovering lists them all.
 
 mod arcs;
+mod bidi;
 mod blocks;
 mod find;
 mod heights;
@@ -23,16 +24,19 @@ mod hit;
 mod navigate;
 mod paint;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{CCursor, LayoutJob, TextFormat};
-use egui::{FontId, Galley, Pos2, Rect, Sense, pos2, vec2};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{FontId, Pos2, Rect, Sense, vec2};
 
+use crate::model::bidi::{TextDirection, has_rtl, paragraph_direction};
 use crate::model::editing::Selection;
 use crate::model::{Codebook, Document, ItemId, SpanIndex};
 
 pub use arcs::{Handles, Relating};
+use bidi::{BidiBlock, Laid};
 use blocks::{Block, blocks_of};
 pub use find::Find;
 use heights::Heights;
@@ -68,9 +72,9 @@ pub struct DocViewOutput {
 #[derive(Clone)]
 struct PlacedBlock {
     index: usize,
-    /// Screen position of the galley's top-left.
+    /// Screen position of the block's top-left.
     origin: Pos2,
-    galley: Arc<Galley>,
+    laid: Laid,
 }
 
 /// UI state of the document view for one document.
@@ -113,6 +117,11 @@ pub struct DocView {
     fragment_drag: bool,
     /// ASCII-lowercased copy of the text for find, made on first use.
     folded_text: Option<String>,
+    /// Per block: 0 not looked at yet, 1 no right-to-left character, 2 some.
+    rtl_blocks: Vec<u8>,
+    /// Blocks laid out with bidi, for the wrap width and direction in `bidi_made_for`.
+    bidi_cache: HashMap<usize, Arc<BidiBlock>>,
+    bidi_made_for: (f32, TextDirection),
 }
 
 impl DocView {
@@ -144,6 +153,9 @@ impl DocView {
             relation_drag: false,
             fragment_drag: false,
             folded_text: None,
+            rtl_blocks: vec![0; count],
+            bidi_cache: HashMap::new(),
+            bidi_made_for: (0.0, TextDirection::Auto),
         }
     }
 
@@ -174,11 +186,7 @@ impl DocView {
             chars.start <= offset && offset < chars.end
         })?;
         let local = offset - self.blocks[placed.index].chars.start;
-        let a = placed.galley.pos_from_cursor(CCursor::new(local));
-        let b = placed.galley.pos_from_cursor(CCursor::new(local + 1));
-        let right = if (b.min.y - a.min.y).abs() < 0.5 { b.min.x } else { a.min.x + 6.0 };
-        let rect = Rect::from_min_max(pos2(a.min.x, a.min.y), pos2(right, a.min.y + FONT_SIZE * 1.3));
-        Some(rect.translate(placed.origin.to_vec2()))
+        Some(placed.laid.char_rect(local).translate(placed.origin.to_vec2()))
     }
 
     /// Whether the character at `offset` was painted inside the visible area last frame.
@@ -221,7 +229,23 @@ impl DocView {
         self.blocks.partition_point(|b| b.chars.start <= offset).saturating_sub(1)
     }
 
-    fn layout(&self, ui: &egui::Ui, document: &Document, index: usize) -> Arc<Galley> {
+    /// Whether block `index` is laid out with bidi: it has a right-to-left character, or the
+    /// document is forced to run right to left. Looked at once per block.
+    fn needs_bidi(&mut self, document: &Document, index: usize) -> bool {
+        let block = &self.blocks[index];
+        if block.chars.is_empty() {
+            return false;
+        }
+        if document.direction == TextDirection::Rtl {
+            return true;
+        }
+        if self.rtl_blocks[index] == 0 {
+            self.rtl_blocks[index] = if has_rtl(&document.text[block.bytes.clone()]) { 2 } else { 1 };
+        }
+        self.rtl_blocks[index] == 2
+    }
+
+    fn layout(&mut self, ui: &egui::Ui, document: &Document, index: usize) -> Laid {
         let block = &self.blocks[index];
         let text = &document.text[block.bytes.clone()];
         let format = TextFormat {
@@ -231,18 +255,41 @@ impl DocView {
             valign: egui::Align::TOP,
             ..Default::default()
         };
+        if self.needs_bidi(document, index) {
+            let made_for = (self.wrap_width, document.direction);
+            if self.bidi_made_for != made_for {
+                self.bidi_cache.clear();
+                self.bidi_made_for = made_for;
+            }
+            if let Some(laid) = self.bidi_cache.get(&index) {
+                return Laid::Bidi(laid.clone());
+            }
+            // The paragraph's direction comes from its first strong character, also when a
+            // long paragraph is cut into several blocks.
+            let mut first = index;
+            while first > 0 && !self.blocks[first - 1].ends_paragraph {
+                first -= 1;
+            }
+            let block = &self.blocks[index];
+            let paragraph = &document.text[self.blocks[first].bytes.start..block.bytes.end];
+            let direction = paragraph_direction(document.direction, paragraph);
+            let text = &document.text[block.bytes.clone()];
+            let laid = Arc::new(bidi::lay_out(ui.painter(), text, direction, self.wrap_width, &format));
+            self.bidi_cache.insert(index, laid.clone());
+            return Laid::Bidi(laid);
+        }
         let mut job = LayoutJob::single_section(text.to_owned(), format);
         job.wrap.max_width = self.wrap_width;
-        ui.painter().layout_job(job)
+        Laid::Plain(ui.painter().layout_job(job))
     }
 
-    fn measured_height(&self, index: usize, galley: &Galley) -> f64 {
+    fn measured_height(&self, index: usize, laid: &Laid) -> f64 {
         let block = &self.blocks[index];
         if block.chars.is_empty() {
             return f64::from(EMPTY_PARAGRAPH_HEIGHT);
         }
         let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
-        f64::from(galley.size().y + gap)
+        f64::from(laid.height() + gap)
     }
 
     /// Shows the view. `hidden_labels` are not painted.
@@ -298,8 +345,8 @@ impl DocView {
                     if block_top > viewport.max.y - MARGIN {
                         break;
                     }
-                    let galley = self.layout(ui, document, index);
-                    let height = self.measured_height(index, &galley);
+                    let laid = self.layout(ui, document, index);
+                    let height = self.measured_height(index, &laid);
                     if !self.measured[index] {
                         self.measured[index] = true;
                         if (self.heights.get(index) - height).abs() > 0.25 {
@@ -307,7 +354,7 @@ impl DocView {
                             remeasured = true;
                         }
                     }
-                    self.placed.push(PlacedBlock { index, origin: pos2(left, top + block_top), galley });
+                    self.placed.push(PlacedBlock { index, origin: egui::pos2(left, top + block_top), laid });
                     index += 1;
                 }
                 if remeasured {
@@ -333,7 +380,7 @@ impl DocView {
             let target_block = self.block_of_char(anchor.offset);
             if let Some(placed) = self.placed.iter().find(|p| p.index == target_block) {
                 let local = anchor.offset - self.blocks[target_block].chars.start;
-                anchor.within_block = Some(placed.galley.pos_from_cursor(CCursor::new(local)).min.y);
+                anchor.within_block = Some(placed.laid.row_top(local));
             }
             let max_offset = (self.heights.total() as f32 + MARGIN * 2.0 - available.y).max(0.0);
             let settled =

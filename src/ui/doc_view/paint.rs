@@ -102,7 +102,7 @@ impl DocView {
                 let color = color_of(&annotation.label);
                 let is_selected = selected_annotation == Some(annotation.id);
                 let fill = color.gamma_multiply(if is_selected { 0.5 } else { 0.22 });
-                for rect in Self::range_rects(&placed.galley, range.clone()) {
+                for rect in placed.laid.rects(range.clone()) {
                     let rect = rect.translate(origin);
                     painter.rect_filled(rect, 2.0, fill);
                     if is_selected {
@@ -117,7 +117,7 @@ impl DocView {
             // A count badge where more spans overlap than there are lanes.
             for ((range, _), &lane) in spans.iter().zip(&lanes) {
                 if lane == LANES
-                    && let Some(rect) = Self::range_rects(&placed.galley, range.start..range.start + 1).first()
+                    && let Some(rect) = placed.laid.rects(range.start..range.start + 1).first()
                 {
                     let depth = spans.iter().filter(|(r, _)| r.start <= range.start && range.start < r.end).count();
                     let pos = pos2(rect.left(), rect.bottom() + 2.0 + LANES as f32 * LANE_SPACING) + origin;
@@ -141,7 +141,7 @@ impl DocView {
                     let start = block_text[..local_byte].chars().count();
                     let len = block_text[local_byte..local_byte + self.find.match_len].chars().count();
                     let color = if self.find.current == Some(from + i) { current_find_color } else { find_color };
-                    for rect in Self::range_rects(&placed.galley, start..start + len) {
+                    for rect in placed.laid.rects(start..start + len) {
                         painter.rect_filled(rect.translate(origin), 1.0, color);
                     }
                 }
@@ -150,12 +150,12 @@ impl DocView {
                 let a = selection.start.max(block.chars.start);
                 let b = selection.end.min(block.chars.end);
                 if a < b {
-                    for rect in Self::range_rects(&placed.galley, a - block.chars.start..b - block.chars.start) {
+                    for rect in placed.laid.rects(a - block.chars.start..b - block.chars.start) {
                         painter.rect_filled(rect.translate(origin), 0.0, selection_color);
                     }
                 }
             }
-            painter.galley(placed.origin, placed.galley.clone(), ui.visuals().strong_text_color());
+            placed.laid.paint(painter, placed.origin, ui.visuals().strong_text_color());
         }
     }
 
