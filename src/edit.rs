@@ -58,6 +58,11 @@ pub enum Edit {
         field: String,
         value: Option<Value>,
     },
+    /// Sets which way a document's paragraphs run (auto, left to right, right to left).
+    SetDocumentDirection {
+        document: String,
+        direction: crate::model::bidi::TextDirection,
+    },
     AddMemo(Memo),
     RemoveMemo {
         id: ItemId,
@@ -135,6 +140,7 @@ impl Edit {
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
             Edit::SetCodebook(_) => "change codebook".into(),
             Edit::SetDocumentVariable { .. } => "set document variable".into(),
+            Edit::SetDocumentDirection { direction, .. } => format!("set text direction to {}", direction.describe()),
             Edit::AddMemo(_) => "add memo".into(),
             Edit::RemoveMemo { .. } => "delete memo".into(),
             Edit::UpdateMemo(_) => "change memo".into(),
@@ -519,6 +525,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 None => doc.variables.remove(&field),
             };
             Ok(Edit::SetDocumentVariable { document, field, value: old })
+        }
+        Edit::SetDocumentDirection { document, direction } => {
+            let doc = doc_mut(project, &document)?;
+            let old = std::mem::replace(&mut doc.direction, direction);
+            Ok(Edit::SetDocumentDirection { document, direction: old })
         }
         Edit::AddMemo(memo) => {
             if project.id_in_use(memo.id) {

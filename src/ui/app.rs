@@ -401,6 +401,11 @@ impl SpanwiseApp {
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
+            Command::SetDirection(direction) => {
+                if let Some(document) = self.current_document.clone() {
+                    let _ = self.session.apply(crate::edit::Edit::SetDocumentDirection { document, direction });
+                }
+            }
             // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
             _ => {}
         }

@@ -134,6 +134,9 @@ pub enum Command {
         label: String,
         ranges: Vec<(String, std::ops::Range<usize>)>,
     },
+    // Right-to-left and mixed scripts (issue 13).
+    /// Document › Text direction: how the shown document's paragraphs run.
+    SetDirection(crate::model::bidi::TextDirection),
 }
 
 /// Where a command's shortcuts work.
@@ -343,6 +346,22 @@ impl Command {
                 "Tag all occurrences…",
                 "Tag every occurrence of the selected text, in this document or the whole project",
                 keys![cmd_shift(Key::T)],
+                Document,
+            ),
+            // Right-to-left and mixed scripts (issue 13).
+            Command::SetDirection(crate::model::bidi::TextDirection::Auto) => info(
+                "Text direction: automatic",
+                "Each paragraph runs the way its first letter does (Persian, Arabic, Hebrew right to left)",
+                keys![],
+                Document,
+            ),
+            Command::SetDirection(crate::model::bidi::TextDirection::Ltr) => {
+                info("Text direction: left to right", "Every paragraph of this document runs left to right", keys![], Document)
+            }
+            Command::SetDirection(crate::model::bidi::TextDirection::Rtl) => info(
+                "Text direction: right to left",
+                "Every paragraph of this document runs right to left, right-aligned",
+                keys![],
                 Document,
             ),
             _ => return None,

@@ -256,10 +256,9 @@ impl DocView {
             ..Default::default()
         };
         if self.needs_bidi(document, index) {
-            let made_for = (self.wrap_width, document.direction);
-            if self.bidi_made_for != made_for {
+            if self.bidi_made_for.0 != self.wrap_width {
                 self.bidi_cache.clear();
-                self.bidi_made_for = made_for;
+                self.bidi_made_for.0 = self.wrap_width;
             }
             if let Some(laid) = self.bidi_cache.get(&index) {
                 return Laid::Bidi(laid.clone());
@@ -306,6 +305,12 @@ impl DocView {
             self.span_index = SpanIndex::new(&document.annotations);
             self.relation_index = arcs::RelationIndex::new(&document.relations);
             self.indexed_revision = Some(document.revision());
+        }
+        if self.bidi_made_for.1 != document.direction {
+            // Another direction: every block is laid out and measured anew.
+            self.bidi_cache.clear();
+            self.bidi_made_for.1 = document.direction;
+            self.measured.iter_mut().for_each(|m| *m = false);
         }
         self.find_bar_ui(ui, document);
         let available = ui.available_size();

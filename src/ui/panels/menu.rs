@@ -56,7 +56,17 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
                 C(Command::CommandPalette),
             ],
         ),
-        ("Document", vec![C(Command::CleanUp)]),
+        (
+            "Document",
+            vec![
+                C(Command::CleanUp),
+                // Right-to-left and mixed scripts (issue 13).
+                Separator,
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Auto)),
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Ltr)),
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Rtl)),
+            ],
+        ),
         ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
@@ -78,6 +88,7 @@ impl SpanwiseApp {
             Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
+            Command::SetDirection(direction) => self.document().is_some_and(|d| d.direction != *direction),
             _ => true,
         }
     }
