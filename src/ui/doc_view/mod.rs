@@ -189,6 +189,21 @@ impl DocView {
         Some(placed.laid.char_rect(local).translate(placed.origin.to_vec2()))
     }
 
+    /// Screen rectangles of code points `range` painted last frame: one per visually contiguous
+    /// piece (a right-to-left or mixed line can show one logical range in several pieces).
+    pub fn range_screen_rects(&self, range: Range<usize>) -> Vec<Rect> {
+        let mut rects = Vec::new();
+        for placed in &self.placed {
+            let chars = &self.blocks[placed.index].chars;
+            let (a, b) = (range.start.max(chars.start), range.end.min(chars.end));
+            if a < b {
+                let local = a - chars.start..b - chars.start;
+                rects.extend(placed.laid.rects(local).into_iter().map(|r| r.translate(placed.origin.to_vec2())));
+            }
+        }
+        rects
+    }
+
     /// Whether the character at `offset` was painted inside the visible area last frame.
     pub fn is_visible(&self, offset: usize) -> bool {
         self.char_rect(offset).is_some_and(|r| self.viewport.contains_rect(r))
