@@ -24,7 +24,8 @@ The study quotes the word امنیت 120 times: ü 😀 👨\u{200D}👩\u{200D}
 fn open(dir: &std::path::Path) -> Harness<'static, SpanwiseApp> {
     let path = dir.join("article-fa.txt");
     std::fs::write(&path, ARTICLE).unwrap();
-    let app = SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None }).with_file(&path);
+    let app =
+        SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None }).with_file(&path);
     harness(app)
 }
 
@@ -69,7 +70,10 @@ fn persian_reads_from_the_right_and_mixed_runs_sit_where_a_browser_puts_them() {
     let the = offset_of(&harness, "The study");
     let word = offset_of(&harness, "امنیت ");
     assert!(rect(&harness, the).left() < rect(&harness, word).left());
-    assert!(rect(&harness, word).left() > rect(&harness, word + 4).left(), "the Persian word in it reads from the right");
+    assert!(
+        rect(&harness, word).left() > rect(&harness, word + 4).left(),
+        "the Persian word in it reads from the right"
+    );
 }
 
 #[test]
@@ -153,4 +157,21 @@ fn forcing_the_direction_lays_the_document_out_again() {
     harness.run();
     assert_eq!(harness.state().document().unwrap().direction, TextDirection::Auto);
     assert!((rect(&harness, the).left() - left_before).abs() < 0.5);
+}
+
+#[test]
+fn zz_debug_drag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    let v = harness.state().view.as_ref().unwrap();
+    for p in [Pos2::new(398.0, 171.0), Pos2::new(371.0, 171.0), Pos2::new(994.0, 201.0)] {
+        eprintln!("{p:?} -> {:?}", v.char_at(p));
+    }
+    harness.hover_at(Pos2::new(398.0, 171.0));
+    harness.drag_at(Pos2::new(398.0, 171.0));
+    harness.hover_at(Pos2::new(371.0, 171.0));
+    harness.hover_at(Pos2::new(994.0, 201.0));
+    harness.drop_at(Pos2::new(994.0, 201.0));
+    harness.run();
+    eprintln!("sel {:?}", harness.state().view.as_ref().unwrap().selection);
 }

@@ -173,7 +173,8 @@ pub fn items(text: &str, base: Direction) -> Vec<Item> {
                     // Right to left: a word of letters of one script grows; anything else stands alone.
                     class != Class::Other && class == last_class
                 } else {
-                    class == Class::Other && last_class == Class::Other && !last.ends_with_space || space && class == Class::Other && last_class == Class::Other && last.space
+                    class == Class::Other && last_class == Class::Other && !last.ends_with_space
+                        || space && class == Class::Other && last_class == Class::Other && last.space
                 }
         });
         if joins && let Some(last) = out.last_mut() {
@@ -428,8 +429,7 @@ impl ParagraphLayout {
 /// character; white space may hang past the end; an item wider than a line gets a line of its own.
 pub fn break_lines(items: &[Item], widths: &[f32], max_width: f32) -> Vec<Range<usize>> {
     let n = items.len();
-    let can_break_after =
-        |j: usize| j + 1 < n && (items[j].ends_with_space || items[j].cjk || items[j + 1].cjk);
+    let can_break_after = |j: usize| j + 1 < n && (items[j].ends_with_space || items[j].cjk || items[j + 1].cjk);
     let mut lines = Vec::new();
     let mut start = 0;
     let mut x = 0.0;
@@ -575,7 +575,10 @@ mod tests {
         // A selection from the first space to the first digit is two stretches on screen: the
         // digit at the left end of "1445", and the second word with its spaces.
         let stretches = l.stretches(3..10);
-        assert_eq!(stretches, vec![Stretch { line: 0, x0: 9870.0, x1: 9880.0 }, Stretch { line: 0, x0: 9910.0, x1: 9970.0 }]);
+        assert_eq!(
+            stretches,
+            vec![Stretch { line: 0, x0: 9870.0, x1: 9880.0 }, Stretch { line: 0, x0: 9910.0, x1: 9970.0 }]
+        );
     }
 
     #[test]

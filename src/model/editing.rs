@@ -83,7 +83,8 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
     }
     let window_start_char = offset.saturating_sub(REACH);
     let window_end_char = (offset + REACH).min(document.char_len());
-    let (Some(from), Some(to)) = (index.char_to_byte(text, window_start_char), index.char_to_byte(text, window_end_char))
+    let (Some(from), Some(to)) =
+        (index.char_to_byte(text, window_start_char), index.char_to_byte(text, window_end_char))
     else {
         return offset..offset;
     };

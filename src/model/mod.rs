@@ -1,7 +1,7 @@
 //! The data model: no I/O, no UI. Offsets are code points (see [`TextIndex`]).
 
-pub mod codebook;
 pub mod bidi;
+pub mod codebook;
 pub mod codebook_editing;
 pub mod editing;
 pub mod project;

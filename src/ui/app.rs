@@ -574,6 +574,16 @@ impl SpanwiseApp {
             "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
+        // Where the text selection is drawn (window points, one rectangle per visual piece), so
+        // real-window tests can point at real glyphs (issue 13).
+        let selection_rects = (self.view.as_ref())
+            .and_then(|v| Some(v.range_screen_rects(v.selected_range()?)))
+            .unwrap_or_default()
+            .iter()
+            .map(|r| format!("{},{},{},{}", r.min.x.round(), r.min.y.round(), r.max.x.round(), r.max.y.round()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        state.push_str(&format!("selection_rects={selection_rects}\n"));
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());

@@ -355,9 +355,12 @@ impl Command {
                 keys![],
                 Document,
             ),
-            Command::SetDirection(crate::model::bidi::TextDirection::Ltr) => {
-                info("Text direction: left to right", "Every paragraph of this document runs left to right", keys![], Document)
-            }
+            Command::SetDirection(crate::model::bidi::TextDirection::Ltr) => info(
+                "Text direction: left to right",
+                "Every paragraph of this document runs left to right",
+                keys![],
+                Document,
+            ),
             Command::SetDirection(crate::model::bidi::TextDirection::Rtl) => info(
                 "Text direction: right to left",
                 "Every paragraph of this document runs right to left, right-aligned",

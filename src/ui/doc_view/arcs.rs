@@ -83,11 +83,7 @@ impl DocView {
                 let b = fragment.end.min(block.chars.end);
                 if a < b {
                     let local = a - block.chars.start..b - block.chars.start;
-                    rects.extend(
-                        placed.laid.rects(local)
-                            .into_iter()
-                            .map(|r| r.translate(placed.origin.to_vec2())),
-                    );
+                    rects.extend(placed.laid.rects(local).into_iter().map(|r| r.translate(placed.origin.to_vec2())));
                 }
             }
         }

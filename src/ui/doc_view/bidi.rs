@@ -55,11 +55,8 @@ pub(super) fn lay_out(
         let galley = painter.layout_job(LayoutJob::single_section(shown, format.clone()));
         let count = item.chars.len();
         let width = galley.size().x;
-        let glyphs: Vec<(char, f32, f32)> = galley
-            .rows
-            .iter()
-            .flat_map(|row| row.glyphs.iter().map(|g| (g.chr, g.pos.x, g.advance_width)))
-            .collect();
+        let glyphs: Vec<(char, f32, f32)> =
+            galley.rows.iter().flat_map(|row| row.glyphs.iter().map(|g| (g.chr, g.pos.x, g.advance_width))).collect();
         let widths = if item.single_grapheme {
             let mut widths = vec![0.0; count];
             widths[0] = width;
@@ -122,6 +119,24 @@ impl Laid {
                 let lines = block.layout.lines.len();
                 let line = ((local.y / ROW_HEIGHT).floor().max(0.0) as usize).min(lines - 1);
                 block.layout.cursor_at(line, local.x)
+            }
+        }
+    }
+
+    /// The character under a block-local point (local chars; the nearest one on that row when
+    /// the point is beside the text, the block's length when it is empty).
+    pub(super) fn char_under(&self, local: Vec2) -> usize {
+        match self {
+            Self::Plain(galley) => {
+                let cursor = galley.cursor_from_pos(local).index.0;
+                // The nearest boundary may be after the character under the point.
+                let x = galley.pos_from_cursor(CCursor::new(cursor)).min.x;
+                if cursor > 0 && local.x < x { cursor - 1 } else { cursor }
+            }
+            Self::Bidi(block) => {
+                let lines = block.layout.lines.len();
+                let line = ((local.y / ROW_HEIGHT).floor().max(0.0) as usize).min(lines - 1);
+                block.layout.char_at(line, local.x).unwrap_or(block.layout.char_count)
             }
         }
     }

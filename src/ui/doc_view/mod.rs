@@ -385,7 +385,7 @@ impl DocView {
             self.handle_pointer(ui, &response, document, selected_annotation, hidden_labels, &mut output);
             self.hovered_annotation = response
                 .hover_pos()
-                .and_then(|p| self.char_at(p))
+                .and_then(|p| self.char_under(p))
                 .and_then(|o| self.annotations_at(document, o, hidden_labels).first().map(|a| a.id));
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
             self.paint_relations(ui, document, codebook, selected_annotation, hidden_labels);

@@ -170,7 +170,7 @@ impl DocView {
             return;
         }
         let Some(pos) = response.hover_pos() else { return };
-        let Some(offset) = self.char_at(pos) else { return };
+        let Some(offset) = self.char_under(pos) else { return };
         let hits = self.annotations_at(document, offset, hidden);
         if hits.is_empty() {
             return;
