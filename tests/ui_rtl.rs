@@ -124,6 +124,11 @@ fn dragging_over_a_persian_word_from_its_right_edge_tags_that_word() {
     let rects = harness.state().view.as_ref().unwrap().range_screen_rects(start..end);
     assert_eq!(rects.len(), 1, "{rects:?}");
     assert!((rects[0].right() - from.right()).abs() < 0.5 && (rects[0].left() - to.left()).abs() < 0.5);
+    // Its boundary handles: the start at the right edge, the end (and the relation handle) at the left.
+    let handles = harness.state().view.as_ref().unwrap().handles(tagged[0]).expect("handles on screen");
+    assert!((handles.start.center().x - from.right()).abs() < 0.5, "{handles:?}");
+    assert!((handles.end.center().x - to.left()).abs() < 0.5, "{handles:?}");
+    assert!(handles.relate.center().x < to.left());
 
     // A selection from the Persian word into the Latin name (logical order) is painted in
     // pieces: the part of the line right of the name, and the start of the name.
@@ -159,19 +164,3 @@ fn forcing_the_direction_lays_the_document_out_again() {
     assert!((rect(&harness, the).left() - left_before).abs() < 0.5);
 }
 
-#[test]
-fn zz_debug_drag() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut harness = open(dir.path());
-    let v = harness.state().view.as_ref().unwrap();
-    for p in [Pos2::new(398.0, 171.0), Pos2::new(371.0, 171.0), Pos2::new(994.0, 201.0)] {
-        eprintln!("{p:?} -> {:?}", v.char_at(p));
-    }
-    harness.hover_at(Pos2::new(398.0, 171.0));
-    harness.drag_at(Pos2::new(398.0, 171.0));
-    harness.hover_at(Pos2::new(371.0, 171.0));
-    harness.hover_at(Pos2::new(994.0, 201.0));
-    harness.drop_at(Pos2::new(994.0, 201.0));
-    harness.run();
-    eprintln!("sel {:?}", harness.state().view.as_ref().unwrap().selection);
-}

@@ -100,9 +100,14 @@ impl DocView {
     pub fn handles(&self, annotation: &Annotation) -> Option<Handles> {
         let first = self.char_rect(annotation.start())?;
         let last = self.char_rect(annotation.end().checked_sub(1)?)?;
-        let start = Rect::from_center_size(pos2(first.left(), first.center().y), vec2(8.0, first.height() + 6.0));
-        let end = Rect::from_center_size(pos2(last.right(), last.center().y), vec2(8.0, last.height() + 6.0));
-        let relate = Rect::from_center_size(pos2(last.right() + 9.0, last.top() - 5.0), vec2(14.0, 14.0));
+        // In right-to-left text an annotation starts at its first character's right edge and
+        // ends at its last character's left edge.
+        let rtl = self.char_is_rtl(annotation.start());
+        let (start_x, end_x, outward) =
+            if rtl { (first.right(), last.left(), -9.0) } else { (first.left(), last.right(), 9.0) };
+        let start = Rect::from_center_size(pos2(start_x, first.center().y), vec2(8.0, first.height() + 6.0));
+        let end = Rect::from_center_size(pos2(end_x, last.center().y), vec2(8.0, last.height() + 6.0));
+        let relate = Rect::from_center_size(pos2(end_x + outward, last.top() - 5.0), vec2(14.0, 14.0));
         Some(Handles { start, end, relate })
     }
 

@@ -165,6 +165,18 @@ impl Laid {
         }
     }
 
+    /// Whether local char `offset` is drawn right to left.
+    pub(super) fn is_rtl_at(&self, offset: usize) -> bool {
+        match self {
+            Self::Plain(_) => false,
+            Self::Bidi(block) => {
+                let items = &block.layout.items;
+                let i = items.partition_point(|item| item.chars.end <= offset);
+                items.get(i).is_some_and(|item| item.is_rtl())
+            }
+        }
+    }
+
     /// Top of the row holding local char `offset`.
     pub(super) fn row_top(&self, offset: usize) -> f32 {
         match self {

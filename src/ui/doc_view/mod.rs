@@ -204,6 +204,14 @@ impl DocView {
         rects
     }
 
+    /// Whether the character at `offset` was drawn right to left last frame.
+    pub(super) fn char_is_rtl(&self, offset: usize) -> bool {
+        self.placed.iter().any(|p| {
+            let chars = &self.blocks[p.index].chars;
+            chars.start <= offset && offset < chars.end && p.laid.is_rtl_at(offset - chars.start)
+        })
+    }
+
     /// Whether the character at `offset` was painted inside the visible area last frame.
     pub fn is_visible(&self, offset: usize) -> bool {
         self.char_rect(offset).is_some_and(|r| self.viewport.contains_rect(r))
