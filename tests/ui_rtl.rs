@@ -163,4 +163,3 @@ fn forcing_the_direction_lays_the_document_out_again() {
     assert_eq!(harness.state().document().unwrap().direction, TextDirection::Auto);
     assert!((rect(&harness, the).left() - left_before).abs() < 0.5);
 }
-

@@ -52,6 +52,8 @@ const PARAGRAPH_GAP: f32 = 6.0;
 const EMPTY_PARAGRAPH_HEIGHT: f32 = 10.0;
 pub(super) const MARGIN: f32 = 24.0;
 const MAX_TEXT_WIDTH: f32 = 820.0;
+/// Blocks laid out with bidi kept between frames (those around the screen).
+const BIDI_CACHE_BLOCKS: usize = 256;
 
 /// What the user did in the view this frame.
 #[derive(Debug, Default)]
@@ -384,6 +386,12 @@ impl DocView {
                     }
                     self.placed.push(PlacedBlock { index, origin: egui::pos2(left, top + block_top), laid });
                     index += 1;
+                }
+                // Keep the bidi layouts of the blocks around the screen only: scrolling through a
+                // long right-to-left document must not keep every block it passed.
+                if self.bidi_cache.len() > BIDI_CACHE_BLOCKS {
+                    let keep = first.saturating_sub(BIDI_CACHE_BLOCKS / 4)..index + BIDI_CACHE_BLOCKS / 4;
+                    self.bidi_cache.retain(|i, _| keep.contains(i));
                 }
                 if remeasured {
                     // Positions changed: paint the settled layout next frame.
