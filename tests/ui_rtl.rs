@@ -163,3 +163,35 @@ fn forcing_the_direction_lays_the_document_out_again() {
     assert_eq!(harness.state().document().unwrap().direction, TextDirection::Auto);
     assert!((rect(&harness, the).left() - left_before).abs() < 0.5);
 }
+
+#[test]
+fn a_long_persian_line_cut_into_blocks_runs_right_to_left_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long-fa.txt");
+    // About 12,000 characters on one line: the view cuts it into blocks of at most 3,000.
+    let sentence = "پژوهشگران می‌گویند شبکه‌های اجتماعی در ۱۵ حوزه دیده می‌شوند (IranWire). ";
+    let last = "پایان";
+    std::fs::write(&path, format!("{}{last}\r\n", sentence.repeat(170))).unwrap();
+    let app =
+        SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None }).with_file(&path);
+    let mut harness = harness(app);
+    assert!(harness.state().view.as_ref().unwrap().block_count() >= 4);
+    harness.state_mut().command(Command::GoToEnd);
+    for _ in 0..10 {
+        harness.step();
+    }
+    harness.run();
+    let text = harness.state().document().unwrap().text.clone();
+    let start = text[..text.rfind(last).unwrap()].chars().count();
+    // The last word, in the last block, is laid out right to left (the paragraph's direction
+    // comes from its first letter, blocks before): its first letter right of its last.
+    let first_letter = rect(&harness, start);
+    let last_letter = rect(&harness, start + 4);
+    assert!(first_letter.left() > last_letter.left(), "{first_letter:?} {last_letter:?}");
+    let at = rect(&harness, start + 2).center();
+    double_click(&mut harness, at);
+    assert_eq!(selected_text(&harness), last);
+    type_key(&mut harness, Key::Num1, "1");
+    let document = harness.state().document().unwrap();
+    assert_eq!(document.annotations.iter().map(|a| a.text()).collect::<Vec<_>>(), vec![last.to_owned()]);
+}

@@ -401,11 +401,7 @@ impl SpanwiseApp {
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
-            Command::SetDirection(direction) => {
-                if let Some(document) = self.current_document.clone() {
-                    let _ = self.session.apply(crate::edit::Edit::SetDocumentDirection { document, direction });
-                }
-            }
+            Command::SetDirection(direction) => self.set_direction(direction),
             // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
             _ => {}
         }
@@ -574,15 +570,7 @@ impl SpanwiseApp {
             "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
-        // Where the text selection is drawn (window points, one rectangle per visual piece), so
-        // real-window tests can point at real glyphs (issue 13).
-        let selection_rects = (self.view.as_ref())
-            .and_then(|v| Some(v.range_screen_rects(v.selected_range()?)))
-            .unwrap_or_default()
-            .iter()
-            .map(|r| format!("{},{},{},{}", r.min.x.round(), r.min.y.round(), r.max.x.round(), r.max.y.round()))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let selection_rects = self.view.as_ref().map(DocView::selection_rects_report).unwrap_or_default();
         state.push_str(&format!("selection_rects={selection_rects}\n"));
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {

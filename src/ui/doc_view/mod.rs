@@ -206,6 +206,15 @@ impl DocView {
         rects
     }
 
+    /// Where the text selection was drawn last frame, for the state report real-window tests
+    /// read: `x0,y0,x1,y1` per visual piece (window points), space-separated.
+    pub fn selection_rects_report(&self) -> String {
+        let rects = self.selected_range().map(|range| self.range_screen_rects(range)).unwrap_or_default();
+        let rect =
+            |r: &Rect| format!("{},{},{},{}", r.min.x.round(), r.min.y.round(), r.max.x.round(), r.max.y.round());
+        rects.iter().map(rect).collect::<Vec<_>>().join(" ")
+    }
+
     /// Whether the character at `offset` was drawn right to left last frame.
     pub(super) fn char_is_rtl(&self, offset: usize) -> bool {
         self.placed.iter().any(|p| {
