@@ -195,3 +195,30 @@ fn a_long_persian_line_cut_into_blocks_runs_right_to_left_to_its_end() {
     let document = harness.state().document().unwrap();
     assert_eq!(document.annotations.iter().map(|a| a.text()).collect::<Vec<_>>(), vec![last.to_owned()]);
 }
+
+#[test]
+fn shift_arrows_move_visually_in_persian() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    let word = "پژوهشگران";
+    let start = offset_of(&harness, word);
+    let end = start + word.chars().count();
+    let at = rect(&harness, start + 3).center();
+    double_click(&mut harness, at);
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..end));
+    // Shift+Left goes on to the left on screen: further into the Persian text.
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..end + 1));
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..end));
+    // In the English line Shift+Right goes on, as before.
+    pause(&mut harness);
+    let the = offset_of(&harness, "study");
+    let at = rect(&harness, the + 1).center();
+    double_click(&mut harness, at);
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(the..the + 6));
+}

@@ -215,6 +215,12 @@ impl DocView {
         rects.iter().map(rect).collect::<Vec<_>>().join(" ")
     }
 
+    /// Whether the text at the moving end of the selection runs right to left (so that the arrow
+    /// keys move visually).
+    pub fn selection_head_is_rtl(&self) -> bool {
+        self.selection.is_some_and(|s| self.char_is_rtl(s.head) || s.head > 0 && self.char_is_rtl(s.head - 1))
+    }
+
     /// Whether the character at `offset` was drawn right to left last frame.
     pub(super) fn char_is_rtl(&self, offset: usize) -> bool {
         self.placed.iter().any(|p| {
