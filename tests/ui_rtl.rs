@@ -9,6 +9,7 @@ use common::ui::{double_click, drag, harness, offset_of, type_key};
 
 use egui::{Key, Pos2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use spanwise::model::bidi::TextDirection;
 use spanwise::ui::{AppConfig, Command, SpanwiseApp};
 
@@ -221,4 +222,24 @@ fn shift_arrows_move_visually_in_persian() {
     harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowRight);
     harness.run();
     assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(the..the + 6));
+}
+
+#[test]
+fn find_matches_arabic_and_persian_letters_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    harness.state_mut().command(Command::Find);
+    harness.run();
+    // Typed with an Arabic keyboard: Arabic yeh (ي) where the text has the Persian one (ی).
+    harness.get_by_label("Find in document").type_text("امنيت");
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().find.match_count(), 2, "امنیتی and امنیت");
+    // The current match is painted on the Persian word: its highlight covers exactly its letters.
+    let start = offset_of(&harness, "امنیتی");
+    let rects = harness.state().view.as_ref().unwrap().range_screen_rects(start..start + 5);
+    assert_eq!(rects.len(), 1);
+    // Exact letters: no match.
+    harness.get_by_label("Exact Arabic letters").click();
+    harness.run();
+    assert_eq!(harness.state().view.as_ref().unwrap().find.match_count(), 0);
 }

@@ -117,8 +117,9 @@ pub struct DocView {
     boundary_drag: Option<crate::model::Boundary>,
     relation_drag: bool,
     fragment_drag: bool,
-    /// ASCII-lowercased copy of the text for find, made on first use.
-    folded_text: Option<String>,
+    /// The copy of the text find searches (`find::fold`), made on first use, with the
+    /// `strict_arabic` setting it was made for.
+    folded_text: Option<(bool, find::Folded)>,
     /// Per block: 0 not looked at yet, 1 no right-to-left character, 2 some.
     rtl_blocks: Vec<u8>,
     /// Blocks laid out with bidi, for the wrap width and direction in `bidi_made_for`.

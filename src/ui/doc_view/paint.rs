@@ -133,13 +133,13 @@ impl DocView {
             if !self.find.matches.is_empty() {
                 let block_text = &document.text[block.bytes.clone()];
                 let from = self.find.matches.partition_point(|&m| m < block.bytes.start);
-                for (i, &byte) in self.find.matches[from..].iter().enumerate() {
-                    if byte + self.find.match_len > block.bytes.end {
+                for (i, (&byte, &end)) in self.find.matches[from..].iter().zip(&self.find.ends[from..]).enumerate() {
+                    if end > block.bytes.end {
                         break;
                     }
                     let local_byte = byte - block.bytes.start;
                     let start = block_text[..local_byte].chars().count();
-                    let len = block_text[local_byte..local_byte + self.find.match_len].chars().count();
+                    let len = block_text[local_byte..end - block.bytes.start].chars().count();
                     let color = if self.find.current == Some(from + i) { current_find_color } else { find_color };
                     for rect in placed.laid.rects(start..start + len) {
                         painter.rect_filled(rect.translate(origin), 1.0, color);
