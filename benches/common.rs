@@ -32,6 +32,11 @@ pub fn generated_10mb() -> Project {
     spanwise::generate::project(10_000_000, 200_000, 3)
 }
 
+/// A 10 MB Persian document with 200,000 annotations: every block goes through the bidi layout.
+pub fn persian_10mb() -> Project {
+    spanwise::generate::persian_project(10_000_000, 200_000, 3)
+}
+
 pub fn documents() -> Vec<(&'static str, Project)> {
     vec![("article_10kb", article()), ("moby_dick_25k", moby_dick()), ("generated_10mb_200k", generated_10mb())]
 }

@@ -1,5 +1,6 @@
 //! Frame times of the document view, headless: `Context::run_ui` drawing the whole app at
 //! 1600x1000, then tessellation. See BENCHMARKS.md for results and how to read them.
+//! `persian_10mb_200k` is the right-to-left case (every block laid out with bidi).
 
 mod common;
 
@@ -11,7 +12,9 @@ use spanwise::model::editing::Selection;
 use spanwise::ui::Command;
 
 fn frames(c: &mut Criterion) {
-    for (name, project) in documents() {
+    // The Persian case (issue 13): right-to-left layout on every block, 10 MB, 200,000 annotations.
+    let cases = documents().into_iter().chain([("persian_10mb_200k", common::persian_10mb())]);
+    for (name, project) in cases {
         let char_len = project.documents[0].char_len();
         let mut fixture = Fixture::new(project);
         let mut group = c.benchmark_group("frame");

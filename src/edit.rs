@@ -59,6 +59,11 @@ pub enum Edit {
         field: String,
         value: Option<Value>,
     },
+    /// Sets which way a document's paragraphs run (auto, left to right, right to left).
+    SetDocumentDirection {
+        document: String,
+        direction: crate::model::bidi::TextDirection,
+    },
     AddMemo(Memo),
     /// Sets (`Some`) or clears (`None`, back to what the annotations say) a coder's status on a
     /// document: not started, in progress, done.
@@ -145,6 +150,7 @@ impl Edit {
             Edit::RemoveAnnotator { .. } => "remove annotator".into(),
             Edit::SetCodebook(_) => "change codebook".into(),
             Edit::SetDocumentVariable { .. } => "set document variable".into(),
+            Edit::SetDocumentDirection { direction, .. } => format!("set text direction to {}", direction.describe()),
             Edit::AddMemo(_) => "add memo".into(),
             Edit::SetCodingStatus { status: Some(status), .. } => format!("mark {}", status.name()),
             Edit::SetCodingStatus { status: None, .. } => "clear coding status".into(),
@@ -545,6 +551,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         Edit::SetBlindCoding(on) => {
             let old = std::mem::replace(&mut project.blind_coding, on);
             Ok(Edit::SetBlindCoding(old))
+        }
+        Edit::SetDocumentDirection { document, direction } => {
+            let doc = doc_mut(project, &document)?;
+            let old = std::mem::replace(&mut doc.direction, direction);
+            Ok(Edit::SetDocumentDirection { document, direction: old })
         }
         Edit::AddMemo(memo) => {
             if project.id_in_use(memo.id) {

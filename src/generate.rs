@@ -48,6 +48,49 @@ const WORDS: &[&str] = &[
     "online",
 ];
 
+/// Persian words for right-to-left scale tests: ZWNJ inside words, Persian and Western digits,
+/// Latin names and an URL inside the Persian, as in Iranian news text.
+const PERSIAN_WORDS: &[&str] = &[
+    "شبکه‌های",
+    "اجتماعی",
+    "امنیت",
+    "ملی",
+    "پژوهشگران",
+    "می‌گویند",
+    "دولت",
+    "مقام‌های",
+    "جمهوری",
+    "اسلامی",
+    "گزارش",
+    "کاربران",
+    "اینترنت",
+    "سپاه",
+    "پاسداران",
+    "تهدید",
+    "است",
+    "و",
+    "در",
+    "از",
+    "به",
+    "که",
+    "این",
+    "را",
+    "با",
+    "برای",
+    "۱۴۰۲",
+    "۴۵",
+    "2023",
+    "IranWire",
+    "Instagram",
+    "VPN",
+    "«نظارت»",
+    "(فیلترینگ)",
+    "می‌خواهند",
+    "کرده‌اند",
+    "سیاست",
+    "https://iranwire.com/fa/",
+];
+
 const LABELS: &[&str] = &["claim", "quote", "actor", "recommendation"];
 
 /// A small fast random number generator (xorshift), so generated data is the same everywhere.
@@ -68,6 +111,16 @@ impl Rng {
 
 /// Text of about `target_bytes` bytes: paragraphs of sentences of words, blank lines between.
 pub fn text(target_bytes: usize, seed: u64) -> String {
+    text_of(WORDS, target_bytes, seed)
+}
+
+/// Persian text of about `target_bytes` bytes, made like [`text`] from Persian words (with ZWNJ,
+/// digits, Latin names and an URL among them).
+pub fn persian_text(target_bytes: usize, seed: u64) -> String {
+    text_of(PERSIAN_WORDS, target_bytes, seed)
+}
+
+fn text_of(vocabulary: &[&str], target_bytes: usize, seed: u64) -> String {
     let mut rng = Rng(seed | 1);
     let mut text = String::with_capacity(target_bytes + 1024);
     while text.len() < target_bytes {
@@ -75,7 +128,7 @@ pub fn text(target_bytes: usize, seed: u64) -> String {
         for s in 0..sentences {
             let words = 8 + rng.below(25);
             for w in 0..words {
-                let word = WORDS[rng.below(WORDS.len())];
+                let word = vocabulary[rng.below(vocabulary.len())];
                 if w == 0 {
                     let mut chars = word.chars();
                     if let Some(first) = chars.next() {
@@ -160,6 +213,12 @@ pub fn project(bytes: usize, annotations: usize, seed: u64) -> Project {
     project
 }
 
+/// A project with one generated Persian document of about `bytes` bytes and `annotations`
+/// annotations (the right-to-left scale case).
+pub fn persian_project(bytes: usize, annotations: usize, seed: u64) -> Project {
+    project_from_text("generated-fa.txt", persian_text(bytes, seed), annotations, seed)
+}
+
 /// A project holding `text` (e.g. a book) with `annotations` generated annotations.
 pub fn project_from_text(name: &str, text: String, annotations: usize, seed: u64) -> Project {
     let time: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
@@ -183,5 +242,10 @@ mod tests {
         assert!(project.documents[0].text.len() >= 50_000);
         assert_eq!(project.documents[0].annotations.len(), 2_000);
         assert_eq!(crate::store::to_string(&project), crate::store::to_string(&super::project(50_000, 2_000, 7)));
+        let persian = persian_project(50_000, 2_000, 7);
+        assert!(crate::model::validate(&persian).is_empty());
+        let text = &persian.documents[0].text;
+        assert!(text.contains('\u{200C}') && crate::model::bidi::has_rtl(text));
+        assert_eq!(persian.documents[0].annotations.len(), 2_000);
     }
 }

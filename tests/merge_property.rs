@@ -531,6 +531,7 @@ fn covers(item: &Item, key: &str, homes: &HashMap<ItemId, String>) -> bool {
                 })
         }
         Item::DocumentName(document) => document_key(document, "name"),
+        Item::DocumentDirection(document) => document_key(document, "direction"),
         Item::Metadata { document, key: meta } => document_key(document, &format!("meta:{meta}")),
         Item::Variable { document, key: variable } => document_key(document, &format!("var:{variable}")),
         Item::CodingStatus { document, annotator } => document_key(document, &format!("status:{annotator}")),

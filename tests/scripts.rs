@@ -75,13 +75,18 @@ fn persian_arabic_hebrew_and_chinese_show_real_letters() {
 
     // The document view painted each line, and every letter of it as a real glyph (ZWNJ and
     // ZWJ draw nothing by design).
+    // A right-to-left line is painted word by word (docs/SCRIPTS.md), a left-to-right one whole.
     let galleys = painted_galleys(&harness.output().shapes);
     for line in &lines {
-        let galley =
-            galleys.iter().find(|galley| galley.text() == *line).unwrap_or_else(|| panic!("{line:?} was not painted"));
+        let pieces: Vec<_> =
+            galleys.iter().filter(|galley| !galley.text().is_empty() && line.contains(galley.text())).collect();
+        assert!(pieces.iter().any(|g| g.text().chars().any(is_base_letter)), "{line:?} was not painted");
         for c in line.chars().filter(|c| is_base_letter(*c)) {
             assert!(
-                galley.rows.iter().flat_map(|row| row.row.glyphs.iter()).any(|g| g.chr == c && !g.uv_rect.is_nothing()),
+                pieces
+                    .iter()
+                    .flat_map(|galley| galley.rows.iter().flat_map(|row| row.row.glyphs.iter()))
+                    .any(|g| g.chr == c && !g.uv_rect.is_nothing()),
                 "{c:?} of {line:?} was not drawn"
             );
         }

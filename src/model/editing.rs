@@ -66,38 +66,49 @@ impl Selection {
     }
 }
 
-/// The word around `offset`: letters, digits and `_`, with apostrophes and hyphens inside a word
-/// (`Iran’s`, `state-run`). Empty (`offset..offset`) when `offset` is not on a word character.
+/// The word around `offset`, by Unicode's word boundaries (UAX #29), so that it holds in every
+/// script: marks (Arabic harakat, accents) and ZWNJ/ZWJ stay inside their word (Persian
+/// می‌خواهم), apostrophes between letters too (`Iran’s`), a grapheme cluster is never split,
+/// and words joined by a hyphen are one (`state-run`). A Chinese or Japanese character is a word
+/// of its own (no dictionary). Empty (`offset..offset`) when `offset` is not on a word (a letter,
+/// digit, mark or `_`).
 pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
-    let Some(start_byte) = document.index().char_to_byte(&document.text, offset) else { return offset..offset };
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    // ZWNJ and ZWJ join parts of one word (Persian می‌خواهم).
-    let joins = |c: char| matches!(c, '\'' | '’' | '-' | '\u{200C}' | '\u{200D}');
-    let before = &document.text[..start_byte];
-    let after = &document.text[start_byte..];
-    if !after.chars().next().is_some_and(is_word) {
+    use unicode_segmentation::UnicodeSegmentation;
+    const REACH: usize = 200;
+    let index = document.index();
+    let text = &document.text;
+    let Some(at) = index.char_to_byte(text, offset) else { return offset..offset };
+    if at == text.len() {
         return offset..offset;
     }
-    let mut start = offset;
-    let mut previous: Vec<char> = before.chars().rev().take(200).collect();
-    previous.push(' ');
-    for window in previous.windows(2) {
-        if is_word(window[0]) || (joins(window[0]) && is_word(window[1])) {
-            start -= 1;
-        } else {
-            break;
-        }
+    let window_start_char = offset.saturating_sub(REACH);
+    let window_end_char = (offset + REACH).min(document.char_len());
+    let (Some(from), Some(to)) =
+        (index.char_to_byte(text, window_start_char), index.char_to_byte(text, window_end_char))
+    else {
+        return offset..offset;
+    };
+    let window = &text[from..to];
+    let segments: Vec<(usize, &str)> = window.split_word_bound_indices().collect();
+    let is_word = |s: &str| s.chars().any(|c| c.is_alphanumeric() || c == '_');
+    let joins = |s: &str| matches!(s, "-" | "\u{2010}" | "\u{2011}" | "'" | "’" | "\u{200C}" | "\u{200D}");
+    let Some(mut first) = segments.iter().position(|&(b, s)| from + b <= at && at < from + b + s.len()) else {
+        return offset..offset;
+    };
+    if !is_word(segments[first].1) {
+        return offset..offset;
     }
-    let mut end = offset;
-    let mut chars = after.chars().take(200).peekable();
-    while let Some(c) = chars.next() {
-        if is_word(c) || (joins(c) && chars.peek().is_some_and(|&n| is_word(n))) {
-            end += 1;
-        } else {
-            break;
-        }
+    let mut last = first;
+    while first >= 2 && joins(segments[first - 1].1) && is_word(segments[first - 2].1) {
+        first -= 2;
     }
-    start..end
+    while last + 2 < segments.len() && joins(segments[last + 1].1) && is_word(segments[last + 2].1) {
+        last += 2;
+    }
+    let start_byte = segments[first].0;
+    let end_byte = segments[last].0 + segments[last].1.len();
+    let start = window_start_char + window[..start_byte].chars().count();
+    start..start + window[start_byte..end_byte].chars().count()
 }
 
 /// Why a selection cannot be tagged.
@@ -213,6 +224,42 @@ mod tests {
         assert_eq!(word(20), "media");
         assert_eq!(word(25), "über");
         assert_eq!(word(22), "");
+    }
+
+    #[test]
+    fn words_in_every_script() {
+        let text = "ü می\u{200C}خواهم کِتابِ 😀 👨\u{200D}👩\u{200D}👧 שָׁלוֹם 中文 abc\r\nدوم";
+        let doc = doc(text);
+        let chars: Vec<char> = text.chars().collect();
+        let word = |o: usize| {
+            let r = word_at(&doc, o);
+            chars[r].iter().collect::<String>()
+        };
+        assert_eq!(word(0), "ü");
+        // Persian with ZWNJ: one word from any of its letters, also from the ZWNJ itself.
+        for o in 2..10 {
+            assert_eq!(word(o), "می\u{200C}خواهم", "at {o}");
+        }
+        // Arabic harakat (kasra) stay inside the word, from a letter or from a mark.
+        assert_eq!(word(11), "کِتابِ");
+        assert_eq!(word(12), "کِتابِ");
+        assert_eq!(word(16), "کِتابِ");
+        // Emoji are not words; a double-click there selects nothing rather than half a cluster.
+        assert_eq!(word(18), "");
+        assert_eq!(word(20), "");
+        // Hebrew with points.
+        let hebrew = chars.iter().position(|&c| c == 'ש').unwrap();
+        assert_eq!(word(hebrew + 2), "שָׁלוֹם");
+        // Chinese: a character at a time (no dictionary).
+        let zh = chars.iter().position(|&c| c == '中').unwrap();
+        assert_eq!(word(zh), "中");
+        assert_eq!(word(zh + 1), "文");
+        // CRLF ends a word; the next line's word starts after it.
+        let crlf = chars.iter().position(|&c| c == '\r').unwrap();
+        assert_eq!(word(crlf - 1), "abc");
+        assert_eq!(word(crlf), "");
+        assert_eq!(word(crlf + 2), "دوم");
+        assert_eq!(word(chars.len()), "");
     }
 
     #[test]

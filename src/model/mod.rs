@@ -1,5 +1,6 @@
 //! The data model: no I/O, no UI. Offsets are code points (see [`TextIndex`]).
 
+pub mod bidi;
 pub mod codebook;
 pub mod codebook_editing;
 pub mod editing;

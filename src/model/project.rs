@@ -6,8 +6,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
-use super::span_index::SpanIndex;
+use super::span_index::{Span, SpanIndex};
 use super::text_index::TextIndex;
 
 pub type Timestamp = DateTime<Utc>;
@@ -93,6 +94,20 @@ pub struct Annotation {
     pub attributes: BTreeMap<String, Value>,
 }
 
+impl Span for Annotation {
+    fn start(&self) -> usize {
+        Annotation::start(self)
+    }
+
+    fn end(&self) -> usize {
+        Annotation::end(self)
+    }
+
+    fn overlaps(&self, range: &std::ops::Range<usize>) -> bool {
+        self.fragments.iter().any(|f| f.start < range.end && f.end > range.start)
+    }
+}
+
 impl Annotation {
     /// A new annotation made at `time` (created = modified), without note or attributes.
     pub fn new(
@@ -173,6 +188,10 @@ pub struct Document {
     /// without an entry is "not started" or, with annotations, "in progress" ([`Document::coder_status`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub status: BTreeMap<String, CodingStatus>,
+    /// Which way the paragraphs run: from each paragraph's first strong letter (`Auto`, not
+    /// written), or forced `Ltr` / `Rtl` (docs/SCRIPTS.md).
+    #[serde(default, skip_serializing_if = "TextDirection::is_auto")]
+    pub direction: TextDirection,
     /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
     pub sha256: String,
     pub text: String,
@@ -284,6 +303,7 @@ impl Document {
             metadata: BTreeMap::new(),
             variables: BTreeMap::new(),
             status: BTreeMap::new(),
+            direction: TextDirection::Auto,
             sha256: sha256_hex(&text),
             text,
             annotations: Vec::new(),
@@ -305,6 +325,7 @@ impl Document {
             metadata: self.metadata.clone(),
             variables: self.variables.clone(),
             status: self.status.clone(),
+            direction: self.direction,
             sha256: self.sha256.clone(),
             text: String::new(),
             annotations: Vec::new(),

@@ -8,7 +8,13 @@
 
 use std::ops::Range;
 
-use super::project::Annotation;
+/// What the index needs of an annotation: where it ends, where it starts (the order it is
+/// kept in), and whether one of its fragments overlaps a range.
+pub trait Span {
+    fn start(&self) -> usize;
+    fn end(&self) -> usize;
+    fn overlaps(&self, range: &Range<usize>) -> bool;
+}
 
 const CHUNK: usize = 64;
 
@@ -24,8 +30,8 @@ pub struct SpanIndex {
 
 impl SpanIndex {
     /// Builds the index of annotations sorted by start (the document's canonical order).
-    pub fn new(annotations: &[Annotation]) -> Self {
-        let mut index = Self { ends: annotations.iter().map(Annotation::end).collect(), ..Self::default() };
+    pub fn new<A: Span>(annotations: &[A]) -> Self {
+        let mut index = Self { ends: annotations.iter().map(Span::end).collect(), ..Self::default() };
         index.len = index.ends.len();
         index.chunks_from(0);
         index
@@ -54,7 +60,7 @@ impl SpanIndex {
     }
 
     /// Annotations with a fragment overlapping `range`, in document order.
-    pub fn overlapping<'a>(&self, annotations: &'a [Annotation], range: Range<usize>) -> Vec<&'a Annotation> {
+    pub fn overlapping<'a, A: Span>(&self, annotations: &'a [A], range: Range<usize>) -> Vec<&'a A> {
         debug_assert_eq!(annotations.len(), self.len, "index is stale");
         let upper = annotations.partition_point(|a| a.start() < range.end).min(self.len);
         let mut found = Vec::new();
@@ -67,7 +73,7 @@ impl SpanIndex {
                 continue;
             }
             for annotation in &annotations[first..(first + CHUNK).min(upper)] {
-                if annotation.fragments.iter().any(|f| f.start < range.end && f.end > range.start) {
+                if annotation.overlaps(&range) {
                     found.push(annotation);
                 }
             }
@@ -79,7 +85,7 @@ impl SpanIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Document, ItemId, now};
+    use crate::model::{Annotation, Document, ItemId, now};
 
     #[test]
     fn matches_a_linear_scan() {

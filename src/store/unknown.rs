@@ -147,6 +147,7 @@ fn fields(kind: Kind) -> &'static [(&'static str, Child)] {
             ("name", Leaf),
             ("metadata", Leaf),
             ("variables", Leaf),
+            ("direction", Leaf),
             ("sha256", Leaf),
             ("text", Leaf),
             ("annotations", List(Kind::Annotation)),

@@ -410,6 +410,7 @@ impl SpanwiseApp {
             Command::ImportSourcesFrom(paths) => self.import_sources_chosen(paths),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
+            Command::SetDirection(direction) => self.set_direction(direction),
             // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
             _ => {}
         }

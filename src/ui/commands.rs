@@ -157,6 +157,9 @@ pub enum Command {
     MarkNotDone,
     /// Turn blind coding on or off (stored in the project).
     ToggleBlindCoding,
+    // Right-to-left and mixed scripts (issue 13).
+    /// Document › Text direction: how the shown document's paragraphs run.
+    SetDirection(crate::model::bidi::TextDirection),
 }
 
 /// Where a command's shortcuts work.
@@ -408,6 +411,25 @@ impl Command {
                 "A project setting: each coder sees only their own layer on a document until they mark it done",
                 keys![],
                 Always,
+            ),
+            // Right-to-left and mixed scripts (issue 13).
+            Command::SetDirection(crate::model::bidi::TextDirection::Auto) => info(
+                "Text direction: automatic",
+                "Each paragraph runs the way its first letter does (Persian, Arabic, Hebrew right to left)",
+                keys![],
+                Document,
+            ),
+            Command::SetDirection(crate::model::bidi::TextDirection::Ltr) => info(
+                "Text direction: left to right",
+                "Every paragraph of this document runs left to right",
+                keys![],
+                Document,
+            ),
+            Command::SetDirection(crate::model::bidi::TextDirection::Rtl) => info(
+                "Text direction: right to left",
+                "Every paragraph of this document runs right to left, right-aligned",
+                keys![],
+                Document,
             ),
             _ => return None,
         })

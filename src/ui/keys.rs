@@ -61,10 +61,12 @@ impl SpanwiseApp {
             ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
         }
         let word = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+        // The arrows move visually: in right-to-left text Left goes on in the text (issue 13).
+        let rtl = self.view.as_ref().is_some_and(super::doc_view::DocView::selection_head_is_rtl);
         for (modifiers, by_word) in [(word, true), (Modifiers::SHIFT, false)] {
-            for (key, forward) in [(Key::ArrowRight, true), (Key::ArrowLeft, false)] {
+            for (key, right) in [(Key::ArrowRight, true), (Key::ArrowLeft, false)] {
                 while ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key))) {
-                    self.command(Command::ExtendSelection { forward, by_word });
+                    self.command(Command::ExtendSelection { forward: right != rtl, by_word });
                 }
             }
         }

@@ -164,6 +164,7 @@ impl BaseIds {
 pub(crate) struct BaseDocument {
     pub sha256: String,
     pub name: u64,
+    pub direction: u64,
     pub metadata: BTreeMap<String, u64>,
     pub variables: BTreeMap<String, u64>,
     /// Coding status per annotator.
@@ -177,6 +178,7 @@ impl BaseDocument {
         Self {
             sha256: document.sha256.clone(),
             name: fingerprint(&document.name),
+            direction: fingerprint(&document.direction),
             metadata: document.metadata.iter().map(|(k, v)| (k.clone(), fingerprint(v))).collect(),
             variables: document.variables.iter().map(|(k, v)| (k.clone(), value_fingerprint(v))).collect(),
             status: document.status.iter().map(|(k, v)| (k.clone(), fingerprint(v))).collect(),
@@ -185,9 +187,10 @@ impl BaseDocument {
         }
     }
 
-    /// Whether the name, metadata, variables or coding status of `document` differ from this base.
+    /// Whether the name, direction, metadata, variables or coding status of `document` differ from this base.
     pub fn details_changed(&self, document: &Document) -> bool {
         self.name != fingerprint(&document.name)
+            || self.direction != fingerprint(&document.direction)
             || !same_map(&self.metadata, &document.metadata, fingerprint)
             || !same_map(&self.variables, &document.variables, value_fingerprint)
             || !same_map(&self.status, &document.status, fingerprint)

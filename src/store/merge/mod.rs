@@ -100,6 +100,8 @@ pub enum Item {
         sha256: String,
     },
     DocumentName(String),
+    /// Which way a document's paragraphs run (auto, left to right, right to left).
+    DocumentDirection(String),
     Metadata {
         document: String,
         key: String,
@@ -1030,6 +1032,33 @@ impl<'a> Merger<'a> {
                     fix(move |project| {
                         if let Some(document) = project.document_mut(&id) {
                             document.name = theirs_name;
+                        }
+                    }),
+                );
+            }
+        }
+        match decide(
+            base.map(|b| b.direction),
+            Some(fingerprint(&mine.direction)),
+            Some(fingerprint(&theirs.direction)),
+        ) {
+            Outcome::Same => {}
+            Outcome::Mine(_) => self.mine_kept(changed.clone()),
+            Outcome::Theirs(_) => {
+                merged.direction = theirs.direction;
+                self.theirs_taken(changed.clone());
+            }
+            Outcome::Conflict => {
+                let (id, theirs_direction) = (document_id.clone(), theirs.direction);
+                self.conflict(
+                    Item::DocumentDirection(document_id.clone()),
+                    format!("text direction of document {name}"),
+                    mine.direction.describe().to_owned(),
+                    theirs.direction.describe().to_owned(),
+                    (changed.clone(), changed.clone()),
+                    fix(move |project| {
+                        if let Some(document) = project.document_mut(&id) {
+                            document.direction = theirs_direction;
                         }
                     }),
                 );

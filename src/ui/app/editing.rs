@@ -9,6 +9,13 @@ use crate::settings::system_user_name;
 use crate::ui::dialogs::{Dialog, NamePrompt};
 
 impl super::SpanwiseApp {
+    /// Document › Text direction: how the shown document's paragraphs run (one undo step).
+    pub(super) fn set_direction(&mut self, direction: crate::model::bidi::TextDirection) {
+        if let Some(document) = self.current_document.clone() {
+            let _ = self.session.apply(Edit::SetDocumentDirection { document, direction });
+        }
+    }
+
     pub(crate) fn selected(&self) -> Option<&Annotation> {
         self.document()?.annotation(self.selected_annotation?)
     }

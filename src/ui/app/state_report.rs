@@ -4,6 +4,7 @@
 
 use crate::store;
 use crate::ui::dialogs::Dialog;
+use crate::ui::doc_view::DocView;
 
 use super::SpanwiseApp;
 
@@ -44,6 +45,8 @@ impl SpanwiseApp {
             "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
+        let selection_rects = self.view.as_ref().map(DocView::selection_rects_report).unwrap_or_default();
+        state.push_str(&format!("selection_rects={selection_rects}\n"));
         state.push_str(&self.coders_state_report());
         let encoding = self.document().and_then(|d| d.metadata.get("encoding")).map_or("", String::as_str);
         state.push_str(&format!("encoding={encoding}\n"));

@@ -83,11 +83,7 @@ impl DocView {
                 let b = fragment.end.min(block.chars.end);
                 if a < b {
                     let local = a - block.chars.start..b - block.chars.start;
-                    rects.extend(
-                        Self::range_rects(&placed.galley, local)
-                            .into_iter()
-                            .map(|r| r.translate(placed.origin.to_vec2())),
-                    );
+                    rects.extend(placed.laid.rects(local).into_iter().map(|r| r.translate(placed.origin.to_vec2())));
                 }
             }
         }
@@ -104,9 +100,14 @@ impl DocView {
     pub fn handles(&self, annotation: &Annotation) -> Option<Handles> {
         let first = self.char_rect(annotation.start())?;
         let last = self.char_rect(annotation.end().checked_sub(1)?)?;
-        let start = Rect::from_center_size(pos2(first.left(), first.center().y), vec2(8.0, first.height() + 6.0));
-        let end = Rect::from_center_size(pos2(last.right(), last.center().y), vec2(8.0, last.height() + 6.0));
-        let relate = Rect::from_center_size(pos2(last.right() + 9.0, last.top() - 5.0), vec2(14.0, 14.0));
+        // In right-to-left text an annotation starts at its first character's right edge and
+        // ends at its last character's left edge.
+        let rtl = self.char_is_rtl(annotation.start());
+        let (start_x, end_x, outward) =
+            if rtl { (first.right(), last.left(), -9.0) } else { (first.left(), last.right(), 9.0) };
+        let start = Rect::from_center_size(pos2(start_x, first.center().y), vec2(8.0, first.height() + 6.0));
+        let end = Rect::from_center_size(pos2(end_x, last.center().y), vec2(8.0, last.height() + 6.0));
+        let relate = Rect::from_center_size(pos2(end_x + outward, last.top() - 5.0), vec2(14.0, 14.0));
         Some(Handles { start, end, relate })
     }
 
@@ -136,13 +137,8 @@ impl DocView {
     ) {
         let (Some(first), Some(last)) = (self.placed.first(), self.placed.last()) else { return };
         let visible_chars = self.blocks[first.index].chars.start..self.blocks[last.index].chars.end.max(1);
-        let visible: HashMap<ItemId, &Annotation> = self
-            .span_index
-            .overlapping(&document.annotations, visible_chars.clone())
-            .into_iter()
-            .filter(|a| !hidden(a))
-            .map(|a| (a.id, a))
-            .collect();
+        let visible: HashMap<ItemId, &Annotation> =
+            document.overlapping(visible_chars.clone()).into_iter().filter(|a| !hidden(a)).map(|a| (a.id, a)).collect();
         let mut relations: Vec<&Relation> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for id in visible.keys() {

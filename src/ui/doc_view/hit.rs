@@ -21,8 +21,24 @@ impl DocView {
         if local.y < 0.0 {
             return Some(block.chars.start);
         }
-        let cursor = placed.galley.cursor_from_pos(local);
-        Some(block.chars.start + cursor.index.0.min(block.chars.len()))
+        Some(block.chars.start + placed.laid.cursor_at(local).min(block.chars.len()))
+    }
+
+    /// Document char offset of the character under a screen position (not the nearest caret
+    /// position: in a right-to-left word that is the character's other side), for double-clicks,
+    /// clicks on highlights and the hover list.
+    pub fn char_under(&self, pos: Pos2) -> Option<usize> {
+        let placed = self
+            .placed
+            .iter()
+            .find(|p| pos.y < p.origin.y + self.heights.get(p.index) as f32)
+            .or_else(|| self.placed.last())?;
+        let block = &self.blocks[placed.index];
+        let local = pos - placed.origin;
+        if local.y < 0.0 {
+            return Some(block.chars.start);
+        }
+        Some(block.chars.start + placed.laid.char_under(local).min(block.chars.len()))
     }
 
     /// Annotations covering `offset`, innermost (shortest) first.
@@ -32,12 +48,8 @@ impl DocView {
         offset: usize,
         hidden: &dyn Fn(&Annotation) -> bool,
     ) -> Vec<&'d Annotation> {
-        let mut hits: Vec<&Annotation> = self
-            .span_index
-            .overlapping(&document.annotations, offset..offset + 1)
-            .into_iter()
-            .filter(|a| a.covers(offset) && !hidden(a))
-            .collect();
+        let mut hits: Vec<&Annotation> =
+            document.overlapping(offset..offset + 1).into_iter().filter(|a| a.covers(offset) && !hidden(a)).collect();
         hits.sort_by_key(|a| a.end() - a.start());
         hits
     }
@@ -67,7 +79,7 @@ impl DocView {
         // Selections snap to whole words unless Alt is held (for sub-word precision).
         let snap = !ui.input(|i| i.modifiers.alt);
         if response.double_clicked() {
-            if let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p)) {
+            if let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_under(p)) {
                 let word = word_at(document, offset);
                 if !word.is_empty() {
                     self.selection = Some(Selection::of_range(word));
@@ -121,7 +133,8 @@ impl DocView {
             }
         }
         if response.clicked()
-            && let Some(offset) = response.interact_pointer_pos().and_then(|p| self.char_at(p))
+            && let Some(pos) = response.interact_pointer_pos()
+            && let (Some(offset), Some(under)) = (self.char_at(pos), self.char_under(pos))
         {
             if shift && let Some(selection) = self.selection {
                 self.selection = Some(extend(document, selection.anchor, offset, snap));
@@ -129,7 +142,7 @@ impl DocView {
             }
             self.selection = None;
             // Only what is painted can be clicked: a hidden label's annotation is not hit.
-            let hits = self.annotations_at(document, offset, hidden);
+            let hits = self.annotations_at(document, under, hidden);
             if alt && let (Some(from), Some(target)) = (selected, hits.first()) {
                 // Alt+click: relate the selected annotation to the one clicked.
                 if target.id != from.id {
@@ -181,7 +194,7 @@ impl DocView {
         }
         if self.relation_drag && response.drag_stopped() {
             let target = pos
-                .and_then(|p| self.char_at(p))
+                .and_then(|p| self.char_under(p))
                 .and_then(|o| self.annotations_at(document, o, hidden).first().map(|a| a.id));
             output.relate_to = target;
         }

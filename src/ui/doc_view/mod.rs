@@ -7,7 +7,8 @@
 //!   in a Fenwick tree, so finding the block at a scroll position and updating one height are
 //!   O(log n) even with hundreds of thousands of blocks;
 //! - only blocks inside the visible part of the scroll area are laid out and painted; annotations
-//!   are found with [`SpanIndex`], rebuilt only when the document's revision changes;
+//!   are found with the document's span index ([`Document::overlapping`]), which edits keep up
+//!   to date in place (an edit does not rebuild it);
 //! - highlights are painted from galley geometry, so changing annotations never re-lays out text.
 //!
 //! Overlapping annotations: every annotation gets a translucent background in its label colour
@@ -16,6 +17,7 @@
 //! overlap than there are lanes, a count badge marks the place. Hovering lists them all.
 
 mod arcs;
+mod bidi;
 mod blocks;
 mod find;
 mod heights;
@@ -24,16 +26,19 @@ mod layers;
 mod navigate;
 mod paint;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{CCursor, LayoutJob, TextFormat};
-use egui::{FontId, Galley, Pos2, Rect, Sense, pos2, vec2};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{FontId, Pos2, Rect, Sense, vec2};
 
+use crate::model::bidi::{TextDirection, has_rtl, paragraph_direction};
 use crate::model::editing::Selection;
-use crate::model::{Annotation, Codebook, Document, ItemId, SpanIndex};
+use crate::model::{Annotation, Codebook, Document, ItemId};
 
 pub use arcs::{Handles, Relating};
+use bidi::{BidiBlock, Laid};
 use blocks::{Block, blocks_of};
 pub use find::Find;
 use heights::Heights;
@@ -50,6 +55,8 @@ const PARAGRAPH_GAP: f32 = 6.0;
 const EMPTY_PARAGRAPH_HEIGHT: f32 = 10.0;
 pub(super) const MARGIN: f32 = 24.0;
 const MAX_TEXT_WIDTH: f32 = 820.0;
+/// Blocks laid out with bidi kept between frames (those around the screen).
+const BIDI_CACHE_BLOCKS: usize = 256;
 
 /// What the user did in the view this frame.
 #[derive(Debug, Default)]
@@ -70,9 +77,9 @@ pub struct DocViewOutput {
 #[derive(Clone)]
 struct PlacedBlock {
     index: usize,
-    /// Screen position of the galley's top-left.
+    /// Screen position of the block's top-left.
     origin: Pos2,
-    galley: Arc<Galley>,
+    laid: Laid,
 }
 
 /// UI state of the document view for one document.
@@ -101,7 +108,7 @@ pub struct DocView {
     pub viewport: Rect,
     /// Scroll offset last frame.
     scroll_y: f32,
-    span_index: SpanIndex,
+    /// The document revision the relation index is for.
     indexed_revision: Option<u64>,
     pub find: Find,
     /// A relation being made from the keyboard (R).
@@ -113,10 +120,16 @@ pub struct DocView {
     boundary_drag: Option<crate::model::Boundary>,
     relation_drag: bool,
     fragment_drag: bool,
-    /// ASCII-lowercased copy of the text for find, made on first use.
-    folded_text: Option<String>,
     /// The coders shown and their underline styles, when several are (set by the app each frame).
     pub coder_layers: Vec<CoderLayer>,
+    /// The copy of the text find searches (`find::fold`), made on first use, with the
+    /// `strict_arabic` setting it was made for.
+    folded_text: Option<(bool, find::Folded)>,
+    /// Per block: 0 not looked at yet, 1 no right-to-left character, 2 some.
+    rtl_blocks: Vec<u8>,
+    /// Blocks laid out with bidi, for the wrap width and direction in `bidi_made_for`.
+    bidi_cache: HashMap<usize, Arc<BidiBlock>>,
+    bidi_made_for: (f32, TextDirection),
 }
 
 impl DocView {
@@ -138,7 +151,6 @@ impl DocView {
             placed: Vec::new(),
             viewport: Rect::NOTHING,
             scroll_y: 0.0,
-            span_index: SpanIndex::default(),
             indexed_revision: None,
             find: Find::default(),
             relating: None,
@@ -149,6 +161,9 @@ impl DocView {
             fragment_drag: false,
             folded_text: None,
             coder_layers: Vec::new(),
+            rtl_blocks: vec![0; count],
+            bidi_cache: HashMap::new(),
+            bidi_made_for: (0.0, TextDirection::Auto),
         }
     }
 
@@ -179,11 +194,45 @@ impl DocView {
             chars.start <= offset && offset < chars.end
         })?;
         let local = offset - self.blocks[placed.index].chars.start;
-        let a = placed.galley.pos_from_cursor(CCursor::new(local));
-        let b = placed.galley.pos_from_cursor(CCursor::new(local + 1));
-        let right = if (b.min.y - a.min.y).abs() < 0.5 { b.min.x } else { a.min.x + 6.0 };
-        let rect = Rect::from_min_max(pos2(a.min.x, a.min.y), pos2(right, a.min.y + FONT_SIZE * 1.3));
-        Some(rect.translate(placed.origin.to_vec2()))
+        Some(placed.laid.char_rect(local).translate(placed.origin.to_vec2()))
+    }
+
+    /// Screen rectangles of code points `range` painted last frame: one per visually contiguous
+    /// piece (a right-to-left or mixed line can show one logical range in several pieces).
+    pub fn range_screen_rects(&self, range: Range<usize>) -> Vec<Rect> {
+        let mut rects = Vec::new();
+        for placed in &self.placed {
+            let chars = &self.blocks[placed.index].chars;
+            let (a, b) = (range.start.max(chars.start), range.end.min(chars.end));
+            if a < b {
+                let local = a - chars.start..b - chars.start;
+                rects.extend(placed.laid.rects(local).into_iter().map(|r| r.translate(placed.origin.to_vec2())));
+            }
+        }
+        rects
+    }
+
+    /// Where the text selection was drawn last frame, for the state report real-window tests
+    /// read: `x0,y0,x1,y1` per visual piece (window points), space-separated.
+    pub fn selection_rects_report(&self) -> String {
+        let rects = self.selected_range().map(|range| self.range_screen_rects(range)).unwrap_or_default();
+        let rect =
+            |r: &Rect| format!("{},{},{},{}", r.min.x.round(), r.min.y.round(), r.max.x.round(), r.max.y.round());
+        rects.iter().map(rect).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Whether the text at the moving end of the selection runs right to left (so that the arrow
+    /// keys move visually).
+    pub fn selection_head_is_rtl(&self) -> bool {
+        self.selection.is_some_and(|s| self.char_is_rtl(s.head) || s.head > 0 && self.char_is_rtl(s.head - 1))
+    }
+
+    /// Whether the character at `offset` was drawn right to left last frame.
+    pub(super) fn char_is_rtl(&self, offset: usize) -> bool {
+        self.placed.iter().any(|p| {
+            let chars = &self.blocks[p.index].chars;
+            chars.start <= offset && offset < chars.end && p.laid.is_rtl_at(offset - chars.start)
+        })
     }
 
     /// Whether the character at `offset` was painted inside the visible area last frame.
@@ -226,7 +275,23 @@ impl DocView {
         self.blocks.partition_point(|b| b.chars.start <= offset).saturating_sub(1)
     }
 
-    fn layout(&self, ui: &egui::Ui, document: &Document, index: usize) -> Arc<Galley> {
+    /// Whether block `index` is laid out with bidi: it has a right-to-left character, or the
+    /// document is forced to run right to left. Looked at once per block.
+    fn needs_bidi(&mut self, document: &Document, index: usize) -> bool {
+        let block = &self.blocks[index];
+        if block.chars.is_empty() {
+            return false;
+        }
+        if document.direction == TextDirection::Rtl {
+            return true;
+        }
+        if self.rtl_blocks[index] == 0 {
+            self.rtl_blocks[index] = if has_rtl(&document.text[block.bytes.clone()]) { 2 } else { 1 };
+        }
+        self.rtl_blocks[index] == 2
+    }
+
+    fn layout(&mut self, ui: &egui::Ui, document: &Document, index: usize) -> Laid {
         let block = &self.blocks[index];
         let text = &document.text[block.bytes.clone()];
         let format = TextFormat {
@@ -236,18 +301,40 @@ impl DocView {
             valign: egui::Align::TOP,
             ..Default::default()
         };
+        if self.needs_bidi(document, index) {
+            if self.bidi_made_for.0 != self.wrap_width {
+                self.bidi_cache.clear();
+                self.bidi_made_for.0 = self.wrap_width;
+            }
+            if let Some(laid) = self.bidi_cache.get(&index) {
+                return Laid::Bidi(laid.clone());
+            }
+            // The paragraph's direction comes from its first strong character, also when a
+            // long paragraph is cut into several blocks.
+            let mut first = index;
+            while first > 0 && !self.blocks[first - 1].ends_paragraph {
+                first -= 1;
+            }
+            let block = &self.blocks[index];
+            let paragraph = &document.text[self.blocks[first].bytes.start..block.bytes.end];
+            let direction = paragraph_direction(document.direction, paragraph);
+            let text = &document.text[block.bytes.clone()];
+            let laid = Arc::new(bidi::lay_out(ui.painter(), text, direction, self.wrap_width, &format));
+            self.bidi_cache.insert(index, laid.clone());
+            return Laid::Bidi(laid);
+        }
         let mut job = LayoutJob::single_section(text.to_owned(), format);
         job.wrap.max_width = self.wrap_width;
-        ui.painter().layout_job(job)
+        Laid::Plain(ui.painter().layout_job(job))
     }
 
-    fn measured_height(&self, index: usize, galley: &Galley) -> f64 {
+    fn measured_height(&self, index: usize, laid: &Laid) -> f64 {
         let block = &self.blocks[index];
         if block.chars.is_empty() {
             return f64::from(EMPTY_PARAGRAPH_HEIGHT);
         }
         let gap = if block.ends_paragraph { PARAGRAPH_GAP } else { 0.0 };
-        f64::from(galley.size().y + gap)
+        f64::from(laid.height() + gap)
     }
 
     /// Shows the view. What `hidden_labels` hides (by label or coder) is not painted, hovered or hit.
@@ -261,9 +348,14 @@ impl DocView {
     ) -> DocViewOutput {
         let mut output = DocViewOutput::default();
         if self.indexed_revision != Some(document.revision()) {
-            self.span_index = SpanIndex::new(&document.annotations);
             self.relation_index = arcs::RelationIndex::new(&document.relations);
             self.indexed_revision = Some(document.revision());
+        }
+        if self.bidi_made_for.1 != document.direction {
+            // Another direction: every block is laid out and measured anew.
+            self.bidi_cache.clear();
+            self.bidi_made_for.1 = document.direction;
+            self.measured.iter_mut().for_each(|m| *m = false);
         }
         self.find_bar_ui(ui, document);
         let available = ui.available_size();
@@ -303,8 +395,8 @@ impl DocView {
                     if block_top > viewport.max.y - MARGIN {
                         break;
                     }
-                    let galley = self.layout(ui, document, index);
-                    let height = self.measured_height(index, &galley);
+                    let laid = self.layout(ui, document, index);
+                    let height = self.measured_height(index, &laid);
                     if !self.measured[index] {
                         self.measured[index] = true;
                         if (self.heights.get(index) - height).abs() > 0.25 {
@@ -312,8 +404,14 @@ impl DocView {
                             remeasured = true;
                         }
                     }
-                    self.placed.push(PlacedBlock { index, origin: pos2(left, top + block_top), galley });
+                    self.placed.push(PlacedBlock { index, origin: egui::pos2(left, top + block_top), laid });
                     index += 1;
+                }
+                // Keep the bidi layouts of the blocks around the screen only: scrolling through a
+                // long right-to-left document must not keep every block it passed.
+                if self.bidi_cache.len() > BIDI_CACHE_BLOCKS {
+                    let keep = first.saturating_sub(BIDI_CACHE_BLOCKS / 4)..index + BIDI_CACHE_BLOCKS / 4;
+                    self.bidi_cache.retain(|i, _| keep.contains(i));
                 }
                 if remeasured {
                     // Positions changed: paint the settled layout next frame.
@@ -323,7 +421,7 @@ impl DocView {
             self.handle_pointer(ui, &response, document, selected_annotation, hidden_labels, &mut output);
             self.hovered_annotation = response
                 .hover_pos()
-                .and_then(|p| self.char_at(p))
+                .and_then(|p| self.char_under(p))
                 .and_then(|o| self.annotations_at(document, o, hidden_labels).first().map(|a| a.id));
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
             self.paint_relations(ui, document, codebook, selected_annotation, hidden_labels);
@@ -338,7 +436,7 @@ impl DocView {
             let target_block = self.block_of_char(anchor.offset);
             if let Some(placed) = self.placed.iter().find(|p| p.index == target_block) {
                 let local = anchor.offset - self.blocks[target_block].chars.start;
-                anchor.within_block = Some(placed.galley.pos_from_cursor(CCursor::new(local)).min.y);
+                anchor.within_block = Some(placed.laid.row_top(local));
             }
             let max_offset = (self.heights.total() as f32 + MARGIN * 2.0 - available.y).max(0.0);
             let settled =

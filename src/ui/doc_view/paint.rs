@@ -58,12 +58,8 @@ impl DocView {
         let selection = self.selected_range();
         let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.7);
         let visible_chars = self.blocks[first.index].chars.start..self.blocks[last.index].chars.end.max(1);
-        let visible: Vec<&Annotation> = self
-            .span_index
-            .overlapping(&document.annotations, visible_chars)
-            .into_iter()
-            .filter(|a| !hidden(a))
-            .collect();
+        let visible: Vec<&Annotation> =
+            document.overlapping(visible_chars).into_iter().filter(|a| !hidden(a)).collect();
         let label_colors: Vec<(&str, Color32)> =
             codebook.labels.iter().map(|l| (l.id.as_str(), label_color(codebook, &l.id))).collect();
         let color_of =
@@ -102,7 +98,7 @@ impl DocView {
                 let color = color_of(&annotation.label);
                 let is_selected = selected_annotation == Some(annotation.id);
                 let fill = color.gamma_multiply(if is_selected { 0.5 } else { 0.22 });
-                for rect in Self::range_rects(&placed.galley, range.clone()) {
+                for rect in placed.laid.rects(range.clone()) {
                     let rect = rect.translate(origin);
                     painter.rect_filled(rect, 2.0, fill);
                     if is_selected {
@@ -118,7 +114,7 @@ impl DocView {
             // A count badge where more spans overlap than there are lanes.
             for ((range, _), &lane) in spans.iter().zip(&lanes) {
                 if lane == LANES
-                    && let Some(rect) = Self::range_rects(&placed.galley, range.start..range.start + 1).first()
+                    && let Some(rect) = placed.laid.rects(range.start..range.start + 1).first()
                 {
                     let depth = spans.iter().filter(|(r, _)| r.start <= range.start && range.start < r.end).count();
                     let pos = pos2(rect.left(), rect.bottom() + 2.0 + LANES as f32 * LANE_SPACING) + origin;
@@ -134,15 +130,15 @@ impl DocView {
             if !self.find.matches.is_empty() {
                 let block_text = &document.text[block.bytes.clone()];
                 let from = self.find.matches.partition_point(|&m| m < block.bytes.start);
-                for (i, &byte) in self.find.matches[from..].iter().enumerate() {
-                    if byte + self.find.match_len > block.bytes.end {
+                for (i, (&byte, &end)) in self.find.matches[from..].iter().zip(&self.find.ends[from..]).enumerate() {
+                    if end > block.bytes.end {
                         break;
                     }
                     let local_byte = byte - block.bytes.start;
                     let start = block_text[..local_byte].chars().count();
-                    let len = block_text[local_byte..local_byte + self.find.match_len].chars().count();
+                    let len = block_text[local_byte..end - block.bytes.start].chars().count();
                     let color = if self.find.current == Some(from + i) { current_find_color } else { find_color };
-                    for rect in Self::range_rects(&placed.galley, start..start + len) {
+                    for rect in placed.laid.rects(start..start + len) {
                         painter.rect_filled(rect.translate(origin), 1.0, color);
                     }
                 }
@@ -151,12 +147,12 @@ impl DocView {
                 let a = selection.start.max(block.chars.start);
                 let b = selection.end.min(block.chars.end);
                 if a < b {
-                    for rect in Self::range_rects(&placed.galley, a - block.chars.start..b - block.chars.start) {
+                    for rect in placed.laid.rects(a - block.chars.start..b - block.chars.start) {
                         painter.rect_filled(rect.translate(origin), 0.0, selection_color);
                     }
                 }
             }
-            painter.galley(placed.origin, placed.galley.clone(), ui.visuals().strong_text_color());
+            placed.laid.paint(painter, placed.origin, ui.visuals().strong_text_color());
         }
     }
 
@@ -171,7 +167,7 @@ impl DocView {
             return;
         }
         let Some(pos) = response.hover_pos() else { return };
-        let Some(offset) = self.char_at(pos) else { return };
+        let Some(offset) = self.char_under(pos) else { return };
         let hits = self.annotations_at(document, offset, hidden);
         if hits.is_empty() {
             return;

@@ -65,6 +65,11 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
                 Separator,
                 C(Command::MarkDone),
                 C(Command::MarkNotDone),
+                // Right-to-left and mixed scripts (issue 13).
+                Separator,
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Auto)),
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Ltr)),
+                C(Command::SetDirection(crate::model::bidi::TextDirection::Rtl)),
             ],
         ),
         (
@@ -102,6 +107,7 @@ impl SpanwiseApp {
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
             Command::MarkDone | Command::MarkNotDone => self.coders_command_enabled(command),
+            Command::SetDirection(direction) => self.document().is_some_and(|d| d.direction != *direction),
             _ => true,
         }
     }
