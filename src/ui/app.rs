@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+mod agreement;
 mod coding;
 mod editing;
 mod exchange;
@@ -101,6 +102,8 @@ pub struct SpanwiseApp {
     /// SHA-256 of the shown document's text when its view was made: a text replaced under the
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
+    /// The Agreement panel: coders, report, chart export, compare and adjudicate.
+    pub agreement: super::agreement::AgreementState,
 }
 
 impl SpanwiseApp {
@@ -139,6 +142,7 @@ impl SpanwiseApp {
             import_generation: 0,
             cleanup_offer: None,
             shown_text_sha: String::new(),
+            agreement: Default::default(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
@@ -317,7 +321,7 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command) else {
+        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_agreement_command(c)) else {
             self.take_notices();
             return;
         };
@@ -493,6 +497,7 @@ impl SpanwiseApp {
         }
         self.native_dialog_tick(&ctx);
         self.import_tick(&ctx);
+        self.agreement_tick(&ctx);
         if !self.opening_ui(ui) {
             self.handle_keys(&ctx);
             self.handle_dropped_files(&ctx);
@@ -554,6 +559,7 @@ impl SpanwiseApp {
             selection.unwrap_or_default(),
             self.coding_state_report(),
         );
+        state.push_str(&self.agreement.describe());
         let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
         let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
         let selected = self.selected_annotation.map_or(0, |id| id.0);

@@ -134,6 +134,14 @@ pub enum Command {
         label: String,
         ranges: Vec<(String, std::ops::Range<usize>)>,
     },
+    // Agreement, compare and adjudication (issue 12, part B).
+    /// Show or hide the Agreement panel (agreement, chart, compare and adjudicate).
+    ToggleAgreementPanel,
+    /// Select the next (or previous) disagreement of the two coders compared, and scroll to it.
+    NextDisagreement,
+    PreviousDisagreement,
+    /// A choice, export or decision from the Agreement panel.
+    Agreement(super::agreement::AgreementCommand),
 }
 
 /// Where a command's shortcuts work.
@@ -176,6 +184,10 @@ const fn shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::SHIFT, key)
 }
 
+const fn alt(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::ALT, key)
+}
+
 const fn cmd_shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
 }
@@ -199,7 +211,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 31] {
+    pub fn catalog() -> [Command; 34] {
         [
             Command::NewProject,
             Command::Open,
@@ -232,6 +244,9 @@ impl Command {
             Command::PreviousAnnotation,
             Command::CommandPalette,
             Command::TagAll,
+            Command::ToggleAgreementPanel,
+            Command::NextDisagreement,
+            Command::PreviousDisagreement,
         ]
     }
 
@@ -343,6 +358,25 @@ impl Command {
                 "Tag all occurrences…",
                 "Tag every occurrence of the selected text, in this document or the whole project",
                 keys![cmd_shift(Key::T)],
+                Document,
+            ),
+            Command::ToggleAgreementPanel => info(
+                "Agreement panel",
+                "Show or hide agreement between coders (alpha_U, F1, attributes), its chart, and the compare and \
+                 adjudicate view",
+                keys![cmd_shift(Key::A)],
+                Always,
+            ),
+            Command::NextDisagreement => info(
+                "Next disagreement",
+                "Select the next disagreement of the two coders compared and scroll to it",
+                keys![key(Key::CloseBracket), alt(Key::ArrowDown)],
+                Document,
+            ),
+            Command::PreviousDisagreement => info(
+                "Previous disagreement",
+                "Select the previous disagreement of the two coders compared and scroll to it",
+                keys![key(Key::OpenBracket), alt(Key::ArrowUp)],
                 Document,
             ),
             _ => return None,

@@ -98,7 +98,9 @@ impl SpanwiseApp {
             FileDialogPurpose::Open
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::Export
-            | FileDialogPurpose::ImportAnnotations => None,
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::AgreementCsv
+            | FileDialogPurpose::AgreementPng => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }

@@ -7,6 +7,7 @@ use egui::RichText;
 
 use crate::formats;
 use crate::store;
+use crate::ui::agreement::AgreementCommand;
 use crate::ui::commands::Command;
 
 /// Files that may hold annotations to import (a brat `.ann` stands for its folder).
@@ -24,6 +25,9 @@ pub enum FileDialogPurpose {
     Export,
     /// Choose a file of annotations to import.
     ImportAnnotations,
+    /// Where to write the Agreement panel's CSV / chart (PNG).
+    AgreementCsv,
+    AgreementPng,
 }
 
 impl FileDialogPurpose {
@@ -34,6 +38,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save project as",
             FileDialogPurpose::Export => "Export to",
             FileDialogPurpose::ImportAnnotations => "Import annotations from",
+            FileDialogPurpose::AgreementCsv => "Export agreement as CSV",
+            FileDialogPurpose::AgreementPng => "Export the agreement chart as PNG",
         }
     }
 
@@ -44,6 +50,7 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save",
             FileDialogPurpose::Export => "Choose",
             FileDialogPurpose::ImportAnnotations => "Choose",
+            FileDialogPurpose::AgreementCsv | FileDialogPurpose::AgreementPng => "Export",
         }
     }
 
@@ -51,7 +58,10 @@ impl FileDialogPurpose {
     pub fn saves(self) -> bool {
         match self {
             FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations => false,
-            FileDialogPurpose::SaveAs | FileDialogPurpose::Export => true,
+            FileDialogPurpose::SaveAs
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::AgreementCsv
+            | FileDialogPurpose::AgreementPng => true,
         }
     }
 
@@ -70,6 +80,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 vec![("Annotations", ANNOTATION_EXTENSIONS.to_vec()), all]
             }
+            FileDialogPurpose::AgreementCsv => vec![("CSV", vec!["csv"]), all],
+            FileDialogPurpose::AgreementPng => vec![("PNG images", vec!["png"]), all],
         }
     }
 
@@ -81,6 +93,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
             FileDialogPurpose::Export => Command::ExportTo(path),
             FileDialogPurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
+            FileDialogPurpose::AgreementCsv => Command::Agreement(AgreementCommand::ExportCsvTo(path)),
+            FileDialogPurpose::AgreementPng => Command::Agreement(AgreementCommand::ExportPngTo(path)),
         }
     }
 
@@ -96,6 +110,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 path.extension().is_some_and(|e| ANNOTATION_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             }
+            FileDialogPurpose::AgreementCsv => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            FileDialogPurpose::AgreementPng => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
         }
     }
 }

@@ -15,7 +15,7 @@ enum Item {
     Separator,
 }
 
-fn menus() -> [(&'static str, Vec<Item>); 5] {
+fn menus() -> [(&'static str, Vec<Item>); 6] {
     use Item::{Command as C, Separator};
     [
         (
@@ -58,6 +58,11 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
         ),
         ("Document", vec![C(Command::CleanUp)]),
         ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
+        // Agreement, compare and adjudication (issue 12, part B).
+        (
+            "Analysis",
+            vec![C(Command::ToggleAgreementPanel), C(Command::NextDisagreement), C(Command::PreviousDisagreement)],
+        ),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
 }

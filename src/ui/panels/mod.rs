@@ -6,6 +6,7 @@
 //! A new panel goes here as a file with one `impl SpanwiseApp { fn …_ui }` and a line in
 //! [`SpanwiseApp::panels_ui`].
 
+mod agreement;
 mod attributes;
 mod bars;
 mod coding;
@@ -15,6 +16,7 @@ mod memos;
 mod menu;
 mod navigator;
 mod relations;
+mod compare;
 
 use super::app::SpanwiseApp;
 
@@ -45,6 +47,13 @@ impl SpanwiseApp {
                 .default_size(300.0)
                 .min_size(220.0)
                 .show(ui, |ui| self.coding_panel_ui(ui));
+        }
+        if self.agreement.panel_open {
+            egui::Panel::right("agreement_panel")
+                .resizable(true)
+                .default_size(440.0)
+                .min_size(300.0)
+                .show(ui, |ui| self.agreement_panel_ui(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
     }
