@@ -25,6 +25,8 @@ pub enum AgreementCommand {
     SetCoders(Option<Vec<String>>),
     /// Only the shown document (`true`) or all documents.
     SetThisDocumentOnly(bool),
+    /// Show the compare view (`true`) or the agreement numbers and chart.
+    ShowCompare(bool),
     /// Show the chart per label (`false`) or per document (`true`).
     SetChartByDocument(bool),
     /// Ask where to write the CSV / the PNG.
@@ -33,11 +35,17 @@ pub enum AgreementCommand {
     ExportPng,
     ExportPngTo(PathBuf),
     /// Compare these two coders on the shown document.
-    SetPair { a: String, b: String },
+    SetPair {
+        a: String,
+        b: String,
+    },
     /// Look at disagreement number `index` (select it, scroll the text to it).
     GoTo(usize),
     /// Put a disagreement's side(s) into the gold layer (one undo step).
-    Adjudicate { index: usize, pick: Pick },
+    Adjudicate {
+        index: usize,
+        pick: Pick,
+    },
     /// Copy every annotation both coders made identically into the gold layer (one undo step).
     AcceptAgreements,
 }
@@ -87,12 +95,16 @@ pub struct AgreementState {
     pub coders: Option<Vec<String>>,
     pub this_document_only: bool,
     pub chart_by_document: bool,
+    /// The compare view is shown (else the numbers and the chart).
+    pub compare_shown: bool,
     /// The last report and what it was computed for.
     pub computed: Option<(ReportKey, Result<Computed, String>)>,
     /// The report being computed.
     pub(crate) job: Option<(ReportKey, Worker<Result<Computed, String>>)>,
     /// Where the chart is on screen (points), for the PNG.
     pub(crate) chart_rect: Option<egui::Rect>,
+    /// A PNG asked for, waiting for the chart to be fully on screen.
+    pub(crate) png_wanted: Option<PathBuf>,
     /// A PNG being written from a screenshot: the path, and the answer when it comes.
     pub(crate) png: Option<(PathBuf, Receiver<Result<(u32, u32), String>>)>,
     /// What the last export wrote (or why it failed), shown under the buttons.
@@ -140,8 +152,10 @@ impl AgreementState {
         let current = self.compare.current.map_or("none".to_owned(), |i| (i + 1).to_string());
         let count = self.compare.comparison.as_ref().map_or(0, |(_, c)| c.disagreements.len());
         let coders = self.last().map(|c| c.report.annotators.join(",")).unwrap_or_default();
+        let chart = self.chart_rect.map_or(String::new(), |r| format!("{:.0}x{:.0}", r.width(), r.height()));
         format!(
-            "agreement_panel={}\nagreement={state}\nagreement_coders={coders}\ndisagreement={current}/{count}\nagreement_export={}\n",
+            "agreement_panel={}\nagreement={state}\nagreement_coders={coders}\ndisagreement={current}/{count}\n\
+             agreement_chart={chart}\nagreement_export={}\n",
             self.panel_open,
             self.export_note.as_deref().unwrap_or_default()
         )

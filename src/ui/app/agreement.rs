@@ -3,7 +3,7 @@
 //! exports (CSV as `spanwise agree --csv` writes it, PNG of the chart), stepping through the
 //! disagreements of two coders, and the gold layer (each decision one undo step).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::analysis::adjudicate::{Adjudication, Choice, adjudicate};
 use crate::analysis::compare::compare_document;
@@ -36,10 +36,16 @@ impl super::SpanwiseApp {
             AgreementCommand::SetCoders(coders) => self.agreement.coders = coders,
             AgreementCommand::SetThisDocumentOnly(only) => self.agreement.this_document_only = only,
             AgreementCommand::SetChartByDocument(by_document) => self.agreement.chart_by_document = by_document,
+            AgreementCommand::ShowCompare(shown) => self.agreement.compare_shown = shown,
             AgreementCommand::ExportCsv => self.ask_for_export(FileDialogPurpose::AgreementCsv, "csv"),
             AgreementCommand::ExportPng => self.ask_for_export(FileDialogPurpose::AgreementPng, "png"),
             AgreementCommand::ExportCsvTo(path) => self.export_agreement_csv(&path),
-            AgreementCommand::ExportPngTo(path) => self.export_agreement_png(path),
+            AgreementCommand::ExportPngTo(path) => {
+                // Written once the chart is on screen (`start_png`).
+                self.agreement.compare_shown = false;
+                self.agreement.png_wanted = Some(path);
+                self.agreement.export_note = Some("Writing the chart…".into());
+            }
             AgreementCommand::SetPair { a, b } => {
                 self.agreement.compare.pair = Some((a, b));
                 self.agreement.compare.current = None;
@@ -52,7 +58,8 @@ impl super::SpanwiseApp {
 
     /// The key of the report the panel should show now.
     pub(crate) fn agreement_key(&self) -> (ReportKey, Option<Vec<String>>) {
-        let documents = if self.agreement.this_document_only { self.current_document.clone().map(|d| vec![d]) } else { None };
+        let documents =
+            if self.agreement.this_document_only { self.current_document.clone().map(|d| vec![d]) } else { None };
         let choice = choice_key(self.agreement.coders.as_deref(), documents.as_deref());
         (ReportKey { project: project_key(self.project(), self.session.generation()), choice }, documents)
     }
@@ -133,9 +140,8 @@ impl super::SpanwiseApp {
     }
 
     fn step_disagreement(&mut self, forward: bool) {
-        if !self.agreement.panel_open {
-            self.agreement.panel_open = true;
-        }
+        self.agreement.panel_open = true;
+        self.agreement.compare_shown = true;
         self.update_comparison();
         let Some((_, comparison)) = &self.agreement.compare.comparison else {
             self.status = Some("Nothing to compare: open a document with two coders' annotations".into());
@@ -254,14 +260,10 @@ impl super::SpanwiseApp {
         self.agreement.export_note = Some(note);
     }
 
-    /// The chart as PNG: the next frame is captured and the chart's rectangle cut out of it.
-    fn export_agreement_png(&mut self, path: PathBuf) {
-        let (Some(rect), Some(ctx)) = (self.agreement.chart_rect, self.native_dialogs.ctx.clone()) else {
-            let note = "Nothing to export yet: the chart is not on screen".to_owned();
-            self.status = Some(note.clone());
-            self.agreement.export_note = Some(note);
-            return;
-        };
+    /// The chart as PNG, once it is wholly on screen (`rect`): the next frame is captured and the
+    /// chart's rectangle cut out of it.
+    pub(crate) fn start_png(&mut self, ctx: &egui::Context, rect: egui::Rect) {
+        let Some(path) = self.agreement.png_wanted.take() else { return };
         let (sender, receiver) = std::sync::mpsc::channel();
         let pixels_per_point = ctx.pixels_per_point();
         let written = path.clone();
@@ -281,7 +283,6 @@ impl super::SpanwiseApp {
             waker.request_repaint();
         });
         self.agreement.png = Some((path, receiver));
-        self.agreement.export_note = Some("Writing the chart…".into());
     }
 }
 

@@ -31,16 +31,58 @@ fn label_name(project: &Project, id: &str) -> String {
 impl SpanwiseApp {
     pub(super) fn agreement_panel_ui(&mut self, ui: &mut Ui) {
         let mut pending = Vec::new();
-        ui.heading("Agreement");
+        ui.horizontal(|ui| {
+            let mut compare = self.agreement.compare_shown;
+            ui.selectable_value(&mut compare, false, RichText::new("Agreement").heading());
+            ui.selectable_value(&mut compare, true, RichText::new("Compare and adjudicate").heading());
+            if compare != self.agreement.compare_shown {
+                pending.push(Command::Agreement(AgreementCommand::ShowCompare(compare)));
+            }
+        });
+        ui.separator();
+        if self.agreement.compare_shown {
+            self.compare_ui(ui, &mut pending);
+            for command in pending {
+                self.command(command);
+            }
+            return;
+        }
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             self.agreement_choice_ui(ui, &mut pending);
+            ui.horizontal(|ui| {
+                let ready = self.agreement.last().is_some();
+                if ui
+                    .add_enabled(ready, egui::Button::new("Export CSV…"))
+                    .on_hover_text(
+                        "Every value, with the reason where it is undefined, as spanwise agree --csv writes it",
+                    )
+                    .clicked()
+                {
+                    pending.push(Command::Agreement(AgreementCommand::ExportCsv));
+                }
+                let writing = self.agreement.png.is_some() || self.agreement.png_wanted.is_some();
+                if ui
+                    .add_enabled(ready && !writing, egui::Button::new("Export PNG…"))
+                    .on_hover_text("The chart below as an image")
+                    .clicked()
+                {
+                    pending.push(Command::Agreement(AgreementCommand::ExportPng));
+                }
+            });
+            if let Some(note) = &self.agreement.export_note {
+                ui.small(note);
+            }
             ui.separator();
             let (key, _) = self.agreement_key();
             if let Some((_, job)) = &self.agreement.job {
                 let fraction = job.fraction();
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(if fraction > 0.0 { format!("Computing… {:.0} %", fraction * 100.0) } else { "Computing…".into() });
+                    ui.label(if fraction > 0.0 {
+                        format!("Computing… {:.0} %", fraction * 100.0)
+                    } else {
+                        "Computing…".into()
+                    });
                 });
             }
             match self.agreement.ready(key).or(self.agreement.computed.as_ref().map(|(_, c)| c)) {
@@ -55,8 +97,6 @@ impl SpanwiseApp {
                     self.agreement_chart_ui(ui, &computed, &mut pending);
                 }
             }
-            ui.separator();
-            self.compare_ui(ui, &mut pending);
         });
         for command in pending {
             self.command(command);
@@ -207,7 +247,12 @@ impl SpanwiseApp {
                         (_, Some(f)) => format!(", Fleiss' kappa {}", show(&f.kappa)),
                         _ => String::new(),
                     };
-                    let line = format!("{id}: alpha ({}) {} on {} spans{kappa}", a.level.name(), show(&a.alpha.alpha), a.units);
+                    let line = format!(
+                        "{id}: alpha ({}) {} on {} spans{kappa}",
+                        a.level.name(),
+                        show(&a.alpha.alpha),
+                        a.units
+                    );
                     let response = ui.label(line);
                     if let Err(why) = &a.alpha.alpha {
                         response.on_hover_text(&why.0);
@@ -258,7 +303,8 @@ impl SpanwiseApp {
                 .map(|((l, a), f)| (label_name(project, l), a.alpha.clone(), Some(f.scores(Mode::Overlap).f1)))
                 .collect()
         };
-        let title = if self.agreement.chart_by_document { "alpha_U overall per document" } else { "Agreement per label" };
+        let title =
+            if self.agreement.chart_by_document { "alpha_U overall per document" } else { "Agreement per label" };
         let names: Vec<String> = groups.iter().map(|(n, _, _)| n.clone()).collect();
         let bars = |pick: &dyn Fn(&(String, Coefficient, Option<Coefficient>)) -> Option<f64>, shift: f64| {
             groups
@@ -308,25 +354,21 @@ impl SpanwiseApp {
                             );
                         }
                     });
-                let undefined: Vec<&str> =
-                    groups.iter().filter(|g| g.1.is_err()).map(|(n, _, _)| n.as_str()).collect();
+                let undefined: Vec<&str> = groups.iter().filter(|g| g.1.is_err()).map(|(n, _, _)| n.as_str()).collect();
                 if !undefined.is_empty() {
                     ui.small(format!("No alpha_U bar (undefined): {}", undefined.join(", ")));
                 }
             })
             .response;
         self.agreement.chart_rect = Some(chart.rect);
-        ui.horizontal(|ui| {
-            if ui.button("Export CSV…").on_hover_text("Every value, as spanwise agree --csv writes it").clicked() {
-                pending.push(Command::Agreement(AgreementCommand::ExportCsv));
+        if self.agreement.png_wanted.is_some() {
+            // The image is cut from the window: the whole chart must be on screen first.
+            if ui.clip_rect().contains_rect(chart.rect) {
+                self.start_png(ui.ctx(), chart.rect);
+            } else {
+                chart.scroll_to_me(Some(egui::Align::Center));
+                ui.ctx().request_repaint();
             }
-            let writing = self.agreement.png.is_some();
-            if ui.add_enabled(!writing, egui::Button::new("Export PNG…")).on_hover_text("The chart as an image").clicked() {
-                pending.push(Command::Agreement(AgreementCommand::ExportPng));
-            }
-        });
-        if let Some(note) = &self.agreement.export_note {
-            ui.small(note);
         }
     }
 }

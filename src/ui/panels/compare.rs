@@ -52,7 +52,6 @@ fn in_gold(document: &Document, id: Option<ItemId>) -> bool {
 
 impl SpanwiseApp {
     pub(super) fn compare_ui(&mut self, ui: &mut Ui, pending: &mut Vec<Command>) {
-        ui.heading("Compare and adjudicate");
         let mut scrolled_to = self.agreement.compare.scrolled_to;
         self.compare_body_ui(ui, &mut scrolled_to, pending);
         self.agreement.compare.scrolled_to = scrolled_to;

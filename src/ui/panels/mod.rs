@@ -10,13 +10,13 @@ mod agreement;
 mod attributes;
 mod bars;
 mod coding;
+mod compare;
 mod document;
 mod inspector;
 mod memos;
 mod menu;
 mod navigator;
 mod relations;
-mod compare;
 
 use super::app::SpanwiseApp;
 
