@@ -112,6 +112,7 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     // Export CSV…: Spanwise's chooser suggests a name next to the project; Enter writes it.
     click(&app, &window, export_csv);
     app.wait_state("dialog", "file chooser: Export agreement as CSV", SETTLE);
+    std::thread::sleep(Duration::from_millis(500));
     display.screenshot("agreement-csv-chooser.png");
     display.xdotool(&["key", "Return"]);
     app.wait_state("dialog", "none", SETTLE);
@@ -123,10 +124,14 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     // Export PNG…: the chart as an image of the size it has on screen.
     click(&app, &window, export_png);
     app.wait_state("dialog", "file chooser: Export the agreement chart as PNG", SETTLE);
+    // The name field takes the keyboard in the chooser's first frames.
+    std::thread::sleep(Duration::from_millis(500));
     display.xdotool(&["key", "Return"]);
     app.wait_state("dialog", "none", SETTLE);
     let png_path = dir.path().join("two coders-agreement.png");
-    common::real_window::wait_for("the PNG", SETTLE, || app.state_of("agreement_export").starts_with("Wrote the chart"));
+    common::real_window::wait_for("the PNG", SETTLE, || {
+        app.state_of("agreement_export").starts_with("Wrote the chart")
+    });
     let note = app.state_of("agreement_export");
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png_path).unwrap()));
     let mut reader = decoder.read_info().unwrap();

@@ -25,6 +25,8 @@ pub enum AgreementCommand {
     SetCoders(Option<Vec<String>>),
     /// Only the shown document (`true`) or all documents.
     SetThisDocumentOnly(bool),
+    /// Compute the report (and the comparison) again now (large projects wait for this).
+    Recompute,
     /// Show the compare view (`true`) or the agreement numbers and chart.
     ShowCompare(bool),
     /// Show the chart per label (`false`) or per document (`true`).
@@ -101,6 +103,8 @@ pub struct AgreementState {
     pub computed: Option<(ReportKey, Result<Computed, String>)>,
     /// The report being computed.
     pub(crate) job: Option<(ReportKey, Worker<Result<Computed, String>>)>,
+    /// The user asked for a new report (large projects are not recomputed after every edit).
+    pub(crate) recompute: bool,
     /// Where the chart is on screen (points), for the PNG.
     pub(crate) chart_rect: Option<egui::Rect>,
     /// A PNG asked for, waiting for the chart to be fully on screen.
@@ -119,11 +123,18 @@ pub struct CompareState {
     pub pair: Option<(String, String)>,
     /// The comparison and what it was made for (document, revision, generation, pair).
     pub comparison: Option<(u64, Comparison)>,
+    /// The comparison being made (on a worker thread).
+    pub(crate) job: Option<(u64, Worker<Comparison>)>,
     /// The disagreement being looked at.
     pub current: Option<usize>,
     /// The disagreement the list was last scrolled to.
     pub(crate) scrolled_to: Option<usize>,
 }
+
+/// Projects with more annotations than this are not recomputed after every edit while the panel
+/// is open (copying them for the worker takes a noticeable moment): the panel says the numbers
+/// are out of date and offers to compute them again.
+pub const AUTOMATIC_LIMIT: usize = 100_000;
 
 impl AgreementState {
     /// Whether a report is being computed.

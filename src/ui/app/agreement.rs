@@ -12,7 +12,8 @@ use crate::edit::Edit;
 use crate::model::{ItemId, now};
 use crate::store;
 use crate::ui::agreement::{
-    AgreementCommand, Pick, ReportKey, choice_key, compute, default_coders, encode_png, poll_png, project_key,
+    AUTOMATIC_LIMIT, AgreementCommand, Pick, ReportKey, choice_key, compute, default_coders, encode_png, poll_png,
+    project_key,
 };
 use crate::ui::commands::Command;
 use crate::ui::dialogs::FileDialogPurpose;
@@ -37,6 +38,10 @@ impl super::SpanwiseApp {
             AgreementCommand::SetThisDocumentOnly(only) => self.agreement.this_document_only = only,
             AgreementCommand::SetChartByDocument(by_document) => self.agreement.chart_by_document = by_document,
             AgreementCommand::ShowCompare(shown) => self.agreement.compare_shown = shown,
+            AgreementCommand::Recompute => {
+                self.agreement.recompute = true;
+                self.agreement.compare.comparison = None;
+            }
             AgreementCommand::ExportCsv => self.ask_for_export(FileDialogPurpose::AgreementCsv, "csv"),
             AgreementCommand::ExportPng => self.ask_for_export(FileDialogPurpose::AgreementPng, "png"),
             AgreementCommand::ExportCsvTo(path) => self.export_agreement_csv(&path),
@@ -93,7 +98,10 @@ impl super::SpanwiseApp {
         let (key, documents) = self.agreement_key();
         let current = self.agreement.computed.as_ref().is_some_and(|(k, _)| *k == key);
         let running = self.agreement.job.as_ref().is_some_and(|(k, _)| *k == key);
-        if !current && !running {
+        let automatic = self.project().annotation_count() <= AUTOMATIC_LIMIT;
+        let wanted = automatic || self.agreement.computed.is_none() || self.agreement.recompute;
+        if !current && !running && wanted {
+            self.agreement.recompute = false;
             // The project is copied once for the worker; the window stays responsive while the
             // statistics run (seconds on a 10 MB project).
             let project = self.project().clone();
@@ -105,11 +113,36 @@ impl super::SpanwiseApp {
                 Err(error) => self.agreement.computed = Some((key, Err(format!("cannot start a thread: {error}")))),
             }
         }
-        self.update_comparison();
+        self.update_comparison(ctx);
     }
 
-    /// The comparison of the pair on the shown document, made again when either changed.
-    fn update_comparison(&mut self) {
+    /// Whether the numbers shown are for another state of the project or choice (large projects
+    /// are recomputed only when asked).
+    pub(crate) fn agreement_stale(&self) -> bool {
+        let (key, _) = self.agreement_key();
+        self.agreement.computed.as_ref().is_some_and(|(k, _)| *k != key)
+            && !self.agreement.job.as_ref().is_some_and(|(k, _)| *k == key)
+    }
+
+    /// Whether the comparison shown is for another state of the document (large projects).
+    pub(crate) fn comparison_stale(&self) -> bool {
+        let key = self.comparison_key();
+        self.agreement.compare.comparison.as_ref().is_some_and(|(k, _)| Some(*k) != key)
+    }
+
+    /// The key of the comparison the compare view should show: document, its revision, pair.
+    fn comparison_key(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let document = self.document()?;
+        let (a, b) = self.agreement.compare.pair.as_ref()?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (self.session.generation(), &document.id, document.revision(), a, b).hash(&mut hasher);
+        Some(hasher.finish())
+    }
+
+    /// The comparison of the pair on the shown document, made again (on a worker thread) when
+    /// either changed.
+    fn update_comparison(&mut self, ctx: &egui::Context) {
         let known = |id: &str| self.project().annotator(id).is_some();
         let pair_known = self.agreement.compare.pair.as_ref().is_some_and(|(a, b)| known(a) && known(b));
         if !pair_known {
@@ -118,31 +151,64 @@ impl super::SpanwiseApp {
             let b = coders.get(1).cloned().unwrap_or_else(|| GOLD_ANNOTATOR.to_owned());
             self.agreement.compare.pair = Some((a, b));
         }
-        let Some((a, b)) = self.agreement.compare.pair.clone() else { return };
-        let Some(document) = self.document() else {
+        if let Some((key, job)) = &self.agreement.compare.job
+            && let Some(result) = job.poll()
+        {
+            let key = *key;
+            self.agreement.compare.job = None;
+            if let Ok(comparison) = result {
+                let count = comparison.disagreements.len();
+                let compare = &mut self.agreement.compare;
+                compare.current = compare.current.filter(|&i| i < count);
+                compare.comparison = Some((key, comparison));
+            }
+        }
+        let Some(key) = self.comparison_key() else {
             self.agreement.compare.comparison = None;
             return;
         };
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            (self.session.generation(), &document.id, document.revision(), &a, &b).hash(&mut hasher);
-            hasher.finish()
-        };
-        if self.agreement.compare.comparison.as_ref().is_some_and(|(k, _)| *k == key) {
+        let compare = &self.agreement.compare;
+        let current = compare.comparison.as_ref().is_some_and(|(k, _)| *k == key);
+        let running = compare.job.as_ref().is_some_and(|(k, _)| *k == key);
+        let shown_document = self.current_document.as_deref();
+        let same_document =
+            compare.comparison.as_ref().is_some_and(|(_, c)| Some(c.document.as_str()) == shown_document);
+        let automatic = self.project().annotation_count() <= AUTOMATIC_LIMIT;
+        if current || running || (same_document && !automatic) {
+            // A large document's comparison is kept after an edit (the gold layer growing does
+            // not change it) until the user asks for a new one.
             return;
         }
-        let comparison = compare_document(self.project(), document, &a, &b);
-        let count = comparison.disagreements.len();
-        let compare = &mut self.agreement.compare;
-        compare.current = compare.current.filter(|&i| i < count);
-        compare.comparison = Some((key, comparison));
+        let (Some(document), Some((a, b))) = (self.document(), self.agreement.compare.pair.clone()) else { return };
+        if automatic {
+            let comparison = compare_document(self.project(), document, &a, &b);
+            let count = comparison.disagreements.len();
+            let compare = &mut self.agreement.compare;
+            compare.current = compare.current.filter(|&i| i < count);
+            compare.comparison = Some((key, comparison));
+            return;
+        }
+        // Only what the comparison reads: the two layers, their relations, the codebook.
+        let mut copy = document.skeleton();
+        copy.relations.retain(|r| r.annotator == a || r.annotator == b);
+        copy.annotations =
+            document.annotations.iter().filter(|x| x.annotator == a || x.annotator == b).cloned().collect();
+        let mut project = crate::model::Project::new(self.project().name.clone());
+        project.codebook = self.project().codebook.clone();
+        match Worker::spawn("compare", ctx, move |_progress| compare_document(&project, &copy, &a, &b)) {
+            Ok(worker) => self.agreement.compare.job = Some((key, worker)),
+            Err(error) => self.status = Some(format!("Cannot compare: cannot start a thread: {error}")),
+        }
     }
 
     fn step_disagreement(&mut self, forward: bool) {
         self.agreement.panel_open = true;
         self.agreement.compare_shown = true;
-        self.update_comparison();
+        if self.agreement.compare.comparison.is_none()
+            && let Some(ctx) = self.native_dialogs.ctx.clone()
+        {
+            self.update_comparison(&ctx);
+        }
         let Some((_, comparison)) = &self.agreement.compare.comparison else {
             self.status = Some("Nothing to compare: open a document with two coders' annotations".into());
             return;

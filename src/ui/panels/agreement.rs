@@ -5,7 +5,7 @@
 //! undefined with the reason on hover and listed under the tables.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+use egui_plot::{Bar, BarChart, Corner, GridMark, Legend, Plot};
 
 use crate::analysis::Coefficient;
 use crate::analysis::agreement::LabelAlphas;
@@ -71,6 +71,14 @@ impl SpanwiseApp {
             });
             if let Some(note) = &self.agreement.export_note {
                 ui.small(note);
+            }
+            if self.agreement_stale() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("The project or the choice changed since these numbers were computed.");
+                    if ui.button("Compute again").clicked() {
+                        pending.push(Command::Agreement(AgreementCommand::Recompute));
+                    }
+                });
             }
             ui.separator();
             let (key, _) = self.agreement_key();
@@ -306,51 +314,59 @@ impl SpanwiseApp {
         let title =
             if self.agreement.chart_by_document { "alpha_U overall per document" } else { "Agreement per label" };
         let names: Vec<String> = groups.iter().map(|(n, _, _)| n.clone()).collect();
+        // Horizontal bars, first group on top: long label and document names fit on the axis.
+        let count = groups.len();
+        let position = move |i: usize| (count - 1 - i) as f64;
         let bars = |pick: &dyn Fn(&(String, Coefficient, Option<Coefficient>)) -> Option<f64>, shift: f64| {
             groups
                 .iter()
                 .enumerate()
-                .filter_map(|(i, g)| pick(g).map(|v| Bar::new(i as f64 + shift, v).name(&g.0).width(0.38)))
+                .filter_map(|(i, g)| pick(g).map(|v| Bar::new(position(i) + shift, v).name(&g.0).width(0.38)))
                 .collect::<Vec<_>>()
         };
         let with_f1 = !self.agreement.chart_by_document && report.f1_undefined.is_none();
-        let alpha_bars = bars(&|g| g.1.as_ref().ok().copied(), if with_f1 { -0.2 } else { 0.0 });
-        let f1_bars = bars(&|g| g.2.as_ref().and_then(|f| f.as_ref().ok()).copied(), 0.2);
+        let alpha_bars = bars(&|g| g.1.as_ref().ok().copied(), if with_f1 { 0.2 } else { 0.0 });
+        let f1_bars = bars(&|g| g.2.as_ref().and_then(|f| f.as_ref().ok()).copied(), -0.2);
+        let height = (100.0 + 34.0 * count as f32).clamp(180.0, 640.0);
         let chart = ui
             .scope(|ui| {
                 ui.label(RichText::new(title).strong());
                 let formatter_names = names.clone();
                 Plot::new("agreement_chart")
-                    .height(220.0)
-                    .legend(Legend::default())
+                    .height(height)
+                    .legend(Legend::default().position(Corner::RightTop))
                     .allow_zoom(false)
                     .allow_drag(false)
                     .allow_scroll(false)
                     .allow_boxed_zoom(false)
-                    .include_y(0.0)
-                    .include_y(1.0)
-                    .include_x(-0.6)
-                    .include_x(groups.len() as f64 - 0.4)
-                    .y_axis_label("agreement")
-                    .x_axis_label(if self.agreement.chart_by_document { "document" } else { "label" })
-                    .x_grid_spacer(move |_| {
-                        (0..names.len()).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect()
-                    })
-                    .x_axis_formatter(move |mark, _| {
+                    .allow_double_click_reset(false)
+                    .include_x(0.0)
+                    .include_x(1.0)
+                    .include_y(-0.6)
+                    // Room above the bars for the legend.
+                    .include_y(count as f64 + if with_f1 { 0.6 } else { 0.1 })
+                    .x_axis_label("agreement (alpha_U, F1)")
+                    .y_axis_label(if self.agreement.chart_by_document { "document" } else { "label" })
+                    .y_grid_spacer(move |_| (0..count).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect())
+                    .y_axis_formatter(move |mark, _| {
                         let index = mark.value.round();
-                        if (mark.value - index).abs() > 1e-6 || index < 0.0 {
+                        if (mark.value - index).abs() > 1e-6 || index < 0.0 || index as usize >= count {
                             return String::new();
                         }
-                        formatter_names.get(index as usize).cloned().unwrap_or_default()
+                        formatter_names.get(count - 1 - index as usize).cloned().unwrap_or_default()
                     })
                     .show(ui, |plot| {
                         let value = |measure: &'static str| {
                             Box::new(move |bar: &Bar, _: &BarChart| format!("{} {measure}: {:.3}", bar.name, bar.value))
                         };
-                        plot.bar_chart(BarChart::new("alpha_U", alpha_bars).element_formatter(value("alpha_U")));
+                        plot.bar_chart(
+                            BarChart::new("alpha_U", alpha_bars).horizontal().element_formatter(value("alpha_U")),
+                        );
                         if with_f1 {
                             plot.bar_chart(
-                                BarChart::new("F1 (overlap)", f1_bars).element_formatter(value("F1 (overlap)")),
+                                BarChart::new("F1 (overlap)", f1_bars)
+                                    .horizontal()
+                                    .element_formatter(value("F1 (overlap)")),
                             );
                         }
                     });

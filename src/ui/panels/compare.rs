@@ -78,9 +78,25 @@ impl SpanwiseApp {
         if chosen != (a.clone(), b.clone()) {
             pending.push(Command::Agreement(AgreementCommand::SetPair { a: chosen.0, b: chosen.1 }));
         }
+        if self.agreement.compare.job.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Comparing…");
+            });
+        }
         let Some((_, comparison)) = &self.agreement.compare.comparison else {
             return;
         };
+        let compared = project.document(&comparison.document).map_or(comparison.document.as_str(), |d| &d.name);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} against {} on {compared}", comparison.a, comparison.b));
+            if self.comparison_stale() && self.agreement.compare.job.is_none() {
+                ui.label("(changed since)");
+                if ui.button("Compare again").clicked() {
+                    pending.push(Command::Agreement(AgreementCommand::Recompute));
+                }
+            }
+        });
         let counts: Vec<String> = comparison.counts().iter().map(|(k, n)| format!("{n} {}", k.name())).collect();
         ui.label(format!(
             "{} disagreements{}; {} agreements",
@@ -100,7 +116,7 @@ impl SpanwiseApp {
             ui.small("] / [ : next / previous");
         });
         let current = self.agreement.compare.current;
-        list_ui(ui, comparison, current, scrolled_to, pending);
+        list_ui(ui, document, comparison, current, scrolled_to, pending);
         if let Some(index) = current
             && let Some(disagreement) = comparison.disagreements.get(index)
         {
@@ -111,6 +127,7 @@ impl SpanwiseApp {
 
 fn list_ui(
     ui: &mut Ui,
+    document: &Document,
     comparison: &Comparison,
     current: Option<usize>,
     scrolled_to: &mut Option<usize>,
@@ -128,7 +145,16 @@ fn list_ui(
     area.show_rows(ui, row_height, comparison.disagreements.len(), |ui, rows| {
         for index in rows {
             let Some(d) = comparison.disagreements.get(index) else { continue };
-            let text = format!("{}. {}: {}", index + 1, d.kind.name(), d.detail);
+            let mut text = format!("{}. {}: {}", index + 1, d.kind.name(), d.detail);
+            let relation = d.a_relation.is_some() || d.b_relation.is_some();
+            if !relation && document.id == comparison.document {
+                match (in_gold(document, d.a), in_gold(document, d.b)) {
+                    (true, true) => text.push_str("  [gold: both]"),
+                    (true, false) => text.push_str("  [gold: A]"),
+                    (false, true) => text.push_str("  [gold: B]"),
+                    (false, false) => {}
+                }
+            }
             if ui.selectable_label(current == Some(index), text).clicked() {
                 pending.push(Command::Agreement(AgreementCommand::GoTo(index)));
             }
