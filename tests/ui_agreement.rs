@@ -190,6 +190,27 @@ fn accepting_builds_the_gold_layer_one_undo_step_at_a_time() {
     let selected = harness.state().selected_annotation.unwrap();
     let document = harness.state().project().document("d1").unwrap();
     assert_eq!(document.annotation(selected).unwrap().annotator, GOLD_ANNOTATOR, "the gold copy is selected");
+    // A corrected version: the copy relabelled in the inspector (the rightmost "Claim"), one undo step.
+    let inspector_claim = harness
+        .query_all_by_label("Claim")
+        .max_by(|x, y| x.rect().center().x.total_cmp(&y.rect().center().x))
+        .expect("the inspector's label buttons");
+    inspector_claim.click();
+    harness.run();
+    let document = harness.state().project().document("d1").unwrap();
+    assert_eq!(document.annotation(selected).unwrap().label, "claim", "the gold copy is corrected");
+    assert_eq!(
+        harness.state().project().documents[0]
+            .annotations
+            .iter()
+            .filter(|a| a.annotator == "bob" && a.label == "actor")
+            .count(),
+        2,
+        "Bob's layer is untouched"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(gold(&harness), with_b, "undo takes the correction back, not the copy");
 
     // The missing recommendation: nothing on B's side to accept.
     harness.key_press(Key::CloseBracket);
@@ -217,4 +238,34 @@ fn accepting_builds_the_gold_layer_one_undo_step_at_a_time() {
     harness.run();
     wait_for_report(&mut harness);
     assert_eq!(harness.state().agreement.last().unwrap().report.annotators, ["ana", "bob"]);
+}
+
+#[test]
+fn a_large_project_is_recomputed_when_asked_and_keeps_its_comparison_after_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = two_coders_file(dir.path());
+    let mut harness = open(&path);
+    // As if the project were large: 12 annotations over a limit of 5.
+    harness.state_mut().agreement.automatic_limit = Some(5);
+    open_panel(&mut harness);
+    let before = harness.state().agreement.last().unwrap().report.clone();
+    harness.get_by_label("Compare and adjudicate").click();
+    harness.run();
+    harness.get_by_label("Accept all agreements (2)").click();
+    harness.run();
+    assert_eq!(shown(&harness, "(changed since)"), 1, "the comparison is kept, marked");
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, Some(0), "and still steps");
+    harness.get_by_label("Agreement").click();
+    harness.run();
+    assert!(!harness.state().agreement.computing(), "no recomputation after an edit");
+    assert_eq!(shown(&harness, "Compute again"), 1);
+    harness.get_by_label("Compute again").click();
+    harness.run();
+    wait_for_report(&mut harness);
+    assert_eq!(shown(&harness, "Compute again"), 0);
+    let after = &harness.state().agreement.last().unwrap().report;
+    assert_eq!(after, &before, "gold is not a coder by default: the same numbers");
+    assert_eq!(after, &agreement(harness.state().project(), None, None).unwrap());
 }

@@ -105,6 +105,8 @@ pub struct AgreementState {
     pub(crate) job: Option<(ReportKey, Worker<Result<Computed, String>>)>,
     /// The user asked for a new report (large projects are not recomputed after every edit).
     pub(crate) recompute: bool,
+    /// Projects with more annotations wait for "Compute again"; `None`: [`AUTOMATIC_LIMIT`].
+    pub automatic_limit: Option<usize>,
     /// Where the chart is on screen (points), for the PNG.
     pub(crate) chart_rect: Option<egui::Rect>,
     /// A PNG asked for, waiting for the chart to be fully on screen.

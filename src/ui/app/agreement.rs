@@ -98,7 +98,7 @@ impl super::SpanwiseApp {
         let (key, documents) = self.agreement_key();
         let current = self.agreement.computed.as_ref().is_some_and(|(k, _)| *k == key);
         let running = self.agreement.job.as_ref().is_some_and(|(k, _)| *k == key);
-        let automatic = self.project().annotation_count() <= AUTOMATIC_LIMIT;
+        let automatic = self.project().annotation_count() <= self.agreement.automatic_limit.unwrap_or(AUTOMATIC_LIMIT);
         let wanted = automatic || self.agreement.computed.is_none() || self.agreement.recompute;
         if !current && !running && wanted {
             self.agreement.recompute = false;
@@ -173,7 +173,7 @@ impl super::SpanwiseApp {
         let shown_document = self.current_document.as_deref();
         let same_document =
             compare.comparison.as_ref().is_some_and(|(_, c)| Some(c.document.as_str()) == shown_document);
-        let automatic = self.project().annotation_count() <= AUTOMATIC_LIMIT;
+        let automatic = self.project().annotation_count() <= self.agreement.automatic_limit.unwrap_or(AUTOMATIC_LIMIT);
         if current || running || (same_document && !automatic) {
             // A large document's comparison is kept after an edit (the gold layer growing does
             // not change it) until the user asks for a new one.
