@@ -70,6 +70,9 @@ impl Pick {
     }
 }
 
+/// What writing the PNG came to: its size in pixels, or why it failed.
+pub(crate) type PngResult = Result<(u32, u32), String>;
+
 /// A report and everything the panel shows with it, for one state of the project and choice.
 #[derive(Clone, Debug)]
 pub struct Computed {
@@ -112,7 +115,7 @@ pub struct AgreementState {
     /// A PNG asked for, waiting for the chart to be fully on screen.
     pub(crate) png_wanted: Option<PathBuf>,
     /// A PNG being written from a screenshot: the path, and the answer when it comes.
-    pub(crate) png: Option<(PathBuf, Receiver<Result<(u32, u32), String>>)>,
+    pub(crate) png: Option<(PathBuf, Receiver<PngResult>)>,
     /// What the last export wrote (or why it failed), shown under the buttons.
     pub export_note: Option<String>,
     pub compare: CompareState,
@@ -233,7 +236,7 @@ pub fn all_annotators(project: &Project) -> Vec<String> {
 }
 
 /// The PNG's result, when it has come: the size written, or why not.
-pub(crate) fn poll_png(receiver: &Receiver<Result<(u32, u32), String>>) -> Option<Result<(u32, u32), String>> {
+pub(crate) fn poll_png(receiver: &Receiver<PngResult>) -> Option<PngResult> {
     match receiver.try_recv() {
         Ok(result) => Some(result),
         Err(TryRecvError::Empty) => None,

@@ -16,6 +16,9 @@ use crate::ui::agreement::{AgreementCommand, Computed, all_annotators, default_c
 use crate::ui::app::SpanwiseApp;
 use crate::ui::commands::Command;
 
+/// One group of bars of the chart: its name, alpha_U, and (per label) the overlap F1.
+type Group = (String, Coefficient, Option<Coefficient>);
+
 /// A value cell: the number, or "-" with the reason on hover.
 fn value_ui(ui: &mut Ui, value: &Coefficient) {
     let response = ui.label(show(value));
@@ -299,7 +302,7 @@ impl SpanwiseApp {
             }
         });
         // (name, alpha_U, overlap F1) per bar group.
-        let groups: Vec<(String, Coefficient, Option<Coefficient>)> = if self.agreement.chart_by_document {
+        let groups: Vec<Group> = if self.agreement.chart_by_document {
             let name = |id: &str| project.document(id).map_or(id.to_owned(), |d| d.name.clone());
             report.alpha_u_by_document.iter().map(|(d, a)| (name(d), a.overall.clone(), None)).collect()
         } else {
@@ -317,7 +320,7 @@ impl SpanwiseApp {
         // Horizontal bars, first group on top: long label and document names fit on the axis.
         let count = groups.len();
         let position = move |i: usize| (count - 1 - i) as f64;
-        let bars = |pick: &dyn Fn(&(String, Coefficient, Option<Coefficient>)) -> Option<f64>, shift: f64| {
+        let bars = |pick: &dyn Fn(&Group) -> Option<f64>, shift: f64| {
             groups
                 .iter()
                 .enumerate()
