@@ -151,6 +151,13 @@ fn brackets_step_through_the_disagreements_and_select_them() {
     harness.get_by_label("3. extra: Actor \"matter\"").click();
     harness.run();
     assert_eq!(harness.state().agreement.compare.current, Some(2));
+    // Another document: its own comparison, nothing looked at yet.
+    harness.get_by_label_contains("second.txt").click();
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, None);
+    assert_eq!(shown(&harness, "1 disagreements (1 other boundaries); 1 agreements"), 1);
+    assert_eq!(shown(&harness, "ana against bob on second.txt"), 1);
+    assert_eq!(step(&mut harness, Key::CloseBracket, Modifiers::NONE), Some(0));
 }
 
 #[test]

@@ -141,6 +141,20 @@ pub struct CompareState {
 /// are out of date and offers to compute them again.
 pub const AUTOMATIC_LIMIT: usize = 100_000;
 
+impl CompareState {
+    /// A new comparison: the disagreement looked at stays if it is the same document and pair
+    /// and the index still exists (after an edit elsewhere), else none is.
+    pub(crate) fn set(&mut self, key: u64, comparison: Comparison) {
+        let same = self
+            .comparison
+            .as_ref()
+            .is_some_and(|(_, c)| c.document == comparison.document && c.a == comparison.a && c.b == comparison.b);
+        let count = comparison.disagreements.len();
+        self.current = self.current.filter(|&i| same && i < count);
+        self.comparison = Some((key, comparison));
+    }
+}
+
 impl AgreementState {
     /// Whether a report is being computed.
     pub fn computing(&self) -> bool {

@@ -157,10 +157,7 @@ impl super::SpanwiseApp {
             let key = *key;
             self.agreement.compare.job = None;
             if let Ok(comparison) = result {
-                let count = comparison.disagreements.len();
-                let compare = &mut self.agreement.compare;
-                compare.current = compare.current.filter(|&i| i < count);
-                compare.comparison = Some((key, comparison));
+                self.agreement.compare.set(key, comparison);
             }
         }
         let Some(key) = self.comparison_key() else {
@@ -182,10 +179,7 @@ impl super::SpanwiseApp {
         let (Some(document), Some((a, b))) = (self.document(), self.agreement.compare.pair.clone()) else { return };
         if automatic {
             let comparison = compare_document(self.project(), document, &a, &b);
-            let count = comparison.disagreements.len();
-            let compare = &mut self.agreement.compare;
-            compare.current = compare.current.filter(|&i| i < count);
-            compare.comparison = Some((key, comparison));
+            self.agreement.compare.set(key, comparison);
             return;
         }
         // Only what the comparison reads: the two layers, their relations, the codebook.
