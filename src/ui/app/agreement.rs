@@ -309,7 +309,8 @@ impl super::SpanwiseApp {
     }
 
     fn export_agreement_csv(&mut self, path: &Path) {
-        let note = match self.agreement.last() {
+        let computing = self.agreement.computing();
+        let note = match self.agreement.last().filter(|_| !computing) {
             None => "Nothing to export yet: the agreement is being computed".to_owned(),
             Some(computed) => match store::write_atomic(path, computed.csv.as_bytes()) {
                 Ok(()) => format!("Wrote {}", path.display()),
