@@ -179,4 +179,11 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     display.xdotool(&["key", "ctrl+z"]);
     app.wait_state("annotations", &annotations.to_string(), SETTLE);
     app.assert_idle("with the Agreement panel open");
+
+    // Both views in a small window (last: the panels keep the widths they are squeezed to).
+    display.xdotool(&["windowsize", &window, "900", "600"]);
+    std::thread::sleep(Duration::from_millis(800));
+    display.screenshot("agreement-compare-900x600.png");
+    display.xdotool(&["key", "ctrl+shift+a", "ctrl+shift+a"]);
+    app.wait_state("agreement_panel", "true", SETTLE);
 }

@@ -114,6 +114,8 @@ pub struct AgreementState {
     pub(crate) chart_rect: Option<egui::Rect>,
     /// A PNG asked for, waiting for the chart to be fully on screen.
     pub(crate) png_wanted: Option<PathBuf>,
+    /// Frames the PNG has waited for the chart to scroll into view.
+    pub(crate) png_frames: u32,
     /// A PNG being written from a screenshot: the path, and the answer when it comes.
     pub(crate) png: Option<(PathBuf, Receiver<PngResult>)>,
     /// What the last export wrote (or why it failed), shown under the buttons.

@@ -34,7 +34,7 @@ fn label_name(project: &Project, id: &str) -> String {
 impl SpanwiseApp {
     pub(super) fn agreement_panel_ui(&mut self, ui: &mut Ui) {
         let mut pending = Vec::new();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut compare = self.agreement.compare_shown;
             ui.selectable_value(&mut compare, false, RichText::new("Agreement").heading());
             ui.selectable_value(&mut compare, true, RichText::new("Compare and adjudicate").heading());
@@ -44,13 +44,17 @@ impl SpanwiseApp {
         });
         ui.separator();
         if self.agreement.compare_shown {
-            self.compare_ui(ui, &mut pending);
+            egui::ScrollArea::both()
+                .id_salt("compare_view")
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.compare_ui(ui, &mut pending));
             for command in pending {
                 self.command(command);
             }
             return;
         }
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        // Both ways: a narrow window keeps every column of the tables reachable.
+        egui::ScrollArea::both().id_salt("agreement_numbers").auto_shrink([false, false]).show(ui, |ui| {
             self.agreement_choice_ui(ui, &mut pending);
             ui.horizontal(|ui| {
                 let ready = self.agreement.last().is_some();
@@ -331,11 +335,17 @@ impl SpanwiseApp {
         let alpha_bars = bars(&|g| g.1.as_ref().ok().copied(), if with_f1 { 0.2 } else { 0.0 });
         let f1_bars = bars(&|g| g.2.as_ref().and_then(|f| f.as_ref().ok()).copied(), -0.2);
         let height = (100.0 + 34.0 * count as f32).clamp(180.0, 640.0);
+        // While the chart is being captured for the PNG, no hover label or crosshair is drawn on it.
+        let capturing = self.agreement.png_wanted.is_some() || self.agreement.png.is_some();
+        // As wide as the panel shows (the numbers above may scroll sideways; the chart does not).
+        let width = (ui.clip_rect().right() - ui.cursor().left() - 8.0).max(200.0);
         let chart = ui
             .scope(|ui| {
+                ui.set_max_width(width);
                 ui.label(RichText::new(title).strong());
                 let formatter_names = names.clone();
                 Plot::new("agreement_chart")
+                    .width(width)
                     .height(height)
                     .legend(Legend::default().position(Corner::RightTop))
                     .allow_zoom(false)
@@ -343,6 +353,8 @@ impl SpanwiseApp {
                     .allow_scroll(false)
                     .allow_boxed_zoom(false)
                     .allow_double_click_reset(false)
+                    .show_x(!capturing)
+                    .show_y(!capturing)
                     .include_x(0.0)
                     .include_x(1.0)
                     .include_y(-0.6)
@@ -363,12 +375,16 @@ impl SpanwiseApp {
                             Box::new(move |bar: &Bar, _: &BarChart| format!("{} {measure}: {:.3}", bar.name, bar.value))
                         };
                         plot.bar_chart(
-                            BarChart::new("alpha_U", alpha_bars).horizontal().element_formatter(value("alpha_U")),
+                            BarChart::new("alpha_U", alpha_bars)
+                                .horizontal()
+                                .allow_hover(!capturing)
+                                .element_formatter(value("alpha_U")),
                         );
                         if with_f1 {
                             plot.bar_chart(
                                 BarChart::new("F1 (overlap)", f1_bars)
                                     .horizontal()
+                                    .allow_hover(!capturing)
                                     .element_formatter(value("F1 (overlap)")),
                             );
                         }
@@ -381,11 +397,14 @@ impl SpanwiseApp {
             .response;
         self.agreement.chart_rect = Some(chart.rect);
         if self.agreement.png_wanted.is_some() {
-            // The image is cut from the window: the whole chart must be on screen first.
-            if ui.clip_rect().contains_rect(chart.rect) {
-                self.start_png(ui.ctx(), chart.rect);
+            // The image is cut from the window: the whole chart must be on screen first. A window
+            // too small to show it all gives the part it shows (after half a second of trying).
+            self.agreement.png_frames += 1;
+            if ui.clip_rect().contains_rect(chart.rect) || self.agreement.png_frames > 30 {
+                self.agreement.png_frames = 0;
+                self.start_png(ui.ctx(), chart.rect.intersect(ui.clip_rect()));
             } else {
-                chart.scroll_to_me(Some(egui::Align::Center));
+                chart.scroll_to_me_animation(Some(egui::Align::Center), egui::style::ScrollAnimation::none());
                 ui.ctx().request_repaint();
             }
         }
