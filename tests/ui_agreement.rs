@@ -78,9 +78,23 @@ fn the_panel_shows_the_numbers_the_library_computes() {
     assert_ne!(exact, overlap, "the crafted project separates exact from overlap");
     assert!(shown(&harness, &exact) >= 1 && shown(&harness, &overlap) >= 1);
     assert_eq!(shown(&harness, "Span F1 of bob against ana"), 1);
-    // Undefined values are "-" with their reasons listed.
+    // Undefined values are "-" with their reasons listed, the lines `spanwise agree` prints.
     assert!(shown(&harness, "-") >= 1);
-    assert!(!computed.undefined.is_empty());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_spanwise")).arg("agree").arg(&path).output().unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let listed: Vec<&str> =
+        printed.split("Undefined (shown as -)\n").nth(1).expect("agree lists undefined values").lines().collect();
+    assert_eq!(listed.len(), computed.undefined.len());
+    harness.get_by_label_contains("Undefined (shown as -)").click();
+    harness.run();
+    for line in listed {
+        assert_eq!(shown(&harness, line.trim()), 1, "{line}");
+    }
+    // The chart, per label and per document.
+    assert_eq!(shown(&harness, "Agreement per label"), 1);
+    harness.get_by_label("Per document").click();
+    harness.run();
+    assert_eq!(shown(&harness, "alpha_U overall per document"), 1);
 
     // This document only: the report follows the choice.
     harness.get_by_label("This one").click();

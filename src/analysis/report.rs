@@ -6,6 +6,7 @@
 use super::Coefficient;
 use super::agreement::AgreementReport;
 use super::span_f1::Mode;
+use crate::model::Project;
 
 /// A coefficient as `agree` prints it: three decimals, or "-" where it is undefined.
 pub fn show(value: &Coefficient) -> String {
@@ -58,6 +59,21 @@ pub fn rows(report: &AgreementReport) -> Vec<Row> {
         }
     }
     rows
+}
+
+/// Every undefined value with its reason, as `agree` lists them under "Undefined (shown as -)"
+/// ("d2 alpha_u Claim: no coder marked any Claim"); per-document values only when there are
+/// several documents (one document is the corpus).
+pub fn undefined_lines(report: &AgreementReport, project: &Project) -> Vec<String> {
+    let label_name = |id: &str| project.codebook.label(id).map_or(id.to_owned(), |l| l.name.clone());
+    rows(report)
+        .into_iter()
+        .filter(|row| !row.reason.is_empty() && (row.scope != "document" || report.alpha_u_by_document.len() > 1))
+        .map(|row| {
+            let place = if row.document.is_empty() { String::new() } else { format!("{} ", row.document) };
+            format!("{place}{} {}: {}", row.measure, label_name(&row.label), row.reason)
+        })
+        .collect()
 }
 
 /// A CSV field, quoted when it must be (RFC 4180).

@@ -14,7 +14,7 @@ use crate::analysis::combine::{CoderFile, combine};
 use crate::analysis::feedback::feedback_html;
 use crate::analysis::grade::{Grade, grade};
 use crate::analysis::layers::Selection;
-use crate::analysis::report::{agreement_csv, csv_field, rows, show};
+use crate::analysis::report::{agreement_csv, csv_field, rows, show, undefined_lines};
 use crate::analysis::span_f1::{Mode, Scores, SpanAgreement};
 use crate::edit::apply;
 use crate::model::Project;
@@ -288,18 +288,11 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
             }
         }
     }
-    let undefined: Vec<String> = rows(report)
-        .into_iter()
-        .filter(|row| !row.reason.is_empty() && (row.scope != "document" || report.alpha_u_by_document.len() > 1))
-        .map(|row| {
-            let place = if row.document.is_empty() { String::new() } else { format!("{} ", row.document) };
-            format!("  {place}{} {}: {}", row.measure, label_name(&row.label), row.reason)
-        })
-        .collect();
+    let undefined = undefined_lines(report, project);
     if !undefined.is_empty() {
         let _ = writeln!(text, "\nUndefined (shown as -)");
         for line in undefined {
-            let _ = writeln!(text, "{line}");
+            let _ = writeln!(text, "  {line}");
         }
     }
     text

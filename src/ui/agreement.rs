@@ -12,7 +12,7 @@ use crate::analysis::agreement::{AgreementReport, agreement};
 use crate::analysis::attributes::{ValueAgreement, all_attribute_agreements};
 use crate::analysis::compare::Comparison;
 use crate::analysis::layers::Selection;
-use crate::analysis::report::{agreement_csv, rows};
+use crate::analysis::report::{agreement_csv, undefined_lines};
 use crate::analysis::{GOLD_ANNOTATOR, Undefined};
 use crate::model::Project;
 
@@ -227,15 +227,7 @@ pub fn compute(project: &Project, coders: Option<&[String]>, documents: Option<&
     let selection = Selection { annotators: report.annotators.clone(), documents: report.documents.clone() };
     let attributes = all_attribute_agreements(project, &selection);
     let csv = agreement_csv(&report);
-    let label_name = |id: &str| project.codebook.label(id).map_or(id.to_owned(), |l| l.name.clone());
-    let undefined = rows(&report)
-        .into_iter()
-        .filter(|row| !row.reason.is_empty() && (row.scope != "document" || report.alpha_u_by_document.len() > 1))
-        .map(|row| {
-            let place = if row.document.is_empty() { String::new() } else { format!("{} ", row.document) };
-            format!("{place}{} {}: {}", row.measure, label_name(&row.label), row.reason)
-        })
-        .collect();
+    let undefined = undefined_lines(&report, project);
     Ok(Computed { report, attributes, csv, undefined })
 }
 
