@@ -290,3 +290,26 @@ fn a_large_project_is_recomputed_when_asked_and_keeps_its_comparison_after_an_ed
     assert_eq!(after, &before, "gold is not a coder by default: the same numbers");
     assert_eq!(after, &agreement(harness.state().project(), None, None).unwrap());
 }
+
+#[test]
+fn the_analysis_menu_opens_the_panel_and_steps_through_disagreements() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = two_coders_file(dir.path());
+    let mut harness = open(&path);
+    harness.get_by_label("Analysis").click();
+    harness.run();
+    harness.get_by_label_contains("Agreement panel").click();
+    harness.run();
+    assert!(harness.state().agreement.panel_open);
+    wait_for_report(&mut harness);
+    harness.get_by_label("Analysis").click();
+    harness.run();
+    harness.get_by_label_contains("Next disagreement").click();
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, Some(0));
+    assert!(harness.state().agreement.compare_shown);
+    // Ctrl+Shift+A closes it again.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    harness.run();
+    assert!(!harness.state().agreement.panel_open);
+}
