@@ -1,7 +1,8 @@
 //! The Agreement panel in the real window (the `spanwise` binary under Xvfb with openbox and a
 //! fresh `HOME`), driven as a user would: Ctrl+Shift+A opens it on a two-coder project, the CSV and
 //! the chart (PNG) are exported through Spanwise's chooser, `]` and `[` step through the
-//! disagreements, a click accepts one into the gold layer and Ctrl+Z takes it back. Screenshots are
+//! disagreements, a click accepts one into the gold layer and Ctrl+Z takes it back, Alt+2 accepts
+//! another. Screenshots are
 //! kept with `SPANWISE_TEST_SHOTS=/some/dir`.
 #![cfg(feature = "gui")]
 
@@ -178,6 +179,16 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     assert_eq!((gold[0].label.as_str(), gold[0].text().as_str()), ("recommendation", "社交媒体"));
     display.xdotool(&["key", "ctrl+z"]);
     app.wait_state("annotations", &annotations.to_string(), SETTLE);
+
+    // From the keyboard: [ back to the other-boundaries actor, Alt+2 takes Bob's version (the "2"
+    // the keyboard types with it is not Quote's label key).
+    display.xdotool(&["key", "bracketleft"]);
+    app.wait_state("disagreement", "1/3", SETTLE);
+    display.xdotool(&["key", "alt+2"]);
+    app.wait_state("annotations", &(annotations + 1).to_string(), SETTLE);
+    assert!(app.state_of("status").contains("Accept B into the gold layer"), "{}", app.state());
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(app.state_of("annotations"), (annotations + 1).to_string());
     app.assert_idle("with the Agreement panel open");
 
     // Both views in a small window (last: the panels keep the widths they are squeezed to).

@@ -237,8 +237,27 @@ fn accepting_builds_the_gold_layer_one_undo_step_at_a_time() {
     harness.key_press(Key::CloseBracket);
     harness.run();
     assert!(harness.get_by_label("Accept B").accesskit_node().is_disabled(), "B has nothing here");
-    harness.get_by_label("Accept A").click();
+    // Alt+1 accepts A from the keyboard; the "1" the keyboard also types does not tag the text
+    // selected as a Claim (1 is Claim's key).
+    let from = common::ui::offset_of(&harness, "from");
+    common::ui::drag_select(&mut harness, from, from + 4);
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(from..from + 4));
+    let annotations = harness.state().project().annotation_count();
+    let key = |pressed| egui::Event::Key {
+        key: Key::Num1,
+        pressed,
+        modifiers: Modifiers::ALT,
+        repeat: false,
+        physical_key: None,
+    };
+    harness.event(egui::Event::ModifiersChanged(Modifiers::ALT));
+    harness.event(key(true));
+    harness.event(egui::Event::Text("1".into()));
     harness.run();
+    harness.event(key(false));
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    assert_eq!(harness.state().project().annotation_count(), annotations + 1, "the gold copy and nothing else");
     assert!(gold(&harness).contains(&("recommendation".to_owned(), "社交媒体".to_owned())));
     let start = common::coders::FIRST.split("社交媒体").next().unwrap().chars().count();
     let line = format!("A (ana): Recommendation \"社交媒体\" {start}..{}  [in gold]", start + 4);

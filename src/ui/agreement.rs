@@ -53,7 +53,7 @@ pub enum AgreementCommand {
 }
 
 /// Which side of a disagreement goes into the gold layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pick {
     A,
     B,

@@ -140,6 +140,8 @@ pub enum Command {
     /// Select the next (or previous) disagreement of the two coders compared, and scroll to it.
     NextDisagreement,
     PreviousDisagreement,
+    /// Put the current disagreement's A, B or both versions into the gold layer.
+    AcceptDisagreement(super::agreement::Pick),
     /// A choice, export or decision from the Agreement panel.
     Agreement(super::agreement::AgreementCommand),
 }
@@ -211,7 +213,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 34] {
+    pub fn catalog() -> [Command; 37] {
         [
             Command::NewProject,
             Command::Open,
@@ -247,6 +249,9 @@ impl Command {
             Command::ToggleAgreementPanel,
             Command::NextDisagreement,
             Command::PreviousDisagreement,
+            Command::AcceptDisagreement(super::agreement::Pick::A),
+            Command::AcceptDisagreement(super::agreement::Pick::B),
+            Command::AcceptDisagreement(super::agreement::Pick::Both),
         ]
     }
 
@@ -377,6 +382,24 @@ impl Command {
                 "Previous disagreement",
                 "Select the previous disagreement of the two coders compared and scroll to it",
                 keys![key(Key::OpenBracket), alt(Key::ArrowUp)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::A) => info(
+                "Accept A",
+                "Copy coder A's version of the current disagreement into the gold layer",
+                keys![alt(Key::Num1)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::B) => info(
+                "Accept B",
+                "Copy coder B's version of the current disagreement into the gold layer",
+                keys![alt(Key::Num2)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::Both) => info(
+                "Accept both",
+                "Copy both versions of the current disagreement into the gold layer",
+                keys![alt(Key::Num3)],
                 Document,
             ),
             _ => return None,

@@ -26,6 +26,10 @@ impl super::SpanwiseApp {
             Command::ToggleAgreementPanel => self.agreement.panel_open = !self.agreement.panel_open,
             Command::NextDisagreement => self.step_disagreement(true),
             Command::PreviousDisagreement => self.step_disagreement(false),
+            Command::AcceptDisagreement(pick) => match self.agreement.compare.current {
+                Some(index) => self.adjudicate(Some((index, pick))),
+                None => self.status = Some("Go to a disagreement first (] or Alt+Down)".into()),
+            },
             Command::Agreement(command) => self.run_agreement(command),
             other => return Some(other),
         }

@@ -113,7 +113,7 @@ impl SpanwiseApp {
             {
                 pending.push(Command::Agreement(AgreementCommand::AcceptAgreements));
             }
-            ui.small("] / [ : next / previous");
+            ui.small("] / [ : next / previous; Alt+1, 2, 3: accept A, B, both");
         });
         let current = self.agreement.compare.current;
         list_ui(ui, document, comparison, current, scrolled_to, pending);
@@ -184,9 +184,9 @@ fn current_ui(
     ui.horizontal(|ui| {
         for (pick, enabled) in [(Pick::A, has_a), (Pick::B, has_b), (Pick::Both, has_a && has_b)] {
             let tooltip = match pick {
-                Pick::A => format!("Copy {a}'s version into the gold layer (then correct it there if needed)"),
-                Pick::B => format!("Copy {b}'s version into the gold layer (then correct it there if needed)"),
-                Pick::Both => "Copy both versions into the gold layer".to_owned(),
+                Pick::A => format!("Copy {a}'s version into the gold layer, then correct it there if needed (Alt+1)"),
+                Pick::B => format!("Copy {b}'s version into the gold layer, then correct it there if needed (Alt+2)"),
+                Pick::Both => "Copy both versions into the gold layer (Alt+3)".to_owned(),
             };
             if ui.add_enabled(enabled, egui::Button::new(pick.text())).on_hover_text(tooltip).clicked() {
                 pending.push(Command::Agreement(AgreementCommand::Adjudicate { index, pick }));

@@ -61,7 +61,15 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
         // Agreement, compare and adjudication (issue 12, part B).
         (
             "Analysis",
-            vec![C(Command::ToggleAgreementPanel), C(Command::NextDisagreement), C(Command::PreviousDisagreement)],
+            vec![
+                C(Command::ToggleAgreementPanel),
+                Separator,
+                C(Command::NextDisagreement),
+                C(Command::PreviousDisagreement),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::A)),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::B)),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::Both)),
+            ],
         ),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
@@ -83,6 +91,7 @@ impl SpanwiseApp {
             Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
+            Command::AcceptDisagreement(_) => self.agreement.compare.current.is_some(),
             _ => true,
         }
     }
