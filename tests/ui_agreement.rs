@@ -332,3 +332,57 @@ fn the_analysis_menu_opens_the_panel_and_steps_through_disagreements() {
     harness.run();
     assert!(!harness.state().agreement.panel_open);
 }
+
+#[test]
+fn a_relation_only_one_coder_made_is_accepted_once_its_ends_are_in_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = common::coders::two_coders();
+    // Ana attributes her quote to her actor; Bob made no relation.
+    let document = project.document("d1").unwrap();
+    let of = |label: &str| document.annotations.iter().find(|a| a.annotator == "ana" && a.label == label).unwrap().id;
+    let relation = spanwise::model::Relation {
+        id: spanwise::model::ItemId(7),
+        kind: "attributed_to".into(),
+        from: of("quote"),
+        to: of("actor"),
+        annotator: "ana".into(),
+        created: common::time(),
+        modified: common::time(),
+        note: String::new(),
+    };
+    spanwise::edit::apply(&mut project, spanwise::edit::Edit::AddRelation { document: "d1".into(), relation }).unwrap();
+    let path = dir.path().join("related.spanwise.ron");
+    spanwise::store::save(&project, &path).unwrap();
+    let mut harness = open(&path);
+    open_panel(&mut harness);
+    let expected = compare(&project, "d1", "ana", "bob").unwrap();
+    let index = expected.disagreements.iter().position(|d| d.kind == DisagreementKind::OtherRelation).unwrap();
+    harness.get_by_label("Compare and adjudicate").click();
+    harness.run();
+    harness.get_by_label_contains(&format!("{}. other relation", index + 1)).click();
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, Some(index));
+    let gold_relations = |harness: &Harness<'_, SpanwiseApp>| {
+        let document = harness.state().project().document("d1").unwrap();
+        document.relations.iter().filter(|r| r.annotator == GOLD_ANNOTATOR).count()
+    };
+    // Its ends are not in the gold layer yet: refused, with what to do.
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    assert_eq!(gold_relations(&harness), 0);
+    assert!(harness.state().status.as_deref().unwrap().contains("accept its annotations first"));
+    // The agreed quote, and Ana's actor (other boundaries), one decision at a time; then the relation.
+    harness.get_by_label("Accept all agreements (2)").click();
+    harness.run();
+    let actor = expected.disagreements.iter().position(|d| d.kind == DisagreementKind::OtherBoundaries).unwrap();
+    harness.get_by_label_contains(&format!("{}. other boundaries", actor + 1)).click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    harness.get_by_label_contains(&format!("{}. other relation", index + 1)).click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    assert_eq!(gold_relations(&harness), 1, "{:?}", harness.state().status);
+    assert!(harness.get_by_label("Accept B").accesskit_node().is_disabled(), "Bob has no relation to accept");
+}
