@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::codebook_editing::{self, CodebookChange, LabelDeletion};
 use crate::model::{
-    Annotation, Annotator, Codebook, Document, ItemId, Location, Memo, MemoTarget, Project, Relation, Value, validate,
+    Annotation, Annotator, Codebook, CodingStatus, Document, ItemId, Location, Memo, MemoTarget, Project, Relation,
+    Value, validate,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +60,15 @@ pub enum Edit {
         value: Option<Value>,
     },
     AddMemo(Memo),
+    /// Sets (`Some`) or clears (`None`, back to what the annotations say) a coder's status on a
+    /// document: not started, in progress, done.
+    SetCodingStatus {
+        document: String,
+        annotator: String,
+        status: Option<CodingStatus>,
+    },
+    /// Turns blind coding on or off (a coder sees only their own layer until they mark done).
+    SetBlindCoding(bool),
     RemoveMemo {
         id: ItemId,
     },
@@ -97,7 +107,7 @@ pub enum EditError {
     DuplicateAnnotator(String),
     #[error("no annotator \"{0}\"")]
     NoAnnotator(String),
-    #[error("annotator \"{0}\" still has annotations")]
+    #[error("annotator \"{0}\" still has annotations, relations or a coding status")]
     AnnotatorInUse(String),
     #[error("it was modified ({modified}) before it was created ({created})")]
     ModifiedBeforeCreated { created: String, modified: String },
@@ -136,6 +146,9 @@ impl Edit {
             Edit::SetCodebook(_) => "change codebook".into(),
             Edit::SetDocumentVariable { .. } => "set document variable".into(),
             Edit::AddMemo(_) => "add memo".into(),
+            Edit::SetCodingStatus { status: Some(status), .. } => format!("mark {}", status.name()),
+            Edit::SetCodingStatus { status: None, .. } => "clear coding status".into(),
+            Edit::SetBlindCoding(on) => format!("turn blind coding {}", if *on { "on" } else { "off" }),
             Edit::RemoveMemo { .. } => "delete memo".into(),
             Edit::UpdateMemo(_) => "change memo".into(),
             Edit::ReplaceProject(_) => "merge".into(),
@@ -269,6 +282,7 @@ fn check_document(project: &Project, document: Document) -> Result<Document, Edi
         name: String::new(),
         description: String::new(),
         created: project.created,
+        blind_coding: false,
         codebook: project.codebook.clone(),
         annotators: project.annotators.clone(),
         documents: vec![document],
@@ -492,7 +506,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveAnnotator { id } => {
             let in_use = project.documents.iter().any(|d| {
-                d.annotations.iter().any(|a| a.annotator == id) || d.relations.iter().any(|r| r.annotator == id)
+                d.annotations.iter().any(|a| a.annotator == id)
+                    || d.relations.iter().any(|r| r.annotator == id)
+                    || d.status.contains_key(&id)
             });
             if in_use {
                 return Err(EditError::AnnotatorInUse(id));
@@ -519,6 +535,21 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 None => doc.variables.remove(&field),
             };
             Ok(Edit::SetDocumentVariable { document, field, value: old })
+        }
+        Edit::SetCodingStatus { document, annotator, status } => {
+            if status.is_some() && project.annotator(&annotator).is_none() {
+                return Err(EditError::NoAnnotator(annotator));
+            }
+            let doc = doc_mut(project, &document)?;
+            let old = match status {
+                Some(status) => doc.status.insert(annotator.clone(), status),
+                None => doc.status.remove(&annotator),
+            };
+            Ok(Edit::SetCodingStatus { document, annotator, status: old })
+        }
+        Edit::SetBlindCoding(on) => {
+            let old = std::mem::replace(&mut project.blind_coding, on);
+            Ok(Edit::SetBlindCoding(old))
         }
         Edit::AddMemo(memo) => {
             if project.id_in_use(memo.id) {

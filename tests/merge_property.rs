@@ -17,8 +17,8 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use spanwise::edit::{Edit, apply};
 use spanwise::model::{
-    Annotation, Annotator, Document, IdGenerator, ItemId, Label, Memo, MemoTarget, Project, Relation, RelationType,
-    Value, validate,
+    Annotation, Annotator, CodingStatus, Document, IdGenerator, ItemId, Label, Memo, MemoTarget, Project, Relation,
+    RelationType, Value, validate,
 };
 use spanwise::store::merge::{self, BaseItems, Item, Kind, Side};
 
@@ -40,7 +40,7 @@ struct Choice {
     c: usize,
 }
 
-const KINDS: u8 = 32;
+const KINDS: u8 = 34;
 
 fn choice() -> impl Strategy<Value = Choice> {
     (0..KINDS, 0usize..10_000, 0usize..10_000, 0usize..10_000).prop_map(|(kind, a, b, c)| Choice { kind, a, b, c })
@@ -355,6 +355,13 @@ fn realize(project: &Project, choice: &Choice, ids: &mut IdGenerator, tag: &str,
             let (x, y) = (pick(&project.documents, a)?, pick(&project.documents, b)?);
             (x.id != y.id).then(|| Op::SwapDocuments(x.id.clone(), y.id.clone()))?
         }
+        32 => Op::Edit(Edit::SetBlindCoding(a.is_multiple_of(2))),
+        33 => Op::Edit(Edit::SetCodingStatus {
+            document: pick(&project.documents, a)?.id.clone(),
+            annotator: pick(&project.annotators, b)?.id.clone(),
+            status: [None, Some(CodingStatus::NotStarted), Some(CodingStatus::InProgress), Some(CodingStatus::Done)]
+                [c % 4],
+        }),
         _ => {
             let (x, y) = (pick(&project.codebook.labels, a)?, pick(&project.codebook.labels, b)?);
             (x.id != y.id).then(|| Op::SwapLabels(x.id.clone(), y.id.clone()))?
@@ -420,6 +427,7 @@ fn values(project: &Project) -> BTreeMap<String, String> {
     put("project:name".into(), project.name.clone());
     put("project:description".into(), project.description.clone());
     put("project:creation time".into(), project.created.to_string());
+    put("project:blind coding setting".into(), project.blind_coding.to_string());
     for label in &project.codebook.labels {
         let fields = [
             ("name", label.name.clone()),
@@ -460,6 +468,9 @@ fn values(project: &Project) -> BTreeMap<String, String> {
         }
         for (key, value) in &document.variables {
             put(format!("{prefix}:var:{key}"), format!("{value:?}"));
+        }
+        for (annotator, status) in &document.status {
+            put(format!("{prefix}:status:{annotator}"), format!("{status:?}"));
         }
         for annotation in &document.annotations {
             let mut annotation = annotation.clone();
@@ -522,6 +533,7 @@ fn covers(item: &Item, key: &str, homes: &HashMap<ItemId, String>) -> bool {
         Item::DocumentName(document) => document_key(document, "name"),
         Item::Metadata { document, key: meta } => document_key(document, &format!("meta:{meta}")),
         Item::Variable { document, key: variable } => document_key(document, &format!("var:{variable}")),
+        Item::CodingStatus { document, annotator } => document_key(document, &format!("status:{annotator}")),
         Item::Annotation { id, .. } => key == format!("ann:{id}"),
         Item::Relation { id, .. } => key == format!("rel:{id}"),
     }

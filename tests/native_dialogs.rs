@@ -713,3 +713,29 @@ mod real_window {
         false
     }
 }
+
+#[test]
+fn several_coders_files_chosen_in_the_system_dialog_are_brought_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("study.spanwise.ron");
+    std::fs::copy(sample_project(), &project).unwrap();
+    let coders: Vec<PathBuf> = ["ana ü.spanwise.ron", "bo.spanwise.ron"]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::copy(sample_project(), &path).unwrap();
+            path
+        })
+        .collect();
+    let mut fixture = Fixture::new(true, true, settings(), Some(&project));
+    fixture.harness.state_mut().command(Command::BringInCoders);
+    fixture.harness.run();
+    let request = fixture.request();
+    assert_eq!(request.title, "Bring in coders' files");
+    assert!(request.multiple, "several files may be chosen");
+    fixture.answers.send(Answer::ChosenMany(coders)).unwrap();
+    fixture.until("the report", |app| {
+        app.dialog.as_ref().is_some_and(|d| d.describe() == "bring in: report (2 files, 0 refused)")
+    });
+    assert!(!fixture.shows_own_chooser());
+}

@@ -386,3 +386,32 @@ fn a_relation_only_one_coder_made_is_accepted_once_its_ends_are_in_gold() {
     assert_eq!(gold_relations(&harness), 1, "{:?}", harness.state().status);
     assert!(harness.get_by_label("Accept B").accesskit_node().is_disabled(), "Bob has no relation to accept");
 }
+
+#[test]
+fn blind_coding_keeps_the_others_layers_out_of_the_panel_until_i_am_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = common::coders::two_coders();
+    project.blind_coding = true;
+    let path = dir.path().join("blind.spanwise.ron");
+    spanwise::store::save(&project, &path).unwrap();
+    let mut harness = open(&path);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    harness.run();
+    assert!(harness.state().agreement.panel_open);
+    assert!(!harness.state().agreement.computing() && harness.state().agreement.last().is_none(), "nothing computed");
+    assert_eq!(shown(&harness, "Export CSV…"), 0);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, None);
+    assert!(harness.state().status.as_deref().unwrap().starts_with("Blind coding"));
+    assert_eq!(shown(&harness, "1. other boundaries: 17..29 vs 17..22"), 0, "no disagreement is listed");
+    // Done with the shown document, and only that one chosen: its agreement and comparison show.
+    harness.get_by_label("Only the document shown").click();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    wait_for_report(&mut harness);
+    assert_eq!(harness.state().agreement.last().unwrap().report.documents, ["d1"]);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(harness.state().agreement.compare.current, Some(0));
+}

@@ -212,3 +212,50 @@ fn adding_a_missing_label_and_its_annotations_is_undone_together() {
     assert_eq!(project.annotation_count(), 0);
     assert!(!harness.state().session().history().can_undo(), "it was one step");
 }
+
+#[test]
+fn a_json_import_brings_its_memos_and_one_undo_takes_them_back() {
+    use spanwise::model::{Memo, MemoTarget, now};
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = spanwise::store::load(&sample_copy(dir.path())).unwrap();
+    let claim = project.documents[0].annotations.iter().find(|a| a.label == "claim").unwrap().id;
+    let mut ids = spanwise::model::IdGenerator::seeded(7);
+    for (target, title) in
+        [(MemoTarget::Project, "Coding plan"), (MemoTarget::Annotation(claim), "Why this is a claim")]
+    {
+        let id = std::iter::repeat_with(|| ids.next_id()).find(|id| !project.id_in_use(*id)).unwrap();
+        let time = now();
+        project.memos.push(Memo {
+            id,
+            target,
+            title: title.into(),
+            text: "Memo text.".into(),
+            author: "Ana".into(),
+            created: time,
+            modified: time,
+        });
+    }
+    project.memos.sort_by_key(|m| m.id);
+    let json = dir.path().join("with-memos.json");
+    export::export(&project, Format::Json, &ExportOptions::default(), &json, &export::no_progress).unwrap();
+
+    let mut harness = harness(SpanwiseApp::new(AppConfig { settings: test_settings(), settings_path: None }));
+    read_import(&mut harness, &json);
+    assert!(harness.query_by_label_contains("memos in the file").is_some(), "the review counts the memos");
+    harness.get_by_role_and_label(Role::Button, "Import").click();
+    harness.run();
+    let imported = harness.state().project();
+    let titles: Vec<&str> = imported.memos.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    let about_claim = imported.memos.iter().find(|m| m.title == "Why this is a claim").unwrap();
+    let MemoTarget::Annotation(id) = about_claim.target else { panic!("about an annotation") };
+    let annotated = imported.documents.iter().flat_map(|d| &d.annotations).find(|a| a.id == id).unwrap();
+    assert_eq!(annotated.label, "claim", "the memo is about the imported claim");
+    assert!(harness.query_by_label_contains("memos were added").is_some(), "the summary says so");
+    harness.get_by_label("OK").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().project().memos.is_empty(), "one undo takes the memos back with the rest");
+    assert_eq!(harness.state().project().annotation_count(), 0);
+}

@@ -12,6 +12,8 @@
 //!   Relations follow their annotations; attributes come along.
 //! - Labels and relation types the project's codebook lacks cannot be brought in (the codebook is
 //!   not changed); such items are counted in the report.
+//! - A coder's status on a document ("done") comes along with their layer; a status the project
+//!   already has for that coder is replaced only when the file says something else.
 //! - Document variables have no coder: where a file's values differ from the project's, the
 //!   project's are kept and the difference is reported.
 //!
@@ -80,6 +82,8 @@ pub struct FileReport {
     pub conflicts: Vec<TextConflict>,
     /// `(document id, variable id)` whose value differs from the project's (the project's kept).
     pub variable_differences: Vec<(String, String)>,
+    /// Coders' statuses on documents brought in (e.g. "done").
+    pub statuses: usize,
 }
 
 /// What [`combine`] did, file by file.
@@ -115,6 +119,12 @@ impl CombineReport {
                 if file.already_present > 0 { format!("; {} already in the project", file.already_present) } else { String::new() },
                 if file.new_ids > 0 { format!("; {} given new ids", file.new_ids) } else { String::new() },
             ));
+            if file.statuses > 0 {
+                lines.push(format!(
+                    "{}: {} coding status(es) brought in (who is done with which document)",
+                    file.file, file.statuses
+                ));
+            }
             for (label, count) in &file.unknown_labels {
                 lines.push(format!(
                     "{}: {count} items with label or relation type \"{label}\" left out: the project's codebook does not have it",
@@ -229,7 +239,11 @@ fn combine_one(
         .documents
         .iter()
         .flat_map(|d| {
-            d.annotations.iter().map(|a| a.annotator.as_str()).chain(d.relations.iter().map(|r| r.annotator.as_str()))
+            d.annotations
+                .iter()
+                .map(|a| a.annotator.as_str())
+                .chain(d.relations.iter().map(|r| r.annotator.as_str()))
+                .chain(d.status.keys().map(String::as_str))
         })
         .collect();
     let mut scratch_names = project.annotators.clone();
@@ -262,7 +276,6 @@ fn combine_one(
         report.annotators.push((annotator.id.clone(), id.clone()));
         annotator_map.insert(annotator.id.as_str(), id);
     }
-    edits.extend(new_annotators.into_iter().map(Edit::AddAnnotator));
 
     let by_hash: HashMap<&str, &Document> = project.documents.iter().rev().map(|d| (d.sha256.as_str(), d)).collect();
     // Ids already used by the project, and those given out by this file so far.
@@ -341,6 +354,14 @@ fn combine_one(
         }
         report.annotations_added += annotations.len();
         report.relations_added += relations.len();
+        // Coders' statuses, under the coders' ids in the project.
+        let statuses: Vec<(String, crate::model::CodingStatus)> = document
+            .status
+            .iter()
+            .filter_map(|(coder, status)| annotator_map.get(coder.as_str()).map(|id| (id.clone(), *status)))
+            .filter(|(id, status)| existing.is_none_or(|d| d.status.get(id) != Some(status)))
+            .collect();
+        report.statuses += statuses.len();
         match existing {
             Some(target) => {
                 report.matched_documents.push((document.id.clone(), target.id.clone()));
@@ -357,6 +378,11 @@ fn combine_one(
                 edits.extend(
                     relations.into_iter().map(|relation| Edit::AddRelation { document: target.id.clone(), relation }),
                 );
+                edits.extend(statuses.into_iter().map(|(annotator, status)| Edit::SetCodingStatus {
+                    document: target.id.clone(),
+                    annotator,
+                    status: Some(status),
+                }));
             }
             None => {
                 let id = (1..)
@@ -366,6 +392,7 @@ fn combine_one(
                 let mut added = Document::new(id.clone(), document.name.clone(), document.text.clone());
                 added.metadata = document.metadata.clone();
                 added.variables = document.variables.clone();
+                added.status = statuses.into_iter().collect();
                 annotations.sort_by_key(Annotation::sort_key);
                 added.annotations = annotations;
                 relations.sort_by_key(|r| r.id);
@@ -379,5 +406,31 @@ fn combine_one(
     let mut unknown: Vec<(String, usize)> = unknown.into_iter().collect();
     unknown.sort();
     report.unknown_labels = unknown;
+    // Only the coders whose work came in join the project (not those of a refused document).
+    let mut used: HashSet<&str> = HashSet::new();
+    for edit in &edits {
+        match edit {
+            Edit::AddAnnotation { annotation, .. } => {
+                used.insert(annotation.annotator.as_str());
+            }
+            Edit::AddRelation { relation, .. } => {
+                used.insert(relation.annotator.as_str());
+            }
+            Edit::SetCodingStatus { annotator, .. } => {
+                used.insert(annotator.as_str());
+            }
+            Edit::AddDocument { document, .. } => {
+                used.extend(document.annotations.iter().map(|a| a.annotator.as_str()));
+                used.extend(document.relations.iter().map(|r| r.annotator.as_str()));
+                used.extend(document.status.keys().map(String::as_str));
+            }
+            _ => {}
+        }
+    }
+    let joining: Vec<Edit> =
+        new_annotators.into_iter().filter(|a| used.contains(a.id.as_str())).map(Edit::AddAnnotator).collect();
+    let used: HashSet<String> = used.into_iter().map(str::to_owned).collect();
+    report.annotators.retain(|(_, id)| used.contains(id) || project.annotator(id).is_some());
+    let edits = joining.into_iter().chain(edits).collect();
     (edits, report)
 }

@@ -12,8 +12,8 @@ pub mod validate;
 pub use codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color};
 pub use editing::{Boundary, Selection, TagRefusal};
 pub use project::{
-    Annotation, Annotator, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation, Timestamp,
-    now, sha256_hex, slug,
+    Annotation, Annotator, CodingStatus, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation,
+    Timestamp, now, sha256_hex, slug,
 };
 pub use span_index::SpanIndex;
 pub use text_index::TextIndex;

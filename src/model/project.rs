@@ -168,6 +168,10 @@ pub struct Document {
     /// Values of the codebook's document fields.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<String, Value>,
+    /// What each coder said about their work on this document (annotator id -> status). A coder
+    /// without an entry is "not started" or, with annotations, "in progress" ([`Document::coder_status`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub status: BTreeMap<String, CodingStatus>,
     /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
     pub sha256: String,
     pub text: String,
@@ -219,6 +223,7 @@ impl Document {
             name: name.into(),
             metadata: BTreeMap::new(),
             variables: BTreeMap::new(),
+            status: BTreeMap::new(),
             sha256: sha256_hex(&text),
             text,
             annotations: Vec::new(),
@@ -238,6 +243,7 @@ impl Document {
             name: self.name.clone(),
             metadata: self.metadata.clone(),
             variables: self.variables.clone(),
+            status: self.status.clone(),
             sha256: self.sha256.clone(),
             text: String::new(),
             annotations: Vec::new(),
@@ -313,6 +319,20 @@ impl Document {
         self.annotations.partition_point(|a| a.sort_key() < key)
     }
 
+    /// Where `annotator` stands with this document: what they said, else "in progress" when they
+    /// have an annotation or relation here, else "not started".
+    pub fn coder_status(&self, annotator: &str) -> CodingStatus {
+        match self.status.get(annotator) {
+            Some(status) => *status,
+            None if self.annotations.iter().any(|a| a.annotator == annotator)
+                || self.relations.iter().any(|r| r.annotator == annotator) =>
+            {
+                CodingStatus::InProgress
+            }
+            None => CodingStatus::NotStarted,
+        }
+    }
+
     /// Title for display: metadata title, else the name.
     pub fn title(&self) -> &str {
         self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
@@ -322,6 +342,26 @@ impl Document {
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A coder's progress on a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CodingStatus {
+    NotStarted,
+    InProgress,
+    /// The coder said so: with blind coding on, others' layers show to them from then on.
+    Done,
+}
+
+impl CodingStatus {
+    /// "not started", "in progress", "done".
+    pub fn name(self) -> &'static str {
+        match self {
+            CodingStatus::NotStarted => "not started",
+            CodingStatus::InProgress => "in progress",
+            CodingStatus::Done => "done",
+        }
+    }
 }
 
 /// Someone who annotates.
@@ -360,6 +400,9 @@ pub struct Project {
     #[serde(default)]
     pub description: String,
     pub created: Timestamp,
+    /// Blind coding: a coder sees only their own layer on a document until they mark it done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind_coding: bool,
     pub codebook: Codebook,
     #[serde(default)]
     pub annotators: Vec<Annotator>,
@@ -375,6 +418,7 @@ impl Project {
             name: name.into(),
             description: String::new(),
             created: now(),
+            blind_coding: false,
             codebook: Codebook::default_news(),
             annotators: Vec::new(),
             documents: Vec::new(),
@@ -412,6 +456,12 @@ impl Project {
         for doc in &mut self.documents {
             doc.build_index();
         }
+    }
+
+    /// Whether `viewer` may see `coder`'s layer on `document`: always their own, and with blind
+    /// coding others' only once the viewer marked the document done.
+    pub fn layer_revealed(&self, document: &Document, viewer: &str, coder: &str) -> bool {
+        !self.blind_coding || coder == viewer || document.status.get(viewer) == Some(&CodingStatus::Done)
     }
 
     /// Number of annotations in all documents.

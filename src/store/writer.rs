@@ -173,6 +173,7 @@ pub fn write(project: &Project, serialize_skeleton: impl Fn(&Project) -> String)
         name: project.name.clone(),
         description: project.description.clone(),
         created: project.created,
+        blind_coding: project.blind_coding,
         codebook: project.codebook.clone(),
         annotators: project.annotators.clone(),
         documents: project.documents.iter().map(Document::skeleton).collect(),

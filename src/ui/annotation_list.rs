@@ -5,13 +5,12 @@
 //! Keyed by the session's generation as well as the document's id and revision: two projects
 //! opened one after the other often have a document with the same id at the same revision.
 
-use std::collections::BTreeSet;
-
 use crate::model::{Codebook, Document};
+use crate::ui::layer_filter::LayerFilter;
 
 #[derive(Default)]
 pub struct AnnotationListCache {
-    key: Option<(u64, String, u64, String, BTreeSet<String>)>,
+    key: Option<(u64, String, u64, String, LayerFilter)>,
     /// Indices into `document.annotations` of the listed annotations, in document order;
     /// `None` when nothing is filtered out (every annotation is listed).
     rows: Option<Vec<usize>>,
@@ -22,32 +21,38 @@ pub struct AnnotationListCache {
 
 impl AnnotationListCache {
     /// Brings the rows up to date for `document` of the session's `generation`, `search` and
-    /// `hidden_labels`.
+    /// `filter` (hidden labels, the coders shown).
     pub fn update(
         &mut self,
         generation: u64,
         document: &Document,
         codebook: &Codebook,
         search: &str,
-        hidden_labels: &BTreeSet<String>,
+        filter: &LayerFilter,
     ) {
         let up_to_date = self.key.as_ref().is_some_and(|(g, id, revision, s, hidden)| {
             *g == generation
                 && id == &document.id
                 && *revision == document.revision()
                 && s == search
-                && hidden == hidden_labels
+                && hidden == filter
         });
         if up_to_date {
             return;
         }
-        self.key =
-            Some((generation, document.id.clone(), document.revision(), search.to_owned(), hidden_labels.clone()));
-        self.total = document.annotations.len();
+        self.key = Some((generation, document.id.clone(), document.revision(), search.to_owned(), filter.clone()));
+        // Counts and the total are of the coders shown: a hidden layer (blind coding) tells nothing.
+        let coders_shown = |a: &&crate::model::Annotation| {
+            filter.shown_coders.as_ref().is_none_or(|shown| shown.contains(&a.annotator))
+        };
+        self.total = match &filter.shown_coders {
+            None => document.annotations.len(),
+            Some(_) => document.annotations.iter().filter(coders_shown).count(),
+        };
         // Count per label. Annotations of one label mostly share the label's bytes length, so
         // compare lengths first; most comparisons then stop without touching the bytes.
         let mut counts: Vec<(String, usize)> = codebook.labels.iter().map(|l| (l.id.clone(), 0)).collect();
-        for annotation in &document.annotations {
+        for annotation in document.annotations.iter().filter(coders_shown) {
             let label = annotation.label.as_str();
             match counts.iter_mut().find(|(id, _)| id.len() == label.len() && id == label) {
                 Some((_, count)) => *count += 1,
@@ -56,7 +61,7 @@ impl AnnotationListCache {
         }
         self.label_counts = counts;
         let needle = search.to_lowercase();
-        if needle.is_empty() && hidden_labels.is_empty() {
+        if needle.is_empty() && filter.is_empty() {
             self.rows = None;
             return;
         }
@@ -64,7 +69,7 @@ impl AnnotationListCache {
             .annotations
             .iter()
             .enumerate()
-            .filter(|(_, a)| !hidden_labels.contains(&a.label))
+            .filter(|(_, a)| !filter.hides(a))
             .filter(|(_, a)| {
                 needle.is_empty()
                     || a.fragments.iter().any(|f| f.text.to_lowercase().contains(&needle))
@@ -78,6 +83,11 @@ impl AnnotationListCache {
     /// How many annotations are listed.
     pub fn len(&self) -> usize {
         self.rows.as_ref().map_or(self.total, Vec::len)
+    }
+
+    /// How many annotations the coders shown have in the document (before label filters and search).
+    pub fn total(&self) -> usize {
+        self.total
     }
 
     pub fn is_empty(&self) -> bool {

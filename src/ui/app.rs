@@ -3,6 +3,7 @@
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
 mod agreement;
+pub mod coders;
 mod coding;
 mod editing;
 mod exchange;
@@ -102,8 +103,9 @@ pub struct SpanwiseApp {
     /// SHA-256 of the shown document's text when its view was made: a text replaced under the
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
-    /// The Agreement panel: coders, report, chart export, compare and adjudicate.
-    pub agreement: super::agreement::AgreementState,
+    pub agreement: super::agreement::AgreementState, // The Agreement panel (issue 12, part B).
+    /// Whose layers are shown, the Coders panel (issue 12, part A).
+    pub coders: coders::CodersState,
 }
 
 impl SpanwiseApp {
@@ -143,6 +145,7 @@ impl SpanwiseApp {
             cleanup_offer: None,
             shown_text_sha: String::new(),
             agreement: Default::default(),
+            coders: Default::default(),
         };
         if app.settings.annotator_name.trim().is_empty() {
             app.dialog = Some(Dialog::AnnotatorName(NamePrompt::new("", &system_user_name())));
@@ -321,7 +324,7 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_agreement_command(c)) else {
+        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_group_commands(c)) else {
             self.take_notices();
             return;
         };
@@ -575,6 +578,7 @@ impl SpanwiseApp {
             "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
             relating.map_or("no".to_owned(), |t| t.to_string())
         ));
+        state.push_str(&self.coders_state_report());
         if &state != last {
             if let Err(err) = store::write_atomic(path, state.as_bytes()) {
                 log::warn!("cannot write the state report {}: {err}", path.display());

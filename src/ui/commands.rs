@@ -144,6 +144,27 @@ pub enum Command {
     AcceptDisagreement(super::agreement::Pick),
     /// A choice, export or decision from the Agreement panel.
     Agreement(super::agreement::AgreementCommand),
+    // Several coders in one project (issue 12, part A).
+    /// File › Bring in coders' files…: choose project files (several, or a folder).
+    BringInCoders,
+    /// Bring these coders' project files (or every project file in these folders) in.
+    BringInCodersFrom(Vec<PathBuf>),
+    /// Apply what bringing in computed, as one undo step, and show the report.
+    ApplyCombine(Box<crate::ui::dialogs::Combined>),
+    /// View › Coders panel.
+    ToggleCodersPanel,
+    /// Show every coder's layer.
+    ShowAllCoders,
+    /// Show only my own layer.
+    ShowOnlyMyLayer,
+    /// Show or hide one coder's layer (the Coders panel).
+    ToggleCoder(String),
+    /// Document › Mark done for me.
+    MarkDone,
+    /// Document › Mark not done for me (back to in progress).
+    MarkNotDone,
+    /// Turn blind coding on or off (stored in the project).
+    ToggleBlindCoding,
 }
 
 /// Where a command's shortcuts work.
@@ -213,7 +234,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 37] {
+    pub fn catalog() -> [Command; 44] {
         [
             Command::NewProject,
             Command::Open,
@@ -252,6 +273,14 @@ impl Command {
             Command::AcceptDisagreement(super::agreement::Pick::A),
             Command::AcceptDisagreement(super::agreement::Pick::B),
             Command::AcceptDisagreement(super::agreement::Pick::Both),
+            // Several coders (issue 12, part A).
+            Command::BringInCoders,
+            Command::ToggleCodersPanel,
+            Command::ShowAllCoders,
+            Command::ShowOnlyMyLayer,
+            Command::MarkDone,
+            Command::MarkNotDone,
+            Command::ToggleBlindCoding,
         ]
     }
 
@@ -401,6 +430,39 @@ impl Command {
                 "Copy both versions of the current disagreement into the gold layer",
                 keys![alt(Key::Num3)],
                 Document,
+            ),
+            // Several coders (issue 12, part A).
+            Command::BringInCoders => info(
+                "Bring in coders' files…",
+                "Add other coders' project files (several, or a folder): documents matched by text, each coder's \
+                 annotations kept as their layer",
+                keys![],
+                Always,
+            ),
+            Command::ToggleCodersPanel => info(
+                "Coders panel",
+                "Show or hide the coders: whose layers are shown, and who is done",
+                keys![],
+                Always,
+            ),
+            Command::ShowAllCoders => info("Show all coders", "Show every coder's annotations", keys![], Always),
+            Command::ShowOnlyMyLayer => {
+                info("Show only my layer", "Show only the annotations you made", keys![], Always)
+            }
+            Command::MarkDone => info(
+                "Mark done for me",
+                "Say you have finished this document (with blind coding, others' layers show from then on)",
+                keys![cmd_shift(Key::D)],
+                Always,
+            ),
+            Command::MarkNotDone => {
+                info("Mark not done for me", "Say you are still working on this document", keys![], Always)
+            }
+            Command::ToggleBlindCoding => info(
+                "Blind coding",
+                "A project setting: each coder sees only their own layer on a document until they mark it done",
+                keys![],
+                Always,
             ),
             _ => return None,
         })

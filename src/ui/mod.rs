@@ -11,6 +11,7 @@ pub mod doc_view;
 pub mod fonts;
 pub mod import_job;
 mod keys;
+pub mod layer_filter;
 pub mod native_dialogs;
 mod panels;
 pub mod worker;

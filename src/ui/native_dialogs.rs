@@ -72,6 +72,8 @@ pub struct NativeRequest {
     pub dir: PathBuf,
     /// The name proposed when saving.
     pub file_name: Option<String>,
+    /// Several files may be chosen at once.
+    pub multiple: bool,
 }
 
 impl NativeRequest {
@@ -91,6 +93,7 @@ impl NativeRequest {
                 .collect(),
             dir: suggested_dir.unwrap_or(dir).to_owned(),
             file_name: suggested.and_then(Path::file_name).map(|name| name.to_string_lossy().into_owned()),
+            multiple: purpose.multiple(),
         }
     }
 }
@@ -99,6 +102,8 @@ impl NativeRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     Chosen(PathBuf),
+    /// Several files, from a dialog that allows choosing several.
+    ChosenMany(Vec<PathBuf>),
     /// The user closed the dialog without choosing.
     Cancelled,
     /// There is no system dialog, or it did not work; the reason is logged.
@@ -130,6 +135,7 @@ pub enum Next {
 pub fn next_step(purpose: FileDialogPurpose, answer: Answer) -> Next {
     match answer {
         Answer::Chosen(path) => Next::Run(purpose.command(path)),
+        Answer::ChosenMany(paths) => Next::Run(purpose.command_many(paths)),
         Answer::Cancelled => Next::Nothing,
         Answer::Failed(_) => Next::ShowOwnChooser,
     }
@@ -302,7 +308,8 @@ mod tests {
             (FileDialogPurpose::AddDocument, Command::AddDocumentPath(path.clone())),
             (FileDialogPurpose::SaveAs, Command::SaveAsPath(path.clone())),
         ] {
-            assert_eq!(next_step(purpose, Answer::Chosen(path.clone())), Next::Run(command));
+            assert_eq!(next_step(purpose, Answer::Chosen(path.clone())), Next::Run(command.clone()));
+            assert_eq!(next_step(purpose, Answer::ChosenMany(vec![path.clone()])), Next::Run(command));
             assert_eq!(next_step(purpose, Answer::Cancelled), Next::Nothing);
             assert_eq!(next_step(purpose, Answer::Failed("no portal".into())), Next::ShowOwnChooser);
         }

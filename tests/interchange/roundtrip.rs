@@ -10,8 +10,8 @@ use spanwise::edit::{Edit, History, apply};
 use spanwise::formats::annotations::{self, ImportOptions, ImportReport, Mapping};
 use spanwise::formats::export::{self, ExportOptions, Format};
 use spanwise::model::{
-    Annotation, Annotator, AttributeDef, Document, IdGenerator, ItemId, Project, Relation, RelationType, Value,
-    ValueKind,
+    Annotation, Annotator, AttributeDef, Document, IdGenerator, ItemId, MemoTarget, Project, Relation, RelationType,
+    Value, ValueKind,
 };
 
 use super::fixture;
@@ -451,4 +451,40 @@ proptest! {
             check_round_trip(&project, format);
         }
     }
+}
+
+/// A JSON import into a project with the same texts brings the memos along in the same edit
+/// (about the project, a label, a document and an annotation the import adds), and one undo
+/// takes them away with everything else.
+#[test]
+fn json_import_adds_memos_in_its_one_undoable_edit() {
+    let original = fixture::project();
+    let dir = tempfile::tempdir().unwrap();
+    let out = export_to(&original, Format::Json, dir.path());
+    let mut target = texts_only(&original);
+    target.codebook = original.codebook.clone();
+    let before = target.clone();
+    let options = ImportOptions { format: Some(Format::Json), ..Default::default() };
+    let incoming = annotations::read(&[out], &options).unwrap();
+    let prepared = annotations::prepare(&target, incoming, &export::no_progress).unwrap();
+    let (edit, report) = prepared.edit(&target, &Mapping::default(), &options);
+    let adds_memos = match &edit {
+        Edit::Batch(edits) => edits.iter().filter(|e| matches!(e, Edit::AddMemo(_))).count(),
+        _ => 0,
+    };
+    assert_eq!(adds_memos, original.memos.len(), "every memo is part of the edit");
+    assert_eq!(report.memos.len(), original.memos.len());
+    let mut history = History::new();
+    history.apply(&mut target, edit).unwrap();
+    let about =
+        |p: &Project| p.memos.iter().map(|m| (format!("{:?}", m.target), m.title.clone())).collect::<BTreeSet<_>>();
+    assert_eq!(target.memos.len(), original.memos.len());
+    let annotation_memo = target.memos.iter().find(|m| matches!(m.target, MemoTarget::Annotation(_))).unwrap();
+    let MemoTarget::Annotation(id) = annotation_memo.target else { unreachable!() };
+    let annotated = target.documents.iter().flat_map(|d| &d.annotations).find(|a| a.id == id);
+    assert_eq!(annotated.map(|a| a.label.as_str()), Some("claim"), "the memo points at the imported claim");
+    assert_eq!(about(&target).len(), 4, "{:?}", about(&target));
+    assert!(history.undo(&mut target).unwrap());
+    assert!(target.memos.is_empty(), "one undo removes the memos too");
+    assert_eq!(target.annotation_count(), before.annotation_count());
 }

@@ -879,8 +879,8 @@ pub struct ImportReport {
     pub unanchored: Vec<Unanchored>,
     /// Left out on purpose: by the label mapping, or relations whose ends are not there.
     pub left_out: Vec<String>,
-    /// Memos to add (their targets are ids in the project); there is no edit for memos yet, so
-    /// the caller adds them (see [`Prepared::edit`]).
+    /// Memos added (their targets are ids in the project), part of the edit like everything
+    /// else.
     pub memos: Vec<Memo>,
     pub notes: Vec<String>,
 }
@@ -1069,6 +1069,8 @@ impl<'a> Builder<'a> {
         let mut edits = self.edits;
         edits.extend(self.annotation_edits);
         edits.extend(self.relation_edits);
+        // Memos last: one may be about an annotation this import adds.
+        edits.extend(self.report.memos.iter().cloned().map(Edit::AddMemo));
         (Edit::Batch(edits), self.report)
     }
 
@@ -1318,12 +1320,10 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Applies an import to `project`: the edit (undoable by the caller if it keeps the inverse),
-/// then the memos (there is no edit for memos yet). Returns the inverse edit.
-pub fn apply_import(project: &mut Project, edit: Edit, report: &ImportReport) -> Result<Edit, ImportError> {
-    let inverse = apply(project, edit)?;
-    project.memos.extend(report.memos.iter().cloned());
-    Ok(inverse)
+/// Applies an import to `project` (the edit carries annotations, relations and memos alike;
+/// undoable by the caller if it keeps the inverse). Returns the inverse edit.
+pub fn apply_import(project: &mut Project, edit: Edit, _report: &ImportReport) -> Result<Edit, ImportError> {
+    Ok(apply(project, edit)?)
 }
 
 /// Imports files into a new project: the file's codebook (json) or the default one with the

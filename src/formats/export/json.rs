@@ -140,6 +140,29 @@ fn document_memos<'p>(project: &'p Project, document: &Document) -> Vec<&'p Memo
         .collect()
 }
 
+/// Every annotator's status on `document`: "not started", "in progress" or "done" (what they
+/// said, else "in progress" once they have an annotation or relation there).
+fn coding_status(project: &Project, document: &Document) -> serde_json::Map<String, Json> {
+    let working: std::collections::HashSet<&str> = document
+        .annotations
+        .iter()
+        .map(|a| a.annotator.as_str())
+        .chain(document.relations.iter().map(|r| r.annotator.as_str()))
+        .collect();
+    project
+        .annotators
+        .iter()
+        .map(|a| {
+            let status = match document.status.get(&a.id) {
+                Some(status) => *status,
+                None if working.contains(a.id.as_str()) => crate::model::CodingStatus::InProgress,
+                None => crate::model::CodingStatus::NotStarted,
+            };
+            (a.id.clone(), Json::String(status.name().to_owned()))
+        })
+        .collect()
+}
+
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
     io_at(path)
 }
@@ -172,6 +195,8 @@ fn write_document(
     out.write_all(b",\"variables\":").map_err(&err)?;
     let variables: Vec<&String> = document.variables.keys().collect();
     serde_json::to_writer(&mut *out, &variables).map_err(&jerr)?;
+    out.write_all(b",\"coding_status\":").map_err(&err)?;
+    serde_json::to_writer(&mut *out, &coding_status(job.project, document)).map_err(&jerr)?;
     out.write_all(b",\"text\":").map_err(&err)?;
     out.write_all(&serde_json::to_vec(&document.text).map_err(&jerr)?).map_err(&err)?;
     job.advance(super::Job::text_units(document))?;
@@ -244,6 +269,7 @@ pub fn write_json(job: &mut Job, out: &Path) -> Result<(), ExportError> {
         "name": project.name,
         "description": project.description,
         "created": timestamp(&project.created),
+        "blind_coding": project.blind_coding,
         "exported": timestamp(&job.exported_at()),
         "generator": format!("Spanwise {}", env!("CARGO_PKG_VERSION")),
     });

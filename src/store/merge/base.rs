@@ -166,6 +166,8 @@ pub(crate) struct BaseDocument {
     pub name: u64,
     pub metadata: BTreeMap<String, u64>,
     pub variables: BTreeMap<String, u64>,
+    /// Coding status per annotator.
+    pub status: BTreeMap<String, u64>,
     pub annotations: BaseIds,
     pub relations: BaseIds,
 }
@@ -177,16 +179,18 @@ impl BaseDocument {
             name: fingerprint(&document.name),
             metadata: document.metadata.iter().map(|(k, v)| (k.clone(), fingerprint(v))).collect(),
             variables: document.variables.iter().map(|(k, v)| (k.clone(), value_fingerprint(v))).collect(),
+            status: document.status.iter().map(|(k, v)| (k.clone(), fingerprint(v))).collect(),
             annotations: BaseIds::new(document.annotations.iter().map(|a| (a.id, annotation_fingerprint(a))).collect()),
             relations: BaseIds::new(document.relations.iter().map(|r| (r.id, relation_fingerprint(r))).collect()),
         }
     }
 
-    /// Whether the name, metadata or variables of `document` differ from this base.
+    /// Whether the name, metadata, variables or coding status of `document` differ from this base.
     pub fn details_changed(&self, document: &Document) -> bool {
         self.name != fingerprint(&document.name)
             || !same_map(&self.metadata, &document.metadata, fingerprint)
             || !same_map(&self.variables, &document.variables, value_fingerprint)
+            || !same_map(&self.status, &document.status, fingerprint)
     }
 
     /// What changed in `document` since this base (its details, annotations and relations).
@@ -237,8 +241,8 @@ pub(crate) fn same_relative_order<'a>(base: &'a [String], now: impl Iterator<Ite
 /// field or item was changed or deleted since, without keeping a copy of it.
 #[derive(Clone, Debug, Default)]
 pub struct BaseItems {
-    /// Name, description, creation time.
-    pub(crate) project: [u64; 3],
+    /// Name, description, creation time, blind coding.
+    pub(crate) project: [u64; 4],
     pub(crate) labels: BaseList,
     pub(crate) relation_types: BaseList,
     pub(crate) attributes: BaseList,
@@ -251,8 +255,13 @@ pub struct BaseItems {
 }
 
 /// The project fields as fingerprints, in [`super::changes::PROJECT_FIELDS`] order.
-pub(crate) fn project_fields(project: &Project) -> [u64; 3] {
-    [fingerprint(&project.name), fingerprint(&project.description), fingerprint(&project.created)]
+pub(crate) fn project_fields(project: &Project) -> [u64; 4] {
+    [
+        fingerprint(&project.name),
+        fingerprint(&project.description),
+        fingerprint(&project.created),
+        fingerprint(&project.blind_coding),
+    ]
 }
 
 impl BaseItems {

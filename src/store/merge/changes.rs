@@ -130,7 +130,7 @@ impl ChangeSummary {
 }
 
 /// The project's own fields, in file order.
-pub const PROJECT_FIELDS: [&str; 3] = ["name", "description", "creation time"];
+pub const PROJECT_FIELDS: [&str; 4] = ["name", "description", "creation time", "blind coding setting"];
 
 /// "a", "a and b", "a, b and c".
 pub(crate) fn and_list(items: &[&str]) -> String {

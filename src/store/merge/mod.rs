@@ -2,9 +2,10 @@
 //! branch) and *theirs* (what is on disk now, or their branch), against the *base* both started
 //! from, kept as fingerprints ([`BaseItems`]).
 //!
-//! Every part of the project is merged: the project's name, description and creation time; each
-//! field of each label, relation type, attribute and document variable of the codebook; the
-//! annotators; memos; documents (added, removed, their name, each metadata key and variable) and
+//! Every part of the project is merged: the project's name, description, creation time and blind
+//! coding setting; each field of each label, relation type, attribute and document variable of the
+//! codebook; the annotators; memos; documents (added, removed, their name, each metadata key and
+//! variable, each coder's coding status) and
 //! the order of every list; annotations and relations, by id.
 //!
 //! - A field or item changed on one side only is taken. An item added on either side is kept.
@@ -78,7 +79,8 @@ impl std::str::FromStr for Side {
 /// read [`Conflict::what`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Item {
-    /// A field of the project: `"name"`, `"description"` or `"creation time"`.
+    /// A field of the project: `"name"`, `"description"`, `"creation time"` or
+    /// `"blind coding setting"`.
     Project(&'static str),
     /// A label, relation type, attribute, document variable or annotator. `field` is `None` for
     /// the whole entry: deleted on one side and changed on the other.
@@ -105,6 +107,11 @@ pub enum Item {
     Variable {
         document: String,
         key: String,
+    },
+    /// A coder's coding status on a document.
+    CodingStatus {
+        document: String,
+        annotator: String,
     },
     Annotation {
         document: String,
@@ -637,6 +644,7 @@ pub fn merge(base: Option<&BaseItems>, mine: &Project, theirs: &Project) -> Merg
         name: mine.name.clone(),
         description: mine.description.clone(),
         created: mine.created,
+        blind_coding: mine.blind_coding,
         codebook: empty_codebook,
         annotators: Vec::new(),
         documents: Vec::new(),
@@ -1051,6 +1059,18 @@ impl<'a> Merger<'a> {
             |document| &mut document.variables,
             &document_id,
         );
+        self.map_fields(
+            base.map(|b| &b.status),
+            &mine.status,
+            &theirs.status,
+            &mut merged.status,
+            fingerprint,
+            |status| status.name().to_owned(),
+            |annotator| Item::CodingStatus { document: document_id.clone(), annotator: annotator.to_owned() },
+            |annotator| format!("coding status of \"{annotator}\" on document {name}"),
+            |document| &mut document.status,
+            &document_id,
+        );
 
         let (mine_codebook, theirs_codebook) = (&self.mine.codebook, &self.theirs.codebook);
         let plan =
@@ -1336,6 +1356,7 @@ enum ProjectField {
     Name(String),
     Description(String),
     Created(Timestamp),
+    BlindCoding(bool),
 }
 
 /// Project field `i` ([`PROJECT_FIELDS`] order).
@@ -1343,7 +1364,8 @@ fn project_field(project: &Project, i: usize) -> ProjectField {
     match i {
         0 => ProjectField::Name(project.name.clone()),
         1 => ProjectField::Description(project.description.clone()),
-        _ => ProjectField::Created(project.created),
+        2 => ProjectField::Created(project.created),
+        _ => ProjectField::BlindCoding(project.blind_coding),
     }
 }
 
@@ -1352,6 +1374,7 @@ fn set_project_field(project: &mut Project, value: ProjectField) {
         ProjectField::Name(name) => project.name = name,
         ProjectField::Description(description) => project.description = description,
         ProjectField::Created(created) => project.created = created,
+        ProjectField::BlindCoding(on) => project.blind_coding = on,
     }
 }
 
@@ -1359,6 +1382,7 @@ fn project_field_text(project: &Project, i: usize) -> String {
     match i {
         0 => quoted(&project.name),
         1 => quoted(&project.description),
-        _ => project.created.to_rfc3339(),
+        2 => project.created.to_rfc3339(),
+        _ => (if project.blind_coding { "on" } else { "off" }).to_owned(),
     }
 }

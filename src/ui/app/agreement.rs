@@ -20,8 +20,14 @@ use crate::ui::dialogs::FileDialogPurpose;
 use crate::ui::worker::Worker;
 
 impl super::SpanwiseApp {
+    /// Runs the commands of the several-coders groups (the Coders panel, then agreement); gives
+    /// back any other command.
+    pub(super) fn run_group_commands(&mut self, command: Command) -> Option<Command> {
+        self.run_coders_command(command).and_then(|c| self.run_agreement_command(c))
+    }
+
     /// Runs the commands of this group; gives back any other command.
-    pub(super) fn run_agreement_command(&mut self, command: Command) -> Option<Command> {
+    fn run_agreement_command(&mut self, command: Command) -> Option<Command> {
         match command {
             Command::ToggleAgreementPanel => self.agreement.panel_open = !self.agreement.panel_open,
             Command::NextDisagreement => self.step_disagreement(true),
@@ -99,6 +105,14 @@ impl super::SpanwiseApp {
             self.agreement.job = None;
             return;
         }
+        if self.agreement_blinded() {
+            // Blind coding: nothing of the others' layers is computed or shown.
+            self.agreement.job = None;
+            self.agreement.computed = None;
+            self.agreement.compare.comparison = None;
+            self.agreement.compare.current = None;
+            return;
+        }
         let (key, documents) = self.agreement_key();
         let current = self.agreement.computed.as_ref().is_some_and(|(k, _)| *k == key);
         let running = self.agreement.job.as_ref().is_some_and(|(k, _)| *k == key);
@@ -118,6 +132,18 @@ impl super::SpanwiseApp {
             }
         }
         self.update_comparison(ctx);
+    }
+
+    /// Whether blind coding keeps others' layers from me on a document the panel covers (the shown
+    /// one, or with "All" any): then the panel shows the reason instead of numbers.
+    pub(crate) fn agreement_blinded(&self) -> bool {
+        if !self.project().blind_coding {
+            return false;
+        }
+        match (self.agreement.this_document_only, self.document()) {
+            (true, Some(document)) => self.blinded(document),
+            _ => self.project().documents.iter().any(|d| self.blinded(d)),
+        }
     }
 
     /// Whether the numbers shown are for another state of the project or choice (large projects
@@ -202,6 +228,10 @@ impl super::SpanwiseApp {
     fn step_disagreement(&mut self, forward: bool) {
         self.agreement.panel_open = true;
         self.agreement.compare_shown = true;
+        if self.agreement_blinded() {
+            self.status = Some(super::coders::BLIND_REASON.into());
+            return;
+        }
         if self.agreement.compare.comparison.is_none()
             && let Some(ctx) = self.native_dialogs.ctx.clone()
         {

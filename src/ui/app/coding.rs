@@ -155,14 +155,14 @@ impl super::SpanwiseApp {
     /// Tab / Shift+Tab: the next annotation (or, while relating, the next target), scrolled to.
     fn step_annotation(&mut self, forward: bool) {
         let Some(document) = self.document() else { return };
-        let hidden = &self.hidden_labels;
+        let filter = self.layer_filter(document);
         let relating = self.view.as_ref().and_then(|v| v.relating);
         let current = match relating {
             Some(r) => r.target.or(Some(r.from)),
             None => self.selected_annotation,
         };
         let skip = relating.map(|r| r.from);
-        let visible = |a: &crate::model::Annotation| !hidden.contains(&a.label) && Some(a.id) != skip;
+        let visible = |a: &crate::model::Annotation| !filter.hides(a) && Some(a.id) != skip;
         let Some(next) = relating::neighbour(&document.annotations, current, forward, &visible) else {
             return;
         };

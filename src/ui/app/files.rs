@@ -100,7 +100,8 @@ impl SpanwiseApp {
             | FileDialogPurpose::Export
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::AgreementCsv
-            | FileDialogPurpose::AgreementPng => None,
+            | FileDialogPurpose::AgreementPng
+            | FileDialogPurpose::BringInCoders => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }

@@ -91,18 +91,21 @@ fn show_progress(ui: &mut egui::Ui, path: &Path, size: Option<u64>, started: Ins
     egui::CentralPanel::default().show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() / 3.0);
-            ui.add(egui::Spinner::new().size(28.0));
-            ui.add_space(8.0);
+            // No spinner: an animation repaints every frame, and with a software renderer those
+            // frames took more CPU than reading the file (1.2 s instead of 0.5 s for the 55 MB
+            // project). The elapsed time below ticks twice a second; the reading thread wakes
+            // the window when it is done.
             ui.heading(format!("Opening {name}…"));
             let mut detail = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
             if let Some(size) = size {
                 detail.push_str(&format!(" · {:.1} MB", size as f64 / 1_000_000.0));
             }
-            let waited = started.elapsed().as_secs();
-            if waited >= 2 {
-                detail.push_str(&format!(" · {waited} s"));
+            let waited = started.elapsed().as_secs_f32();
+            if waited >= 1.0 {
+                detail.push_str(&format!(" · {waited:.0} s"));
             }
             ui.weak(detail);
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
         });
     });
 }

@@ -28,6 +28,8 @@ pub enum FileDialogPurpose {
     /// Where to write the Agreement panel's CSV / chart (PNG).
     AgreementCsv,
     AgreementPng,
+    /// Choose coders' project files (several, or a folder) to bring in.
+    BringInCoders,
 }
 
 impl FileDialogPurpose {
@@ -40,6 +42,7 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => "Import annotations from",
             FileDialogPurpose::AgreementCsv => "Export agreement as CSV",
             FileDialogPurpose::AgreementPng => "Export the agreement chart as PNG",
+            FileDialogPurpose::BringInCoders => "Bring in coders' files",
         }
     }
 
@@ -51,13 +54,17 @@ impl FileDialogPurpose {
             FileDialogPurpose::Export => "Choose",
             FileDialogPurpose::ImportAnnotations => "Choose",
             FileDialogPurpose::AgreementCsv | FileDialogPurpose::AgreementPng => "Export",
+            FileDialogPurpose::BringInCoders => "Bring in",
         }
     }
 
     /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
     pub fn saves(self) -> bool {
         match self {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations => false,
+            FileDialogPurpose::Open
+            | FileDialogPurpose::AddDocument
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::BringInCoders => false,
             FileDialogPurpose::SaveAs
             | FileDialogPurpose::Export
             | FileDialogPurpose::AgreementCsv
@@ -82,6 +89,7 @@ impl FileDialogPurpose {
             }
             FileDialogPurpose::AgreementCsv => vec![("CSV", vec!["csv"]), all],
             FileDialogPurpose::AgreementPng => vec![("PNG images", vec!["png"]), all],
+            FileDialogPurpose::BringInCoders => vec![("Spanwise projects", vec!["ron"]), all],
         }
     }
 
@@ -95,6 +103,20 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
             FileDialogPurpose::AgreementCsv => Command::Agreement(AgreementCommand::ExportCsvTo(path)),
             FileDialogPurpose::AgreementPng => Command::Agreement(AgreementCommand::ExportPngTo(path)),
+            FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(vec![path]),
+        }
+    }
+
+    /// Whether several files may be chosen at once.
+    pub fn multiple(self) -> bool {
+        self == FileDialogPurpose::BringInCoders
+    }
+
+    /// What choosing several files does (the first one, where only one makes sense).
+    pub fn command_many(self, mut paths: Vec<PathBuf>) -> Command {
+        match self {
+            FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(paths),
+            _ => self.command(if paths.is_empty() { PathBuf::new() } else { paths.swap_remove(0) }),
         }
     }
 
@@ -112,8 +134,26 @@ impl FileDialogPurpose {
             }
             FileDialogPurpose::AgreementCsv => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             FileDialogPurpose::AgreementPng => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
+            FileDialogPurpose::BringInCoders => project,
         }
     }
+}
+
+/// Whether `name` is one of the `;`-separated names in `input`.
+fn picked(input: &str, name: &str) -> bool {
+    input.split(';').any(|part| part.trim() == name)
+}
+
+/// `input` with `name` added to its `;`-separated names, or taken out if it was there.
+fn toggle_pick(input: &str, name: &str) -> String {
+    let mut names: Vec<&str> = input.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+    match names.iter().position(|n| *n == name) {
+        Some(at) => {
+            names.remove(at);
+        }
+        None => names.push(name),
+    }
+    names.join("; ")
 }
 
 #[derive(Clone, Debug)]
@@ -186,8 +226,34 @@ impl FileDialog {
         Some(if expanded.is_absolute() { expanded } else { self.dir.join(expanded) })
     }
 
+    /// Several files (or folders) typed or picked for [`FileDialogPurpose::BringInCoders`],
+    /// separated by `;`: each must exist.
+    fn accept_many(&mut self) -> Option<Command> {
+        let typed = std::mem::take(&mut self.input);
+        let mut paths = Vec::new();
+        for part in typed.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            self.input = part.to_owned();
+            let Some(path) = self.chosen_path() else { continue };
+            if !path.exists() {
+                self.input = typed;
+                self.error = Some(format!("{} does not exist", path.display()));
+                return None;
+            }
+            paths.push(path);
+        }
+        self.input = typed;
+        if paths.is_empty() {
+            self.error = Some("Pick one or more project files (separate them with ;), or a folder".into());
+            return None;
+        }
+        Some(Command::BringInCodersFrom(paths))
+    }
+
     /// Checks the chosen path; returns the command to run, or sets an error.
     fn accept(&mut self) -> Option<Command> {
+        if self.purpose == FileDialogPurpose::BringInCoders && (self.input.contains(';') || self.input.is_empty()) {
+            return self.accept_many();
+        }
         let Some(path) = self.chosen_path() else {
             self.error = Some("Type a file name or pick a file".into());
             return None;
@@ -200,7 +266,10 @@ impl FileDialog {
             return None;
         }
         match self.purpose {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations
+            FileDialogPurpose::Open
+            | FileDialogPurpose::AddDocument
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::BringInCoders
                 if !path.is_file() =>
             {
                 self.error = Some(format!("{} does not exist", path.display()));
@@ -241,13 +310,19 @@ impl FileDialog {
                 }
                 let mut open_dir = None;
                 let mut chosen = false;
+                let many = self.purpose == FileDialogPurpose::BringInCoders;
                 for entry in &self.entries {
                     let text = if entry.is_dir { format!("{}/", entry.name) } else { entry.name.clone() };
-                    let selected = !entry.is_dir && self.input == entry.name;
+                    let selected =
+                        !entry.is_dir && (self.input == entry.name || (many && picked(&self.input, &entry.name)));
                     let response = ui.selectable_label(selected, text);
                     if response.clicked() {
                         if entry.is_dir {
                             open_dir = Some(entry.path.clone());
+                        } else if many {
+                            // Several files: a click adds or removes one.
+                            self.input = toggle_pick(&self.input, &entry.name);
+                            self.error = None;
                         } else {
                             self.input = entry.name.clone();
                             self.error = None;
@@ -300,6 +375,12 @@ impl FileDialog {
                 && let Some(command) = self.accept()
             {
                 commands.push(command);
+                keep = false;
+            }
+            if self.purpose == FileDialogPurpose::BringInCoders
+                && ui.button("Whole folder").on_hover_text("Bring in every project file in this folder").clicked()
+            {
+                commands.push(Command::BringInCodersFrom(vec![self.dir.clone()]));
                 keep = false;
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

@@ -33,7 +33,7 @@ pub enum Choice {
 pub struct ImportPlan {
     pub edit: Edit,
     pub report: ImportReport,
-    /// Memos in the file (not imported: there is no edit for memos yet).
+    /// Memos in the file (those about something imported are added; the report counts them).
     pub memos_in_file: usize,
 }
 
@@ -68,11 +68,8 @@ impl ImportPlan {
         if !r.annotators_added.is_empty() {
             lines.push(format!("Annotators added: {}.", r.annotators_added.join(", ")));
         }
-        if self.memos_in_file > 0 {
-            lines.push(format!(
-                "{} memos in the file were not imported: Spanwise has no undoable edit for memos yet.",
-                self.memos_in_file
-            ));
+        if !r.memos.is_empty() {
+            lines.push(format!("{} of the file's {} memos were added.", r.memos.len(), self.memos_in_file));
         }
         if !r.unanchored.is_empty() {
             lines.push(format!("{} spans could not be anchored:", r.unanchored.len()));
@@ -397,12 +394,9 @@ impl ImportDialog {
         }
         let memos = prepared.incoming.memos.len();
         if memos > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "{memos} memos in the file will not be imported: Spanwise has no undoable edit for memos yet."
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
+            ui.label(format!(
+                "{memos} memos in the file: those about the project, a label, or a document or annotation that is imported are added too."
+            ));
         }
         for note in &prepared.incoming.notes {
             ui.label(RichText::new(note).weak());

@@ -3,6 +3,7 @@
 //! session asked — which the app carries out after the frame.
 
 mod cleanup;
+mod combine;
 mod decisions;
 mod export;
 mod file_chooser;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 use egui::RichText;
 
 pub use cleanup::{CleanedText, CleanupView};
+pub use combine::{CombineDialog, Combined, project_files, read_and_combine};
 pub use export::{ExportDialog, Exported};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
@@ -123,6 +125,8 @@ pub enum Dialog {
     /// Which of several allowed relation types.
     RelationType(RelationChooser),
     TagAll(TagAllDialog),
+    /// File › Bring in coders' files…: progress, then the report.
+    Combine(Box<CombineDialog>),
 }
 
 impl Dialog {
@@ -147,6 +151,7 @@ impl Dialog {
             Dialog::Palette(_) => "command palette".into(),
             Dialog::RelationType(_) => "which relation?".into(),
             Dialog::TagAll(dialog) => format!("tag all: {}", dialog.phrase),
+            Dialog::Combine(dialog) => dialog.describe(),
         }
     }
 
@@ -256,6 +261,11 @@ impl Dialog {
                     keep = stay;
                     outcomes.extend(run.map(Outcome::Command));
                 }
+                Dialog::Combine(dialog) => {
+                    let (stay, run) = dialog.ui(ui);
+                    keep = stay;
+                    outcomes.extend(run.map(Outcome::Command));
+                }
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -275,6 +285,8 @@ impl Dialog {
             Dialog::ImportAnnotations(dialog) if dialog.is_running() => {
                 (Some(Dialog::ImportAnnotations(dialog)), outcomes)
             }
+            // Not closed by Escape while it reads (Cancel first).
+            Dialog::Combine(dialog) if keep && dialog.is_running() => (Some(Dialog::Combine(dialog)), outcomes),
             Dialog::MergeConflicts(dialog) => match merge_choice {
                 Some(MergeChoice::Apply) => {
                     let MergeDialog { pending, choices, .. } = *dialog;

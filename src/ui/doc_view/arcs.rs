@@ -132,7 +132,7 @@ impl DocView {
         document: &Document,
         codebook: &Codebook,
         selected: Option<ItemId>,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
     ) {
         let (Some(first), Some(last)) = (self.placed.first(), self.placed.last()) else { return };
         let visible_chars = self.blocks[first.index].chars.start..self.blocks[last.index].chars.end.max(1);
@@ -140,7 +140,7 @@ impl DocView {
             .span_index
             .overlapping(&document.annotations, visible_chars.clone())
             .into_iter()
-            .filter(|a| !hidden(&a.label))
+            .filter(|a| !hidden(a))
             .map(|a| (a.id, a))
             .collect();
         let mut relations: Vec<&Relation> = Vec::new();

@@ -30,13 +30,13 @@ impl DocView {
         &self,
         document: &'d Document,
         offset: usize,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
     ) -> Vec<&'d Annotation> {
         let mut hits: Vec<&Annotation> = self
             .span_index
             .overlapping(&document.annotations, offset..offset + 1)
             .into_iter()
-            .filter(|a| a.covers(offset) && !hidden(&a.label))
+            .filter(|a| a.covers(offset) && !hidden(a))
             .collect();
         hits.sort_by_key(|a| a.end() - a.start());
         hits
@@ -48,7 +48,7 @@ impl DocView {
         response: &egui::Response,
         document: &Document,
         selected: Option<ItemId>,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
         output: &mut DocViewOutput,
     ) {
         let (shift, alt, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.alt, i.modifiers.command));
@@ -164,7 +164,7 @@ impl DocView {
         ui: &egui::Ui,
         response: &egui::Response,
         document: &Document,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
         output: &mut DocViewOutput,
     ) {
         let pos = response.interact_pointer_pos().or(ui.ctx().pointer_latest_pos());

@@ -20,6 +20,7 @@ mod blocks;
 mod find;
 mod heights;
 mod hit;
+mod layers;
 mod navigate;
 mod paint;
 
@@ -30,12 +31,13 @@ use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{FontId, Galley, Pos2, Rect, Sense, pos2, vec2};
 
 use crate::model::editing::Selection;
-use crate::model::{Codebook, Document, ItemId, SpanIndex};
+use crate::model::{Annotation, Codebook, Document, ItemId, SpanIndex};
 
 pub use arcs::{Handles, Relating};
 use blocks::{Block, blocks_of};
 pub use find::Find;
 use heights::Heights;
+pub use layers::{CoderLayer, CoderStyle, underline};
 pub use navigate::Navigation;
 use navigate::ScrollAnchor;
 pub use paint::{LANES, excerpt, label_color};
@@ -113,6 +115,8 @@ pub struct DocView {
     fragment_drag: bool,
     /// ASCII-lowercased copy of the text for find, made on first use.
     folded_text: Option<String>,
+    /// The coders shown and their underline styles, when several are (set by the app each frame).
+    pub coder_layers: Vec<CoderLayer>,
 }
 
 impl DocView {
@@ -144,6 +148,7 @@ impl DocView {
             relation_drag: false,
             fragment_drag: false,
             folded_text: None,
+            coder_layers: Vec::new(),
         }
     }
 
@@ -245,14 +250,14 @@ impl DocView {
         f64::from(galley.size().y + gap)
     }
 
-    /// Shows the view. `hidden_labels` are not painted.
+    /// Shows the view. What `hidden_labels` hides (by label or coder) is not painted, hovered or hit.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         document: &Document,
         codebook: &Codebook,
         selected_annotation: Option<ItemId>,
-        hidden_labels: &dyn Fn(&str) -> bool,
+        hidden_labels: &dyn Fn(&Annotation) -> bool,
     ) -> DocViewOutput {
         let mut output = DocViewOutput::default();
         if self.indexed_revision != Some(document.revision()) {

@@ -51,7 +51,7 @@ impl DocView {
         document: &Document,
         codebook: &Codebook,
         selected_annotation: Option<ItemId>,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
     ) {
         let (Some(first), Some(last)) = (self.placed.first(), self.placed.last()) else { return };
         let painter = ui.painter();
@@ -62,7 +62,7 @@ impl DocView {
             .span_index
             .overlapping(&document.annotations, visible_chars)
             .into_iter()
-            .filter(|a| !hidden(&a.label))
+            .filter(|a| !hidden(a))
             .collect();
         let label_colors: Vec<(&str, Color32)> =
             codebook.labels.iter().map(|l| (l.id.as_str(), label_color(codebook, &l.id))).collect();
@@ -110,7 +110,8 @@ impl DocView {
                     }
                     if lane < LANES {
                         let y = rect.max.y + 2.0 + lane as f32 * LANE_SPACING;
-                        painter.hline(rect.min.x..=rect.max.x, y, Stroke::new(2.0, color));
+                        let style = self.coder_style(&annotation.annotator);
+                        super::underline(painter, rect.min.x..=rect.max.x, y, color, style);
                     }
                 }
             }
@@ -164,7 +165,7 @@ impl DocView {
         response: &egui::Response,
         document: &Document,
         codebook: &Codebook,
-        hidden: &dyn Fn(&str) -> bool,
+        hidden: &dyn Fn(&Annotation) -> bool,
     ) {
         if self.drag_anchor.is_some() {
             return;
@@ -183,6 +184,9 @@ impl DocView {
                     ui.painter().rect_filled(rect, 2.0, label_color(codebook, &annotation.label));
                     ui.strong(name);
                     ui.label(excerpt(&annotation.text(), 80));
+                    if let Some(coder) = self.coder_name(&annotation.annotator) {
+                        ui.weak(format!("({coder})"));
+                    }
                 });
             }
         });

@@ -43,6 +43,17 @@ impl SpanwiseApp {
             }
         });
         ui.separator();
+        if self.agreement_blinded() {
+            ui.label(
+                "Blind coding is on: agreement and the comparison show once you have marked every document they \
+                 cover done (Document › Mark done for me), or when blind coding is turned off.",
+            );
+            ui.checkbox(&mut self.agreement.this_document_only, "Only the document shown");
+            for command in pending {
+                self.command(command);
+            }
+            return;
+        }
         if self.agreement.compare_shown {
             egui::ScrollArea::both()
                 .id_salt("compare_view")

@@ -51,8 +51,14 @@ impl SpanwiseApp {
                 pending.push(Command::EditAnnotatorName);
             }
             ui.separator();
-            let count = self.document().map_or(0, |d| d.annotations.len());
+            // Of the coders shown (the list's count): a layer hidden by blind coding tells nothing.
+            let count = self.document().map_or(0, |_| self.list_cache.total());
             ui.label(format!("{count} annotations in this document"));
+            if self.document().is_some_and(|d| self.blinded(d)) {
+                ui.separator();
+                ui.label(RichText::new("Others' layers hidden: blind coding").color(ui.visuals().warn_fg_color))
+                    .on_hover_text(crate::ui::app::coders::BLIND_REASON);
+            }
             if let Some(range) = self.view.as_ref().and_then(|v| v.selected_range()) {
                 ui.separator();
                 ui.label(format!("Selected {}..{} ({} characters)", range.start, range.end, range.len()));

@@ -8,6 +8,14 @@ impl SpanwiseApp {
     pub(super) fn document_ui(&mut self, ui: &mut egui::Ui) {
         let project = self.session.project();
         let document = self.current_document.as_deref().and_then(|id| project.document(id));
+        let filter = document.map(|d| self.layer_filter(d)).unwrap_or_default();
+        let layers = document.map(|d| self.coder_layers(d)).unwrap_or_default();
+        if let Some(document) = document
+            && self.selected_annotation.and_then(|id| document.annotation(id)).is_some_and(|a| filter.hides(a))
+        {
+            // A hidden annotation is never the one keys act on.
+            self.selected_annotation = None;
+        }
         let (Some(view), Some(document)) = (&mut self.view, document) else {
             let mut pending = Vec::new();
             ui.vertical_centered(|ui| {
@@ -38,9 +46,8 @@ impl SpanwiseApp {
         if !view.belongs_to(generation, document) {
             *view = crate::ui::doc_view::DocView::new(document, generation);
         }
-        let hidden = &self.hidden_labels;
-        let output =
-            view.ui(ui, document, &project.codebook, self.selected_annotation, &|label| hidden.contains(label));
+        view.coder_layers = layers;
+        let output = view.ui(ui, document, &project.codebook, self.selected_annotation, &|a| filter.hides(a));
         if let Some(target) = output.relate_to {
             self.command(Command::RelateTo(target));
         } else if let Some(range) = output.add_fragment {

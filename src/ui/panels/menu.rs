@@ -33,6 +33,7 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 Separator,
                 C(Command::Export),
                 C(Command::ImportAnnotations),
+                C(Command::BringInCoders),
                 Separator,
                 C(Command::Quit),
             ],
@@ -56,8 +57,30 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 C(Command::CommandPalette),
             ],
         ),
-        ("Document", vec![C(Command::CleanUp)]),
-        ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
+        (
+            "Document",
+            vec![
+                C(Command::CleanUp),
+                // Several coders (issue 12, part A).
+                Separator,
+                C(Command::MarkDone),
+                C(Command::MarkNotDone),
+            ],
+        ),
+        (
+            "View",
+            vec![
+                Item::Themes,
+                Separator,
+                C(Command::ToggleCodingPanel),
+                // Several coders (issue 12, part A).
+                Separator,
+                C(Command::ToggleCodersPanel),
+                C(Command::ShowAllCoders),
+                C(Command::ShowOnlyMyLayer),
+                C(Command::ToggleBlindCoding),
+            ],
+        ),
         // Agreement, compare and adjudication (issue 12, part B).
         (
             "Analysis",
@@ -92,6 +115,7 @@ impl SpanwiseApp {
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
             Command::AcceptDisagreement(_) => self.agreement.compare.current.is_some(),
+            Command::MarkDone | Command::MarkNotDone => self.coders_command_enabled(command),
             _ => true,
         }
     }
@@ -102,6 +126,9 @@ impl SpanwiseApp {
         match command {
             Command::Undo => history.undo_description().map_or_else(|| text.to_owned(), |d| format!("Undo {d}")),
             Command::Redo => history.redo_description().map_or_else(|| text.to_owned(), |d| format!("Redo {d}")),
+            Command::ToggleBlindCoding | Command::ShowAllCoders | Command::ShowOnlyMyLayer => {
+                self.coders_menu_text(command, text)
+            }
             _ => text.to_owned(),
         }
     }

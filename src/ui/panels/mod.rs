@@ -9,6 +9,7 @@
 mod agreement;
 mod attributes;
 mod bars;
+mod coders;
 mod coding;
 mod compare;
 mod document;
@@ -47,6 +48,13 @@ impl SpanwiseApp {
                 .default_size(300.0)
                 .min_size(220.0)
                 .show(ui, |ui| self.coding_panel_ui(ui));
+        }
+        if self.coders.panel_open {
+            egui::Panel::right("coders_panel")
+                .resizable(true)
+                .default_size(260.0)
+                .min_size(200.0)
+                .show(ui, |ui| self.coders_panel_ui(ui));
         }
         if self.agreement.panel_open {
             // The text keeps at least 40 % of what is left, so stepping through disagreements shows them.

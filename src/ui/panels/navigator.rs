@@ -19,10 +19,17 @@ impl SpanwiseApp {
     fn documents_ui(&self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
         ui.heading("Documents");
         let project = self.session.project();
+        // Blind coding: no counts of others' work; my own status instead.
+        let me = project.blind_coding.then(|| self.my_annotator_id());
         egui::ScrollArea::vertical().id_salt("documents").max_height(160.0).auto_shrink([false, true]).show(ui, |ui| {
             for document in &project.documents {
                 let selected = self.current_document.as_deref() == Some(document.id.as_str());
-                let text = format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len());
+                let text = match &me {
+                    Some(me) => {
+                        format!("{}  (you: {})", excerpt(document.title(), 40), document.coder_status(me).name())
+                    }
+                    None => format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len()),
+                };
                 let response = ui.selectable_label(selected, text).on_hover_text(&document.name);
                 if response.clicked() {
                     pending.push(Command::SelectDocument(document.id.clone()));
@@ -48,8 +55,9 @@ impl SpanwiseApp {
         let generation = self.session.generation();
         let project = self.session.project();
         let document = self.current_document.as_deref().and_then(|id| project.document(id));
+        let filter = document.map(|d| self.layer_filter(d)).unwrap_or_default();
         if let Some(document) = document {
-            self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
+            self.list_cache.update(generation, document, &project.codebook, &self.list_search, &filter);
         }
         ui.horizontal_wrapped(|ui| {
             for label in &project.codebook.labels {
@@ -82,9 +90,10 @@ impl SpanwiseApp {
         let Some(document) = document else {
             return;
         };
-        self.list_cache.update(generation, document, &project.codebook, &self.list_search, &self.hidden_labels);
+        let filter = self.layer_filter(document);
+        self.list_cache.update(generation, document, &project.codebook, &self.list_search, &filter);
         let rows = &self.list_cache;
-        ui.label(RichText::new(format!("{} of {}", rows.len(), document.annotations.len())).weak());
+        ui.label(RichText::new(format!("{} of {}", rows.len(), rows.total())).weak());
         let row_height = ui.spacing().interact_size.y;
         // Annotations with a memo are marked ✎.
         let with_memo: std::collections::HashSet<crate::model::ItemId> = project
@@ -95,6 +104,7 @@ impl SpanwiseApp {
                 _ => None,
             })
             .collect();
+        let several_coders = project.annotators.len() > 1;
         egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
             ui,
             row_height,
@@ -114,7 +124,13 @@ impl SpanwiseApp {
                         ui.painter().rect_filled(rect, 1.0, color);
                         let memo = if with_memo.contains(&annotation.id) { "✎ " } else { "" };
                         let text = format!("{memo}{label_name}: {}", excerpt(&annotation.text(), 60));
-                        if ui.selectable_label(selected, text).clicked() {
+                        let mut response = ui.selectable_label(selected, text);
+                        if several_coders {
+                            // Whose it is, when the project has several coders.
+                            let coder = project.annotator(&annotation.annotator).map_or("?", |a| a.name.as_str());
+                            response = response.on_hover_text(format!("by {coder}"));
+                        }
+                        if response.clicked() {
                             pending.push(Command::RevealAnnotation(annotation.id));
                         }
                     });

@@ -31,6 +31,11 @@ pub(super) fn arguments(request: &NativeRequest, parent: Option<ParentWindow>) -
     if request.saves {
         arguments.extend(["--save".into(), "--confirm-overwrite".into()]);
     }
+    if request.multiple {
+        // One path per line (a name with a line break in it is rarer than one with any other
+        // separator zenity could use).
+        arguments.extend(["--multiple".into(), "--separator=\n".into()]);
+    }
     // A folder is given with a trailing slash; a proposed name as a path in it.
     let mut start = OsString::from("--filename=");
     match &request.file_name {
@@ -80,6 +85,22 @@ pub(super) fn answer(status: Option<i32>, stdout: &[u8], stderr: &[u8]) -> Answe
     }
 }
 
+/// The answer of a dialog that allows several files: one path per line.
+pub(super) fn many(answer: Answer) -> Answer {
+    match answer {
+        Answer::Chosen(path) => {
+            let bytes = path.as_os_str().as_bytes();
+            let paths: Vec<PathBuf> = bytes
+                .split(|&b| b == b'\n')
+                .filter(|line| !line.is_empty())
+                .map(|line| PathBuf::from(OsStr::from_bytes(line)))
+                .collect();
+            Answer::ChosenMany(paths)
+        }
+        other => other,
+    }
+}
+
 /// The zenity process on screen, if any.
 #[derive(Default)]
 pub(super) struct Zenity {
@@ -116,6 +137,7 @@ impl Zenity {
         });
         let child = self.child.lock().unwrap_or_else(PoisonError::into_inner).take();
         match child.map(|mut child| child.wait()) {
+            Some(Ok(status)) if request.multiple => many(answer(status.code(), &out, &err)),
             Some(Ok(status)) => answer(status.code(), &out, &err),
             Some(Err(err)) => Answer::Failed(format!("cannot wait for zenity: {err}")),
             None => Answer::Failed("zenity was closed".into()),
@@ -149,6 +171,24 @@ mod tests {
         assert!(matches!(answer(Some(255), b"", b"boom\n"), Answer::Failed(reason) if reason.contains("255: boom")));
         assert!(matches!(answer(None, b"", b""), Answer::Failed(_)));
         assert!(matches!(answer(Some(0), b"", b""), Answer::Failed(_)));
+    }
+
+    #[test]
+    fn zenity_chooses_several_coders_files_one_per_line() {
+        let request = NativeRequest::new(FileDialogPurpose::BringInCoders, Path::new("/class"), None);
+        let given: Vec<String> = arguments(&request, None).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(given.contains(&"--multiple".to_owned()) && given.contains(&"--separator=\n".to_owned()), "{given:?}");
+        let out = "/class/ana ü.spanwise.ron\n/class/bo 🎉.spanwise.ron\n".as_bytes();
+        assert_eq!(
+            many(answer(Some(0), out, b"")),
+            Answer::ChosenMany(vec![
+                PathBuf::from("/class/ana ü.spanwise.ron"),
+                PathBuf::from("/class/bo 🎉.spanwise.ron")
+            ])
+        );
+        assert_eq!(many(answer(Some(1), b"", b"")), Answer::Cancelled);
+        let open = NativeRequest::new(FileDialogPurpose::Open, Path::new("/class"), None);
+        assert!(!arguments(&open, None).iter().any(|a| a == "--multiple"));
     }
 
     #[test]
