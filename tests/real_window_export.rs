@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::exchange::{check_csv_export, check_spacy_export, leftovers};
 use common::real_window::{Display, RealApp, require};
-use common::ui::{harness_sized, sample_copy};
+use common::ui::{sample_copy, widget_center};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spanwise::formats::export::{self, ExportOptions, Format};
@@ -23,45 +23,14 @@ use spanwise::ui::{AppConfig, SpanwiseApp};
 const TOOLS: &[&str] = &["Xvfb", "xdotool", "openbox", "xprop", "import"];
 const SETTLE: Duration = Duration::from_secs(60);
 
-/// Where the widget labelled `label` is (window coordinates) once `setup` has run, in the same
-/// 1400x900 layout the real window starts with, laid out headless from a copy of `project`.
+/// Where the widget labelled `label` is once `setup` has run, laid out headless from a copy of
+/// `project`.
 fn position(project: &Path, setup: impl FnOnce(&mut Harness<'_, SpanwiseApp>), label: &str) -> (i32, i32) {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("layout.spanwise.ron");
     std::fs::copy(project, &copy).unwrap();
     let settings = Settings { annotator_name: "Layout".into(), ..Settings::default() };
-    let mut harness =
-        harness_sized(SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&copy), 1400.0, 900.0);
-    setup(&mut harness);
-    for _ in 0..4 {
-        harness.step();
-    }
-    let Some(node) = harness.query_by_label(label) else {
-        let labels: Vec<String> =
-            harness.query_all_by_label_contains("").map(|n| format!("{n:?}").chars().take(200).collect()).collect();
-        panic!("no {label:?} in {labels:?}");
-    };
-    let center = node.rect().center();
-    (center.x.round() as i32, center.y.round() as i32)
-}
-
-fn click(app: &RealApp<'_>, window: &str, at: (i32, i32)) {
-    let (x, y) = (at.0.to_string(), at.1.to_string());
-    app.display.xdotool(&[
-        "mousemove",
-        "--window",
-        window,
-        &x,
-        &y,
-        "sleep",
-        "0.2",
-        "mousedown",
-        "1",
-        "sleep",
-        "0.1",
-        "mouseup",
-        "1",
-    ]);
+    widget_center(SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&copy), setup, label)
 }
 
 #[test]
@@ -110,7 +79,7 @@ fn export_to_csv_and_spacy_and_import_brat_into_a_new_project_in_the_real_window
     // once, none of 12 after 0.3 s or more). A person cannot click that fast; the test waits as
     // long as a quick hand would.
     std::thread::sleep(Duration::from_millis(500));
-    click(&app, &window, brat_radio);
+    app.click(&window, brat_radio);
     app.wait_state("dialog", "export: brat", SETTLE);
     // CSV: ↑ ↑ (brat, parquet, csv), Enter.
     display.xdotool(&["key", "--delay", "150", "Up", "Up"]);
@@ -156,9 +125,9 @@ fn export_to_csv_and_spacy_and_import_brat_into_a_new_project_in_the_real_window
     // Enter imports.
     display.xdotool(&["key", "ctrl+n"]);
     app.wait_state("annotations", "0", SETTLE);
-    click(&app, &window, file_menu);
+    app.click(&window, file_menu);
     std::thread::sleep(Duration::from_millis(300));
-    click(&app, &window, import_item);
+    app.click(&window, import_item);
     app.wait_state("dialog", "import annotations: choose", SETTLE);
     display.xdotool(&["type", "--delay", "20", &brat.display().to_string()]);
     display.xdotool(&["key", "Return"]);

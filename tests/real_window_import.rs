@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::http::serve;
 use common::real_window::{Display, RealApp, require};
+use common::ui::{test_settings, widget_center};
 use spanwise::settings::Settings;
 use spanwise::store;
 
@@ -130,4 +131,66 @@ fn a_folder_and_a_url_are_imported_from_the_file_menu_keys() {
     display.screenshot("open-url.png");
     assert!(app.state_of("status").starts_with("Imported \"'What is the sea telling us?'"), "{}", app.state());
     app.assert_idle("after Open URL");
+}
+
+#[test]
+fn browse_adds_files_and_a_folder_through_spanwise_s_own_chooser() {
+    let test = "browse_adds_files_and_a_folder_through_spanwise_s_own_chooser";
+    let Some(_one_at_a_time) = require(TOOLS, test) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = home_with_name(dir.path(), "home");
+    let folder = dir.path().join("articles");
+    std::fs::create_dir_all(folder.join("more")).unwrap();
+    std::fs::write(folder.join("first.txt"), "First article. Grüße 👋🏽 👨‍👩‍👧 می‌خواهم 中文\n").unwrap();
+    std::fs::write(folder.join("second.txt"), "Second article.\n").unwrap();
+    for i in 0..3 {
+        std::fs::write(folder.join(format!("more/m{i}.txt")), format!("More {i}.\n")).unwrap();
+    }
+    // Where Browse… is, from a headless twin with the Import dialog open.
+    let app_for_layout =
+        spanwise::ui::SpanwiseApp::new(spanwise::ui::AppConfig { settings: test_settings(), settings_path: None });
+    let browse = widget_center(
+        app_for_layout,
+        |harness| {
+            harness.state_mut().command(spanwise::ui::Command::Import);
+            harness.run();
+        },
+        "Browse…",
+    );
+
+    let display = Display::start(dir.path(), true);
+    let app = RealApp::launch(&display, &home, &[]);
+    let window = app.window("Spanwise");
+    app.wait_state("dialog", "none", SETTLE);
+    display.xdotool(&["key", "ctrl+i"]);
+    app.wait_state("dialog", "import", SETTLE);
+    settle();
+    app.click(&window, browse);
+    app.wait_state("dialog", "import: choosing", SETTLE);
+    settle();
+    // The chooser's path field has the keyboard: two files and a folder, separated by ";".
+    let typed = format!(
+        "{};{};{}",
+        folder.join("first.txt").display(),
+        folder.join("second.txt").display(),
+        folder.join("more").display()
+    );
+    display.xdotool(&["type", "--delay", "10", &typed]);
+    std::thread::sleep(Duration::from_millis(300));
+    display.screenshot("import-browse-chooser.png");
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "import", SETTLE);
+    settle();
+    display.screenshot("import-browse-chosen.png");
+    display.xdotool(&["key", "ctrl+Return"]);
+    app.wait_state("dialog", "message: Import finished", SETTLE);
+    app.wait_state("importing", "false", SETTLE);
+    assert_eq!(app.state_of("documents"), "5", "{}", app.state());
+    display.xdotool(&["key", "Return"]);
+    app.wait_state("dialog", "none", SETTLE);
+    // The status bar shows how the shown document's file was read.
+    assert_eq!(app.state_of("encoding"), "UTF-8", "{}", app.state());
+    settle();
+    display.screenshot("import-browse-imported.png");
+    app.assert_idle("after importing what Browse… chose");
 }

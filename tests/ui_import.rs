@@ -262,7 +262,8 @@ fn the_encoding_is_shown_and_a_text_can_be_read_again_in_another() {
     std::fs::write(&path, &bytes).unwrap();
     let mut harness = harness(app().with_file(&path));
     assert_eq!(harness.state().document().unwrap().text, "Grüße aus Köln, schöne Grüße.\nZweite Zeile ü.\n");
-    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    // The status bar says how the file was read; clicking it offers to read it again.
+    harness.get_by_role_and_label(egui::accesskit::Role::Link, "windows-1252").click();
     harness.run();
     harness.get_by_label("Read as windows-1252.");
     harness.get_by_role(egui::accesskit::Role::ComboBox).click();
@@ -274,7 +275,60 @@ fn the_encoding_is_shown_and_a_text_can_be_read_again_in_another() {
     let document = harness.state().document().unwrap();
     assert_eq!(document.metadata["encoding"], "windows-1251");
     assert_eq!(document.text, "GrьЯe aus Kцln, schцne GrьЯe.\nZweite Zeile ь.\n");
+    harness.get_by_role_and_label(egui::accesskit::Role::Link, "windows-1251"); // the status bar follows
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().document().unwrap().text, "Grüße aus Köln, schöne Grüße.\nZweite Zeile ü.\n");
+}
+
+#[test]
+fn browse_chooses_several_files_and_a_whole_folder_in_spanwise_s_own_chooser() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("articles");
+    std::fs::create_dir_all(folder.join("more")).unwrap();
+    std::fs::write(folder.join("a.txt"), format!("First {TRICKY}\n")).unwrap();
+    std::fs::write(folder.join("b.txt"), "Second article.\n").unwrap();
+    std::fs::write(folder.join("more/c.txt"), "Third article.\n").unwrap();
+    let mut harness = harness(app());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+
+    // Browse…: two files picked with clicks, then Add.
+    harness.get_by_label("Browse…").click();
+    harness.run();
+    harness.get_by_label("Import documents from");
+    harness.get_by_label("File path").click();
+    harness.run();
+    harness.get_by_label("File path").type_text(&folder.display().to_string());
+    harness.run();
+    harness.key_press(Key::Enter); // a folder: the chooser goes into it
+    harness.run();
+    harness.get_by_label("a.txt").click();
+    harness.run();
+    harness.get_by_label("b.txt").click();
+    harness.run();
+    harness.get_by_label("Add").click();
+    harness.run();
+    let sources = |harness: &Harness<'_, SpanwiseApp>| match &harness.state().dialog {
+        Some(Dialog::Import(setup)) => setup.sources.clone(),
+        other => panic!("the Import dialog, not {other:?}"),
+    };
+    assert_eq!(sources(&harness), [folder.join("a.txt"), folder.join("b.txt")]);
+
+    // Browse… again starts in that folder: its subfolder, whole.
+    harness.get_by_label("Browse…").click();
+    harness.run();
+    harness.get_by_label("more/").click();
+    harness.run();
+    harness.get_by_label("Whole folder").click();
+    harness.run();
+    assert_eq!(sources(&harness), [folder.join("a.txt"), folder.join("b.txt"), folder.join("more")]);
+    harness.get_by_label(&format!("{} (folder)", folder.join("more").display()));
+
+    harness.get_by_label("Import").click();
+    harness.run();
+    wait_for_import(&mut harness);
+    let mut names: Vec<String> = harness.state().project().documents.iter().map(|d| d.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
 }

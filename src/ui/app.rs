@@ -11,6 +11,7 @@ mod file_dialogs;
 mod files;
 mod importing;
 mod opening;
+mod state_report;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -18,7 +19,6 @@ use std::path::{Path, PathBuf};
 use crate::model::{Document, ItemId, Project};
 use crate::session::{Notice, Session};
 use crate::settings::{Settings, Theme, system_user_name};
-use crate::store;
 
 use super::annotation_list::AnnotationListCache;
 use super::commands::Command;
@@ -103,7 +103,8 @@ pub struct SpanwiseApp {
     /// SHA-256 of the shown document's text when its view was made: a text replaced under the
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
-    pub agreement: super::agreement::AgreementState, // The Agreement panel (issue 12, part B).
+    /// The Agreement panel: coders, report, chart export, compare and adjudicate (issue 12, part B).
+    pub agreement: super::agreement::AgreementState,
     /// Whose layers are shown, the Coders panel (issue 12, part A).
     pub coders: coders::CodersState,
 }
@@ -396,7 +397,11 @@ impl SpanwiseApp {
             Command::GoToEnd => self.navigate(Navigation::End),
             Command::ShowShortcuts => self.show_dialog(Dialog::Shortcuts),
             Command::EditAnyway => self.session.edit_anyway(),
-            Command::Import => self.show_dialog(Dialog::Import(Box::default())),
+            Command::Import => {
+                let mut setup = super::dialogs::ImportSetup::default();
+                setup.folder = self.start_dir();
+                self.show_dialog(Dialog::Import(Box::new(setup)));
+            }
             Command::OpenUrl => self.show_dialog(Dialog::OpenUrl(Default::default())),
             Command::StartImport(request) => self.start_import(request),
             Command::CleanUp => self.show_cleanup(),
@@ -406,6 +411,7 @@ impl SpanwiseApp {
             Command::ExportTo(path) => self.export_destination_chosen(&path),
             Command::ImportAnnotations => self.show_import_dialog(),
             Command::ImportAnnotationsFrom(path) => self.import_source_chosen(&path),
+            Command::ImportSourcesFrom(paths) => self.import_sources_chosen(paths),
             Command::ToggleCodingPanel => self.coding.panel_open = !self.coding.panel_open,
             Command::Coding(command) => self.run_coding(command),
             // Relations, fragments, keyboard and bulk commands: `app/coding.rs`.
@@ -539,52 +545,6 @@ impl SpanwiseApp {
             self.shown_title = title;
         }
         self.report_state();
-    }
-
-    /// Writes the state summary for `SPANWISE_STATE_REPORT` when it changed.
-    fn report_state(&mut self) {
-        let Some((path, last)) = &self.state_report else {
-            return;
-        };
-        let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
-        let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
-        let mut state = format!(
-            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n{}",
-            self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
-            self.is_dirty(),
-            self.project().annotation_count(),
-            self.project().documents.len(),
-            self.import_job.is_some(),
-            self.settings.annotator_name,
-            self.shown_title,
-            self.status.as_deref().unwrap_or_default(),
-            self.list_cache.summary(&self.session.project().codebook),
-            selection.unwrap_or_default(),
-            self.coding_state_report(),
-        );
-        state.push_str(&self.agreement.describe());
-        let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
-        let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
-        let selected = self.selected_annotation.map_or(0, |id| id.0);
-        // Where the selected annotation's handles are (relate, start, end), in points.
-        let handles = (self.selected().zip(self.view.as_ref()))
-            .and_then(|(a, view)| view.handles(a))
-            .map(|h| {
-                let p = |r: egui::Rect| format!("{},{}", r.center().x.round(), r.center().y.round());
-                format!("{} {} {}", p(h.relate), p(h.start), p(h.end))
-            })
-            .unwrap_or_default();
-        state.push_str(&format!(
-            "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
-            relating.map_or("no".to_owned(), |t| t.to_string())
-        ));
-        state.push_str(&self.coders_state_report());
-        if &state != last {
-            if let Err(err) = store::write_atomic(path, state.as_bytes()) {
-                log::warn!("cannot write the state report {}: {err}", path.display());
-            }
-            self.state_report = Some((path.clone(), state));
-        }
     }
 }
 

@@ -83,6 +83,8 @@ pub enum Command {
     Export,
     /// Export to this file or folder (the answer of a file dialog; the Export dialog takes it).
     ExportTo(PathBuf),
+    /// Sources chosen for File › Import… (its Browse…): added to the Import dialog's list.
+    ImportSourcesFrom(Vec<PathBuf>),
     /// Show File › Import annotations….
     ImportAnnotations,
     /// Import annotations from this file or folder (the Import dialog takes it).

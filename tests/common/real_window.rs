@@ -221,6 +221,28 @@ impl<'d> RealApp<'d> {
         window
     }
 
+    /// A left click at `at` (coordinates inside `window`), the pointer resting on the spot first
+    /// as a hand would (egui needs to see the pointer there before the press).
+    #[allow(dead_code)] // not every test binary clicks
+    pub fn click(&self, window: &str, at: (i32, i32)) {
+        let (x, y) = (at.0.to_string(), at.1.to_string());
+        self.display.xdotool(&[
+            "mousemove",
+            "--window",
+            window,
+            &x,
+            &y,
+            "sleep",
+            "0.2",
+            "mousedown",
+            "1",
+            "sleep",
+            "0.1",
+            "mouseup",
+            "1",
+        ]);
+    }
+
     /// CPU time (user + system) the process has used, in clock ticks.
     pub fn cpu_ticks(&self) -> u64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).expect("the app is running");

@@ -28,6 +28,26 @@ pub fn harness_sized(app: SpanwiseApp, width: f32, height: f32) -> Harness<'stat
     harness
 }
 
+/// Where the widget labelled `label` is (window coordinates) once `setup` has run, laid out
+/// headless in the 1400x900 window a real-window test starts with: a real-window test clicks
+/// there. The headless twin must be brought to the same state as the real window.
+#[allow(dead_code)] // not every test binary clicks
+pub fn widget_center(app: SpanwiseApp, setup: impl FnOnce(&mut Harness<'_, SpanwiseApp>), label: &str) -> (i32, i32) {
+    use egui_kittest::kittest::Queryable;
+    let mut harness = harness_sized(app, 1400.0, 900.0);
+    setup(&mut harness);
+    for _ in 0..4 {
+        harness.step();
+    }
+    let Some(node) = harness.query_by_label(label) else {
+        let labels: Vec<String> =
+            harness.query_all_by_label_contains("").map(|n| format!("{n:?}").chars().take(200).collect()).collect();
+        panic!("no {label:?} in {labels:?}");
+    };
+    let center = node.rect().center();
+    (center.x.round() as i32, center.y.round() as i32)
+}
+
 /// A copy of the sample project in a temporary folder, so tests can save.
 pub fn sample_copy(dir: &Path) -> PathBuf {
     let path = dir.join("sample.spanwise.ron");

@@ -51,7 +51,10 @@ impl SpanwiseApp {
         self.native_dialogs.receive();
         // An answer waits while an in-app dialog (a changed file, a recovery, unsaved changes) is
         // on screen: it was asked about the project as it is now.
-        if self.dialog.as_ref().is_none_or(|d| matches!(d, Dialog::Export(_) | Dialog::ImportAnnotations(_)))
+        if self
+            .dialog
+            .as_ref()
+            .is_none_or(|d| matches!(d, Dialog::Export(_) | Dialog::ImportAnnotations(_) | Dialog::Import(_)))
             && let Some(pending) = self.native_dialogs.pending.take_if(|pending| pending.answer.is_some())
         {
             self.use_answer(pending);
@@ -147,6 +150,7 @@ impl SpanwiseApp {
             (Some(Dialog::ImportAnnotations(dialog)), FileDialogPurpose::ImportAnnotations) => {
                 dialog.open_chooser(dir, suggested)
             }
+            (Some(Dialog::Import(setup)), FileDialogPurpose::ImportSources) => setup.open_chooser(dir),
             _ => self.show_dialog(Dialog::File(FileDialog::new(purpose, dir, suggested))),
         }
     }

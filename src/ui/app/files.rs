@@ -101,7 +101,8 @@ impl SpanwiseApp {
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::AgreementCsv
             | FileDialogPurpose::AgreementPng
-            | FileDialogPurpose::BringInCoders => None,
+            | FileDialogPurpose::BringInCoders
+            | FileDialogPurpose::ImportSources => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }

@@ -19,6 +19,14 @@ use crate::ui::import_job::{ImportJob, ImportRequest, duration_words, summary_te
 const PROGRESS_CLOCK: Duration = Duration::from_millis(500);
 
 impl SpanwiseApp {
+    /// Files or folders chosen with the Import dialog's Browse… (in the system's dialog).
+    pub(super) fn import_sources_chosen(&mut self, paths: Vec<std::path::PathBuf>) {
+        match &mut self.dialog {
+            Some(Dialog::Import(setup)) => setup.add_chosen(paths),
+            _ => log::warn!("sources to import were chosen with no Import dialog open: {paths:?}"),
+        }
+    }
+
     pub(super) fn start_import(&mut self, request: ImportRequest) {
         if self.import_job.is_some() {
             self.status = Some("An import is running; wait for it or cancel it first".into());

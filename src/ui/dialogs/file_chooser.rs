@@ -30,6 +30,8 @@ pub enum FileDialogPurpose {
     AgreementPng,
     /// Choose coders' project files (several, or a folder) to bring in.
     BringInCoders,
+    /// File › Import…'s Browse…: files, folders, archives and corpora to import (several).
+    ImportSources,
 }
 
 impl FileDialogPurpose {
@@ -43,6 +45,7 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementCsv => "Export agreement as CSV",
             FileDialogPurpose::AgreementPng => "Export the agreement chart as PNG",
             FileDialogPurpose::BringInCoders => "Bring in coders' files",
+            FileDialogPurpose::ImportSources => "Import documents from",
         }
     }
 
@@ -55,6 +58,7 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => "Choose",
             FileDialogPurpose::AgreementCsv | FileDialogPurpose::AgreementPng => "Export",
             FileDialogPurpose::BringInCoders => "Bring in",
+            FileDialogPurpose::ImportSources => "Add",
         }
     }
 
@@ -64,7 +68,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::Open
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::ImportAnnotations
-            | FileDialogPurpose::BringInCoders => false,
+            | FileDialogPurpose::BringInCoders
+            | FileDialogPurpose::ImportSources => false,
             FileDialogPurpose::SaveAs
             | FileDialogPurpose::Export
             | FileDialogPurpose::AgreementCsv
@@ -90,6 +95,9 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementCsv => vec![("CSV", vec!["csv"]), all],
             FileDialogPurpose::AgreementPng => vec![("PNG images", vec!["png"]), all],
             FileDialogPurpose::BringInCoders => vec![("Spanwise projects", vec!["ron"]), all],
+            FileDialogPurpose::ImportSources => {
+                vec![("Documents, archives and corpora", formats::import::EXTENSIONS.to_vec()), all]
+            }
         }
     }
 
@@ -104,18 +112,20 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementCsv => Command::Agreement(AgreementCommand::ExportCsvTo(path)),
             FileDialogPurpose::AgreementPng => Command::Agreement(AgreementCommand::ExportPngTo(path)),
             FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(vec![path]),
+            FileDialogPurpose::ImportSources => Command::ImportSourcesFrom(vec![path]),
         }
     }
 
     /// Whether several files may be chosen at once.
     pub fn multiple(self) -> bool {
-        self == FileDialogPurpose::BringInCoders
+        matches!(self, FileDialogPurpose::BringInCoders | FileDialogPurpose::ImportSources)
     }
 
     /// What choosing several files does (the first one, where only one makes sense).
     pub fn command_many(self, mut paths: Vec<PathBuf>) -> Command {
         match self {
             FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(paths),
+            FileDialogPurpose::ImportSources => Command::ImportSourcesFrom(paths),
             _ => self.command(if paths.is_empty() { PathBuf::new() } else { paths.swap_remove(0) }),
         }
     }
@@ -135,6 +145,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementCsv => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             FileDialogPurpose::AgreementPng => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
             FileDialogPurpose::BringInCoders => project,
+            FileDialogPurpose::ImportSources => path.extension().is_some_and(|e| {
+                let e = e.to_string_lossy().to_lowercase();
+                formats::import::EXTENSIONS.contains(&e.as_str())
+            }),
         }
     }
 }
@@ -226,8 +240,8 @@ impl FileDialog {
         Some(if expanded.is_absolute() { expanded } else { self.dir.join(expanded) })
     }
 
-    /// Several files (or folders) typed or picked for [`FileDialogPurpose::BringInCoders`],
-    /// separated by `;`: each must exist.
+    /// Several files (or folders) typed or picked for a purpose that takes several
+    /// ([`FileDialogPurpose::multiple`]), separated by `;`: each must exist.
     fn accept_many(&mut self) -> Option<Command> {
         let typed = std::mem::take(&mut self.input);
         let mut paths = Vec::new();
@@ -243,15 +257,15 @@ impl FileDialog {
         }
         self.input = typed;
         if paths.is_empty() {
-            self.error = Some("Pick one or more project files (separate them with ;), or a folder".into());
+            self.error = Some("Pick one or more files (separate them with ;), or a folder".into());
             return None;
         }
-        Some(Command::BringInCodersFrom(paths))
+        Some(self.purpose.command_many(paths))
     }
 
     /// Checks the chosen path; returns the command to run, or sets an error.
     fn accept(&mut self) -> Option<Command> {
-        if self.purpose == FileDialogPurpose::BringInCoders && (self.input.contains(';') || self.input.is_empty()) {
+        if self.purpose.multiple() && (self.input.contains(';') || self.input.is_empty()) {
             return self.accept_many();
         }
         let Some(path) = self.chosen_path() else {
@@ -270,6 +284,7 @@ impl FileDialog {
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::BringInCoders
+            | FileDialogPurpose::ImportSources
                 if !path.is_file() =>
             {
                 self.error = Some(format!("{} does not exist", path.display()));
@@ -310,7 +325,7 @@ impl FileDialog {
                 }
                 let mut open_dir = None;
                 let mut chosen = false;
-                let many = self.purpose == FileDialogPurpose::BringInCoders;
+                let many = self.purpose.multiple();
                 for entry in &self.entries {
                     let text = if entry.is_dir { format!("{}/", entry.name) } else { entry.name.clone() };
                     let selected =
@@ -377,10 +392,15 @@ impl FileDialog {
                 commands.push(command);
                 keep = false;
             }
-            if self.purpose == FileDialogPurpose::BringInCoders
-                && ui.button("Whole folder").on_hover_text("Bring in every project file in this folder").clicked()
+            let whole_folder = match self.purpose {
+                FileDialogPurpose::BringInCoders => Some("Bring in every project file in this folder"),
+                FileDialogPurpose::ImportSources => Some("Import everything in this folder (and its subfolders)"),
+                _ => None,
+            };
+            if let Some(hint) = whole_folder
+                && ui.button("Whole folder").on_hover_text(hint).clicked()
             {
-                commands.push(Command::BringInCodersFrom(vec![self.dir.clone()]));
+                commands.push(self.purpose.command_many(vec![self.dir.clone()]));
                 keep = false;
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

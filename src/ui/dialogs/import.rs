@@ -8,6 +8,8 @@ use egui::RichText;
 
 use crate::formats::import::Input;
 use crate::ui::commands::Command;
+use crate::ui::dialogs::file_chooser::{FileDialog, FileDialogPurpose};
+use crate::ui::dialogs::{DialogContext, Outcome};
 use crate::ui::import_job::ImportRequest;
 
 /// How much of a CSV/TSV file the preview reads.
@@ -95,6 +97,10 @@ pub struct ImportSetup {
     pub skip_duplicates: bool,
     error: Option<String>,
     focus_requested: bool,
+    /// Where Browse… starts (the project's folder).
+    pub folder: PathBuf,
+    /// Spanwise's own chooser, shown inside this dialog, when there is no system dialog.
+    chooser: Option<FileDialog>,
 }
 
 impl Default for ImportSetup {
@@ -108,6 +114,8 @@ impl Default for ImportSetup {
             skip_duplicates: true,
             error: None,
             focus_requested: true,
+            folder: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            chooser: None,
         }
     }
 }
@@ -124,6 +132,25 @@ impl ImportSetup {
             self.sources.push(path);
             self.refresh_preview();
         }
+    }
+
+    /// Shows Spanwise's own chooser (several files, or a whole folder) inside the dialog.
+    pub fn open_chooser(&mut self, dir: PathBuf) {
+        self.chooser = Some(FileDialog::new(FileDialogPurpose::ImportSources, dir, None));
+    }
+
+    /// Whether Spanwise's own chooser is shown inside the dialog.
+    pub fn choosing(&self) -> bool {
+        self.chooser.is_some()
+    }
+
+    /// Adds what a file dialog chose.
+    pub fn add_chosen(&mut self, paths: Vec<PathBuf>) {
+        if let Some(first) = paths.first().and_then(|p| p.parent()) {
+            self.folder = first.to_owned();
+        }
+        paths.into_iter().for_each(|path| self.add(path));
+        self.focus_requested = true;
     }
 
     fn refresh_preview(&mut self) {
@@ -148,14 +175,26 @@ impl ImportSetup {
         request
     }
 
-    /// Shows the dialog; returns whether it stays open and the command to run.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> (bool, Option<Command>) {
+    /// Shows the dialog; returns whether it stays open and what the app should do.
+    pub fn ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) -> (bool, Vec<Outcome>) {
+        let mut outcomes = Vec::new();
+        if let Some(chooser) = &mut self.chooser {
+            let (stay, commands) = chooser.ui(ui, context.recent_files);
+            if !stay {
+                self.chooser = None;
+            }
+            for command in commands {
+                if let Command::ImportSourcesFrom(paths) = command {
+                    self.add_chosen(paths);
+                }
+            }
+            return (true, outcomes);
+        }
         let mut keep = true;
-        let mut command = None;
         ui.heading("Import documents");
         ui.label(
             "Files, folders (everything inside them), zip archives and CSV, TSV or JSONL corpora (one document per \
-             row). Type a path and press Enter, or drop files and folders on the window.",
+             row). Type a path and press Enter, choose them with Browse…, or drop files and folders on the window.",
         );
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -173,6 +212,14 @@ impl ImportSetup {
                 let typed = std::mem::take(&mut self.typed);
                 self.add(PathBuf::from(typed.trim()));
                 ui.memory_mut(|m| m.request_focus(field.id));
+            }
+            let browse = ui.button("Browse…").on_hover_text("Choose files, or a whole folder");
+            if browse.clicked() {
+                if context.system_file_dialogs {
+                    outcomes.push(Outcome::ChooseFile(FileDialogPurpose::ImportSources, self.folder.clone(), None));
+                } else {
+                    self.open_chooser(self.folder.clone());
+                }
             }
         });
         if let Some(error) = &self.error {
@@ -208,13 +255,13 @@ impl ImportSetup {
                 !self.sources.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
             if import.clicked() || keyboard {
                 keep = false;
-                command = Some(Command::StartImport(self.request()));
+                outcomes.push(Outcome::Command(Command::StartImport(self.request())));
             }
             if ui.button("Cancel").clicked() {
                 keep = false;
             }
         });
-        (keep, command)
+        (keep, outcomes)
     }
 
     fn preview_ui(&mut self, ui: &mut egui::Ui) {

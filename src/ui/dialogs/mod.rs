@@ -142,6 +142,7 @@ impl Dialog {
             Dialog::Shortcuts => "keyboard shortcuts".into(),
             Dialog::Recovery(_) => "recovery".into(),
             Dialog::FileChanged(_) => "file changed on disk".into(),
+            Dialog::Import(setup) if setup.choosing() => "import: choosing".into(),
             Dialog::Import(_) => "import".into(),
             Dialog::OpenUrl(_) => "open url".into(),
             Dialog::Cleanup(_) => "clean up".into(),
@@ -218,9 +219,9 @@ impl Dialog {
                     }
                 }
                 Dialog::Import(setup) => {
-                    let (stay, command) = setup.ui(ui);
+                    let (stay, emitted) = setup.ui(ui, context);
                     keep = stay;
-                    outcomes.extend(command.map(Outcome::Command));
+                    outcomes.extend(emitted);
                 }
                 Dialog::OpenUrl(prompt) => {
                     let (stay, command) = prompt.ui(ui);

@@ -54,6 +54,18 @@ impl SpanwiseApp {
             // Of the coders shown (the list's count): a layer hidden by blind coding tells nothing.
             let count = self.document().map_or(0, |_| self.list_cache.total());
             ui.label(format!("{count} annotations in this document"));
+            // The encoding the document's file was read in (imported texts): like an editor's
+            // status bar, and the way to read it again in another one.
+            if let Some(encoding) = self.document().and_then(|d| d.metadata.get("encoding")) {
+                ui.separator();
+                let hover = format!(
+                    "The text was read from its file as {encoding}. If letters look wrong, read it again in \
+                     another encoding (Document › Clean up…)"
+                );
+                if ui.link(encoding.as_str()).on_hover_text(hover).clicked() {
+                    pending.push(Command::CleanUp);
+                }
+            }
             if self.document().is_some_and(|d| self.blinded(d)) {
                 ui.separator();
                 ui.label(RichText::new("Others' layers hidden: blind coding").color(ui.visuals().warn_fg_color))

@@ -1,0 +1,58 @@
+//! The state summary for `SPANWISE_STATE_REPORT`: what the window shows, in `key=value` lines,
+//! written when it changes, so that tests driving the real window (xdotool under Xvfb) can wait
+//! for and assert what a user would see.
+
+use crate::store;
+use crate::ui::dialogs::Dialog;
+
+use super::SpanwiseApp;
+
+impl SpanwiseApp {
+    /// Writes the state summary for `SPANWISE_STATE_REPORT` when it changed.
+    pub(super) fn report_state(&mut self) {
+        let Some((path, last)) = &self.state_report else {
+            return;
+        };
+        let dialog = self.dialog.as_ref().map_or_else(|| "none".to_owned(), Dialog::describe);
+        let selection = self.view.as_ref().and_then(|v| v.selected_range()).map(|r| format!("{}..{}", r.start, r.end));
+        let mut state = format!(
+            "dialog={dialog}\nopening={}\ndirty={}\nannotations={}\ndocuments={}\nimporting={}\nannotator={}\ntitle={}\nstatus={}\nlist={}\nselection={}\n{}",
+            self.opening().map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
+            self.is_dirty(),
+            self.project().annotation_count(),
+            self.project().documents.len(),
+            self.import_job.is_some(),
+            self.settings.annotator_name,
+            self.shown_title,
+            self.status.as_deref().unwrap_or_default(),
+            self.list_cache.summary(&self.session.project().codebook),
+            selection.unwrap_or_default(),
+            self.coding_state_report(),
+        );
+        state.push_str(&self.agreement.describe());
+        let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
+        let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
+        let selected = self.selected_annotation.map_or(0, |id| id.0);
+        // Where the selected annotation's handles are (relate, start, end), in points.
+        let handles = (self.selected().zip(self.view.as_ref()))
+            .and_then(|(a, view)| view.handles(a))
+            .map(|h| {
+                let p = |r: egui::Rect| format!("{},{}", r.center().x.round(), r.center().y.round());
+                format!("{} {} {}", p(h.relate), p(h.start), p(h.end))
+            })
+            .unwrap_or_default();
+        state.push_str(&format!(
+            "selected={selected}\nrelations={relations}\nrelating={}\nhandles={handles}\n",
+            relating.map_or("no".to_owned(), |t| t.to_string())
+        ));
+        state.push_str(&self.coders_state_report());
+        let encoding = self.document().and_then(|d| d.metadata.get("encoding")).map_or("", String::as_str);
+        state.push_str(&format!("encoding={encoding}\n"));
+        if &state != last {
+            if let Err(err) = store::write_atomic(path, state.as_bytes()) {
+                log::warn!("cannot write the state report {}: {err}", path.display());
+            }
+            self.state_report = Some((path.clone(), state));
+        }
+    }
+}
