@@ -1,6 +1,7 @@
 //! Agreement on the generated 10 MB document with three coders' 600,000 spans: alpha_U
 //! corpus-wide (units built from the project, merged, D_o and D_e per label) and everything
-//! `spanwise agree` computes (alpha_U plus span F1 of two coders against the first).
+//! `spanwise agree` computes (alpha_U plus span F1 of two coders against the first); what the
+//! Agreement panel adds: copying the project for its worker, comparing two coders on a document.
 
 use std::time::{Duration, Instant};
 
@@ -76,6 +77,17 @@ fn agreement_benches(c: &mut Criterion) {
     });
     group.bench_function("agree_all_10mb_3x200k_warm", |b| {
         b.iter(|| agreement(&project, None, None).expect("agreement"))
+    });
+    // What the Agreement panel does on the window's thread before handing work to a worker:
+    // copying the project (once per report) and, for the compare view, copying the two layers of
+    // the shown document; the comparison itself runs on the worker for a project this large.
+    group.bench_function("panel_project_copy_10mb_600k", |b| b.iter(|| project.clone()));
+    group.bench_function("compare_document_10mb_2x200k", |b| {
+        b.iter(|| {
+            spanwise::analysis::compare::compare_document(&project, &project.documents[0], "bench", "b")
+                .disagreements
+                .len()
+        })
     });
     group.finish();
 }

@@ -272,6 +272,33 @@ fn every_kind_of_disagreement_is_classified_in_text_order() {
 }
 
 #[test]
+fn a_relation_accepted_in_a_later_sitting_finds_its_ends_in_gold() {
+    let project = crafted_pair();
+    let comparison = compare(&project, "d1", "ana", "bob").unwrap();
+    let relation = comparison.disagreements.iter().position(|d| d.detail == "Attributed to only in ana").unwrap();
+    // Alone, the relation has no ends in gold.
+    let mut plan = Adjudication::new(time());
+    plan.accept_agreements = false;
+    plan.choices = vec![(relation, Choice::AcceptA)];
+    let err = adjudicate(&project, &comparison, &plan).unwrap_err();
+    assert!(err.to_string().contains("accept its annotations first"), "{err}");
+    // First sitting: the agreements (the quote and Müller). Second: the relation alone.
+    let mut adjudicated = project.clone();
+    let agreements = Adjudication { accept_agreements: true, ..Adjudication::new(time()) };
+    apply(&mut adjudicated, adjudicate(&project, &comparison, &agreements).unwrap()).unwrap();
+    let comparison = compare(&adjudicated, "d1", "ana", "bob").unwrap();
+    let relation_only = adjudicate(&adjudicated, &comparison, &plan).unwrap();
+    apply(&mut adjudicated, relation_only).unwrap();
+    let d1 = adjudicated.document("d1").unwrap();
+    let gold: Vec<&Relation> = d1.relations.iter().filter(|r| r.annotator == "gold").collect();
+    assert_eq!(gold.len(), 1);
+    assert_eq!(gold[0].kind, "attributed_to");
+    assert_eq!(d1.annotation(gold[0].from).unwrap().annotator, "gold");
+    assert_eq!(d1.annotation(gold[0].to).unwrap().text(), "Müller");
+    assert!(spanwise::model::validate(&adjudicated).is_empty());
+}
+
+#[test]
 fn adjudication_builds_the_expected_gold_and_undoes_in_one_step() {
     let project = crafted_pair();
     let comparison = compare(&project, "d1", "ana", "bob").unwrap();

@@ -2,8 +2,9 @@
 //! layers and a choice per disagreement, as one undoable [`Edit::Batch`].
 //!
 //! Gold annotations are copies (new ids, the gold annotator) of the chosen ones; relations are
-//! copied when both their ends made it into the gold layer. An annotation the gold layer already
-//! has (same label and fragments) is not added twice, so adjudicating in several sittings works.
+//! copied when both their ends are in the gold layer (added now or in an earlier sitting). An
+//! annotation the gold layer already has (same label and fragments) is not added twice, so
+//! adjudicating in several sittings, or one decision at a time, works.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -97,8 +98,14 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
     let key = |a: &Annotation| (a.label.clone(), a.fragments.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
     let mut gold_by_key: HashMap<GoldKey, ItemId> =
         document.annotations.iter().filter(|a| a.annotator == plan.gold).map(|a| (key(a), a.id)).collect();
-    // Source annotation id -> gold id.
-    let mut gold_of: HashMap<ItemId, ItemId> = HashMap::new();
+    // Source annotation id -> gold id; an annotation of A or B already in the gold layer (an
+    // earlier sitting, one decision at a time in the window) is there for its relations.
+    let mut gold_of: HashMap<ItemId, ItemId> = document
+        .annotations
+        .iter()
+        .filter(|a| a.annotator == comparison.a || a.annotator == comparison.b)
+        .filter_map(|a| gold_by_key.get(&key(a)).map(|&gold| (a.id, gold)))
+        .collect();
 
     let mut add_copy = |source: &Annotation,
                         edits: &mut Vec<Edit>,

@@ -9,6 +9,7 @@
 //! - [`span_f1`]: pairwise span precision / recall / F1, exact, overlap and partial;
 //! - [`layers`]: a coder's spans of a project as units (merging, discontinuous spans);
 //! - [`agreement`]: all of the above for a project, per label and document (what `agree` prints);
+//! - [`report`]: a report shown ("-" where undefined) and as CSV rows, for the CLI and the panel;
 //! - [`attributes`]: alpha for annotation attributes and document variables;
 //! - [`combine`]: several coders' project files into one project, as `Edit`s;
 //! - [`compare`]: every disagreement between two coders' layers, classified;
@@ -28,6 +29,7 @@ pub mod feedback;
 pub mod grade;
 pub mod kappa;
 pub mod layers;
+pub mod report;
 pub mod rng;
 pub mod span_f1;
 pub mod unitizing;

@@ -14,6 +14,7 @@ use crate::analysis::combine::{CoderFile, combine};
 use crate::analysis::feedback::feedback_html;
 use crate::analysis::grade::{Grade, grade};
 use crate::analysis::layers::Selection;
+use crate::analysis::report::{agreement_csv, csv_field, rows, show, undefined_lines};
 use crate::analysis::span_f1::{Mode, Scores, SpanAgreement};
 use crate::edit::apply;
 use crate::model::Project;
@@ -101,13 +102,6 @@ fn number(value: &Coefficient) -> Json {
     }
 }
 
-fn show(value: &Coefficient) -> String {
-    match value {
-        Ok(v) => format!("{v:.3}"),
-        Err(_) => "-".to_owned(),
-    }
-}
-
 fn alphas_json(alphas: &LabelAlphas) -> Json {
     let per_label: Map<String, Json> =
         alphas.per_label.iter().map(|(label, result)| (label.clone(), number(&result.alpha))).collect();
@@ -130,65 +124,6 @@ fn f1_json(report: &AgreementReport, counts: &SpanAgreement, mode: Mode) -> Json
         "micro": scores_json(&counts.micro(mode)),
         "macro": scores_json(&counts.macro_average(mode)),
     })
-}
-
-/// One value of an agreement report, as a CSV row: empty `value` and a `reason` where undefined.
-struct Row {
-    scope: &'static str,
-    document: String,
-    label: String,
-    measure: String,
-    value: String,
-    reason: String,
-}
-
-/// Every value of the report, in the order the CSV lists them.
-fn rows(report: &AgreementReport) -> Vec<Row> {
-    let mut rows = Vec::new();
-    let mut push = |scope: &'static str, document: &str, label: &str, measure: String, c: &Coefficient| {
-        let (value, reason) = match c {
-            Ok(v) => (format!("{v}"), String::new()),
-            Err(why) => (String::new(), why.0.clone()),
-        };
-        rows.push(Row { scope, document: document.to_owned(), label: label.to_owned(), measure, value, reason });
-    };
-    let by_document = report.alpha_u_by_document.iter().map(|(d, a)| ("document", d.as_str(), a));
-    for (scope, document, alphas) in std::iter::once(("corpus", "", &report.alpha_u)).chain(by_document) {
-        for (label, result) in &alphas.per_label {
-            push(scope, document, label, "alpha_u".into(), &result.alpha);
-        }
-        push(scope, document, "overall", "alpha_u".into(), &alphas.overall);
-        push(scope, document, "macro", "alpha_u".into(), &alphas.macro_average);
-    }
-    for mode in Mode::ALL {
-        let labelled = report.labels.iter().zip(&report.f1.per_label).map(|(l, c)| (l.as_str(), c.scores(mode)));
-        let pooled = [("micro", report.f1.micro(mode)), ("macro", report.f1.macro_average(mode))];
-        for (label, scores) in labelled.chain(pooled) {
-            for (name, c) in [("p", &scores.precision), ("r", &scores.recall), ("f1", &scores.f1)] {
-                push("corpus", "", label, format!("{}_{name}", mode.name()), c);
-            }
-        }
-    }
-    rows
-}
-
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
-fn agreement_csv(report: &AgreementReport) -> String {
-    let mut text = String::from("scope,document,label,measure,value,reason\n");
-    for row in rows(report) {
-        let fields = [row.scope, &row.document, &row.label, &row.measure, &row.value, &row.reason];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        text.push_str(&line.join(","));
-        text.push('\n');
-    }
-    text
 }
 
 fn agreement_json(report: &AgreementReport, project: &Project, selection: &Selection) -> Json {
@@ -353,18 +288,11 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
             }
         }
     }
-    let undefined: Vec<String> = rows(report)
-        .into_iter()
-        .filter(|row| !row.reason.is_empty() && (row.scope != "document" || report.alpha_u_by_document.len() > 1))
-        .map(|row| {
-            let place = if row.document.is_empty() { String::new() } else { format!("{} ", row.document) };
-            format!("  {place}{} {}: {}", row.measure, label_name(&row.label), row.reason)
-        })
-        .collect();
+    let undefined = undefined_lines(report, project);
     if !undefined.is_empty() {
         let _ = writeln!(text, "\nUndefined (shown as -)");
         for line in undefined {
-            let _ = writeln!(text, "{line}");
+            let _ = writeln!(text, "  {line}");
         }
     }
     text

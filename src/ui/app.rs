@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+mod agreement;
 pub mod coders;
 mod coding;
 mod editing;
@@ -102,6 +103,8 @@ pub struct SpanwiseApp {
     /// SHA-256 of the shown document's text when its view was made: a text replaced under the
     /// same id (clean-up, its undo, a re-read encoding) gets a new view.
     shown_text_sha: String,
+    /// The Agreement panel: coders, report, chart export, compare and adjudicate (issue 12, part B).
+    pub agreement: super::agreement::AgreementState,
     /// Whose layers are shown, the Coders panel (issue 12, part A).
     pub coders: coders::CodersState,
 }
@@ -142,6 +145,7 @@ impl SpanwiseApp {
             import_generation: 0,
             cleanup_offer: None,
             shown_text_sha: String::new(),
+            agreement: Default::default(),
             coders: Default::default(),
         };
         if app.settings.annotator_name.trim().is_empty() {
@@ -321,7 +325,7 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_coders_command(c)) else {
+        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_group_commands(c)) else {
             self.take_notices();
             return;
         };
@@ -503,6 +507,7 @@ impl SpanwiseApp {
         }
         self.native_dialog_tick(&ctx);
         self.import_tick(&ctx);
+        self.agreement_tick(&ctx);
         if !self.opening_ui(ui) {
             self.handle_keys(&ctx);
             self.handle_dropped_files(&ctx);

@@ -136,6 +136,16 @@ pub enum Command {
         label: String,
         ranges: Vec<(String, std::ops::Range<usize>)>,
     },
+    // Agreement, compare and adjudication (issue 12, part B).
+    /// Show or hide the Agreement panel (agreement, chart, compare and adjudicate).
+    ToggleAgreementPanel,
+    /// Select the next (or previous) disagreement of the two coders compared, and scroll to it.
+    NextDisagreement,
+    PreviousDisagreement,
+    /// Put the current disagreement's A, B or both versions into the gold layer.
+    AcceptDisagreement(super::agreement::Pick),
+    /// A choice, export or decision from the Agreement panel.
+    Agreement(super::agreement::AgreementCommand),
     // Several coders in one project (issue 12, part A).
     /// File › Bring in coders' files…: choose project files (several, or a folder).
     BringInCoders,
@@ -202,6 +212,10 @@ const fn shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::SHIFT, key)
 }
 
+const fn alt(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::ALT, key)
+}
+
 const fn cmd_shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
 }
@@ -225,7 +239,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 38] {
+    pub fn catalog() -> [Command; 44] {
         [
             Command::NewProject,
             Command::Open,
@@ -258,6 +272,12 @@ impl Command {
             Command::PreviousAnnotation,
             Command::CommandPalette,
             Command::TagAll,
+            Command::ToggleAgreementPanel,
+            Command::NextDisagreement,
+            Command::PreviousDisagreement,
+            Command::AcceptDisagreement(super::agreement::Pick::A),
+            Command::AcceptDisagreement(super::agreement::Pick::B),
+            Command::AcceptDisagreement(super::agreement::Pick::Both),
             // Several coders (issue 12, part A).
             Command::BringInCoders,
             Command::ToggleCodersPanel,
@@ -377,6 +397,43 @@ impl Command {
                 "Tag all occurrences…",
                 "Tag every occurrence of the selected text, in this document or the whole project",
                 keys![cmd_shift(Key::T)],
+                Document,
+            ),
+            Command::ToggleAgreementPanel => info(
+                "Agreement panel",
+                "Show or hide agreement between coders (alpha_U, F1, attributes), its chart, and the compare and \
+                 adjudicate view",
+                keys![cmd_shift(Key::A)],
+                Always,
+            ),
+            Command::NextDisagreement => info(
+                "Next disagreement",
+                "Select the next disagreement of the two coders compared and scroll to it",
+                keys![key(Key::CloseBracket), alt(Key::ArrowDown)],
+                Document,
+            ),
+            Command::PreviousDisagreement => info(
+                "Previous disagreement",
+                "Select the previous disagreement of the two coders compared and scroll to it",
+                keys![key(Key::OpenBracket), alt(Key::ArrowUp)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::A) => info(
+                "Accept A",
+                "Copy coder A's version of the current disagreement into the gold layer",
+                keys![alt(Key::Num1)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::B) => info(
+                "Accept B",
+                "Copy coder B's version of the current disagreement into the gold layer",
+                keys![alt(Key::Num2)],
+                Document,
+            ),
+            Command::AcceptDisagreement(super::agreement::Pick::Both) => info(
+                "Accept both",
+                "Copy both versions of the current disagreement into the gold layer",
+                keys![alt(Key::Num3)],
                 Document,
             ),
             // Several coders (issue 12, part A).

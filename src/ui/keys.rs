@@ -36,7 +36,10 @@ impl SpanwiseApp {
             i.events
                 .iter()
                 .filter_map(|e| match e {
-                    egui::Event::Text(text) if !i.modifiers.ctrl && !i.modifiers.command => Some(text.clone()),
+                    // Alt+digit is a command (accept a disagreement), not a label key.
+                    egui::Event::Text(text) if !i.modifiers.ctrl && !i.modifiers.command && !i.modifiers.alt => {
+                        Some(text.clone())
+                    }
                     _ => None,
                 })
                 .collect()

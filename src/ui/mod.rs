@@ -1,6 +1,7 @@
 //! The eframe/egui user interface. UI code reads the model and emits commands; the app turns
 //! them into `Edit`s after the frame.
 
+pub mod agreement;
 pub mod annotation_list;
 pub mod app;
 pub mod coding;

@@ -99,6 +99,8 @@ impl SpanwiseApp {
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::Export
             | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::AgreementCsv
+            | FileDialogPurpose::AgreementPng
             | FileDialogPurpose::BringInCoders
             | FileDialogPurpose::ImportSources => None,
         };

@@ -30,6 +30,7 @@ impl SpanwiseApp {
             selection.unwrap_or_default(),
             self.coding_state_report(),
         );
+        state.push_str(&self.agreement.describe());
         let relating = self.view.as_ref().and_then(|v| v.relating).map(|r| r.target.map_or(0, |t| t.0));
         let relations: usize = self.project().documents.iter().map(|d| d.relations.len()).sum();
         let selected = self.selected_annotation.map_or(0, |id| id.0);

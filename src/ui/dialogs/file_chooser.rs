@@ -7,6 +7,7 @@ use egui::RichText;
 
 use crate::formats;
 use crate::store;
+use crate::ui::agreement::AgreementCommand;
 use crate::ui::commands::Command;
 
 /// Files that may hold annotations to import (a brat `.ann` stands for its folder).
@@ -24,6 +25,9 @@ pub enum FileDialogPurpose {
     Export,
     /// Choose a file of annotations to import.
     ImportAnnotations,
+    /// Where to write the Agreement panel's CSV / chart (PNG).
+    AgreementCsv,
+    AgreementPng,
     /// Choose coders' project files (several, or a folder) to bring in.
     BringInCoders,
     /// File › Import…'s Browse…: files, folders, archives and corpora to import (several).
@@ -38,6 +42,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save project as",
             FileDialogPurpose::Export => "Export to",
             FileDialogPurpose::ImportAnnotations => "Import annotations from",
+            FileDialogPurpose::AgreementCsv => "Export agreement as CSV",
+            FileDialogPurpose::AgreementPng => "Export the agreement chart as PNG",
             FileDialogPurpose::BringInCoders => "Bring in coders' files",
             FileDialogPurpose::ImportSources => "Import documents from",
         }
@@ -50,6 +56,7 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save",
             FileDialogPurpose::Export => "Choose",
             FileDialogPurpose::ImportAnnotations => "Choose",
+            FileDialogPurpose::AgreementCsv | FileDialogPurpose::AgreementPng => "Export",
             FileDialogPurpose::BringInCoders => "Bring in",
             FileDialogPurpose::ImportSources => "Add",
         }
@@ -63,7 +70,10 @@ impl FileDialogPurpose {
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::BringInCoders
             | FileDialogPurpose::ImportSources => false,
-            FileDialogPurpose::SaveAs | FileDialogPurpose::Export => true,
+            FileDialogPurpose::SaveAs
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::AgreementCsv
+            | FileDialogPurpose::AgreementPng => true,
         }
     }
 
@@ -82,6 +92,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 vec![("Annotations", ANNOTATION_EXTENSIONS.to_vec()), all]
             }
+            FileDialogPurpose::AgreementCsv => vec![("CSV", vec!["csv"]), all],
+            FileDialogPurpose::AgreementPng => vec![("PNG images", vec!["png"]), all],
             FileDialogPurpose::BringInCoders => vec![("Spanwise projects", vec!["ron"]), all],
             FileDialogPurpose::ImportSources => {
                 vec![("Documents, archives and corpora", formats::import::EXTENSIONS.to_vec()), all]
@@ -97,6 +109,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
             FileDialogPurpose::Export => Command::ExportTo(path),
             FileDialogPurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
+            FileDialogPurpose::AgreementCsv => Command::Agreement(AgreementCommand::ExportCsvTo(path)),
+            FileDialogPurpose::AgreementPng => Command::Agreement(AgreementCommand::ExportPngTo(path)),
             FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(vec![path]),
             FileDialogPurpose::ImportSources => Command::ImportSourcesFrom(vec![path]),
         }
@@ -128,6 +142,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 path.extension().is_some_and(|e| ANNOTATION_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             }
+            FileDialogPurpose::AgreementCsv => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            FileDialogPurpose::AgreementPng => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
             FileDialogPurpose::BringInCoders => project,
             FileDialogPurpose::ImportSources => path.extension().is_some_and(|e| {
                 let e = e.to_string_lossy().to_lowercase();

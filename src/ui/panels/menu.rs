@@ -15,7 +15,7 @@ enum Item {
     Separator,
 }
 
-fn menus() -> [(&'static str, Vec<Item>); 5] {
+fn menus() -> [(&'static str, Vec<Item>); 6] {
     use Item::{Command as C, Separator};
     [
         (
@@ -86,6 +86,19 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
                 C(Command::ToggleBlindCoding),
             ],
         ),
+        // Agreement, compare and adjudication (issue 12, part B).
+        (
+            "Analysis",
+            vec![
+                C(Command::ToggleAgreementPanel),
+                Separator,
+                C(Command::NextDisagreement),
+                C(Command::PreviousDisagreement),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::A)),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::B)),
+                C(Command::AcceptDisagreement(crate::ui::agreement::Pick::Both)),
+            ],
+        ),
         ("Help", vec![C(Command::ShowShortcuts)]),
     ]
 }
@@ -106,6 +119,7 @@ impl SpanwiseApp {
             Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
+            Command::AcceptDisagreement(_) => self.agreement.compare.current.is_some(),
             Command::MarkDone | Command::MarkNotDone => self.coders_command_enabled(command),
             Command::SetDirection(direction) => self.document().is_some_and(|d| d.direction != *direction),
             _ => true,

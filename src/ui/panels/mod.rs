@@ -6,10 +6,12 @@
 //! A new panel goes here as a file with one `impl SpanwiseApp { fn …_ui }` and a line in
 //! [`SpanwiseApp::panels_ui`].
 
+mod agreement;
 mod attributes;
 mod bars;
 mod coders;
 mod coding;
+mod compare;
 mod document;
 mod inspector;
 mod memos;
@@ -53,6 +55,15 @@ impl SpanwiseApp {
                 .default_size(260.0)
                 .min_size(200.0)
                 .show(ui, |ui| self.coders_panel_ui(ui));
+        }
+        if self.agreement.panel_open {
+            // The text keeps at least 40 % of what is left, so stepping through disagreements shows them.
+            let room = ui.available_width();
+            egui::Panel::right("agreement_panel")
+                .resizable(true)
+                .default_size(440.0_f32.min(room * 0.6))
+                .size_range(200.0_f32.min(room * 0.6)..=(room * 0.6).max(200.0))
+                .show(ui, |ui| self.agreement_panel_ui(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.document_ui(ui));
     }
