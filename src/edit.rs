@@ -268,6 +268,7 @@ fn check_document(project: &Project, document: Document) -> Result<Document, Edi
     let mut alone = Project {
         name: String::new(),
         description: String::new(),
+        instructions: String::new(),
         created: project.created,
         codebook: project.codebook.clone(),
         annotators: project.annotators.clone(),

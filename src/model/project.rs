@@ -359,6 +359,10 @@ pub struct Project {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// What a student is asked to do (an assignment handed out by an instructor); shown when the
+    /// file is opened. Empty for an ordinary project (and then not written).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instructions: String,
     pub created: Timestamp,
     pub codebook: Codebook,
     #[serde(default)]
@@ -374,6 +378,7 @@ impl Project {
         Self {
             name: name.into(),
             description: String::new(),
+            instructions: String::new(),
             created: now(),
             codebook: Codebook::default_news(),
             annotators: Vec::new(),

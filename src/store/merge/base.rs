@@ -237,8 +237,8 @@ pub(crate) fn same_relative_order<'a>(base: &'a [String], now: impl Iterator<Ite
 /// field or item was changed or deleted since, without keeping a copy of it.
 #[derive(Clone, Debug, Default)]
 pub struct BaseItems {
-    /// Name, description, creation time.
-    pub(crate) project: [u64; 3],
+    /// Name, description, instructions, creation time.
+    pub(crate) project: [u64; 4],
     pub(crate) labels: BaseList,
     pub(crate) relation_types: BaseList,
     pub(crate) attributes: BaseList,
@@ -251,8 +251,13 @@ pub struct BaseItems {
 }
 
 /// The project fields as fingerprints, in [`super::changes::PROJECT_FIELDS`] order.
-pub(crate) fn project_fields(project: &Project) -> [u64; 3] {
-    [fingerprint(&project.name), fingerprint(&project.description), fingerprint(&project.created)]
+pub(crate) fn project_fields(project: &Project) -> [u64; 4] {
+    [
+        fingerprint(&project.name),
+        fingerprint(&project.description),
+        fingerprint(&project.instructions),
+        fingerprint(&project.created),
+    ]
 }
 
 impl BaseItems {

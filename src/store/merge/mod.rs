@@ -78,7 +78,7 @@ impl std::str::FromStr for Side {
 /// read [`Conflict::what`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Item {
-    /// A field of the project: `"name"`, `"description"` or `"creation time"`.
+    /// A field of the project: `"name"`, `"description"`, `"instructions"` or `"creation time"`.
     Project(&'static str),
     /// A label, relation type, attribute, document variable or annotator. `field` is `None` for
     /// the whole entry: deleted on one side and changed on the other.
@@ -636,6 +636,7 @@ pub fn merge(base: Option<&BaseItems>, mine: &Project, theirs: &Project) -> Merg
     let pending = Project {
         name: mine.name.clone(),
         description: mine.description.clone(),
+        instructions: mine.instructions.clone(),
         created: mine.created,
         codebook: empty_codebook,
         annotators: Vec::new(),
@@ -1335,6 +1336,7 @@ fn keyed_tallies<T: Keyed>(conflict: &KeyedConflict<'_, T>) -> (Tally, Tally) {
 enum ProjectField {
     Name(String),
     Description(String),
+    Instructions(String),
     Created(Timestamp),
 }
 
@@ -1343,6 +1345,7 @@ fn project_field(project: &Project, i: usize) -> ProjectField {
     match i {
         0 => ProjectField::Name(project.name.clone()),
         1 => ProjectField::Description(project.description.clone()),
+        2 => ProjectField::Instructions(project.instructions.clone()),
         _ => ProjectField::Created(project.created),
     }
 }
@@ -1351,6 +1354,7 @@ fn set_project_field(project: &mut Project, value: ProjectField) {
     match value {
         ProjectField::Name(name) => project.name = name,
         ProjectField::Description(description) => project.description = description,
+        ProjectField::Instructions(instructions) => project.instructions = instructions,
         ProjectField::Created(created) => project.created = created,
     }
 }
@@ -1359,6 +1363,7 @@ fn project_field_text(project: &Project, i: usize) -> String {
     match i {
         0 => quoted(&project.name),
         1 => quoted(&project.description),
+        2 => quoted(&project.instructions),
         _ => project.created.to_rfc3339(),
     }
 }
