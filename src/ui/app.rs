@@ -2,6 +2,7 @@
 //! document, selections, filters, dialogs). Each frame it draws the panels, which push
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
+mod classroom;
 mod coding;
 mod editing;
 mod exchange;
@@ -264,6 +265,7 @@ impl SpanwiseApp {
             self.view = None;
             let panel_open = self.coding.panel_open;
             self.coding = super::coding::CodingState { panel_open, ..Default::default() };
+            self.project_opened();
         }
         if let Some(id) = &self.current_document
             && self.session.document(id).is_none()

@@ -134,6 +134,21 @@ pub enum Command {
         label: String,
         ranges: Vec<(String, std::ops::Range<usize>)>,
     },
+    // The classroom (issue 12, part C): assignments and grading.
+    /// File › Prepare assignment…: the file to hand out, made from this project as the key.
+    PrepareAssignment,
+    /// Write the assignment to this file (the answer of a file dialog; the dialog takes it).
+    AssignmentTo(PathBuf),
+    /// Analysis › Grade students…: students' files against this project as the key.
+    GradeStudents,
+    /// Add a student's file, or every project file of a folder, to the Grade dialog.
+    GradeAddStudents(PathBuf),
+    /// Write the gradebook CSV here (the Grade dialog takes it).
+    GradebookTo(PathBuf),
+    /// Write the feedback pages into this folder (the Grade dialog takes it).
+    FeedbackTo(PathBuf),
+    /// Help › Assignment instructions: show the open assignment's instructions again.
+    ShowInstructions,
 }
 
 /// Where a command's shortcuts work.
@@ -199,7 +214,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 31] {
+    pub fn catalog() -> [Command; 34] {
         [
             Command::NewProject,
             Command::Open,
@@ -232,6 +247,9 @@ impl Command {
             Command::PreviousAnnotation,
             Command::CommandPalette,
             Command::TagAll,
+            Command::PrepareAssignment,
+            Command::GradeStudents,
+            Command::ShowInstructions,
         ]
     }
 
@@ -345,6 +363,23 @@ impl Command {
                 keys![cmd_shift(Key::T)],
                 Document,
             ),
+            Command::PrepareAssignment => info(
+                "Prepare assignment…",
+                "Make the file to hand out to students: these documents, the codebook locked, your instructions, and \
+                 none of your annotations",
+                keys![],
+                Always,
+            ),
+            Command::GradeStudents => info(
+                "Grade students…",
+                "Grade students' files against this project as the key: F1 per label, relations, completion; a \
+                 gradebook CSV and a feedback page per student",
+                keys![],
+                Always,
+            ),
+            Command::ShowInstructions => {
+                info("Assignment instructions", "Show this assignment's instructions again", keys![], Always)
+            }
             _ => return None,
         })
     }

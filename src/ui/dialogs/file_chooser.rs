@@ -24,6 +24,14 @@ pub enum FileDialogPurpose {
     Export,
     /// Choose a file of annotations to import.
     ImportAnnotations,
+    /// Where to write an assignment (File › Prepare assignment…).
+    Assignment,
+    /// A student's file, or a folder of them, to grade.
+    GradeStudents,
+    /// Where to write the gradebook CSV.
+    Gradebook,
+    /// The folder for the feedback pages.
+    Feedback,
 }
 
 impl FileDialogPurpose {
@@ -34,6 +42,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save project as",
             FileDialogPurpose::Export => "Export to",
             FileDialogPurpose::ImportAnnotations => "Import annotations from",
+            FileDialogPurpose::Assignment => "Save the assignment as",
+            FileDialogPurpose::GradeStudents => "Students' files (or a folder of them)",
+            FileDialogPurpose::Gradebook => "Save the gradebook CSV as",
+            FileDialogPurpose::Feedback => "Folder for the feedback pages",
         }
     }
 
@@ -44,14 +56,29 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => "Save",
             FileDialogPurpose::Export => "Choose",
             FileDialogPurpose::ImportAnnotations => "Choose",
+            FileDialogPurpose::Assignment | FileDialogPurpose::Gradebook => "Save",
+            FileDialogPurpose::GradeStudents => "Add",
+            FileDialogPurpose::Feedback => "Choose",
         }
+    }
+
+    /// Whether a folder can be chosen as it is ("Use this folder").
+    pub fn takes_folder(self) -> bool {
+        matches!(self, FileDialogPurpose::GradeStudents | FileDialogPurpose::Feedback)
     }
 
     /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
     pub fn saves(self) -> bool {
         match self {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations => false,
-            FileDialogPurpose::SaveAs | FileDialogPurpose::Export => true,
+            FileDialogPurpose::Open
+            | FileDialogPurpose::AddDocument
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::GradeStudents => false,
+            FileDialogPurpose::SaveAs
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::Assignment
+            | FileDialogPurpose::Gradebook
+            | FileDialogPurpose::Feedback => true,
         }
     }
 
@@ -70,6 +97,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 vec![("Annotations", ANNOTATION_EXTENSIONS.to_vec()), all]
             }
+            FileDialogPurpose::Assignment => vec![("Spanwise projects", vec!["ron"])],
+            FileDialogPurpose::GradeStudents => vec![("Spanwise projects", vec!["ron"]), all],
+            FileDialogPurpose::Gradebook => vec![("CSV", vec!["csv"]), all],
+            FileDialogPurpose::Feedback => vec![all],
         }
     }
 
@@ -81,6 +112,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::SaveAs => Command::SaveAsPath(path),
             FileDialogPurpose::Export => Command::ExportTo(path),
             FileDialogPurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
+            FileDialogPurpose::Assignment => Command::AssignmentTo(path),
+            FileDialogPurpose::GradeStudents => Command::GradeAddStudents(path),
+            FileDialogPurpose::Gradebook => Command::GradebookTo(path),
+            FileDialogPurpose::Feedback => Command::FeedbackTo(path),
         }
     }
 
@@ -96,6 +131,9 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportAnnotations => {
                 path.extension().is_some_and(|e| ANNOTATION_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             }
+            FileDialogPurpose::Assignment | FileDialogPurpose::GradeStudents => project,
+            FileDialogPurpose::Gradebook => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            FileDialogPurpose::Feedback => false,
         }
     }
 }
@@ -184,13 +222,20 @@ impl FileDialog {
             return None;
         }
         match self.purpose {
-            FileDialogPurpose::Open | FileDialogPurpose::AddDocument | FileDialogPurpose::ImportAnnotations
+            FileDialogPurpose::Open
+            | FileDialogPurpose::AddDocument
+            | FileDialogPurpose::ImportAnnotations
+            | FileDialogPurpose::GradeStudents
                 if !path.is_file() =>
             {
                 self.error = Some(format!("{} does not exist", path.display()));
                 None
             }
-            FileDialogPurpose::SaveAs | FileDialogPurpose::Export
+            FileDialogPurpose::SaveAs
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::Assignment
+            | FileDialogPurpose::Gradebook
+            | FileDialogPurpose::Feedback
                 if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) =>
             {
                 self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
@@ -284,6 +329,12 @@ impl FileDialog {
                 && let Some(command) = self.accept()
             {
                 commands.push(command);
+                keep = false;
+            }
+            if self.purpose.takes_folder()
+                && ui.button("Use this folder").on_hover_text(self.dir.display().to_string()).clicked()
+            {
+                commands.push(self.purpose.command(self.dir.clone()));
                 keep = false;
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

@@ -2,10 +2,12 @@
 //! path, a name) and returns [`Outcome`]s — commands, or the user's answer to a question the
 //! session asked — which the app carries out after the frame.
 
+mod assignment;
 mod cleanup;
 mod decisions;
 mod export;
 mod file_chooser;
+mod grade;
 mod import;
 mod import_annotations;
 mod merge_conflicts;
@@ -18,9 +20,11 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
+pub use assignment::{AssignmentDialog, Written as AssignmentWritten};
 pub use cleanup::{CleanedText, CleanupView};
 pub use export::{ExportDialog, Exported};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use grade::GradeDialog;
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
 pub use import_annotations::{Choice, ImportDialog, ImportPlan};
 pub use merge_conflicts::MergeDialog;
@@ -123,6 +127,15 @@ pub enum Dialog {
     /// Which of several allowed relation types.
     RelationType(RelationChooser),
     TagAll(TagAllDialog),
+    /// File › Prepare assignment….
+    Assignment(Box<AssignmentDialog>),
+    /// Analysis › Grade students….
+    Grade(Box<GradeDialog>),
+    /// An assignment's instructions, as the student sees them on opening it.
+    Instructions {
+        project: String,
+        text: String,
+    },
 }
 
 impl Dialog {
@@ -147,6 +160,9 @@ impl Dialog {
             Dialog::Palette(_) => "command palette".into(),
             Dialog::RelationType(_) => "which relation?".into(),
             Dialog::TagAll(dialog) => format!("tag all: {}", dialog.phrase),
+            Dialog::Assignment(dialog) => dialog.describe(),
+            Dialog::Grade(dialog) => dialog.describe(),
+            Dialog::Instructions { .. } => "assignment instructions".into(),
         }
     }
 
@@ -256,6 +272,9 @@ impl Dialog {
                     keep = stay;
                     outcomes.extend(run.map(Outcome::Command));
                 }
+                Dialog::Assignment(dialog) => (keep, outcomes) = dialog.ui(ui, context),
+                Dialog::Grade(dialog) => (keep, outcomes) = dialog.ui(ui, context),
+                Dialog::Instructions { project, text } => keep = assignment::instructions_ui(ui, project, text),
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -275,6 +294,8 @@ impl Dialog {
             Dialog::ImportAnnotations(dialog) if dialog.is_running() => {
                 (Some(Dialog::ImportAnnotations(dialog)), outcomes)
             }
+            Dialog::Assignment(dialog) if dialog.is_running() => (Some(Dialog::Assignment(dialog)), outcomes),
+            Dialog::Grade(dialog) if dialog.is_running() => (Some(Dialog::Grade(dialog)), outcomes),
             Dialog::MergeConflicts(dialog) => match merge_choice {
                 Some(MergeChoice::Apply) => {
                     let MergeDialog { pending, choices, .. } = *dialog;

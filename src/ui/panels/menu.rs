@@ -15,7 +15,7 @@ enum Item {
     Separator,
 }
 
-fn menus() -> [(&'static str, Vec<Item>); 5] {
+fn menus() -> [(&'static str, Vec<Item>); 6] {
     use Item::{Command as C, Separator};
     [
         (
@@ -33,6 +33,8 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
                 Separator,
                 C(Command::Export),
                 C(Command::ImportAnnotations),
+                Separator,
+                C(Command::PrepareAssignment),
                 Separator,
                 C(Command::Quit),
             ],
@@ -58,7 +60,8 @@ fn menus() -> [(&'static str, Vec<Item>); 5] {
         ),
         ("Document", vec![C(Command::CleanUp)]),
         ("View", vec![Item::Themes, Separator, C(Command::ToggleCodingPanel)]),
-        ("Help", vec![C(Command::ShowShortcuts)]),
+        ("Analysis", vec![C(Command::GradeStudents)]),
+        ("Help", vec![C(Command::ShowShortcuts), C(Command::ShowInstructions)]),
     ]
 }
 
@@ -78,6 +81,8 @@ impl SpanwiseApp {
             Command::CleanUp => self.document().is_some_and(|d| d.annotations.is_empty()),
             Command::StartRelation => self.selected_annotation.is_some(),
             Command::TagAll => self.view.as_ref().and_then(|v| v.selected_range()).is_some(),
+            Command::PrepareAssignment | Command::GradeStudents => !self.project().documents.is_empty(),
+            Command::ShowInstructions => !self.project().instructions.trim().is_empty(),
             _ => true,
         }
     }
