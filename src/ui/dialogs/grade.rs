@@ -11,7 +11,6 @@ use std::sync::Arc;
 use egui::RichText;
 
 use super::{DialogContext, FileDialog, FileDialogPurpose, Outcome};
-use crate::analysis::span_f1::Mode;
 use crate::model::Project;
 use crate::store;
 use crate::ui::commands::Command;
@@ -318,6 +317,7 @@ impl GradeDialog {
         let mut add = None;
         ui.horizontal(|ui| {
             ui.label("Students:");
+            // Enter adds, and the field takes the keyboard back for the next path.
             let response = ui.add(
                 egui::TextEdit::singleline(&mut self.student_input)
                     .hint_text("a student's file or a folder of them; Enter adds")
@@ -423,9 +423,8 @@ impl GradeDialog {
             self.scope.and_then(|i| self.key.codebook.labels.get(i)).map_or("all labels".into(), |l| l.name.clone());
         ui.label(
             RichText::new(format!(
-                "Precision, recall and F1 for {scope}, the key as reference; – where undefined. Sort: click a header. {} exact, {} overlap F1 per label in the CSV.",
-                Mode::Exact.name(),
-                Mode::Overlap.name()
+                "Precision, recall and F1 for {scope}, the key as reference; – where undefined. Click a header to \
+                 sort. The CSV also has exact and overlap F1 per label."
             ))
             .weak()
             .small(),
@@ -442,33 +441,36 @@ impl GradeDialog {
     ) {
         let running = self.is_running();
         let mut choose = None;
-        egui::Grid::new("grade_outputs").num_columns(4).show(ui, |ui| {
-            ui.label("Gradebook CSV:");
-            ui.add(egui::TextEdit::singleline(&mut self.gradebook).desired_width(ui.available_width() * 0.6))
+        let field_width = (ui.available_width() - 330.0).max(220.0);
+        ui.horizontal(|ui| {
+            ui.add_sized([110.0, 18.0], egui::Label::new("Gradebook CSV:"));
+            ui.add(egui::TextEdit::singleline(&mut self.gradebook).desired_width(field_width))
                 .accessible_name("Gradebook CSV");
             if ui.button("Choose…").clicked() {
                 choose = Some((FileDialogPurpose::Gradebook, self.typed_path(&self.gradebook)));
             }
-            if ui.add_enabled(!running, egui::Button::new("Export CSV")).on_hover_text("Alt+C").clicked()
-                || (csv_key && !running)
-            {
+            let export = ui
+                .add_enabled(!running, egui::Button::new("Export CSV"))
+                .on_hover_text("One row per student, the columns of spanwise grade --csv (Alt+C)")
+                .clicked();
+            if export || (csv_key && !running) {
                 self.write_gradebook();
             }
-            ui.end_row();
-            ui.label("Feedback pages:");
-            ui.add(egui::TextEdit::singleline(&mut self.feedback).desired_width(ui.available_width() * 0.6))
+        });
+        ui.horizontal(|ui| {
+            ui.add_sized([110.0, 18.0], egui::Label::new("Feedback pages:"));
+            ui.add(egui::TextEdit::singleline(&mut self.feedback).desired_width(field_width))
                 .accessible_name("Feedback folder");
             if ui.button("Choose…").clicked() {
                 choose = Some((FileDialogPurpose::Feedback, self.typed_path(&self.feedback)));
             }
             let write = ui
                 .add_enabled(!running, egui::Button::new("Write feedback"))
-                .on_hover_text("One self-contained HTML page per student, into this folder (Alt+F)")
+                .on_hover_text("One self-contained, printable HTML page per student, into this folder (Alt+F)")
                 .clicked();
             if write || (feedback_key && !running) {
                 self.write_feedback(ui.ctx());
             }
-            ui.end_row();
         });
         if let Some(worker) = &self.feedback_job
             && progress_ui(ui, worker, "Writing feedback…")
