@@ -235,3 +235,50 @@ fn grading_a_class_sorts_exports_the_clis_csv_and_writes_feedback() {
     harness.run();
     assert_eq!(dialog_text(harness.state()), "none");
 }
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_class_of_forty_dropped_on_the_dialog_is_graded_off_the_ui_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_path = common::ui::sample_copy(dir.path());
+    let bea = common::manifest_dir().join("tests/fixtures/agreement/bea.spanwise.ron");
+    let class = dir.path().join("class");
+    std::fs::create_dir(&class).unwrap();
+    for n in 1..=40 {
+        std::fs::copy(&bea, class.join(format!("student-{n:02}.spanwise.ron"))).unwrap();
+    }
+    let mut harness = harness(app_for(&key_path));
+    harness.state_mut().command(spanwise::ui::Command::GradeStudents);
+    harness.run();
+    // The whole folder dropped on the dialog.
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(class.clone())));
+    harness.step();
+    harness.step();
+    // The frames go on while the files are read and graded on the worker.
+    let dialog = grade_dialog(harness.state());
+    assert!(dialog.is_running(), "{}", dialog.describe());
+    assert!(dialog.rows.len() < 40, "frames were drawn before the class was graded");
+    assert!(dialog_text(harness.state()).ends_with(", working"), "{}", dialog_text(harness.state()));
+    run_until(&mut harness, "forty students", |app| {
+        let dialog = grade_dialog(app);
+        dialog.rows.len() == 40 && !dialog.is_running()
+    });
+    let key = store::load(&key_path).unwrap();
+    let expected = grade(&key, &store::load(&bea).unwrap());
+    let dialog = grade_dialog(harness.state());
+    assert_eq!(dialog.rows[0].file, "student-01.spanwise.ron");
+    assert_eq!(dialog.rows[39].file, "student-40.spanwise.ron");
+    assert!(dialog.rows.iter().all(|row| row.result.as_ref().unwrap().grade == expected));
+    assert!(dialog.rows.iter().all(|row| row.problem().is_none()));
+}
