@@ -2,7 +2,8 @@
 //! `HOME`), with the keyboard only: File › Prepare assignment… (through the command palette)
 //! with typed instructions and Ctrl+Enter; two students annotate the handout; Analysis › Grade
 //! students… grades their files, typed one after the other with Enter, and Alt+C writes the
-//! gradebook, which is exactly what `spanwise grade --csv` writes. Screenshots are kept with
+//! gradebook, which is exactly what `spanwise grade --csv` writes; a student who opens the
+//! handout sees its instructions first. Screenshots are kept with
 //! `SPANWISE_TEST_SHOTS=/some/dir`.
 #![cfg(feature = "gui")]
 
@@ -114,4 +115,20 @@ fn prepare_an_assignment_then_grade_two_students_and_export_the_gradebook_with_t
     display.xdotool(&["key", "Escape"]);
     app.wait_state("dialog", "none", SETTLE);
     assert!(app.is_running());
+    display.xdotool(&["key", "ctrl+q"]);
+    let mut app = app;
+    assert!(app.wait_exit(SETTLE), "the instructor's Spanwise quits");
+
+    // A student opens the handout: the instructions come first; Enter starts.
+    let student_home = dir.path().join("student-home");
+    Settings { annotator_name: "Student".into(), ..Settings::default() }
+        .save(&student_home.join(".config/spanwise/settings.ron"))
+        .unwrap();
+    let student = RealApp::launch(&display, &student_home, &[&handout_path]);
+    student.window("week3-assignment.spanwise.ron");
+    student.wait_state("dialog", "assignment instructions", SETTLE);
+    std::thread::sleep(Duration::from_millis(500));
+    display.screenshot("classroom-student-instructions.png");
+    display.xdotool(&["key", "Return"]);
+    student.wait_state("dialog", "none", SETTLE);
 }

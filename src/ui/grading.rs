@@ -195,8 +195,13 @@ pub fn grade_files(
         let result = match store::load(path) {
             Ok(project) => Ok(Arc::new(Graded { grade: grade(key, &project), project })),
             Err(error) => {
-                let problems: Vec<String> = error.problems().iter().map(ToString::to_string).collect();
-                Err(format!("cannot be read: {}", problems.join("; ")))
+                // The first few problems; the file itself has the rest.
+                let problems = error.problems();
+                let mut why: Vec<String> = problems.iter().take(3).map(ToString::to_string).collect();
+                if problems.len() > 3 {
+                    why.push(format!("and {} more", problems.len() - 3));
+                }
+                Err(format!("cannot be read: {}", why.join("; ")))
             }
         };
         rows.push(StudentRow { path: path.clone(), file: file_name(path), result });
