@@ -282,3 +282,32 @@ fn a_class_of_forty_dropped_on_the_dialog_is_graded_off_the_ui_thread() {
     assert!(dialog.rows.iter().all(|row| row.result.as_ref().unwrap().grade == expected));
     assert!(dialog.rows.iter().all(|row| row.problem().is_none()));
 }
+
+#[test]
+fn spanwises_chooser_takes_a_whole_folder_of_students() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key_path, _) = class(dir.path());
+    let mut harness = harness(app_for(&key_path));
+    harness.state_mut().command(spanwise::ui::Command::GradeStudents);
+    harness.run();
+    // Tests have no system file dialog: Spanwise's chooser opens inside the dialog.
+    harness.query_all_by_role_and_label(Role::Button, "Choose…").next().unwrap().click();
+    harness.run();
+    harness.get_by_label("Students' files (or a folder of them)");
+    harness.get_by_label("class/").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Use this folder").click();
+    harness.run();
+    run_until(&mut harness, "the folder graded", |app| {
+        let dialog = grade_dialog(app);
+        dialog.rows.len() == 4 && !dialog.is_running()
+    });
+    let files: Vec<String> = grade_dialog(harness.state()).rows.iter().map(|r| r.file.clone()).collect();
+    assert_eq!(files, ["broken.spanwise.ron", "other.spanwise.ron", "pat.spanwise.ron", "sam.spanwise.ron"]);
+    // The same folder again adds nobody twice.
+    harness.get_by_label("Student file or folder").type_text(&dir.path().join("class").display().to_string());
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(grade_dialog(harness.state()).rows.len(), 4);
+    assert!(!grade_dialog(harness.state()).is_running());
+}

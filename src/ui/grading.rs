@@ -256,3 +256,44 @@ pub fn student_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     files.sort_by_key(|p| file_name(p).to_lowercase());
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::commands::Command;
+    use crate::ui::dialogs::FileDialogPurpose;
+    use crate::ui::native_dialogs::{Answer, Next, next_step};
+
+    #[test]
+    fn the_classroom_file_dialogs_answer_with_their_commands() {
+        let path = PathBuf::from("/tmp/Grüße 🎉 شبکه‌ها 社交/klasse");
+        for (purpose, command) in [
+            (FileDialogPurpose::Assignment, Command::AssignmentTo(path.clone())),
+            (FileDialogPurpose::GradeStudents, Command::GradeAddStudents(path.clone())),
+            (FileDialogPurpose::Gradebook, Command::GradebookTo(path.clone())),
+            (FileDialogPurpose::Feedback, Command::FeedbackTo(path.clone())),
+        ] {
+            assert_eq!(next_step(purpose, Answer::Chosen(path.clone())), Next::Run(command));
+            assert_eq!(next_step(purpose, Answer::Failed("no portal".into())), Next::ShowOwnChooser);
+        }
+        // Students' files are read; the rest are written (a new name may be typed).
+        assert!(!FileDialogPurpose::GradeStudents.saves());
+        assert!(FileDialogPurpose::Assignment.saves() && FileDialogPurpose::Gradebook.saves());
+        // A whole folder can be taken for the students and the feedback pages.
+        assert!(FileDialogPurpose::GradeStudents.takes_folder() && FileDialogPurpose::Feedback.takes_folder());
+        assert!(!FileDialogPurpose::Open.takes_folder());
+    }
+
+    #[test]
+    fn a_folder_gives_its_project_files_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["zoë.spanwise.ron", "Ana.spanwise.ron", "社交.ron", ".hidden.spanwise.ron", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub.spanwise.ron")).unwrap();
+        let names: Vec<String> = student_files(dir.path()).unwrap().iter().map(|p| file_name(p)).collect();
+        assert_eq!(names, ["Ana.spanwise.ron", "zoë.spanwise.ron", "社交.ron"]);
+        let one = dir.path().join("notes.txt");
+        assert_eq!(student_files(&one).unwrap(), [one]);
+    }
+}
