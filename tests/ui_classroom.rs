@@ -105,6 +105,45 @@ fn prepare_assignment_writes_the_handout_and_the_student_sees_the_instructions()
     harness.run();
     assert_eq!(dialog_text(harness.state()), "none");
 
+    // Again, to the same file: it exists, so the first Write only says so; the second replaces it.
+    harness.state_mut().command(spanwise::ui::Command::PrepareAssignment);
+    harness.run();
+    harness.get_by_label("Assignment file").click();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Assignment file").type_text(&out.display().to_string());
+    harness.run();
+    harness.get_by_label("Instructions for the students").click();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Instructions for the students").type_text("Revised: claims only.");
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Write assignment").click();
+    harness.run();
+    assert!(
+        dialog_text(harness.state()).ends_with("exists. Write again to replace it."),
+        "{}",
+        dialog_text(harness.state())
+    );
+    assert_eq!(store::load(&out).unwrap().instructions, INSTRUCTIONS, "not replaced yet");
+    harness.get_by_role_and_label(Role::Button, "Write assignment").click();
+    run_until(&mut harness, "the assignment replaced", |app| dialog_text(app).starts_with("assignment: written"));
+    assert_eq!(store::load(&out).unwrap().instructions, "Revised: claims only.");
+    // A folder that does not exist is named.
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.state_mut().command(spanwise::ui::Command::PrepareAssignment);
+    harness.run();
+    harness.get_by_label("Assignment file").click();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Assignment file").type_text(&dir.path().join("nowhere/a.spanwise.ron").display().to_string());
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(dialog_text(harness.state()).contains("nowhere does not exist"), "{}", dialog_text(harness.state()));
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(dialog_text(harness.state()), "none");
+    // The original handout for the student.
+    store::save(&spanwise::analysis::assignment::handout(&key(), INSTRUCTIONS).0, &out).unwrap();
+
     // The student opens it: the instructions first; Help shows them again.
     let mut student = harness_for_student(&out);
     assert_eq!(dialog_text(student.state()), "assignment instructions");
