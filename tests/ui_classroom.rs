@@ -344,9 +344,25 @@ fn spanwises_chooser_takes_a_whole_folder_of_students() {
     let files: Vec<String> = grade_dialog(harness.state()).rows.iter().map(|r| r.file.clone()).collect();
     assert_eq!(files, ["broken.spanwise.ron", "other.spanwise.ron", "pat.spanwise.ron", "sam.spanwise.ron"]);
     // The same folder again adds nobody twice.
+    harness.get_by_label("Student file or folder").click();
+    harness.run();
     harness.get_by_label("Student file or folder").type_text(&dir.path().join("class").display().to_string());
     harness.key_press(Key::Enter);
     harness.run();
     assert_eq!(grade_dialog(harness.state()).rows.len(), 4);
     assert!(!grade_dialog(harness.state()).is_running());
+    assert_eq!(grade_dialog(harness.state()).student_input, "", "taken");
+    // Another Pat of the same file name (another folder) would share Pat's row name and page.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::copy(dir.path().join("class/pat.spanwise.ron"), elsewhere.join("pat.spanwise.ron")).unwrap();
+    harness.get_by_label("Student file or folder").type_text(&elsewhere.join("pat.spanwise.ron").display().to_string());
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(grade_dialog(harness.state()).rows.len(), 4, "{:?}", grade_dialog(harness.state()));
+    assert!(
+        dialog_text(harness.state()).contains("Not added: a file of the same name is listed already"),
+        "{}",
+        dialog_text(harness.state())
+    );
 }

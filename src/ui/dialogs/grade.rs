@@ -137,10 +137,30 @@ impl GradeDialog {
                 || dialog.queued.iter().chain(&dialog.in_progress).any(|q| store::same_file(q, p))
                 || dialog.key_path.as_deref().is_some_and(|k| store::same_file(k, p))
         };
+        // The gradebook and the feedback pages name students by file name: two files of one name
+        // (from two folders) would share a row name and a page.
+        let mut clashes = Vec::new();
         for file in files {
-            if !known(&file, self) {
-                self.queued.push(file);
+            if known(&file, self) {
+                continue;
             }
+            let name = file_name(&file);
+            let listed = self.rows.iter().map(|r| &r.path).chain(&self.queued).chain(&self.in_progress);
+            if let Some(other) = listed.into_iter().find(|p| file_name(p) == name) {
+                clashes.push(format!("{} (as {})", file.display(), other.display()));
+                continue;
+            }
+            self.queued.push(file);
+        }
+        if !clashes.is_empty() {
+            self.notice = Some((
+                format!(
+                    "Not added: a file of the same name is listed already (the gradebook and the feedback pages \
+                     name students by file name; rename one): {}",
+                    clashes.join(", ")
+                ),
+                true,
+            ));
         }
         // One file of a folder with more: offer the others.
         self.more_in = None;
@@ -327,7 +347,8 @@ impl GradeDialog {
             if std::mem::take(&mut self.focus_requested) {
                 response.request_focus();
             }
-            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let entered =
+                (response.lost_focus() || response.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Add").clicked() || entered {
                 add = Some(self.student_input.clone());
                 if entered {
