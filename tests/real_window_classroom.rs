@@ -112,6 +112,21 @@ fn prepare_an_assignment_then_grade_two_students_and_export_the_gradebook_with_t
     assert!(window_csv.lines().nth(1).unwrap().starts_with("Pat,pat.spanwise.ron,2,2,1.0000,1.0000,"));
     assert!(window_csv.lines().nth(2).unwrap().starts_with("Sam,sam.spanwise.ron,2,2,0.5000,0.0000,0.2500,"));
     app.assert_idle("the Grade dialog open after grading");
+
+    // Late files, a whole folder typed at once: one unreadable, one of another assignment. They
+    // are listed with the reason.
+    let late = dir.path().join("late");
+    std::fs::create_dir(&late).unwrap();
+    std::fs::write(late.join("broken.spanwise.ron"), "(format: \"spanwise\", version: 1, project: (").unwrap();
+    let mut other = spanwise::model::Project::new("another assignment");
+    other.documents.push(spanwise::formats::text::import("Andere Grüße.\r\n", "d1".into(), "x.txt".into()));
+    store::save(&other, &late.join("other.spanwise.ron")).unwrap();
+    display.xdotool(&["type", "--delay", "10", &late.display().to_string()]);
+    display.xdotool(&["key", "Return"]);
+    wait_dialog(&app, "the late files", |d| d.starts_with("grade: 4 graded, 2 with problems: Gradebook written"));
+    display.xdotool(&["mousemove", "5", "990"]);
+    std::thread::sleep(Duration::from_millis(500));
+    display.screenshot("classroom-grade-problems.png");
     display.xdotool(&["key", "Escape"]);
     app.wait_state("dialog", "none", SETTLE);
     assert!(app.is_running());

@@ -427,10 +427,15 @@ impl GradeDialog {
                     let row = &self.rows[index];
                     for column in Column::ALL {
                         match column {
+                            Column::Student if row.student().is_empty() => {
+                                ui.label(RichText::new("(no coder named)").weak())
+                            }
                             Column::Student => ui.label(row.student()),
                             Column::File => ui.label(&row.file).on_hover_text(row.path.display().to_string()),
                             Column::Problem => match row.problem() {
-                                Some(problem) => ui.colored_label(ui.visuals().warn_fg_color, problem),
+                                Some(problem) => {
+                                    ui.colored_label(ui.visuals().warn_fg_color, &problem).on_hover_text(problem)
+                                }
                                 None => ui.label(""),
                             },
                             _ => ui.label(row.value(column, self.scope).map_or("–".into(), |v| format!("{v:.3}"))),
