@@ -366,3 +366,44 @@ fn spanwises_chooser_takes_a_whole_folder_of_students() {
         dialog_text(harness.state())
     );
 }
+
+/// A system file dialog where the user picks the given files (all at once).
+struct PicksSeveral(Vec<PathBuf>, std::sync::Mutex<Vec<spanwise::ui::native_dialogs::NativeRequest>>);
+
+impl spanwise::ui::native_dialogs::DialogBackend for PicksSeveral {
+    fn show(
+        &self,
+        request: &spanwise::ui::native_dialogs::NativeRequest,
+        shown: &dyn Fn(),
+    ) -> spanwise::ui::native_dialogs::Answer {
+        self.1.lock().unwrap().push(request.clone());
+        shown();
+        spanwise::ui::native_dialogs::Answer::ChosenSeveral(self.0.clone())
+    }
+}
+
+#[test]
+fn the_system_dialog_adds_several_students_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key_path, students) = class(dir.path());
+    let backend = std::sync::Arc::new(PicksSeveral(vec![students[0].clone(), students[3].clone()], Default::default()));
+    let settings =
+        spanwise::settings::Settings { file_chooser: spanwise::settings::FileChooser::System, ..test_settings() };
+    let app = SpanwiseApp::new(AppConfig { settings, settings_path: None })
+        .with_native_dialogs(spanwise::ui::native_dialogs::NativeDialogs::new(backend.clone(), true))
+        .with_file(&key_path);
+    let mut harness = harness(app);
+    harness.state_mut().command(spanwise::ui::Command::GradeStudents);
+    harness.run();
+    harness.query_all_by_role_and_label(Role::Button, "Choose…").next().unwrap().click();
+    run_until(
+        &mut harness,
+        "both students graded",
+        |app| matches!(&app.dialog, Some(Dialog::Grade(d)) if d.rows.len() == 2 && !d.is_running()),
+    );
+    let request = backend.1.lock().unwrap()[0].clone();
+    assert!(request.several && !request.saves, "{request:?}");
+    assert_eq!(request.title, "Students' files (or a folder of them)");
+    let files: Vec<&str> = grade_dialog(harness.state()).rows.iter().map(|r| r.file.as_str()).collect();
+    assert_eq!(files, ["pat.spanwise.ron", "sam.spanwise.ron"]);
+}

@@ -72,6 +72,8 @@ pub struct NativeRequest {
     pub dir: PathBuf,
     /// The name proposed when saving.
     pub file_name: Option<String>,
+    /// Several files may be chosen at once (students' files to grade).
+    pub several: bool,
 }
 
 impl NativeRequest {
@@ -91,6 +93,7 @@ impl NativeRequest {
                 .collect(),
             dir: suggested_dir.unwrap_or(dir).to_owned(),
             file_name: suggested.and_then(Path::file_name).map(|name| name.to_string_lossy().into_owned()),
+            several: purpose.picks_several(),
         }
     }
 }
@@ -99,6 +102,8 @@ impl NativeRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     Chosen(PathBuf),
+    /// Several files, where the request allowed it ([`NativeRequest::several`]).
+    ChosenSeveral(Vec<PathBuf>),
     /// The user closed the dialog without choosing.
     Cancelled,
     /// There is no system dialog, or it did not work; the reason is logged.
@@ -120,6 +125,8 @@ pub trait DialogBackend: Send + Sync {
 pub enum Next {
     /// Exactly what Spanwise's own chooser emits for the same choice.
     Run(Command),
+    /// The same, once for each of several files chosen.
+    RunEach(Vec<Command>),
     /// Nothing was chosen: nothing happens.
     Nothing,
     /// The system dialog is missing or broken: show Spanwise's own chooser.
@@ -130,6 +137,7 @@ pub enum Next {
 pub fn next_step(purpose: FileDialogPurpose, answer: Answer) -> Next {
     match answer {
         Answer::Chosen(path) => Next::Run(purpose.command(path)),
+        Answer::ChosenSeveral(paths) => Next::RunEach(paths.into_iter().map(|path| purpose.command(path)).collect()),
         Answer::Cancelled => Next::Nothing,
         Answer::Failed(_) => Next::ShowOwnChooser,
     }

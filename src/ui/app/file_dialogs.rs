@@ -131,6 +131,7 @@ impl SpanwiseApp {
         }
         match next_step(pending.purpose, answer) {
             Next::Run(command) => self.command(command),
+            Next::RunEach(commands) => commands.into_iter().for_each(|command| self.command(command)),
             // Like Cancel in Spanwise's chooser: a pending "save, then quit" is abandoned too.
             Next::Nothing => self.after_save = None,
             Next::ShowOwnChooser => {

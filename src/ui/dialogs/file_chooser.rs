@@ -62,6 +62,11 @@ impl FileDialogPurpose {
         }
     }
 
+    /// Whether a system file dialog lets several files be chosen at once.
+    pub fn picks_several(self) -> bool {
+        self == FileDialogPurpose::GradeStudents
+    }
+
     /// Whether a folder can be chosen as it is ("Use this folder").
     pub fn takes_folder(self) -> bool {
         matches!(self, FileDialogPurpose::GradeStudents | FileDialogPurpose::Feedback)

@@ -86,6 +86,14 @@ impl SystemDialogs {
             dialog = dialog.set_parent(parent);
         }
         let started = Instant::now();
+        if request.several && !request.saves {
+            return match pollster::block_on(dialog.pick_files()) {
+                Some(files) if !files.is_empty() => {
+                    Answer::ChosenSeveral(files.iter().map(|file| file.path().to_owned()).collect())
+                }
+                _ => platform::rfd_nothing_chosen(started.elapsed()),
+            };
+        }
         let chosen =
             if request.saves { pollster::block_on(dialog.save_file()) } else { pollster::block_on(dialog.pick_file()) };
         match chosen {

@@ -30,6 +30,9 @@ pub(super) fn arguments(request: &NativeRequest, parent: Option<ParentWindow>) -
     let mut arguments: Vec<OsString> = vec!["--file-selection".into(), format!("--title={}", request.title).into()];
     if request.saves {
         arguments.extend(["--save".into(), "--confirm-overwrite".into()]);
+    } else if request.several {
+        // One path a line (a name can hold zenity's default separator, `|`; never a newline here).
+        arguments.extend(["--multiple".into(), "--separator=\n".into()]);
     }
     // A folder is given with a trailing slash; a proposed name as a path in it.
     let mut start = OsString::from("--filename=");
@@ -80,6 +83,22 @@ pub(super) fn answer(status: Option<i32>, stdout: &[u8], stderr: &[u8]) -> Answe
     }
 }
 
+/// [`answer`] for a dialog that allowed several files: one path a line.
+pub(super) fn answer_several(status: Option<i32>, stdout: &[u8], stderr: &[u8]) -> Answer {
+    match answer(status, stdout, stderr) {
+        Answer::Chosen(paths) => Answer::ChosenSeveral(
+            paths
+                .as_os_str()
+                .as_bytes()
+                .split(|&b| b == b'\n')
+                .filter(|path| !path.is_empty())
+                .map(|path| PathBuf::from(OsStr::from_bytes(path)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The zenity process on screen, if any.
 #[derive(Default)]
 pub(super) struct Zenity {
@@ -116,6 +135,7 @@ impl Zenity {
         });
         let child = self.child.lock().unwrap_or_else(PoisonError::into_inner).take();
         match child.map(|mut child| child.wait()) {
+            Some(Ok(status)) if request.several => answer_several(status.code(), &out, &err),
             Some(Ok(status)) => answer(status.code(), &out, &err),
             Some(Err(err)) => Answer::Failed(format!("cannot wait for zenity: {err}")),
             None => Answer::Failed("zenity was closed".into()),
@@ -175,5 +195,22 @@ mod tests {
             NativeRequest::new(FileDialogPurpose::SaveAs, Path::new("/data"), Some(Path::new("/w/a.spanwise.ron")));
         let given: Vec<String> = arguments(&save, None).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         assert_eq!(&given[2..5], ["--save", "--confirm-overwrite", "--filename=/w/a.spanwise.ron"]);
+    }
+
+    #[test]
+    fn students_files_are_chosen_several_at_once_one_a_line() {
+        let students = NativeRequest::new(FileDialogPurpose::GradeStudents, Path::new("/class"), None);
+        assert!(students.several);
+        let given: Vec<String> = arguments(&students, None).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(&given[2..4], ["--multiple", "--separator=\n"]);
+        let chosen = answer_several(Some(0), "/c/ana|b.spanwise.ron\n/c/Grüße 🎉 社交 .ron\n".as_bytes(), b"");
+        assert_eq!(
+            chosen,
+            Answer::ChosenSeveral(vec![PathBuf::from("/c/ana|b.spanwise.ron"), PathBuf::from("/c/Grüße 🎉 社交 .ron")])
+        );
+        assert_eq!(answer_several(Some(1), b"", b""), Answer::Cancelled);
+        // Other dialogs take one file.
+        let open = NativeRequest::new(FileDialogPurpose::Open, Path::new("/data"), None);
+        assert!(!open.several && !arguments(&open, None).iter().any(|a| a == "--multiple"));
     }
 }
