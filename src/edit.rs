@@ -287,6 +287,7 @@ fn check_document(project: &Project, document: Document) -> Result<Document, Edi
     let mut alone = Project {
         name: String::new(),
         description: String::new(),
+        instructions: String::new(),
         created: project.created,
         blind_coding: false,
         codebook: project.codebook.clone(),

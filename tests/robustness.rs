@@ -47,6 +47,7 @@ fn the_v1_fixture_has_every_field_and_loads_exactly() {
     let project = store::load(&path).unwrap();
     assert_eq!(project.name, "Format version 1 fixture");
     assert!(project.description.contains('\n') && project.description.contains('\t'));
+    assert!(project.instructions.ends_with("\nشبکه\u{200c}ها 社交媒体 🎉"), "{}", project.instructions);
     assert_eq!(project.codebook.labels.len(), 5);
     assert_eq!(project.codebook.top_label("factual"), "claim", "a sub-label");
     assert!(project.codebook.locked);

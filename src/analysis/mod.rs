@@ -14,12 +14,14 @@
 //! - [`combine`]: several coders' project files into one project, as `Edit`s;
 //! - [`compare`]: every disagreement between two coders' layers, classified;
 //! - [`adjudicate`]: a gold layer built from choices, as `Edit`s;
-//! - [`grade`] and [`feedback`]: a student's file against a key, and the HTML report.
+//! - [`grade`] and [`feedback`]: a student's file against a key, and the HTML report;
+//! - [`assignment`]: the file to hand out, made from a key; [`gradebook`]: the grades as CSV.
 //!
 //! Every coefficient is a [`Coefficient`]: a number, or [`Undefined`] with the reason in words.
 
 pub mod adjudicate;
 pub mod agreement;
+pub mod assignment;
 pub mod attributes;
 pub mod bootstrap;
 pub mod coding;
@@ -27,6 +29,7 @@ pub mod combine;
 pub mod compare;
 pub mod feedback;
 pub mod grade;
+pub mod gradebook;
 pub mod kappa;
 pub mod layers;
 pub mod report;

@@ -9,12 +9,14 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::analysis::Coefficient;
 use crate::analysis::agreement::{AgreementReport, LabelAlphas, agreement};
+use crate::analysis::assignment::handout;
 use crate::analysis::attributes::{all_attribute_agreements, all_variable_agreements};
 use crate::analysis::combine::{CoderFile, combine};
 use crate::analysis::feedback::feedback_html;
 use crate::analysis::grade::{Grade, grade};
+use crate::analysis::gradebook;
 use crate::analysis::layers::Selection;
-use crate::analysis::report::{agreement_csv, csv_field, rows, show, undefined_lines};
+use crate::analysis::report::{agreement_csv, rows, show, undefined_lines};
 use crate::analysis::span_f1::{Mode, Scores, SpanAgreement};
 use crate::edit::apply;
 use crate::model::Project;
@@ -67,6 +69,21 @@ pub enum AnalysisCommand {
         #[arg(long)]
         html: Option<PathBuf>,
     },
+    /// Make the file to hand out from a key: its documents and codebook (locked) and the
+    /// instructions, without the key's annotations, relations, memos or document variables
+    Assignment {
+        /// The instructor's project file with the key annotations (it is not changed)
+        key: PathBuf,
+        /// The assignment file to write
+        #[arg(short, long)]
+        output: PathBuf,
+        /// A text file with the instructions for the students (UTF-8)
+        #[arg(long)]
+        instructions: Option<PathBuf>,
+        /// Overwrite OUTPUT if it exists
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs an analysis subcommand; returns the exit code.
@@ -78,6 +95,58 @@ pub fn run(command: &AnalysisCommand, out: &mut dyn Write, err: &mut dyn Write) 
         AnalysisCommand::Combine { output, projects, force } => combine_files(output, projects, *force, out, err),
         AnalysisCommand::Grade { key, students, csv, html } => {
             grade_files(key, students, csv.as_deref(), html.as_deref(), out, err)
+        }
+        AnalysisCommand::Assignment { key, output, instructions, force } => {
+            assignment(key, output, instructions.as_deref(), *force, out, err)
+        }
+    }
+}
+
+fn assignment(
+    key_path: &Path,
+    output: &Path,
+    instructions: Option<&Path>,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if store::same_file(key_path, output) {
+        let _ = writeln!(err, "{}: the assignment would replace the key; name another file", output.display());
+        return 1;
+    }
+    if output.exists() && !force {
+        let _ = writeln!(err, "{} exists; use --force to replace it", output.display());
+        return 1;
+    }
+    let text = match instructions.map(std::fs::read_to_string).transpose() {
+        Ok(text) => text.unwrap_or_default(),
+        Err(error) => {
+            let path = instructions.map(Path::display);
+            let _ = writeln!(
+                err,
+                "{}: cannot read the instructions: {error}",
+                path.map(|p| p.to_string()).unwrap_or_default()
+            );
+            return 1;
+        }
+    };
+    let Some(key) = load(key_path, err) else { return 1 };
+    let (project, left_out) = handout(&key, &text);
+    match store::save(&project, output) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "wrote {} ({} documents, codebook locked{}); left out: {}",
+                output.display(),
+                project.documents.len(),
+                if project.instructions.is_empty() { ", no instructions" } else { ", with instructions" },
+                left_out.describe()
+            );
+            0
+        }
+        Err(error) => {
+            let _ = writeln!(err, "{error}");
+            1
         }
     }
 }
@@ -410,27 +479,6 @@ fn combine_files(output: &Path, paths: &[PathBuf], force: bool, out: &mut dyn Wr
     }
 }
 
-fn grade_row(grade: &Grade, file: &str) -> Vec<String> {
-    let cell = |c: &Coefficient| c.as_ref().map_or(String::new(), |v| format!("{v:.4}"));
-    let mut row = vec![
-        grade.student.clone(),
-        file.to_owned(),
-        grade.documents_in_key.to_string(),
-        grade.documents_found.to_string(),
-        cell(&grade.completion),
-        cell(&grade.relations.accuracy),
-    ];
-    for mode in [Mode::Exact, Mode::Overlap] {
-        let scores = grade.spans.micro(mode);
-        row.extend([cell(&scores.precision), cell(&scores.recall), cell(&scores.f1)]);
-    }
-    for counts in &grade.spans.per_label {
-        row.push(cell(&counts.scores(Mode::Exact).f1));
-        row.push(cell(&counts.scores(Mode::Overlap).f1));
-    }
-    row
-}
-
 fn grade_files(
     key_path: &Path,
     students: &[PathBuf],
@@ -440,28 +488,7 @@ fn grade_files(
     err: &mut dyn Write,
 ) -> i32 {
     let Some(key) = load(key_path, err) else { return 1 };
-    let mut header = vec![
-        "student",
-        "file",
-        "documents",
-        "documents_found",
-        "completion",
-        "relation_accuracy",
-        "exact_p",
-        "exact_r",
-        "exact_f1",
-        "overlap_p",
-        "overlap_r",
-        "overlap_f1",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect::<Vec<_>>();
-    for label in &key.codebook.labels {
-        header.push(format!("{}_exact_f1", label.id));
-        header.push(format!("{}_overlap_f1", label.id));
-    }
-    let mut csv_text = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",") + "\n";
+    let mut graded: Vec<(String, Grade)> = Vec::new();
     if let Some(dir) = html
         && let Err(error) = std::fs::create_dir_all(dir)
     {
@@ -481,9 +508,6 @@ fn grade_files(
         };
         let result = grade(&key, &student);
         let name = file_name(path);
-        let row = grade_row(&result, &name);
-        csv_text.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        csv_text.push('\n');
         let _ = writeln!(
             out,
             "{:24} {:28} {:>8} {:>8} {:>8} {:>10}",
@@ -502,15 +526,15 @@ fn grade_files(
             );
         }
         if let Some(dir) = html {
-            let stem = name.trim_end_matches(store::EXTENSION).trim_end_matches(".ron");
-            let page = dir.join(format!("{stem}.html"));
+            let page = dir.join(gradebook::feedback_file_name(&name));
             if !write_file(&page, &feedback_html(&key, &student, &result), err) {
                 failed = true;
             }
         }
+        graded.push((name, result));
     }
     if let Some(csv) = csv
-        && !write_file(csv, &csv_text, err)
+        && !write_file(csv, &gradebook::csv(&key, graded.iter().map(|(name, g)| (name.as_str(), g))), err)
     {
         return 1;
     }

@@ -559,6 +559,10 @@ pub struct Project {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// What a student is asked to do (an assignment handed out by an instructor); shown when the
+    /// file is opened. Empty for an ordinary project (and then not written).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instructions: String,
     pub created: Timestamp,
     /// Blind coding: a coder sees only their own layer on a document until they mark it done.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -577,6 +581,7 @@ impl Project {
         Self {
             name: name.into(),
             description: String::new(),
+            instructions: String::new(),
             created: now(),
             blind_coding: false,
             codebook: Codebook::default_news(),

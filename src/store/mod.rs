@@ -606,3 +606,19 @@ pub fn project_path_for(source: &Path) -> PathBuf {
 pub fn is_project_path(path: &Path) -> bool {
     path.to_string_lossy().ends_with(EXTENSION) || path.extension().is_some_and(|e| e == "ron")
 }
+
+/// Whether two paths name the same file (the second may not exist yet): compared after resolving
+/// links and `..` in what exists of them.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    fn resolved(path: &Path) -> PathBuf {
+        if let Ok(full) = path.canonicalize() {
+            return full;
+        }
+        match (path.parent().filter(|p| !p.as_os_str().is_empty()), path.file_name()) {
+            (Some(parent), Some(name)) => parent.canonicalize().map_or_else(|_| path.to_owned(), |p| p.join(name)),
+            (None, Some(name)) => std::env::current_dir().map_or_else(|_| path.to_owned(), |d| d.join(name)),
+            _ => path.to_owned(),
+        }
+    }
+    resolved(a) == resolved(b)
+}

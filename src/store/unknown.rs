@@ -109,6 +109,7 @@ fn fields(kind: Kind) -> &'static [(&'static str, Child)] {
         Kind::Project => &[
             ("name", Leaf),
             ("description", Leaf),
+            ("instructions", Leaf),
             ("created", Leaf),
             ("codebook", Struct(Kind::Codebook)),
             ("annotators", List(Kind::Annotator)),

@@ -172,6 +172,7 @@ pub fn write(project: &Project, serialize_skeleton: impl Fn(&Project) -> String)
     let skeleton = Project {
         name: project.name.clone(),
         description: project.description.clone(),
+        instructions: project.instructions.clone(),
         created: project.created,
         blind_coding: project.blind_coding,
         codebook: project.codebook.clone(),

@@ -3,6 +3,7 @@
 //! [`Command`]s, then runs those commands; session notices become dialogs and status lines.
 
 mod agreement;
+mod classroom;
 pub mod coders;
 mod coding;
 mod editing;
@@ -272,6 +273,7 @@ impl SpanwiseApp {
             self.view = None;
             let panel_open = self.coding.panel_open;
             self.coding = super::coding::CodingState { panel_open, ..Default::default() };
+            self.project_opened();
         }
         if let Some(id) = &self.current_document
             && self.session.document(id).is_none()

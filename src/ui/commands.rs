@@ -170,6 +170,21 @@ pub enum Command {
     // Right-to-left and mixed scripts (issue 13).
     /// Document › Text direction: how the shown document's paragraphs run.
     SetDirection(crate::model::bidi::TextDirection),
+    // The classroom (issue 12, part C): assignments and grading.
+    /// File › Prepare assignment…: the file to hand out, made from this project as the key.
+    PrepareAssignment,
+    /// Write the assignment to this file (the answer of a file dialog; the dialog takes it).
+    AssignmentTo(PathBuf),
+    /// Analysis › Grade students…: students' files against this project as the key.
+    GradeStudents,
+    /// Add a student's file, or every project file of a folder, to the Grade dialog.
+    GradeAddStudents(PathBuf),
+    /// Write the gradebook CSV here (the Grade dialog takes it).
+    GradebookTo(PathBuf),
+    /// Write the feedback pages into this folder (the Grade dialog takes it).
+    FeedbackTo(PathBuf),
+    /// Help › Assignment instructions: show the open assignment's instructions again.
+    ShowInstructions,
 }
 
 /// Where a command's shortcuts work.
@@ -239,7 +254,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 44] {
+    pub fn catalog() -> [Command; 47] {
         [
             Command::NewProject,
             Command::Open,
@@ -286,6 +301,9 @@ impl Command {
             Command::MarkDone,
             Command::MarkNotDone,
             Command::ToggleBlindCoding,
+            Command::PrepareAssignment,
+            Command::GradeStudents,
+            Command::ShowInstructions,
         ]
     }
 
@@ -488,6 +506,23 @@ impl Command {
                 keys![],
                 Document,
             ),
+            Command::PrepareAssignment => info(
+                "Prepare assignment…",
+                "Make the file to hand out to students: these documents, the codebook locked, your instructions, and \
+                 none of your annotations",
+                keys![],
+                Always,
+            ),
+            Command::GradeStudents => info(
+                "Grade students…",
+                "Grade students' files against this project as the key: F1 per label, relations, completion; a \
+                 gradebook CSV and a feedback page per student",
+                keys![],
+                Always,
+            ),
+            Command::ShowInstructions => {
+                info("Assignment instructions", "Show this assignment's instructions again", keys![], Always)
+            }
             _ => return None,
         })
     }

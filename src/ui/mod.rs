@@ -9,6 +9,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod doc_view;
 pub mod fonts;
+pub mod grading;
 pub mod import_job;
 mod keys;
 pub mod layer_filter;

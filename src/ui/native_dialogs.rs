@@ -72,7 +72,7 @@ pub struct NativeRequest {
     pub dir: PathBuf,
     /// The name proposed when saving.
     pub file_name: Option<String>,
-    /// Several files may be chosen at once.
+    /// Several files may be chosen at once (coders' files, sources to import, students' files).
     pub multiple: bool,
 }
 
@@ -93,7 +93,7 @@ impl NativeRequest {
                 .collect(),
             dir: suggested_dir.unwrap_or(dir).to_owned(),
             file_name: suggested.and_then(Path::file_name).map(|name| name.to_string_lossy().into_owned()),
-            multiple: purpose.multiple(),
+            multiple: purpose.picks_several(),
         }
     }
 }
@@ -125,6 +125,8 @@ pub trait DialogBackend: Send + Sync {
 pub enum Next {
     /// Exactly what Spanwise's own chooser emits for the same choice.
     Run(Command),
+    /// The same, once for each of several files chosen.
+    RunEach(Vec<Command>),
     /// Nothing was chosen: nothing happens.
     Nothing,
     /// The system dialog is missing or broken: show Spanwise's own chooser.
@@ -135,7 +137,9 @@ pub enum Next {
 pub fn next_step(purpose: FileDialogPurpose, answer: Answer) -> Next {
     match answer {
         Answer::Chosen(path) => Next::Run(purpose.command(path)),
-        Answer::ChosenMany(paths) => Next::Run(purpose.command_many(paths)),
+        // One command for all of them where the purpose takes several at once, else one each.
+        Answer::ChosenMany(paths) if purpose.multiple() => Next::Run(purpose.command_many(paths)),
+        Answer::ChosenMany(paths) => Next::RunEach(paths.into_iter().map(|path| purpose.command(path)).collect()),
         Answer::Cancelled => Next::Nothing,
         Answer::Failed(_) => Next::ShowOwnChooser,
     }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod classroom;
 pub mod coders;
 pub mod exchange;
 pub mod http;

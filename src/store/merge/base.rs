@@ -244,8 +244,8 @@ pub(crate) fn same_relative_order<'a>(base: &'a [String], now: impl Iterator<Ite
 /// field or item was changed or deleted since, without keeping a copy of it.
 #[derive(Clone, Debug, Default)]
 pub struct BaseItems {
-    /// Name, description, creation time, blind coding.
-    pub(crate) project: [u64; 4],
+    /// Name, description, instructions, creation time, blind coding.
+    pub(crate) project: [u64; 5],
     pub(crate) labels: BaseList,
     pub(crate) relation_types: BaseList,
     pub(crate) attributes: BaseList,
@@ -258,10 +258,11 @@ pub struct BaseItems {
 }
 
 /// The project fields as fingerprints, in [`super::changes::PROJECT_FIELDS`] order.
-pub(crate) fn project_fields(project: &Project) -> [u64; 4] {
+pub(crate) fn project_fields(project: &Project) -> [u64; 5] {
     [
         fingerprint(&project.name),
         fingerprint(&project.description),
+        fingerprint(&project.instructions),
         fingerprint(&project.created),
         fingerprint(&project.blind_coding),
     ]

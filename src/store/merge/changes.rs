@@ -49,7 +49,8 @@ pub enum Verb {
 /// matched by id (documents by id and text), so a changed item is one that exists in both.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChangeSummary {
-    /// Project fields that changed, in file order: `"name"`, `"description"`, `"creation time"`.
+    /// Project fields that changed, in file order: `"name"`, `"description"`, `"instructions"`,
+    /// `"creation time"`.
     pub project_fields: Vec<&'static str>,
     pub labels: Counts,
     pub relation_types: Counts,
@@ -130,7 +131,7 @@ impl ChangeSummary {
 }
 
 /// The project's own fields, in file order.
-pub const PROJECT_FIELDS: [&str; 4] = ["name", "description", "creation time", "blind coding setting"];
+pub const PROJECT_FIELDS: [&str; 5] = ["name", "description", "instructions", "creation time", "blind coding setting"];
 
 /// "a", "a and b", "a, b and c".
 pub(crate) fn and_list(items: &[&str]) -> String {

@@ -79,7 +79,7 @@ impl std::str::FromStr for Side {
 /// read [`Conflict::what`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Item {
-    /// A field of the project: `"name"`, `"description"`, `"creation time"` or
+    /// A field of the project: `"name"`, `"description"`, `"instructions"`, `"creation time"` or
     /// `"blind coding setting"`.
     Project(&'static str),
     /// A label, relation type, attribute, document variable or annotator. `field` is `None` for
@@ -645,6 +645,7 @@ pub fn merge(base: Option<&BaseItems>, mine: &Project, theirs: &Project) -> Merg
     let pending = Project {
         name: mine.name.clone(),
         description: mine.description.clone(),
+        instructions: mine.instructions.clone(),
         created: mine.created,
         blind_coding: mine.blind_coding,
         codebook: empty_codebook,
@@ -1384,6 +1385,7 @@ fn keyed_tallies<T: Keyed>(conflict: &KeyedConflict<'_, T>) -> (Tally, Tally) {
 enum ProjectField {
     Name(String),
     Description(String),
+    Instructions(String),
     Created(Timestamp),
     BlindCoding(bool),
 }
@@ -1393,7 +1395,8 @@ fn project_field(project: &Project, i: usize) -> ProjectField {
     match i {
         0 => ProjectField::Name(project.name.clone()),
         1 => ProjectField::Description(project.description.clone()),
-        2 => ProjectField::Created(project.created),
+        2 => ProjectField::Instructions(project.instructions.clone()),
+        3 => ProjectField::Created(project.created),
         _ => ProjectField::BlindCoding(project.blind_coding),
     }
 }
@@ -1402,6 +1405,7 @@ fn set_project_field(project: &mut Project, value: ProjectField) {
     match value {
         ProjectField::Name(name) => project.name = name,
         ProjectField::Description(description) => project.description = description,
+        ProjectField::Instructions(instructions) => project.instructions = instructions,
         ProjectField::Created(created) => project.created = created,
         ProjectField::BlindCoding(on) => project.blind_coding = on,
     }
@@ -1411,7 +1415,8 @@ fn project_field_text(project: &Project, i: usize) -> String {
     match i {
         0 => quoted(&project.name),
         1 => quoted(&project.description),
-        2 => project.created.to_rfc3339(),
+        2 => quoted(&project.instructions),
+        3 => project.created.to_rfc3339(),
         _ => (if project.blind_coding { "on" } else { "off" }).to_owned(),
     }
 }

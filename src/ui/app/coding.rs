@@ -36,7 +36,7 @@ impl super::SpanwiseApp {
             Command::CommandPalette => self.show_dialog(Dialog::Palette(CommandPalette::default())),
             Command::TagAll => self.show_tag_all(),
             Command::TagRanges { label, ranges } => self.tag_ranges(&label, ranges),
-            other => return Some(other),
+            other => return self.run_classroom_command(other),
         }
         None
     }

@@ -51,10 +51,7 @@ impl SpanwiseApp {
         self.native_dialogs.receive();
         // An answer waits while an in-app dialog (a changed file, a recovery, unsaved changes) is
         // on screen: it was asked about the project as it is now.
-        if self
-            .dialog
-            .as_ref()
-            .is_none_or(|d| matches!(d, Dialog::Export(_) | Dialog::ImportAnnotations(_) | Dialog::Import(_)))
+        if self.dialog.as_ref().is_none_or(Self::takes_file_answers)
             && let Some(pending) = self.native_dialogs.pending.take_if(|pending| pending.answer.is_some())
         {
             self.use_answer(pending);
@@ -134,6 +131,7 @@ impl SpanwiseApp {
         }
         match next_step(pending.purpose, answer) {
             Next::Run(command) => self.command(command),
+            Next::RunEach(commands) => commands.into_iter().for_each(|command| self.command(command)),
             // Like Cancel in Spanwise's chooser: a pending "save, then quit" is abandoned too.
             Next::Nothing => self.after_save = None,
             Next::ShowOwnChooser => {
@@ -145,6 +143,9 @@ impl SpanwiseApp {
     /// Spanwise's own chooser for `purpose`: inside the Export or Import dialog when it asked,
     /// else as a dialog of its own.
     fn own_chooser(&mut self, purpose: FileDialogPurpose, dir: PathBuf, suggested: Option<PathBuf>) {
+        if self.classroom_chooser(purpose, &dir, &suggested) {
+            return;
+        }
         match (&mut self.dialog, purpose) {
             (Some(Dialog::Export(dialog)), FileDialogPurpose::Export) => dialog.open_chooser(dir, suggested),
             (Some(Dialog::ImportAnnotations(dialog)), FileDialogPurpose::ImportAnnotations) => {

@@ -95,14 +95,7 @@ impl SpanwiseApp {
     pub(super) fn show_file_dialog(&mut self, purpose: FileDialogPurpose) {
         let suggested = match purpose {
             FileDialogPurpose::SaveAs => self.session.suggested_path().map(Path::to_owned),
-            FileDialogPurpose::Open
-            | FileDialogPurpose::AddDocument
-            | FileDialogPurpose::Export
-            | FileDialogPurpose::ImportAnnotations
-            | FileDialogPurpose::AgreementCsv
-            | FileDialogPurpose::AgreementPng
-            | FileDialogPurpose::BringInCoders
-            | FileDialogPurpose::ImportSources => None,
+            _ => None,
         };
         self.ask_for_file(purpose, self.start_dir(), suggested);
     }
@@ -122,6 +115,11 @@ impl SpanwiseApp {
         if let Some(Dialog::Import(setup)) = &mut self.dialog {
             // Dropped on the Import dialog: more sources.
             dropped.into_iter().for_each(|path| setup.add(path));
+            return;
+        }
+        if let Some(Dialog::Grade(grade)) = &mut self.dialog {
+            // Dropped on the Grade dialog: students' files or folders.
+            dropped.iter().for_each(|path| grade.add_students(path));
             return;
         }
         for path in dropped {

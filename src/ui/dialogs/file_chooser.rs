@@ -32,6 +32,14 @@ pub enum FileDialogPurpose {
     BringInCoders,
     /// File › Import…'s Browse…: files, folders, archives and corpora to import (several).
     ImportSources,
+    /// Where to write an assignment (File › Prepare assignment…).
+    Assignment,
+    /// A student's file, or a folder of them, to grade.
+    GradeStudents,
+    /// Where to write the gradebook CSV.
+    Gradebook,
+    /// The folder for the feedback pages.
+    Feedback,
 }
 
 impl FileDialogPurpose {
@@ -46,6 +54,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementPng => "Export the agreement chart as PNG",
             FileDialogPurpose::BringInCoders => "Bring in coders' files",
             FileDialogPurpose::ImportSources => "Import documents from",
+            FileDialogPurpose::Assignment => "Save the assignment as",
+            FileDialogPurpose::GradeStudents => "Students' files (or a folder of them)",
+            FileDialogPurpose::Gradebook => "Save the gradebook CSV as",
+            FileDialogPurpose::Feedback => "Folder for the feedback pages",
         }
     }
 
@@ -59,7 +71,20 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementCsv | FileDialogPurpose::AgreementPng => "Export",
             FileDialogPurpose::BringInCoders => "Bring in",
             FileDialogPurpose::ImportSources => "Add",
+            FileDialogPurpose::Assignment | FileDialogPurpose::Gradebook => "Save",
+            FileDialogPurpose::GradeStudents => "Add",
+            FileDialogPurpose::Feedback => "Choose",
         }
+    }
+
+    /// Whether a system file dialog lets several files be chosen at once.
+    pub fn picks_several(self) -> bool {
+        self.multiple() || self == FileDialogPurpose::GradeStudents
+    }
+
+    /// Whether a folder can be chosen as it is ("Use this folder").
+    pub fn takes_folder(self) -> bool {
+        matches!(self, FileDialogPurpose::GradeStudents | FileDialogPurpose::Feedback)
     }
 
     /// Whether the dialog asks for a file to write (a new name may be typed) rather than one to read.
@@ -69,11 +94,15 @@ impl FileDialogPurpose {
             | FileDialogPurpose::AddDocument
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::BringInCoders
-            | FileDialogPurpose::ImportSources => false,
+            | FileDialogPurpose::ImportSources
+            | FileDialogPurpose::GradeStudents => false,
             FileDialogPurpose::SaveAs
             | FileDialogPurpose::Export
             | FileDialogPurpose::AgreementCsv
-            | FileDialogPurpose::AgreementPng => true,
+            | FileDialogPurpose::AgreementPng
+            | FileDialogPurpose::Assignment
+            | FileDialogPurpose::Gradebook
+            | FileDialogPurpose::Feedback => true,
         }
     }
 
@@ -98,6 +127,10 @@ impl FileDialogPurpose {
             FileDialogPurpose::ImportSources => {
                 vec![("Documents, archives and corpora", formats::import::EXTENSIONS.to_vec()), all]
             }
+            FileDialogPurpose::Assignment => vec![("Spanwise projects", vec!["ron"])],
+            FileDialogPurpose::GradeStudents => vec![("Spanwise projects", vec!["ron"]), all],
+            FileDialogPurpose::Gradebook => vec![("CSV", vec!["csv"]), all],
+            FileDialogPurpose::Feedback => vec![all],
         }
     }
 
@@ -113,10 +146,15 @@ impl FileDialogPurpose {
             FileDialogPurpose::AgreementPng => Command::Agreement(AgreementCommand::ExportPngTo(path)),
             FileDialogPurpose::BringInCoders => Command::BringInCodersFrom(vec![path]),
             FileDialogPurpose::ImportSources => Command::ImportSourcesFrom(vec![path]),
+            FileDialogPurpose::Assignment => Command::AssignmentTo(path),
+            FileDialogPurpose::GradeStudents => Command::GradeAddStudents(path),
+            FileDialogPurpose::Gradebook => Command::GradebookTo(path),
+            FileDialogPurpose::Feedback => Command::FeedbackTo(path),
         }
     }
 
-    /// Whether several files may be chosen at once.
+    /// Whether several files may be picked in Spanwise's own chooser (clicks add and remove,
+    /// `;` separates typed names) and go on as one command ([`Self::command_many`]).
     pub fn multiple(self) -> bool {
         matches!(self, FileDialogPurpose::BringInCoders | FileDialogPurpose::ImportSources)
     }
@@ -149,6 +187,9 @@ impl FileDialogPurpose {
                 let e = e.to_string_lossy().to_lowercase();
                 formats::import::EXTENSIONS.contains(&e.as_str())
             }),
+            FileDialogPurpose::Assignment | FileDialogPurpose::GradeStudents => project,
+            FileDialogPurpose::Gradebook => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            FileDialogPurpose::Feedback => false,
         }
     }
 }
@@ -285,12 +326,17 @@ impl FileDialog {
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::BringInCoders
             | FileDialogPurpose::ImportSources
+            | FileDialogPurpose::GradeStudents
                 if !path.is_file() =>
             {
                 self.error = Some(format!("{} does not exist", path.display()));
                 None
             }
-            FileDialogPurpose::SaveAs | FileDialogPurpose::Export
+            FileDialogPurpose::SaveAs
+            | FileDialogPurpose::Export
+            | FileDialogPurpose::Assignment
+            | FileDialogPurpose::Gradebook
+            | FileDialogPurpose::Feedback
                 if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) =>
             {
                 self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));
@@ -401,6 +447,11 @@ impl FileDialog {
                 && ui.button("Whole folder").on_hover_text(hint).clicked()
             {
                 commands.push(self.purpose.command_many(vec![self.dir.clone()]));
+                keep = false;
+            } else if self.purpose.takes_folder()
+                && ui.button("Use this folder").on_hover_text(self.dir.display().to_string()).clicked()
+            {
+                commands.push(self.purpose.command(self.dir.clone()));
                 keep = false;
             }
             if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

@@ -2,11 +2,13 @@
 //! path, a name) and returns [`Outcome`]s — commands, or the user's answer to a question the
 //! session asked — which the app carries out after the frame.
 
+mod assignment;
 mod cleanup;
 mod combine;
 mod decisions;
 mod export;
 mod file_chooser;
+mod grade;
 mod import;
 mod import_annotations;
 mod merge_conflicts;
@@ -19,10 +21,12 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
+pub use assignment::{AssignmentDialog, Written as AssignmentWritten};
 pub use cleanup::{CleanedText, CleanupView};
 pub use combine::{CombineDialog, Combined, project_files, read_and_combine};
 pub use export::{ExportDialog, Exported};
 pub use file_chooser::{FileDialog, FileDialogPurpose};
+pub use grade::GradeDialog;
 pub use import::{CsvPreview, ImportSetup, UrlPrompt};
 pub use import_annotations::{Choice, ImportDialog, ImportPlan};
 pub use merge_conflicts::MergeDialog;
@@ -127,6 +131,15 @@ pub enum Dialog {
     TagAll(TagAllDialog),
     /// File › Bring in coders' files…: progress, then the report.
     Combine(Box<CombineDialog>),
+    /// File › Prepare assignment….
+    Assignment(Box<AssignmentDialog>),
+    /// Analysis › Grade students….
+    Grade(Box<GradeDialog>),
+    /// An assignment's instructions, as the student sees them on opening it.
+    Instructions {
+        project: String,
+        text: String,
+    },
 }
 
 impl Dialog {
@@ -153,6 +166,9 @@ impl Dialog {
             Dialog::RelationType(_) => "which relation?".into(),
             Dialog::TagAll(dialog) => format!("tag all: {}", dialog.phrase),
             Dialog::Combine(dialog) => dialog.describe(),
+            Dialog::Assignment(dialog) => dialog.describe(),
+            Dialog::Grade(dialog) => dialog.describe(),
+            Dialog::Instructions { .. } => "assignment instructions".into(),
         }
     }
 
@@ -267,6 +283,9 @@ impl Dialog {
                     keep = stay;
                     outcomes.extend(run.map(Outcome::Command));
                 }
+                Dialog::Assignment(dialog) => (keep, outcomes) = dialog.ui(ui, context),
+                Dialog::Grade(dialog) => (keep, outcomes) = dialog.ui(ui, context),
+                Dialog::Instructions { project, text } => keep = assignment::instructions_ui(ui, project, text),
             }
         });
         // The decisions close only with an explicit choice: the journal, or their version, is
@@ -288,6 +307,8 @@ impl Dialog {
             }
             // Not closed by Escape while it reads (Cancel first).
             Dialog::Combine(dialog) if keep && dialog.is_running() => (Some(Dialog::Combine(dialog)), outcomes),
+            Dialog::Assignment(dialog) if dialog.is_running() => (Some(Dialog::Assignment(dialog)), outcomes),
+            Dialog::Grade(dialog) if dialog.is_running() => (Some(Dialog::Grade(dialog)), outcomes),
             Dialog::MergeConflicts(dialog) => match merge_choice {
                 Some(MergeChoice::Apply) => {
                     let MergeDialog { pending, choices, .. } = *dialog;

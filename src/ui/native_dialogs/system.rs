@@ -86,7 +86,7 @@ impl SystemDialogs {
             dialog = dialog.set_parent(parent);
         }
         let started = Instant::now();
-        if request.multiple {
+        if request.multiple && !request.saves {
             return match pollster::block_on(dialog.pick_files()) {
                 Some(files) if !files.is_empty() => {
                     Answer::ChosenMany(files.iter().map(|file| file.path().to_owned()).collect())

@@ -35,6 +35,8 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 C(Command::ImportAnnotations),
                 C(Command::BringInCoders),
                 Separator,
+                C(Command::PrepareAssignment),
+                Separator,
                 C(Command::Quit),
             ],
         ),
@@ -97,9 +99,12 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 C(Command::AcceptDisagreement(crate::ui::agreement::Pick::A)),
                 C(Command::AcceptDisagreement(crate::ui::agreement::Pick::B)),
                 C(Command::AcceptDisagreement(crate::ui::agreement::Pick::Both)),
+                // The classroom (issue 12, part C).
+                Separator,
+                C(Command::GradeStudents),
             ],
         ),
-        ("Help", vec![C(Command::ShowShortcuts)]),
+        ("Help", vec![C(Command::ShowShortcuts), C(Command::ShowInstructions)]),
     ]
 }
 
@@ -122,6 +127,8 @@ impl SpanwiseApp {
             Command::AcceptDisagreement(_) => self.agreement.compare.current.is_some(),
             Command::MarkDone | Command::MarkNotDone => self.coders_command_enabled(command),
             Command::SetDirection(direction) => self.document().is_some_and(|d| d.direction != *direction),
+            Command::PrepareAssignment | Command::GradeStudents => !self.project().documents.is_empty(),
+            Command::ShowInstructions => !self.project().instructions.trim().is_empty(),
             _ => true,
         }
     }

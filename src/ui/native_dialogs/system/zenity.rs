@@ -30,10 +30,9 @@ pub(super) fn arguments(request: &NativeRequest, parent: Option<ParentWindow>) -
     let mut arguments: Vec<OsString> = vec!["--file-selection".into(), format!("--title={}", request.title).into()];
     if request.saves {
         arguments.extend(["--save".into(), "--confirm-overwrite".into()]);
-    }
-    if request.multiple {
-        // One path per line (a name with a line break in it is rarer than one with any other
-        // separator zenity could use).
+    } else if request.multiple {
+        // One path per line (a name can hold zenity's default separator, `|`; a line break in a
+        // name is rarer than any other separator zenity could use).
         arguments.extend(["--multiple".into(), "--separator=\n".into()]);
     }
     // A folder is given with a trailing slash; a proposed name as a path in it.
@@ -215,5 +214,22 @@ mod tests {
             NativeRequest::new(FileDialogPurpose::SaveAs, Path::new("/data"), Some(Path::new("/w/a.spanwise.ron")));
         let given: Vec<String> = arguments(&save, None).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         assert_eq!(&given[2..5], ["--save", "--confirm-overwrite", "--filename=/w/a.spanwise.ron"]);
+    }
+
+    #[test]
+    fn students_files_are_chosen_several_at_once_one_a_line() {
+        let students = NativeRequest::new(FileDialogPurpose::GradeStudents, Path::new("/class"), None);
+        assert!(students.multiple);
+        let given: Vec<String> = arguments(&students, None).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(&given[2..4], ["--multiple", "--separator=\n"]);
+        let chosen = many(answer(Some(0), "/c/ana|b.spanwise.ron\n/c/Grüße 🎉 社交 .ron\n".as_bytes(), b""));
+        assert_eq!(
+            chosen,
+            Answer::ChosenMany(vec![PathBuf::from("/c/ana|b.spanwise.ron"), PathBuf::from("/c/Grüße 🎉 社交 .ron")])
+        );
+        assert_eq!(many(answer(Some(1), b"", b"")), Answer::Cancelled);
+        // Other dialogs take one file.
+        let open = NativeRequest::new(FileDialogPurpose::Open, Path::new("/data"), None);
+        assert!(!open.multiple && !arguments(&open, None).iter().any(|a| a == "--multiple"));
     }
 }
