@@ -139,6 +139,7 @@ pub fn next_step(purpose: FileDialogPurpose, answer: Answer) -> Next {
         Answer::Chosen(path) => Next::Run(purpose.command(path)),
         // One command for all of them where the purpose takes several at once, else one each.
         Answer::ChosenMany(paths) if purpose.multiple() => Next::Run(purpose.command_many(paths)),
+        Answer::ChosenMany(mut paths) if paths.len() == 1 => Next::Run(purpose.command(paths.remove(0))),
         Answer::ChosenMany(paths) => Next::RunEach(paths.into_iter().map(|path| purpose.command(path)).collect()),
         Answer::Cancelled => Next::Nothing,
         Answer::Failed(_) => Next::ShowOwnChooser,
