@@ -311,3 +311,24 @@ proptest! {
         }
     }
 }
+
+/// A file that lists annotations out of order (edited by hand or by a script) is put in order on
+/// load, so that finding an annotation by id (a binary search) and the span index find them.
+#[test]
+fn annotations_out_of_order_in_a_file_are_put_in_order_and_found() {
+    let mut project = common::tricky_project();
+    let len = project.documents[0].char_len();
+    let late = annotation(&project, 900_001, "claim", len - 3, len - 1);
+    let early = annotation(&project, 900_002, "actor", 0, 2);
+    project.documents[0].annotations.insert(0, late);
+    project.documents[0].annotations.push(early);
+    let text = spanwise::store::to_string_with_ron(&project);
+    let loaded = spanwise::store::from_str(&text).unwrap();
+    let doc = &loaded.documents[0];
+    assert!(doc.annotations.is_sorted_by_key(Annotation::sort_key));
+    for id in [900_001, 900_002] {
+        assert_eq!(doc.annotation(spanwise::model::ItemId(id)).map(|a| a.id.0), Some(id));
+    }
+    assert!(doc.overlapping(len - 2..len - 1).iter().any(|a| a.id.0 == 900_001));
+    assert!(doc.overlapping(0..1).iter().any(|a| a.id.0 == 900_002));
+}

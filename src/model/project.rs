@@ -228,11 +228,19 @@ struct DerivedState {
     spans: SpanIndex,
     /// Annotations per label id, in order of first use; no zero counts.
     labels: Vec<(String, usize)>,
+    /// Each annotation's place in the canonical order (its sort key) by id: finding an
+    /// annotation by id, or checking that a new id is free, must not walk them all.
+    keys: std::collections::HashMap<ItemId, (usize, usize)>,
 }
 
 impl DerivedState {
     fn compute(annotations: &[Annotation], revision: u64) -> Self {
-        let mut state = Self { revision: Some(revision), spans: SpanIndex::new(annotations), labels: Vec::new() };
+        let mut state = Self {
+            revision: Some(revision),
+            spans: SpanIndex::new(annotations),
+            labels: Vec::new(),
+            keys: annotations.iter().map(|a| (a.id, (a.start(), a.end()))).collect(),
+        };
         for annotation in annotations {
             state.count(&annotation.label, 1);
         }
@@ -337,9 +345,15 @@ impl Document {
         }
     }
 
-    /// Builds the offset index; called after load (the index is not stored).
+    /// Builds the offset index; called after load (the index is not stored). Annotations a file
+    /// lists out of the canonical order (edited by hand or by a script) are put in order, which
+    /// the span index and finding by id rely on.
     pub fn build_index(&mut self) {
         self.index = Some(TextIndex::new(&self.text));
+        if !self.annotations.is_sorted_by_key(Annotation::sort_key) {
+            self.annotations.sort_by_key(Annotation::sort_key);
+            self.touch();
+        }
     }
 
     pub fn index(&self) -> &TextIndex {
@@ -397,6 +411,11 @@ impl Document {
         state.spans.overlapping(&self.annotations, range)
     }
 
+    /// Whether an annotation or relation of this document has this id.
+    pub fn uses_id(&self, id: ItemId) -> bool {
+        self.relations.iter().any(|r| r.id == id) || self.derived().keys.contains_key(&id)
+    }
+
     /// The number of annotations per label id, in order of first use (labels without any are
     /// left out).
     pub fn label_counts(&self) -> Vec<(String, usize)> {
@@ -419,11 +438,12 @@ impl Document {
     /// to date (for `edit::apply`). Returns where it went.
     pub(crate) fn insert_annotation(&mut self, annotation: Annotation) -> usize {
         let at = self.annotation_insert_position(&annotation);
-        let (label, end) = (annotation.label.clone(), annotation.end());
+        let (label, key) = (annotation.label.clone(), annotation.sort_key());
         self.annotations.insert(at, annotation);
         self.touch_updating(|state| {
-            state.spans.inserted_end(at, end);
+            state.spans.inserted_end(at, key.1);
             state.count(&label, 1);
+            state.keys.insert(key.2, (key.0, key.1));
         });
         at
     }
@@ -434,6 +454,7 @@ impl Document {
         self.touch_updating(|state| {
             state.spans.removed(at);
             state.count(&annotation.label, -1);
+            state.keys.remove(&annotation.id);
         });
         annotation
     }
@@ -456,7 +477,7 @@ impl Document {
             labels.sort();
             labels
         };
-        state.spans == fresh.spans && sorted(&state.labels) == sorted(&fresh.labels)
+        state.spans == fresh.spans && sorted(&state.labels) == sorted(&fresh.labels) && state.keys == fresh.keys
     }
 
     /// Gives the document a revision above `floor` (after the whole project was replaced, so that
@@ -465,8 +486,17 @@ impl Document {
         self.revision.0 = self.revision.0.max(floor).wrapping_add(1);
     }
 
+    /// The annotation with this id: found by its place in the canonical order (a binary search),
+    /// not by walking the annotations.
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
-        self.annotations.iter().find(|a| a.id == annotation_id)
+        let (start, end) = *self.derived().keys.get(&annotation_id)?;
+        let key = (start, end, annotation_id);
+        let at = self.annotations.partition_point(|a| a.sort_key() < key);
+        // Edits keep the order; a list put out of order by other means is still searched.
+        self.annotations
+            .get(at)
+            .filter(|a| a.id == annotation_id)
+            .or_else(|| self.annotations.iter().find(|a| a.id == annotation_id))
     }
 
     pub fn relation(&self, relation_id: ItemId) -> Option<&Relation> {
@@ -610,10 +640,7 @@ impl Project {
 
     /// Whether an annotation, relation or memo already uses this id.
     pub fn id_in_use(&self, id: ItemId) -> bool {
-        self.documents
-            .iter()
-            .any(|d| d.annotations.iter().any(|a| a.id == id) || d.relations.iter().any(|r| r.id == id))
-            || self.memos.iter().any(|m| m.id == id)
+        self.documents.iter().any(|d| d.uses_id(id)) || self.memos.iter().any(|m| m.id == id)
     }
 
     /// Builds the offset indexes of all documents (after deserializing).
