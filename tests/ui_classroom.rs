@@ -190,6 +190,12 @@ fn grading_a_class_sorts_exports_the_clis_csv_and_writes_feedback() {
     harness.state_mut().command(spanwise::ui::Command::GradeStudents);
     harness.run();
     assert!(dialog_text(harness.state()).starts_with("grade: 0 graded"));
+    // The dialog says what the key is (this key has no gold layer: all its annotations).
+    let key_annotations = harness.state().project().annotation_count();
+    assert!(
+        harness.query_by_label_contains(&format!("all its annotations: {key_annotations} annotation")).is_some(),
+        "the key's layer and size are named"
+    );
     // One file typed, Enter; then the rest of its folder with one click.
     harness.get_by_label("Student file or folder").type_text(&students[0].display().to_string());
     harness.key_press(Key::Enter);

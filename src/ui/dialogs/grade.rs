@@ -306,11 +306,22 @@ impl GradeDialog {
         });
         ui.heading("Grade students");
         let key = &self.key;
+        // The key is the gold layer when the project has one (after adjudication), else every
+        // annotation: say which, with its size, so a gold layer of one annotation is no surprise.
+        let key_annotations = {
+            let in_key = crate::analysis::grade::key_layer(key);
+            key.documents.iter().flat_map(|d| &d.annotations).filter(|a| in_key(a)).count()
+        };
+        let layer = if key_annotations == key.annotation_count() {
+            "all its annotations"
+        } else {
+            "its gold layer (the adjudicated annotations)"
+        };
         ui.label(format!(
-            "Key: this project ({}, {} annotation{} in {} document{}). Documents are matched by their text.",
+            "Key: this project ({}), {layer}: {key_annotations} annotation{} in {} document{}. Documents are \
+             matched by their text.",
             self.key_path.as_deref().map_or_else(|| key.name.clone(), file_name),
-            key.annotation_count(),
-            if key.annotation_count() == 1 { "" } else { "s" },
+            if key_annotations == 1 { "" } else { "s" },
             key.documents.len(),
             if key.documents.len() == 1 { "" } else { "s" },
         ));
