@@ -53,25 +53,6 @@ fn position(project: &Path, setup: impl FnOnce(&mut Harness<'_, SpanwiseApp>), l
     (center.x.round() as i32, center.y.round() as i32)
 }
 
-fn click(app: &RealApp<'_>, window: &str, at: (i32, i32)) {
-    let (x, y) = (at.0.to_string(), at.1.to_string());
-    app.display.xdotool(&[
-        "mousemove",
-        "--window",
-        window,
-        &x,
-        &y,
-        "sleep",
-        "0.2",
-        "mousedown",
-        "1",
-        "sleep",
-        "0.1",
-        "mouseup",
-        "1",
-    ]);
-}
-
 #[test]
 fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_real_window() {
     let test = "agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_real_window";
@@ -111,7 +92,7 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     display.screenshot("agreement-panel.png");
 
     // Export CSV…: Spanwise's chooser suggests a name next to the project; Enter writes it.
-    click(&app, &window, export_csv);
+    app.click(&window, export_csv);
     app.wait_state("dialog", "file chooser: Export agreement as CSV", SETTLE);
     std::thread::sleep(Duration::from_millis(500));
     display.screenshot("agreement-csv-chooser.png");
@@ -123,7 +104,7 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     assert_eq!(std::fs::read_to_string(&csv_path).unwrap(), agreement_csv(&report));
 
     // Export PNG…: the chart as an image of the size it has on screen.
-    click(&app, &window, export_png);
+    app.click(&window, export_png);
     app.wait_state("dialog", "file chooser: Export the agreement chart as PNG", SETTLE);
     // The name field takes the keyboard in the chooser's first frames.
     std::thread::sleep(Duration::from_millis(500));
@@ -166,7 +147,7 @@ fn agreement_panel_exports_steps_through_disagreements_and_accepts_one_in_the_re
     display.screenshot("agreement-compare.png");
 
     // Accept A: Ana's recommendation goes into the gold layer, one undo step.
-    click(&app, &window, accept_a);
+    app.click(&window, accept_a);
     app.wait_state("annotations", &(annotations + 1).to_string(), SETTLE);
     assert!(app.state_of("status").contains("Accept A into the gold layer"), "{}", app.state());
     std::thread::sleep(Duration::from_millis(500));
