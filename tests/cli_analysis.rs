@@ -321,3 +321,47 @@ fn help_lists_the_analysis_commands() {
         assert!(out.contains(word), "{out}");
     }
 }
+
+/// Attribute agreement comes with Krippendorff's bootstrapped 95% interval (seeded: the same
+/// numbers every run), in the text and in `--json` (`alpha_ci`).
+#[test]
+fn attribute_alpha_has_a_reproducible_bootstrap_interval() {
+    use spanwise::model::Value as Coded;
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = spanwise::store::load(&combined(dir.path())).unwrap();
+    let stances = ["supports", "opposes", "neutral"];
+    let document = &mut project.documents[0];
+    let spans = |a: &Annotation| a.fragments.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>();
+    let sample_claims: Vec<(Vec<(usize, usize)>, usize)> = document
+        .annotations
+        .iter()
+        .filter(|a| a.annotator == "sample" && a.label == "claim")
+        .enumerate()
+        .map(|(i, a)| (spans(a), i))
+        .collect();
+    assert!(sample_claims.len() > 10, "the sample has claims both coders marked");
+    for annotation in document.annotations.iter_mut().filter(|a| a.label == "claim") {
+        let Some(&(_, i)) = sample_claims.iter().find(|(s, _)| *s == spans(annotation)) else { continue };
+        // The coders agree on most claims; Bea differs on every fourth.
+        let stance = if annotation.annotator == "bea" && i % 4 == 3 { (i + 1) % 3 } else { i % 3 };
+        annotation.attributes.insert("stance".into(), Coded::Choice(stances[stance].into()));
+    }
+    document.touch();
+    let path = dir.path().join("coded.spanwise.ron");
+    spanwise::store::save(&project, &path).unwrap();
+
+    let (code, stdout, stderr) = spanwise(&["agree", s(&path), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let stance = &json["attributes"]["stance"];
+    let alpha = stance["alpha"].as_f64().expect("alpha defined");
+    let ci = &stance["alpha_ci"];
+    let (lower, upper) = (ci["lower"].as_f64().unwrap(), ci["upper"].as_f64().unwrap());
+    assert!(lower <= alpha && alpha <= upper && lower < upper, "{lower} <= {alpha} <= {upper}");
+    assert_eq!(ci["confidence"].as_f64(), Some(0.95));
+    assert_eq!(ci["samples"].as_u64(), Some(10_000));
+    let (_, again, _) = spanwise(&["agree", s(&path), "--json"]);
+    assert_eq!(again, stdout, "seeded: the same interval every run");
+    let (_, text, _) = spanwise(&["agree", s(&path)]);
+    assert!(text.contains(&format!("95% CI {lower:.3}..{upper:.3}")), "{text}");
+}

@@ -16,7 +16,7 @@ use crate::analysis::feedback::feedback_html;
 use crate::analysis::grade::{Grade, grade};
 use crate::analysis::gradebook;
 use crate::analysis::layers::Selection;
-use crate::analysis::report::{agreement_csv, rows, show, undefined_lines};
+use crate::analysis::report::{agreement_csv, attribute_interval, attribute_line, rows, show, undefined_lines};
 use crate::analysis::span_f1::{Mode, Scores, SpanAgreement};
 use crate::edit::apply;
 use crate::model::Project;
@@ -228,6 +228,13 @@ fn agreement_json(report: &AgreementReport, project: &Project, selection: &Selec
                     "level": agreement.level.name(),
                     "units": agreement.units,
                     "alpha": number(&agreement.alpha.alpha),
+                    "alpha_ci": attribute_interval(&agreement).map_or(Json::Null, |i| json!({
+                        "lower": i.lower,
+                        "upper": i.upper,
+                        "confidence": i.confidence,
+                        "samples": i.estimates.len(),
+                        "method": "Krippendorff's bootstrap, seed 1",
+                    })),
                     "cohen_kappa": agreement.cohen.as_ref().map_or(Json::Null, |c| number(&c.kappa)),
                     "fleiss_kappa": agreement.fleiss.as_ref().map_or(Json::Null, |f| number(&f.kappa)),
                 }),
@@ -338,18 +345,7 @@ fn agreement_text(report: &AgreementReport, project: &Project, selection: &Selec
         for (id, result) in attributes {
             match result {
                 Ok(a) => {
-                    let kappa = match (&a.cohen, &a.fleiss) {
-                        (Some(c), _) => format!(", Cohen's kappa {}", show(&c.kappa)),
-                        (_, Some(f)) => format!(", Fleiss' kappa {}", show(&f.kappa)),
-                        _ => String::new(),
-                    };
-                    let _ = writeln!(
-                        text,
-                        "  {id}: alpha ({}) {} on {} spans{kappa}",
-                        a.level.name(),
-                        show(&a.alpha.alpha),
-                        a.units
-                    );
+                    let _ = writeln!(text, "  {}", attribute_line(&id, &a, attribute_interval(&a).as_ref()));
                 }
                 Err(why) => {
                     let _ = writeln!(text, "  {id}: - ({why})");

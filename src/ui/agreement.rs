@@ -79,6 +79,9 @@ pub struct Computed {
     pub report: AgreementReport,
     /// Attribute id and its agreement (or why there is none).
     pub attributes: Vec<(String, Result<ValueAgreement, Undefined>)>,
+    /// The bootstrapped confidence interval of each attribute's alpha (in `attributes` order),
+    /// computed here, off the window thread.
+    pub intervals: Vec<Option<crate::analysis::bootstrap::AlphaInterval>>,
     /// The `--csv` text.
     pub csv: String,
     /// "quote alpha_u: no coder marked any Quote", as the CLI lists them.
@@ -226,9 +229,13 @@ pub fn compute(project: &Project, coders: Option<&[String]>, documents: Option<&
     let report = agreement(project, coders, documents).map_err(|e| e.to_string())?;
     let selection = Selection { annotators: report.annotators.clone(), documents: report.documents.clone() };
     let attributes = all_attribute_agreements(project, &selection);
+    let intervals = attributes
+        .iter()
+        .map(|(_, result)| result.as_ref().ok().and_then(crate::analysis::report::attribute_interval))
+        .collect();
     let csv = agreement_csv(&report);
     let undefined = undefined_lines(&report, project);
-    Ok(Computed { report, attributes, csv, undefined })
+    Ok(Computed { report, attributes, intervals, csv, undefined })
 }
 
 /// The default coders: everyone with annotations except `gold`, in project order.

@@ -265,20 +265,11 @@ impl SpanwiseApp {
         if computed.attributes.is_empty() {
             ui.label("No coder gave an attribute a value");
         }
-        for (id, result) in &computed.attributes {
+        for (i, (id, result)) in computed.attributes.iter().enumerate() {
             match result {
                 Ok(a) => {
-                    let kappa = match (&a.cohen, &a.fleiss) {
-                        (Some(c), _) => format!(", Cohen's kappa {}", show(&c.kappa)),
-                        (_, Some(f)) => format!(", Fleiss' kappa {}", show(&f.kappa)),
-                        _ => String::new(),
-                    };
-                    let line = format!(
-                        "{id}: alpha ({}) {} on {} spans{kappa}",
-                        a.level.name(),
-                        show(&a.alpha.alpha),
-                        a.units
-                    );
+                    let interval = computed.intervals.get(i).and_then(Option::as_ref);
+                    let line = crate::analysis::report::attribute_line(id, a, interval);
                     let response = ui.label(line);
                     if let Err(why) = &a.alpha.alpha {
                         response.on_hover_text(&why.0);
