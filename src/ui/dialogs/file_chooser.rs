@@ -218,6 +218,21 @@ struct Entry {
     is_dir: bool,
 }
 
+/// Spanwise's own chooser shown inside another dialog (Export, Import, …): draws it while it is
+/// open and closes it when it is done. Returns what it chose, or `None` when it is not open (then
+/// the dialog draws itself).
+pub(super) fn show_embedded(
+    chooser: &mut Option<FileDialog>,
+    ui: &mut egui::Ui,
+    recent: &[PathBuf],
+) -> Option<Vec<Command>> {
+    let (stay, commands) = chooser.as_mut()?.ui(ui, recent);
+    if !stay {
+        *chooser = None;
+    }
+    Some(commands)
+}
+
 /// An in-app file chooser.
 #[derive(Clone, Debug)]
 pub struct FileDialog {

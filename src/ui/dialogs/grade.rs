@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use egui::RichText;
 
+use super::file_chooser::show_embedded;
 use super::{DialogContext, FileDialog, FileDialogPurpose, Outcome};
 use crate::model::Project;
 use crate::store;
@@ -23,6 +24,8 @@ use crate::ui::worker::{Worker, progress_ui};
 pub struct GradeDialog {
     /// The key, as it was when the dialog opened (the dialog is modal: it cannot change).
     key: Arc<Project>,
+    /// How many annotations the key's layer has (all, or the gold layer once there is one).
+    key_annotations: usize,
     key_path: Option<PathBuf>,
     folder: PathBuf,
     /// Every student, in the order added, once graded (or found unreadable).
@@ -71,6 +74,10 @@ impl GradeDialog {
         Self {
             gradebook: folder.join(format!("{stem}-grades.csv")).display().to_string(),
             feedback: folder.join("feedback").display().to_string(),
+            key_annotations: {
+                let in_key = crate::analysis::grade::key_layer(&key);
+                key.documents.iter().flat_map(|d| &d.annotations).filter(|a| in_key(a)).count()
+            },
             key: Arc::new(key),
             key_path: key_path.map(Path::to_owned),
             folder,
@@ -285,12 +292,8 @@ impl GradeDialog {
     /// Shows the dialog; returns whether it stays open, and what the app should do.
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) -> (bool, Vec<Outcome>) {
         let mut outcomes = Vec::new();
-        if let Some(chooser) = &mut self.chooser {
-            let (stay, commands) = chooser.ui(ui, context.recent_files);
+        if let Some(commands) = show_embedded(&mut self.chooser, ui, context.recent_files) {
             commands.into_iter().for_each(|command| self.chosen(command));
-            if !stay {
-                self.chooser = None;
-            }
             return (true, outcomes);
         }
         self.tick(ui.ctx());
@@ -308,10 +311,7 @@ impl GradeDialog {
         let key = &self.key;
         // The key is the gold layer when the project has one (after adjudication), else every
         // annotation: say which, with its size, so a gold layer of one annotation is no surprise.
-        let key_annotations = {
-            let in_key = crate::analysis::grade::key_layer(key);
-            key.documents.iter().flat_map(|d| &d.annotations).filter(|a| in_key(a)).count()
-        };
+        let key_annotations = self.key_annotations;
         let layer = if key_annotations == key.annotation_count() {
             "all its annotations"
         } else {

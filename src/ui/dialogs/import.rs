@@ -8,7 +8,7 @@ use egui::RichText;
 
 use crate::formats::import::Input;
 use crate::ui::commands::Command;
-use crate::ui::dialogs::file_chooser::{FileDialog, FileDialogPurpose};
+use crate::ui::dialogs::file_chooser::{FileDialog, FileDialogPurpose, show_embedded};
 use crate::ui::dialogs::{DialogContext, Outcome};
 use crate::ui::import_job::ImportRequest;
 
@@ -178,11 +178,7 @@ impl ImportSetup {
     /// Shows the dialog; returns whether it stays open and what the app should do.
     pub fn ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) -> (bool, Vec<Outcome>) {
         let mut outcomes = Vec::new();
-        if let Some(chooser) = &mut self.chooser {
-            let (stay, commands) = chooser.ui(ui, context.recent_files);
-            if !stay {
-                self.chooser = None;
-            }
+        if let Some(commands) = show_embedded(&mut self.chooser, ui, context.recent_files) {
             for command in commands {
                 if let Command::ImportSourcesFrom(paths) = command {
                     self.add_chosen(paths);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
+use super::file_chooser::show_embedded;
 use super::{DialogContext, FileDialog, FileDialogPurpose, Outcome};
 use crate::edit::Edit;
 use crate::formats::annotations::{
@@ -253,15 +254,11 @@ impl ImportDialog {
 
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, context: &DialogContext<'_>) -> (bool, Vec<Outcome>) {
         let mut outcomes = Vec::new();
-        if let Some(chooser) = &mut self.chooser {
-            let (stay, commands) = chooser.ui(ui, context.recent_files);
+        if let Some(commands) = show_embedded(&mut self.chooser, ui, context.recent_files) {
             for command in commands {
                 if let Command::ImportAnnotationsFrom(path) = command {
                     self.set_path(&path);
                 }
-            }
-            if !stay {
-                self.chooser = None;
             }
             return (true, outcomes);
         }
