@@ -4,8 +4,8 @@
 //! every codebook change is one undoable, journalled step (`edit::delete_label` builds the
 //! edit that deletes a label in use).
 
-use super::codebook::{Codebook, Label};
-use super::project::{Project, slug};
+use super::codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind};
+use super::project::{Annotation, ItemId, Project, Relation, Timestamp, slug};
 
 /// Colours given to new labels, in turn (Tableau 10, as the default codebook uses).
 const PALETTE: [&str; 10] =
@@ -315,4 +315,577 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
         summary.push("codebook locked".into());
     }
     Ok((new, summary))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relation types, attributes and document variables.
+
+/// What a codebook entry is, as messages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    RelationType,
+    Attribute,
+    Field,
+}
+
+impl Entry {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Entry::RelationType => "relation type",
+            Entry::Attribute => "attribute",
+            Entry::Field => "document variable",
+        }
+    }
+}
+
+/// Why a change of a relation type, attribute or document variable was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EntryChange {
+    #[error("the codebook is locked: unlock it first")]
+    Locked,
+    #[error("a {} needs a name", .0.noun())]
+    EmptyName(Entry),
+    #[error("there is already a {} named \"{name}\"", .entry.noun())]
+    DuplicateName { entry: Entry, name: String },
+    #[error("no {} \"{id}\"", .entry.noun())]
+    Missing { entry: Entry, id: String },
+    #[error("no label \"{0}\"")]
+    NoLabel(String),
+    #[error("{name} is a {kind}: it has no choices")]
+    NoChoices { name: String, kind: &'static str },
+    #[error("a choice needs a name")]
+    EmptyChoice,
+    #[error("{name} already has the choice \"{choice}\"")]
+    DuplicateChoice { name: String, choice: String },
+    #[error("{name} has no choice \"{choice}\"")]
+    NoSuchChoice { name: String, choice: String },
+    #[error("a {0} needs at least one choice")]
+    ChoicesNeeded(&'static str),
+    #[error("{name} is the last choice of {of}: delete the {} instead", .entry.noun())]
+    LastChoice { entry: Entry, name: String, of: String },
+    #[error(
+        "{count} relation{} of {name} {} {end} annotation{} labelled {label}: remove {} first or keep {label} allowed",
+        plural(*.count), if *.count == 1 { "has a" } else { "have" }, plural(*.count),
+        if *.count == 1 { "it" } else { "them" }
+    )]
+    RelationsInTheWay { count: usize, name: String, end: &'static str, label: String },
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+impl From<CodebookChange> for EntryChange {
+    fn from(change: CodebookChange) -> Self {
+        match change {
+            CodebookChange::NoLabel(label) => EntryChange::NoLabel(label),
+            _ => EntryChange::Locked,
+        }
+    }
+}
+
+/// A change to the project's data that a codebook change brings along.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataChange {
+    UpdateAnnotation { document: String, annotation: Annotation },
+    RemoveRelation { document: String, id: ItemId },
+    SetVariable { document: String, field: String, value: Option<Value> },
+}
+
+/// A codebook change together with what it does to annotations, relations and document
+/// variables, to be applied as one undo step: `before`, then `via` (if any), then `after`, then
+/// the codebook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cascade {
+    pub codebook: Codebook,
+    /// Applied before the codebook is replaced (what the new codebook would not allow goes).
+    pub before: Vec<DataChange>,
+    /// A codebook in between that admits the old values and the new ones (a renamed choice
+    /// under both names), so that `after` can be applied, and undone, against it.
+    pub via: Option<Codebook>,
+    /// Applied under `via` (values only the new codebook allows, such as a renamed choice).
+    pub after: Vec<DataChange>,
+}
+
+impl Cascade {
+    fn only(codebook: Codebook) -> Self {
+        Cascade { codebook, before: Vec::new(), via: None, after: Vec::new() }
+    }
+
+    /// How many annotations, relations and documents the change touches besides the codebook.
+    pub fn data_changes(&self) -> usize {
+        self.before.len() + self.after.len()
+    }
+}
+
+fn unlocked_entry(codebook: &Codebook) -> Result<Codebook, EntryChange> {
+    if codebook.locked { Err(EntryChange::Locked) } else { Ok(codebook.clone()) }
+}
+
+/// The names of the entries of one kind: (id, name).
+fn entry_names(codebook: &Codebook, entry: Entry) -> Vec<(&str, &str)> {
+    match entry {
+        Entry::RelationType => codebook.relation_types.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect(),
+        Entry::Attribute => codebook.attributes.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect(),
+        Entry::Field => codebook.document_fields.iter().map(|f| (f.id.as_str(), f.name.as_str())).collect(),
+    }
+}
+
+fn check_entry_name(
+    codebook: &Codebook,
+    entry: Entry,
+    name: &str,
+    except: Option<&str>,
+) -> Result<String, EntryChange> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(EntryChange::EmptyName(entry));
+    }
+    if entry_names(codebook, entry).iter().any(|(id, other)| Some(*id) != except && other.eq_ignore_ascii_case(name)) {
+        return Err(EntryChange::DuplicateName { entry, name: name.to_owned() });
+    }
+    Ok(name.to_owned())
+}
+
+/// A fresh id made from the name (`"Speaker type"` → `speaker_type`), `entry_2`… when taken.
+fn entry_id(codebook: &Codebook, entry: Entry, name: &str) -> String {
+    let fallback = match entry {
+        Entry::RelationType => "relation",
+        Entry::Attribute => "attribute",
+        Entry::Field => "variable",
+    };
+    let ascii = name.chars().any(|c| c.is_ascii_alphanumeric());
+    let base = if ascii { slug(name).replace('-', "_") } else { fallback.to_owned() };
+    let taken = entry_names(codebook, entry);
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|id| !taken.iter().any(|(t, _)| t == id))
+        .unwrap_or(base)
+}
+
+fn check_labels(codebook: &Codebook, labels: &[String]) -> Result<Vec<String>, EntryChange> {
+    let mut checked: Vec<String> = Vec::new();
+    for label in labels {
+        if codebook.label(label).is_none() {
+            return Err(EntryChange::NoLabel(label.clone()));
+        }
+        if !checked.contains(label) {
+            checked.push(label.clone());
+        }
+    }
+    // In codebook order, so the file does not change with the order of clicks.
+    checked.sort_by_key(|l| codebook.label_index(l));
+    Ok(checked)
+}
+
+/// The choices of a new choice or multi-choice kind: trimmed, none empty, none twice.
+pub fn check_choices(kind: ValueKind) -> Result<ValueKind, EntryChange> {
+    let clean = |options: Vec<String>, what: &'static str| -> Result<Vec<String>, EntryChange> {
+        let mut clean: Vec<String> = Vec::new();
+        for option in options.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+            if clean.iter().any(|c| c == option) {
+                return Err(EntryChange::DuplicateChoice { name: what.to_owned(), choice: option.to_owned() });
+            }
+            clean.push(option.to_owned());
+        }
+        if clean.is_empty() { Err(EntryChange::ChoicesNeeded(what)) } else { Ok(clean) }
+    };
+    Ok(match kind {
+        ValueKind::Choice(options) => ValueKind::Choice(clean(options, "choice")?),
+        ValueKind::MultiChoice(options) => ValueKind::MultiChoice(clean(options, "multi-choice")?),
+        other => other,
+    })
+}
+
+/// A new relation type named `name`, allowed between any labels until narrowed.
+pub fn add_relation_type(codebook: &Codebook, name: &str) -> Result<(Codebook, String), EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::RelationType, name, None)?;
+    let id = entry_id(codebook, Entry::RelationType, &name);
+    new.relation_types.push(RelationType {
+        id: id.clone(),
+        name,
+        from_labels: Vec::new(),
+        to_labels: Vec::new(),
+        directed: true,
+        definition: String::new(),
+    });
+    Ok((new, id))
+}
+
+fn relation_type_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut RelationType, EntryChange> {
+    codebook
+        .relation_types
+        .iter_mut()
+        .find(|t| t.id == id)
+        .ok_or_else(|| EntryChange::Missing { entry: Entry::RelationType, id: id.to_owned() })
+}
+
+/// The codebook with a relation type renamed (its id, which relations refer to, stays).
+pub fn rename_relation_type(codebook: &Codebook, id: &str, name: &str) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::RelationType, name, Some(id))?;
+    relation_type_mut(&mut new, id)?.name = name;
+    Ok(new)
+}
+
+/// The codebook with the labels a relation type allows at its source and target (empty: any).
+/// Refused, naming the count, while relations of the type would be left between labels it no
+/// longer allows.
+pub fn set_relation_type_labels(
+    project: &Project,
+    id: &str,
+    from_labels: &[String],
+    to_labels: &[String],
+) -> Result<Codebook, EntryChange> {
+    let codebook = &project.codebook;
+    let mut new = unlocked_entry(codebook)?;
+    let from_labels = check_labels(codebook, from_labels)?;
+    let to_labels = check_labels(codebook, to_labels)?;
+    let relation_type = relation_type_mut(&mut new, id)?;
+    let name = relation_type.name.clone();
+    for (end, allowed, pick) in [
+        ("starting at", &from_labels, (|r: &Relation| r.from) as fn(&Relation) -> ItemId),
+        ("ending at", &to_labels, |r: &Relation| r.to),
+    ] {
+        if allowed.is_empty() {
+            continue;
+        }
+        let mut refused: Vec<(String, usize)> = Vec::new();
+        for doc in &project.documents {
+            for relation in doc.relations.iter().filter(|r| r.kind == id) {
+                let Some(annotation) = doc.annotation(pick(relation)) else { continue };
+                if !allowed.contains(&annotation.label) {
+                    match refused.iter_mut().find(|(l, _)| *l == annotation.label) {
+                        Some((_, count)) => *count += 1,
+                        None => refused.push((annotation.label.clone(), 1)),
+                    }
+                }
+            }
+        }
+        if let Some((label, count)) = refused.into_iter().next() {
+            let label = codebook.label(&label).map_or(label.clone(), |l| l.name.clone());
+            let end = if end == "starting at" { "starting at an" } else { "ending at an" };
+            return Err(EntryChange::RelationsInTheWay { count, name, end, label });
+        }
+    }
+    relation_type.from_labels = from_labels;
+    relation_type.to_labels = to_labels;
+    Ok(new)
+}
+
+/// How many relations (in all documents) are of this type.
+pub fn relation_type_use(project: &Project, id: &str) -> usize {
+    project.documents.iter().map(|d| d.relations.iter().filter(|r| r.kind == id).count()).sum()
+}
+
+/// The codebook without a relation type, and its relations removed first.
+pub fn delete_relation_type(project: &Project, id: &str) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    relation_type_mut(&mut new, id)?;
+    new.relation_types.retain(|t| t.id != id);
+    let before = project
+        .documents
+        .iter()
+        .flat_map(|doc| {
+            doc.relations
+                .iter()
+                .filter(|r| r.kind == id)
+                .map(|r| DataChange::RemoveRelation { document: doc.id.clone(), id: r.id })
+        })
+        .collect();
+    Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
+}
+
+/// A new attribute (a typed value annotations with `labels` carry; empty: every label).
+pub fn add_attribute(
+    codebook: &Codebook,
+    name: &str,
+    kind: ValueKind,
+    labels: &[String],
+) -> Result<(Codebook, String), EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::Attribute, name, None)?;
+    let kind = check_choices(kind)?;
+    let labels = check_labels(codebook, labels)?;
+    let id = entry_id(codebook, Entry::Attribute, &name);
+    new.attributes.push(AttributeDef { id: id.clone(), name, kind, labels, definition: String::new() });
+    Ok((new, id))
+}
+
+fn attribute_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut AttributeDef, EntryChange> {
+    codebook
+        .attributes
+        .iter_mut()
+        .find(|a| a.id == id)
+        .ok_or_else(|| EntryChange::Missing { entry: Entry::Attribute, id: id.to_owned() })
+}
+
+/// The codebook with an attribute renamed (annotations keep their values: they refer to its id).
+pub fn rename_attribute(codebook: &Codebook, id: &str, name: &str) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::Attribute, name, Some(id))?;
+    attribute_mut(&mut new, id)?.name = name;
+    Ok(new)
+}
+
+/// An annotation without the value of `attribute` (modified at `time`).
+fn without_value(annotation: &Annotation, attribute: &str, time: Timestamp) -> Annotation {
+    let mut changed = annotation.clone();
+    changed.attributes.remove(attribute);
+    changed.modified = time.max(annotation.created);
+    changed
+}
+
+/// The annotations (document, annotation) that have a value of `attribute` matching `which`.
+fn annotations_with<'p>(
+    project: &'p Project,
+    attribute: &str,
+    which: impl Fn(&Annotation, &Value) -> bool,
+) -> Vec<(&'p str, &'p Annotation)> {
+    let mut found = Vec::new();
+    for doc in &project.documents {
+        for annotation in &doc.annotations {
+            if annotation.attributes.get(attribute).is_some_and(|v| which(annotation, v)) {
+                found.push((doc.id.as_str(), annotation));
+            }
+        }
+    }
+    found
+}
+
+/// How many annotations have a value of this attribute.
+pub fn attribute_use(project: &Project, id: &str) -> usize {
+    annotations_with(project, id, |_, _| true).len()
+}
+
+/// The codebook with the labels an attribute applies to changed (empty: every label). The
+/// values of annotations whose label it no longer applies to are removed first (the caller
+/// asks when there are any: [`Cascade::data_changes`]).
+pub fn set_attribute_labels(
+    project: &Project,
+    id: &str,
+    labels: &[String],
+    time: Timestamp,
+) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    let labels = check_labels(&project.codebook, labels)?;
+    attribute_mut(&mut new, id)?.labels = labels;
+    let applies = |a: &Annotation| new.attributes_for(&a.label).any(|d| d.id == id);
+    let before = annotations_with(project, id, |a, _| !applies(a))
+        .into_iter()
+        .map(|(document, a)| DataChange::UpdateAnnotation {
+            document: document.to_owned(),
+            annotation: without_value(a, id, time),
+        })
+        .collect();
+    Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
+}
+
+/// The codebook without an attribute, its values removed from annotations first.
+pub fn delete_attribute(project: &Project, id: &str, time: Timestamp) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    attribute_mut(&mut new, id)?;
+    new.attributes.retain(|a| a.id != id);
+    let before = annotations_with(project, id, |_, _| true)
+        .into_iter()
+        .map(|(document, a)| DataChange::UpdateAnnotation {
+            document: document.to_owned(),
+            annotation: without_value(a, id, time),
+        })
+        .collect();
+    Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
+}
+
+/// A new document variable (coded once per document).
+pub fn add_field(codebook: &Codebook, name: &str, kind: ValueKind) -> Result<(Codebook, String), EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::Field, name, None)?;
+    let kind = check_choices(kind)?;
+    let id = entry_id(codebook, Entry::Field, &name);
+    new.document_fields.push(FieldDef { id: id.clone(), name, kind, definition: String::new() });
+    Ok((new, id))
+}
+
+fn field_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut FieldDef, EntryChange> {
+    codebook
+        .document_fields
+        .iter_mut()
+        .find(|f| f.id == id)
+        .ok_or_else(|| EntryChange::Missing { entry: Entry::Field, id: id.to_owned() })
+}
+
+/// The codebook with a document variable renamed (documents keep their values).
+pub fn rename_field(codebook: &Codebook, id: &str, name: &str) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let name = check_entry_name(codebook, Entry::Field, name, Some(id))?;
+    field_mut(&mut new, id)?.name = name;
+    Ok(new)
+}
+
+/// How many documents have a value of this variable.
+pub fn field_use(project: &Project, id: &str) -> usize {
+    project.documents.iter().filter(|d| d.variables.contains_key(id)).count()
+}
+
+/// The codebook without a document variable, its values cleared first.
+pub fn delete_field(project: &Project, id: &str) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    field_mut(&mut new, id)?;
+    new.document_fields.retain(|f| f.id != id);
+    let before = project
+        .documents
+        .iter()
+        .filter(|d| d.variables.contains_key(id))
+        .map(|d| DataChange::SetVariable { document: d.id.clone(), field: id.to_owned(), value: None })
+        .collect();
+    Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
+}
+
+/// Whose choices: an attribute's or a document variable's (by id).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChoicesOf {
+    Attribute(String),
+    Field(String),
+}
+
+impl ChoicesOf {
+    fn entry(&self) -> Entry {
+        match self {
+            ChoicesOf::Attribute(_) => Entry::Attribute,
+            ChoicesOf::Field(_) => Entry::Field,
+        }
+    }
+
+    /// The name and the choices of the attribute or variable in `codebook`.
+    fn options_mut<'c>(&self, codebook: &'c mut Codebook) -> Result<(String, &'c mut Vec<String>), EntryChange> {
+        let (name, kind) = match self {
+            ChoicesOf::Attribute(id) => {
+                let a = attribute_mut(codebook, id)?;
+                (a.name.clone(), &mut a.kind)
+            }
+            ChoicesOf::Field(id) => {
+                let f = field_mut(codebook, id)?;
+                (f.name.clone(), &mut f.kind)
+            }
+        };
+        match kind {
+            ValueKind::Choice(options) | ValueKind::MultiChoice(options) => Ok((name, options)),
+            other => Err(EntryChange::NoChoices { name, kind: other.name() }),
+        }
+    }
+
+    /// Every value of it in the project that holds `choice`, and what it becomes with `choice`
+    /// replaced by `to` (`None`: removed; a value left without choices is cleared).
+    fn values_with(&self, project: &Project, choice: &str, to: Option<&str>, time: Timestamp) -> Vec<DataChange> {
+        let replaced = |value: &Value| -> Option<Option<Value>> {
+            match value {
+                Value::Choice(c) if c == choice => Some(to.map(|to| Value::Choice(to.to_owned()))),
+                Value::Choices(cs) if cs.iter().any(|c| c == choice) => {
+                    let mut cs: Vec<String> = cs
+                        .iter()
+                        .filter_map(|c| if c == choice { to.map(str::to_owned) } else { Some(c.clone()) })
+                        .collect();
+                    cs.dedup();
+                    Some(if cs.is_empty() { None } else { Some(Value::Choices(cs)) })
+                }
+                _ => None,
+            }
+        };
+        match self {
+            ChoicesOf::Attribute(id) => annotations_with(project, id, |_, v| replaced(v).is_some())
+                .into_iter()
+                .filter_map(|(document, a)| {
+                    let value = replaced(a.attributes.get(id.as_str())?)?;
+                    let mut changed = without_value(a, id, time);
+                    if let Some(value) = value {
+                        changed.attributes.insert(id.clone(), value);
+                    }
+                    Some(DataChange::UpdateAnnotation { document: document.to_owned(), annotation: changed })
+                })
+                .collect(),
+            ChoicesOf::Field(id) => project
+                .documents
+                .iter()
+                .filter_map(|d| {
+                    let value = replaced(d.variables.get(id.as_str())?)?;
+                    Some(DataChange::SetVariable { document: d.id.clone(), field: id.clone(), value })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The codebook with one more choice at the end of an attribute's or variable's choices.
+pub fn add_choice(codebook: &Codebook, of: &ChoicesOf, choice: &str) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let choice = choice.trim();
+    if choice.is_empty() {
+        return Err(EntryChange::EmptyChoice);
+    }
+    let (name, options) = of.options_mut(&mut new)?;
+    if options.iter().any(|o| o == choice) {
+        return Err(EntryChange::DuplicateChoice { name, choice: choice.to_owned() });
+    }
+    options.push(choice.to_owned());
+    Ok(new)
+}
+
+/// How many values (annotations' or documents') hold this choice.
+pub fn choice_use(project: &Project, of: &ChoicesOf, choice: &str) -> usize {
+    of.values_with(project, choice, None, crate::model::now()).len()
+}
+
+/// The codebook with a choice renamed, and every value holding it renamed too (after the
+/// codebook, which then admits the new name).
+pub fn rename_choice(
+    project: &Project,
+    of: &ChoicesOf,
+    choice: &str,
+    to: &str,
+    time: Timestamp,
+) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    let to = to.trim();
+    if to.is_empty() {
+        return Err(EntryChange::EmptyChoice);
+    }
+    let (name, options) = of.options_mut(&mut new)?;
+    if to == choice {
+        return Ok(Cascade::only(project.codebook.clone()));
+    }
+    if options.iter().any(|o| o == to) {
+        return Err(EntryChange::DuplicateChoice { name, choice: to.to_owned() });
+    }
+    let Some(at) = options.iter().position(|o| o == choice) else {
+        return Err(EntryChange::NoSuchChoice { name, choice: choice.to_owned() });
+    };
+    options[at] = to.to_owned();
+    let after = of.values_with(project, choice, Some(to), time);
+    let via = if after.is_empty() {
+        None
+    } else {
+        let mut via = new.clone();
+        if let Ok((_, options)) = of.options_mut(&mut via) {
+            options.insert(at, choice.to_owned());
+        }
+        Some(via)
+    };
+    Ok(Cascade { codebook: new, before: Vec::new(), via, after })
+}
+
+/// The codebook without a choice, and the values holding it cleared first (a multi-choice
+/// loses just that choice). The last choice cannot go: delete the attribute or variable.
+pub fn remove_choice(project: &Project, of: &ChoicesOf, choice: &str, time: Timestamp) -> Result<Cascade, EntryChange> {
+    let mut new = unlocked_entry(&project.codebook)?;
+    let (name, options) = of.options_mut(&mut new)?;
+    let Some(at) = options.iter().position(|o| o == choice) else {
+        return Err(EntryChange::NoSuchChoice { name, choice: choice.to_owned() });
+    };
+    if options.len() == 1 {
+        return Err(EntryChange::LastChoice { entry: of.entry(), name: choice.to_owned(), of: name });
+    }
+    options.remove(at);
+    let before = of.values_with(project, choice, None, time);
+    Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
 }

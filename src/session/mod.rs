@@ -13,6 +13,7 @@
 //! - `generation` changes whenever the project is replaced, so view caches keyed by it (and a
 //!   document's revision) never show another project's data.
 
+pub mod codebook;
 mod safety;
 
 use std::collections::VecDeque;
