@@ -4,6 +4,7 @@
 
 mod agreement;
 mod classroom;
+mod codebook_files;
 pub mod coders;
 mod coding;
 mod editing;
@@ -327,7 +328,7 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_group_commands(c)) else {
+        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_group_commands(c)).and_then(|c| self.run_codebook_command(c)) else {
             self.take_notices();
             return;
         };

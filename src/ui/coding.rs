@@ -54,6 +54,8 @@ pub struct CodingState {
     /// Document variable fields being typed (date, number, text): field -> text.
     pub variable_buffers: std::collections::HashMap<(String, String), String>,
     pub(crate) ids: IdGenerator,
+    /// The relation type, attribute and document variable editors.
+    pub entries: super::codebook_entries::EntriesState,
 }
 
 impl Default for CodingState {
@@ -71,6 +73,7 @@ impl Default for CodingState {
             number_buffers: Default::default(),
             variable_buffers: Default::default(),
             ids: IdGenerator::from_entropy(),
+            entries: Default::default(),
         }
     }
 }
@@ -177,7 +180,18 @@ impl super::app::SpanwiseApp {
             .selected()
             .map(|a| a.attributes.iter().map(|(k, v)| format!("{k}:{}", v.display())).collect())
             .unwrap_or_default();
-        format!(
+        let relation_types: Vec<&str> = project.codebook.relation_types.iter().map(|t| t.name.as_str()).collect();
+        let attribute_defs: Vec<&str> = project.codebook.attributes.iter().map(|a| a.name.as_str()).collect();
+        let fields: Vec<&str> = project.codebook.document_fields.iter().map(|f| f.name.as_str()).collect();
+        let entries = format!(
+            "relation_types={}\nattribute_definitions={}\ndocument_fields={}\ncodebook_prompt={}\ncodebook_report={}\n",
+            relation_types.join(","),
+            attribute_defs.join(","),
+            fields.join(","),
+            self.coding.entries.prompt.as_ref().map_or("", |p| p.question.as_str()),
+            self.coding.entries.report.as_deref().unwrap_or_default().replace('\n', " "),
+        );
+        entries + &format!(
             "coding_panel={}\nlabels={}\ncodebook_locked={}\ncodebook_error={}\nmemos={}\nvariables={}\nattributes={}\n",
             self.coding.panel_open,
             labels.join(","),

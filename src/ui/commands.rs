@@ -185,6 +185,21 @@ pub enum Command {
     FeedbackTo(PathBuf),
     /// Help › Assignment instructions: show the open assignment's instructions again.
     ShowInstructions,
+    // The codebook's relation types, attributes, document variables and files (issue 10, codebook).
+    /// A codebook change with what it does to relations and values, as one undo step.
+    CodebookCascade(Box<crate::model::codebook_editing::Cascade>),
+    /// File › Export codebook…: write the codebook to a `.codebook.ron` or `.qdc` file.
+    ExportCodebook,
+    /// Write the codebook to this file (the answer of a file dialog).
+    ExportCodebookTo(PathBuf),
+    /// File › Import codebook…: add a codebook file's entries to the project's codebook.
+    ImportCodebook,
+    /// Import this codebook file (the answer of a file dialog).
+    ImportCodebookFrom(PathBuf),
+    /// Open the codebook editor at its relation types (attributes, document variables).
+    EditRelationTypes,
+    EditAttributes,
+    EditDocumentVariables,
 }
 
 /// Where a command's shortcuts work.
@@ -254,7 +269,7 @@ const fn info(
 
 impl Command {
     /// The commands a user invokes directly, in the order the keyboard help lists them.
-    pub fn catalog() -> [Command; 47] {
+    pub fn catalog() -> [Command; 52] {
         [
             Command::NewProject,
             Command::Open,
@@ -304,6 +319,12 @@ impl Command {
             Command::PrepareAssignment,
             Command::GradeStudents,
             Command::ShowInstructions,
+            // The codebook's entries and files (issue 10, codebook).
+            Command::ExportCodebook,
+            Command::ImportCodebook,
+            Command::EditRelationTypes,
+            Command::EditAttributes,
+            Command::EditDocumentVariables,
         ]
     }
 
@@ -523,6 +544,38 @@ impl Command {
             Command::ShowInstructions => {
                 info("Assignment instructions", "Show this assignment's instructions again", keys![], Always)
             }
+            Command::ExportCodebook => info(
+                "Export codebook…",
+                "Write the codebook to a file: .codebook.ron (everything) or .qdc (REFI-QDA codes for MAXQDA, NVivo, \
+                 ATLAS.ti)",
+                keys![],
+                Always,
+            ),
+            Command::ImportCodebook => info(
+                "Import codebook…",
+                "Add a codebook file's labels, relation types, attributes and document variables to this project's \
+                 codebook (nothing is removed)",
+                keys![],
+                Always,
+            ),
+            Command::EditRelationTypes => info(
+                "Edit relation types",
+                "Open the codebook editor at the relation types: names, allowed source and target labels",
+                keys![],
+                Always,
+            ),
+            Command::EditAttributes => info(
+                "Edit attributes",
+                "Open the codebook editor at the attributes: kinds, choices, the labels they apply to",
+                keys![],
+                Always,
+            ),
+            Command::EditDocumentVariables => info(
+                "Edit document variables",
+                "Open the codebook editor at the document variables: names, kinds, choices",
+                keys![],
+                Always,
+            ),
             _ => return None,
         })
     }

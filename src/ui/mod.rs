@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod annotation_list;
 pub mod app;
+pub mod codebook_entries;
 pub mod coding;
 pub mod commands;
 pub mod dialogs;

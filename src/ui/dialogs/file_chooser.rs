@@ -40,6 +40,10 @@ pub enum FileDialogPurpose {
     Gradebook,
     /// The folder for the feedback pages.
     Feedback,
+    /// Where to write the codebook (`.codebook.ron` or `.qdc`).
+    CodebookExport,
+    /// A codebook file to import.
+    CodebookImport,
 }
 
 impl FileDialogPurpose {
@@ -58,6 +62,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::GradeStudents => "Students' files (or a folder of them)",
             FileDialogPurpose::Gradebook => "Save the gradebook CSV as",
             FileDialogPurpose::Feedback => "Folder for the feedback pages",
+            FileDialogPurpose::CodebookExport => "Export the codebook as (.codebook.ron or .qdc)",
+            FileDialogPurpose::CodebookImport => "Import a codebook (.codebook.ron or .qdc)",
         }
     }
 
@@ -74,6 +80,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::Assignment | FileDialogPurpose::Gradebook => "Save",
             FileDialogPurpose::GradeStudents => "Add",
             FileDialogPurpose::Feedback => "Choose",
+            FileDialogPurpose::CodebookExport => "Export",
+            FileDialogPurpose::CodebookImport => "Import",
         }
     }
 
@@ -95,14 +103,16 @@ impl FileDialogPurpose {
             | FileDialogPurpose::ImportAnnotations
             | FileDialogPurpose::BringInCoders
             | FileDialogPurpose::ImportSources
-            | FileDialogPurpose::GradeStudents => false,
+            | FileDialogPurpose::GradeStudents
+            | FileDialogPurpose::CodebookImport => false,
             FileDialogPurpose::SaveAs
             | FileDialogPurpose::Export
             | FileDialogPurpose::AgreementCsv
             | FileDialogPurpose::AgreementPng
             | FileDialogPurpose::Assignment
             | FileDialogPurpose::Gradebook
-            | FileDialogPurpose::Feedback => true,
+            | FileDialogPurpose::Feedback
+            | FileDialogPurpose::CodebookExport => true,
         }
     }
 
@@ -131,6 +141,9 @@ impl FileDialogPurpose {
             FileDialogPurpose::GradeStudents => vec![("Spanwise projects", vec!["ron"]), all],
             FileDialogPurpose::Gradebook => vec![("CSV", vec!["csv"]), all],
             FileDialogPurpose::Feedback => vec![all],
+            FileDialogPurpose::CodebookExport | FileDialogPurpose::CodebookImport => {
+                vec![("Codebooks", vec!["ron", "qdc"]), ("REFI-QDA codebooks", vec!["qdc"]), all]
+            }
         }
     }
 
@@ -150,6 +163,8 @@ impl FileDialogPurpose {
             FileDialogPurpose::GradeStudents => Command::GradeAddStudents(path),
             FileDialogPurpose::Gradebook => Command::GradebookTo(path),
             FileDialogPurpose::Feedback => Command::FeedbackTo(path),
+            FileDialogPurpose::CodebookExport => Command::ExportCodebookTo(path),
+            FileDialogPurpose::CodebookImport => Command::ImportCodebookFrom(path),
         }
     }
 
@@ -190,6 +205,9 @@ impl FileDialogPurpose {
             FileDialogPurpose::Assignment | FileDialogPurpose::GradeStudents => project,
             FileDialogPurpose::Gradebook => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             FileDialogPurpose::Feedback => false,
+            FileDialogPurpose::CodebookExport | FileDialogPurpose::CodebookImport => {
+                crate::formats::codebook::CodebookFormat::of(path).is_some()
+            }
         }
     }
 }
@@ -342,6 +360,7 @@ impl FileDialog {
             | FileDialogPurpose::BringInCoders
             | FileDialogPurpose::ImportSources
             | FileDialogPurpose::GradeStudents
+            | FileDialogPurpose::CodebookImport
                 if !path.is_file() =>
             {
                 self.error = Some(format!("{} does not exist", path.display()));
@@ -352,6 +371,7 @@ impl FileDialog {
             | FileDialogPurpose::Assignment
             | FileDialogPurpose::Gradebook
             | FileDialogPurpose::Feedback
+            | FileDialogPurpose::CodebookExport
                 if path.parent().is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir()) =>
             {
                 self.error = Some(format!("The folder {} does not exist", path.parent().unwrap_or(&path).display()));

@@ -97,7 +97,10 @@ impl SpanwiseApp {
                     }
                 }
             });
+            // Relation types, attributes, document variables (panels/codebook_*.rs).
+            self.codebook_entries_ui(ui, &codebook, pending);
         }
+        self.codebook_files_ui(ui, &codebook, pending);
     }
 
     fn label_row(

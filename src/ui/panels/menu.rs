@@ -34,6 +34,9 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 C(Command::Export),
                 C(Command::ImportAnnotations),
                 C(Command::BringInCoders),
+                // The codebook on its own (issue 10, codebook).
+                C(Command::ExportCodebook),
+                C(Command::ImportCodebook),
                 Separator,
                 C(Command::PrepareAssignment),
                 Separator,
