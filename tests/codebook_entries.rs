@@ -43,6 +43,12 @@ fn relation_types_are_added_renamed_narrowed_and_names_may_not_clash() {
         Err(EntryChange::DuplicateName { entry: Entry::RelationType, name: "attributed TO".into() })
     );
     assert_eq!(cb::add_relation_type(&project.codebook, "  "), Err(EntryChange::EmptyName(Entry::RelationType)));
+    assert_eq!(
+        cb::add_relation_type(&project.codebook, "ZITIERT 👨‍👩‍👧"),
+        Err(EntryChange::DuplicateName { entry: Entry::RelationType, name: "ZITIERT 👨‍👩‍👧".into() })
+    );
+    let (_, umlaut) = cb::add_attribute(&project.codebook, "Größe", ValueKind::Number, &[]).unwrap();
+    assert_eq!(umlaut, "gr_e", "ids keep the ASCII letters of the name");
     let (persian, persian_id) = cb::add_relation_type(&project.codebook, "نقل‌قول").unwrap();
     assert_eq!(persian_id, "relation", "a name without Latin letters gets a plain id");
     assert_eq!(persian.relation_type("relation").unwrap().name, "نقل‌قول");
@@ -328,4 +334,18 @@ fn a_locked_codebook_refuses_every_entry_change() {
     assert_eq!(cb::rename_field(&project.codebook, "outlet", "X"), Err(EntryChange::Locked));
     assert_eq!(cb::delete_field(&project, "outlet"), Err(EntryChange::Locked));
     assert_eq!(EntryChange::Locked.to_string(), "the codebook is locked: unlock it first");
+    // The other messages, as the editor shows them.
+    assert_eq!(EntryChange::EmptyName(Entry::Attribute).to_string(), "an attribute needs a name");
+    assert_eq!(
+        EntryChange::DuplicateName { entry: Entry::Field, name: "Genre".into() }.to_string(),
+        "there is already a document variable named \"Genre\""
+    );
+    assert_eq!(
+        EntryChange::LastChoice { entry: Entry::Attribute, name: "peace".into(), of: "Topics".into() }.to_string(),
+        "peace is the last choice of Topics: delete the attribute instead"
+    );
+    assert_eq!(
+        EntryChange::NoChoices { name: "Check-worthy".into(), kind: "yes/no" }.to_string(),
+        "Check-worthy is a yes/no: it has no choices"
+    );
 }

@@ -329,6 +329,15 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The noun with its article ("an attribute").
+    pub fn a(self) -> &'static str {
+        match self {
+            Entry::RelationType => "a relation type",
+            Entry::Attribute => "an attribute",
+            Entry::Field => "a document variable",
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             Entry::RelationType => "relation type",
@@ -343,9 +352,9 @@ impl Entry {
 pub enum EntryChange {
     #[error("the codebook is locked: unlock it first")]
     Locked,
-    #[error("a {} needs a name", .0.noun())]
+    #[error("{} needs a name", .0.a())]
     EmptyName(Entry),
-    #[error("there is already a {} named \"{name}\"", .entry.noun())]
+    #[error("there is already {} named \"{name}\"", .entry.a())]
     DuplicateName { entry: Entry, name: String },
     #[error("no {} \"{id}\"", .entry.noun())]
     Missing { entry: Entry, id: String },
@@ -441,7 +450,8 @@ fn check_entry_name(
     if name.is_empty() {
         return Err(EntryChange::EmptyName(entry));
     }
-    if entry_names(codebook, entry).iter().any(|(id, other)| Some(*id) != except && other.eq_ignore_ascii_case(name)) {
+    let lower = name.to_lowercase();
+    if entry_names(codebook, entry).iter().any(|(id, other)| Some(*id) != except && other.to_lowercase() == lower) {
         return Err(EntryChange::DuplicateName { entry, name: name.to_owned() });
     }
     Ok(name.to_owned())

@@ -328,7 +328,11 @@ impl SpanwiseApp {
         if !matches!(command, Command::Coding(_)) {
             self.commit_memo();
         }
-        let Some(command) = self.run_coding_command(command).and_then(|c| self.run_group_commands(c)).and_then(|c| self.run_codebook_command(c)) else {
+        let Some(command) = self
+            .run_coding_command(command)
+            .and_then(|c| self.run_group_commands(c))
+            .and_then(|c| self.run_codebook_command(c))
+        else {
             self.take_notices();
             return;
         };

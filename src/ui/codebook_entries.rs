@@ -83,6 +83,9 @@ pub struct CascadePrompt {
     /// The button that goes ahead ("Delete the type and its relations").
     pub confirm: String,
     pub cascade: Box<Cascade>,
+    /// The codebook the question was asked about: if it changes meanwhile (an undo, a lock), the
+    /// question is dropped rather than answered for a codebook that is no longer there.
+    pub base: Box<crate::model::Codebook>,
 }
 
 /// State of the relation type, attribute and document variable editors.

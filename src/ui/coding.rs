@@ -191,15 +191,16 @@ impl super::app::SpanwiseApp {
             self.coding.entries.prompt.as_ref().map_or("", |p| p.question.as_str()),
             self.coding.entries.report.as_deref().unwrap_or_default().replace('\n', " "),
         );
-        entries + &format!(
-            "coding_panel={}\nlabels={}\ncodebook_locked={}\ncodebook_error={}\nmemos={}\nvariables={}\nattributes={}\n",
-            self.coding.panel_open,
-            labels.join(","),
-            project.codebook.locked,
-            self.coding.error.as_deref().unwrap_or_default(),
-            project.memos.len(),
-            variables.join(","),
-            attributes.join(","),
-        )
+        entries
+            + &format!(
+                "coding_panel={}\nlabels={}\ncodebook_locked={}\ncodebook_error={}\nmemos={}\nvariables={}\nattributes={}\n",
+                self.coding.panel_open,
+                labels.join(","),
+                project.codebook.locked,
+                self.coding.error.as_deref().unwrap_or_default(),
+                project.memos.len(),
+                variables.join(","),
+                attributes.join(","),
+            )
     }
 }

@@ -544,39 +544,8 @@ impl Command {
             Command::ShowInstructions => {
                 info("Assignment instructions", "Show this assignment's instructions again", keys![], Always)
             }
-            Command::ExportCodebook => info(
-                "Export codebook…",
-                "Write the codebook to a file: .codebook.ron (everything) or .qdc (REFI-QDA codes for MAXQDA, NVivo, \
-                 ATLAS.ti)",
-                keys![],
-                Always,
-            ),
-            Command::ImportCodebook => info(
-                "Import codebook…",
-                "Add a codebook file's labels, relation types, attributes and document variables to this project's \
-                 codebook (nothing is removed)",
-                keys![],
-                Always,
-            ),
-            Command::EditRelationTypes => info(
-                "Edit relation types",
-                "Open the codebook editor at the relation types: names, allowed source and target labels",
-                keys![],
-                Always,
-            ),
-            Command::EditAttributes => info(
-                "Edit attributes",
-                "Open the codebook editor at the attributes: kinds, choices, the labels they apply to",
-                keys![],
-                Always,
-            ),
-            Command::EditDocumentVariables => info(
-                "Edit document variables",
-                "Open the codebook editor at the document variables: names, kinds, choices",
-                keys![],
-                Always,
-            ),
-            _ => return None,
+
+            _ => return codebook::info_of(self),
         })
     }
 
@@ -606,6 +575,10 @@ fn modifier_count(modifiers: Modifiers) -> usize {
         .filter(|&m| m)
         .count()
 }
+
+/// The codebook's commands' texts (issue 10, codebook).
+#[path = "commands_codebook.rs"]
+mod codebook;
 
 #[cfg(test)]
 #[path = "commands_tests.rs"]

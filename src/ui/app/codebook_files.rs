@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::SpanwiseApp;
 use crate::edit::Edit;
 use crate::formats::codebook;
-use crate::model::codebook_editing::{Entry, merge_codebooks};
+use crate::model::codebook_editing::{self as cb, Entry, merge_codebooks};
 use crate::session::codebook::cascade_edit;
 use crate::ui::commands::Command;
 use crate::ui::dialogs::FileDialogPurpose;
@@ -17,6 +17,12 @@ impl SpanwiseApp {
     pub(super) fn run_codebook_command(&mut self, command: Command) -> Option<Command> {
         match command {
             Command::CodebookCascade(cascade) => {
+                // A change asked about before the codebook was locked must not unlock it.
+                if self.project().codebook.locked {
+                    self.coding.entries.prompt = None;
+                    self.coding.error = Some(cb::EntryChange::Locked.to_string());
+                    return None;
+                }
                 let edit = cascade_edit(*cascade);
                 match self.session.apply(edit) {
                     Ok(()) => {

@@ -44,7 +44,9 @@ impl SpanwiseApp {
         ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Export codebook…")
-                .on_hover_text("Write this codebook to a .codebook.ron file (everything) or a .qdc file (REFI-QDA codes)")
+                .on_hover_text(
+                    "Write this codebook to a .codebook.ron file (everything) or a .qdc file (REFI-QDA codes)",
+                )
                 .clicked()
             {
                 pending.push(Command::ExportCodebook);
@@ -145,6 +147,7 @@ impl SpanwiseApp {
                     question: question(cascade.before.len()),
                     confirm: confirm.to_owned(),
                     cascade: Box::new(cascade),
+                    base: Box::new(self.session.project().codebook.clone()),
                 });
             }
             Err(err) => self.coding.error = Some(err.to_string()),
@@ -155,6 +158,10 @@ impl SpanwiseApp {
     pub(super) fn cascade_prompt_ui(&mut self, ui: &mut egui::Ui, entry: Entry, id: &str, pending: &mut Vec<Command>) {
         let Some(prompt) = &self.coding.entries.prompt else { return };
         if prompt.entry != entry || prompt.id != id {
+            return;
+        }
+        if *prompt.base != self.session.project().codebook {
+            self.coding.entries.prompt = None;
             return;
         }
         let mut answer = None;

@@ -50,7 +50,13 @@ impl SpanwiseApp {
                         let noun = if count == 1 { "document has" } else { "documents have" };
                         format!("{count} {noun} a value of {name}. Delete the variable and these values?")
                     };
-                    self.push_cascade(change, (Entry::Field, id), question, "Delete the variable and its values", pending);
+                    self.push_cascade(
+                        change,
+                        (Entry::Field, id),
+                        question,
+                        "Delete the variable and its values",
+                        pending,
+                    );
                 }
                 self.cascade_prompt_ui(ui, Entry::Field, id, pending);
             });

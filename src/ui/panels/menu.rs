@@ -83,6 +83,10 @@ fn menus() -> [(&'static str, Vec<Item>); 6] {
                 Item::Themes,
                 Separator,
                 C(Command::ToggleCodingPanel),
+                // The codebook editor's sections (issue 10, codebook).
+                C(Command::EditRelationTypes),
+                C(Command::EditAttributes),
+                C(Command::EditDocumentVariables),
                 // Several coders (issue 12, part A).
                 Separator,
                 C(Command::ToggleCodersPanel),

@@ -9,12 +9,12 @@
 mod agreement;
 mod attributes;
 mod bars;
-mod coders;
-mod coding;
 mod codebook_attributes;
 mod codebook_entries;
 mod codebook_fields;
 mod codebook_relations;
+mod coders;
+mod coding;
 mod compare;
 mod document;
 mod inspector;
