@@ -180,3 +180,65 @@ fn a_coder_edits_the_codebook_sets_document_variables_and_locks_it_in_the_real_w
     assert_eq!(variables["genre"], Value::Choice("opinion".into()));
     assert!(Path::new(&refused).exists());
 }
+
+#[test]
+fn a_coder_adds_a_relation_type_and_an_attribute_with_clicks_and_keys_in_the_real_window() {
+    let Some(_one_at_a_time) = require(TOOLS, "real_window_codebook") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let settings = Settings { annotator_name: "Ana".into(), ..Settings::default() };
+    settings.save(&home.join(".config/spanwise/settings.ron")).unwrap();
+    let project = sample_copy(dir.path());
+    let twin_file = dir.path().join("twin").join("sample.spanwise.ron");
+    std::fs::create_dir_all(twin_file.parent().unwrap()).unwrap();
+    std::fs::copy(&project, &twin_file).unwrap();
+    let twin = harness_sized(
+        SpanwiseApp::new(AppConfig { settings: settings.clone(), settings_path: None }).with_file(&twin_file),
+        1400.0,
+        900.0,
+    );
+
+    let display = Display::start(dir.path(), true);
+    let app = RealApp::launch(&display, &home, &[&project]);
+    let window = app.window("sample.spanwise.ron");
+    app.wait_state("dialog", "none", SETTLE);
+    let mut both = Both { app, window, twin };
+
+    // Ctrl+B, the variables folded away, the editor on, its relation types shown.
+    both.key("ctrl+b", |twin| twin.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B));
+    both.app.wait_state("coding_panel", "true", SETTLE);
+    both.click("Document variables", None);
+    both.click("Edit codebook", None);
+    both.click("Relation types", None);
+
+    // A relation type typed in, then narrowed to Quote > Actor with two clicks.
+    both.type_into("New relation type name", "Speaks for");
+    both.app.wait_state("relation_types", "Attributed to,Addressed to,Supports,Contradicts,About,Speaks for", SETTLE);
+    both.click("From: Quote", Some(Role::CheckBox));
+    both.click("To: Actor", Some(Role::CheckBox));
+    std::thread::sleep(Duration::from_millis(500));
+    shot(&both, "codebook-relation-type.png");
+
+    // An attribute: name and choices typed, Quote ticked, Add attribute clicked.
+    both.click("Relation types", None);
+    both.click("Attributes", None);
+    both.type_into("New attribute name", "Tone");
+    both.type_into("New attribute choices", "warm, cold");
+    both.click("New attribute applies to: Quote", Some(Role::CheckBox));
+    both.click("Add attribute", None);
+    both.app.wait_state("attribute_definitions", "Speaker type,Stance,Check-worthy,Addressee,Tone", SETTLE);
+    shot(&both, "codebook-attribute.png");
+    both.app.assert_idle("the attribute editor");
+
+    both.key("ctrl+s", |_| {});
+    both.app.wait_state("dirty", "false", SETTLE);
+    let saved = store::load(&project).unwrap();
+    let relation_type = saved.codebook.relation_type("speaks_for").expect("the relation type is in the file");
+    assert_eq!(relation_type.name, "Speaks for");
+    assert_eq!(relation_type.from_labels, ["quote"]);
+    assert_eq!(relation_type.to_labels, ["actor"]);
+    let attribute = saved.codebook.attribute("tone").expect("the attribute is in the file");
+    assert_eq!(attribute.kind, spanwise::model::ValueKind::Choice(vec!["warm".into(), "cold".into()]));
+    assert_eq!(attribute.labels, ["quote"]);
+    assert_eq!(&saved.codebook, &both.twin.state().project().codebook, "the twin did the same");
+}
