@@ -349,3 +349,21 @@ fn a_locked_codebook_refuses_every_entry_change() {
         "Check-worthy is a yes/no: it has no choices"
     );
 }
+
+#[test]
+fn values_a_changed_kind_no_longer_admits_are_named_with_their_count() {
+    let (project, _, _) = with_values();
+    assert!(cb::values_outside(&project, &project.codebook).is_empty());
+    // An imported codebook where Tone has other choices and Topics is a number.
+    let mut incoming = project.codebook.clone();
+    incoming.attributes.iter_mut().find(|a| a.id == "tone").unwrap().kind = ValueKind::Choice(vec!["warm".into()]);
+    incoming.attributes.iter_mut().find(|a| a.id == "topics").unwrap().kind = ValueKind::Number;
+    let (merged, _) = cb::merge_codebooks(&project.codebook, &incoming).unwrap();
+    assert_eq!(
+        cb::values_outside(&project, &merged),
+        [
+            "1 annotation has a value of Tone that it no longer admits (kept)",
+            "1 annotation has a value of Topics that it no longer admits (kept)"
+        ]
+    );
+}

@@ -447,7 +447,8 @@ fn check_entry_name(
     except: Option<&str>,
 ) -> Result<String, EntryChange> {
     let name = name.trim();
-    if name.is_empty() {
+    // Nothing visible (spaces, or only joiners such as a ZWNJ) is no name.
+    if name.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')) {
         return Err(EntryChange::EmptyName(entry));
     }
     let lower = name.to_lowercase();
@@ -898,4 +899,89 @@ pub fn remove_choice(project: &Project, of: &ChoicesOf, choice: &str, time: Time
     options.remove(at);
     let before = of.values_with(project, choice, None, time);
     Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
+}
+
+/// What values of the project `codebook` would not admit (a codebook imported over this one
+/// changed an attribute's kind or choices): one line per attribute or variable, with the count.
+/// The values are kept; the caller says so.
+pub fn values_outside(project: &Project, codebook: &Codebook) -> Vec<String> {
+    let mut lines = Vec::new();
+    for attribute in &codebook.attributes {
+        let count = annotations_with(project, &attribute.id, |_, v| !attribute.kind.admits(v)).len();
+        if count > 0 {
+            let noun = if count == 1 { "annotation has a value" } else { "annotations have values" };
+            lines.push(format!("{count} {noun} of {} that it no longer admits (kept)", attribute.name));
+        }
+    }
+    for field in &codebook.document_fields {
+        let count = project
+            .documents
+            .iter()
+            .filter(|d| d.variables.get(&field.id).is_some_and(|v| !field.kind.admits(v)))
+            .count();
+        if count > 0 {
+            let noun = if count == 1 { "document has a value" } else { "documents have values" };
+            lines.push(format!("{count} {noun} of {} that it no longer admits (kept)", field.name));
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_ids_come_from_the_name_and_never_repeat() {
+        let codebook = Codebook::default_news();
+        assert_eq!(entry_id(&codebook, Entry::Attribute, "Speaker type"), "speaker_type_2");
+        assert_eq!(entry_id(&codebook, Entry::Attribute, "Tone of voice"), "tone_of_voice");
+        assert_eq!(entry_id(&codebook, Entry::RelationType, "Zitiert 👨‍👩‍👧"), "zitiert");
+        assert_eq!(entry_id(&codebook, Entry::Field, "شبکه‌های اجتماعی 社交媒体"), "variable");
+        assert_eq!(entry_id(&codebook, Entry::RelationType, "  "), "relation");
+    }
+
+    #[test]
+    fn names_clash_without_regard_to_case_or_spaces() {
+        let codebook = Codebook::default_news();
+        let clash = |name: &str| check_entry_name(&codebook, Entry::Attribute, name, None);
+        assert_eq!(
+            clash(" speaker TYPE "),
+            Err(EntryChange::DuplicateName { entry: Entry::Attribute, name: "speaker TYPE".into() })
+        );
+        assert_eq!(clash("Sprechertyp ü"), Ok("Sprechertyp ü".into()));
+        assert_eq!(
+            check_entry_name(&codebook, Entry::Attribute, "Stance", Some("stance")),
+            Ok("Stance".into()),
+            "its own name"
+        );
+        assert_eq!(clash("\u{200c} "), Err(EntryChange::EmptyName(Entry::Attribute)), "nothing visible");
+        assert_eq!(clash("شبکه\u{200c}ها"), Ok("شبکه\u{200c}ها".into()), "a ZWNJ inside a word is kept");
+        assert_eq!(clash(" \t"), Err(EntryChange::EmptyName(Entry::Attribute)));
+    }
+
+    #[test]
+    fn choices_are_trimmed_and_must_be_distinct_and_present() {
+        let choice =
+            |options: &[&str]| check_choices(ValueKind::Choice(options.iter().map(|o| (*o).to_owned()).collect()));
+        assert_eq!(
+            choice(&[" ü ", "🎉", "", "社交"]),
+            Ok(ValueKind::Choice(vec!["ü".into(), "🎉".into(), "社交".into()]))
+        );
+        assert_eq!(choice(&["", " "]), Err(EntryChange::ChoicesNeeded("choice")));
+        assert_eq!(
+            choice(&["a", "a "]),
+            Err(EntryChange::DuplicateChoice { name: "choice".into(), choice: "a".into() })
+        );
+        assert_eq!(check_choices(ValueKind::Date), Ok(ValueKind::Date), "kinds without choices pass");
+    }
+
+    #[test]
+    fn labels_are_checked_and_kept_in_codebook_order() {
+        let codebook = Codebook::default_news();
+        let labels = |ids: &[&str]| check_labels(&codebook, &ids.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>());
+        assert_eq!(labels(&["actor", "claim", "actor"]), Ok(vec!["claim".into(), "actor".into()]));
+        assert_eq!(labels(&["nobody"]), Err(EntryChange::NoLabel("nobody".into())));
+        assert_eq!(labels(&[]), Ok(vec![]));
+    }
 }

@@ -93,8 +93,8 @@ pub struct CascadePrompt {
 pub struct EntriesState {
     /// The entry whose editor is open.
     pub open: Option<(Entry, String)>,
-    /// Its name as typed: (entry, id, name).
-    pub name_buffer: Option<(Entry, String, String)>,
+    /// Its name as typed: (entry, id, the name when typing began, the name typed).
+    pub name_buffer: Option<(Entry, String, String, String)>,
     pub new_relation_type: String,
     pub new_attribute: NewEntry,
     pub new_field: NewEntry,

@@ -148,10 +148,12 @@ impl SpanwiseApp {
             self.codebook_note(format!("Imported {name}: nothing changed, the codebook has all of it"));
             return;
         }
+        let outside = cb::values_outside(self.project(), &merged);
         match self.session.apply(Edit::SetCodebook(Box::new(merged))) {
             Ok(()) => {
                 let mut lines = vec![format!("Imported {name}: {}", summary.join("; "))];
                 lines.extend(notes);
+                lines.extend(outside);
                 self.codebook_note(lines.join("\n"));
             }
             Err(err) => self.codebook_note(format!("Could not import {name}: {err}")),

@@ -75,10 +75,11 @@ impl SpanwiseApp {
         accessible: &str,
     ) -> Option<String> {
         let buffer = &mut self.coding.entries.name_buffer;
-        if buffer.as_ref().is_none_or(|(e, i, _)| *e != entry || i != id) {
-            *buffer = Some((entry, id.to_owned(), current.to_owned()));
+        // Another entry, or the name changed under the field (an undo): start from the name.
+        if buffer.as_ref().is_none_or(|(e, i, was, _)| *e != entry || i != id || was != current) {
+            *buffer = Some((entry, id.to_owned(), current.to_owned(), current.to_owned()));
         }
-        let (_, _, text) = buffer.as_mut()?;
+        let (_, _, _, text) = buffer.as_mut()?;
         let response =
             ui.add(egui::TextEdit::singleline(text).desired_width(160.0)).accessible_name(accessible.to_owned());
         (response.lost_focus() && text.trim() != current).then(|| text.clone())
