@@ -160,3 +160,29 @@ impl SpanwiseApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::ui::commands::Command;
+    use crate::ui::dialogs::FileDialogPurpose;
+    use crate::ui::native_dialogs::{Answer, Next, next_step};
+
+    #[test]
+    fn the_codebook_file_dialogs_answer_with_their_commands() {
+        let path = PathBuf::from("/tmp/Grüße 🎉 شبکه‌ها 社交/news.codebook.ron");
+        for (purpose, command) in [
+            (FileDialogPurpose::CodebookExport, Command::ExportCodebookTo(path.clone())),
+            (FileDialogPurpose::CodebookImport, Command::ImportCodebookFrom(path.clone())),
+        ] {
+            assert_eq!(next_step(purpose, Answer::Chosen(path.clone())), Next::Run(command));
+            assert_eq!(next_step(purpose, Answer::Failed("no portal".into())), Next::ShowOwnChooser);
+            assert_eq!(next_step(purpose, Answer::Cancelled), Next::Nothing);
+            let filters = purpose.filters();
+            assert_eq!(filters[0], ("Codebooks", vec!["ron", "qdc"]), "both formats offered first");
+        }
+        // Export writes (a new name may be typed); import reads.
+        assert!(FileDialogPurpose::CodebookExport.saves() && !FileDialogPurpose::CodebookImport.saves());
+    }
+}
