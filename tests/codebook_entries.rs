@@ -278,6 +278,13 @@ fn document_variables_are_added_renamed_and_deleted_with_their_values() {
             Edit::SetDocumentVariable { document: "d1".into(), field: id.clone(), value: Some(Value::Date(date)) },
         )
         .unwrap();
+    let described = cb::describe_entry(&project.codebook, Entry::Field, &id, "  Der Tag, ü 👨‍👩‍👧 ").unwrap();
+    assert_eq!(described.document_field(&id).unwrap().definition, "Der Tag, ü 👨‍👩‍👧");
+    assert_eq!(
+        cb::describe_entry(&project.codebook, Entry::Attribute, "nope", "x"),
+        Err(EntryChange::Missing { entry: Entry::Attribute, id: "nope".into() })
+    );
+    set_codebook(&mut history, &mut project, described);
     let renamed = cb::rename_field(&project.codebook, &id, "Tag 📅").unwrap();
     set_codebook(&mut history, &mut project, renamed);
     assert_eq!(round_trip(&project).documents[0].variables[&id], Value::Date(date));
@@ -333,6 +340,7 @@ fn a_locked_codebook_refuses_every_entry_change() {
     assert_eq!(cb::add_field(&project.codebook, "X", ValueKind::Date), Err(EntryChange::Locked));
     assert_eq!(cb::rename_field(&project.codebook, "outlet", "X"), Err(EntryChange::Locked));
     assert_eq!(cb::delete_field(&project, "outlet"), Err(EntryChange::Locked));
+    assert_eq!(cb::describe_entry(&project.codebook, Entry::Field, "outlet", "x"), Err(EntryChange::Locked));
     assert_eq!(EntryChange::Locked.to_string(), "the codebook is locked: unlock it first");
     // The other messages, as the editor shows them.
     assert_eq!(EntryChange::EmptyName(Entry::Attribute).to_string(), "an attribute needs a name");

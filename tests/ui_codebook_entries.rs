@@ -121,6 +121,19 @@ fn a_relation_type_restricted_to_quote_and_actor_is_the_only_one_offered_between
         (made.from_labels.as_slice(), made.to_labels.as_slice()),
         (&["quote".into()][..], &["actor".into()][..])
     );
+    // Its definition, saved when the field loses the keyboard.
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Relation type definition").focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Relation type definition")
+        .type_text("Der Sprecher 🎉 spricht für");
+    harness.run();
+    harness.get_by_role_and_label(Role::TextInput, "New relation type name").focus();
+    harness.run();
+    assert_eq!(
+        harness.state().project().codebook.relation_type("speaks_for").unwrap().definition,
+        "Der Sprecher 🎉 spricht für"
+    );
     // A name another type has is refused with a message.
     type_into(&mut harness, "Relation type name", "supports");
     assert_eq!(harness.state().coding.error.as_deref(), Some("there is already a relation type named \"supports\""));

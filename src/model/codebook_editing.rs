@@ -901,6 +901,19 @@ pub fn remove_choice(project: &Project, of: &ChoicesOf, choice: &str, time: Time
     Ok(Cascade { codebook: new, before, via: None, after: Vec::new() })
 }
 
+/// The codebook with the definition (the coding rule) of a relation type, attribute or document
+/// variable changed; shown where it is used (as a tooltip).
+pub fn describe_entry(codebook: &Codebook, entry: Entry, id: &str, definition: &str) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    let definition = definition.trim().to_owned();
+    match entry {
+        Entry::RelationType => relation_type_mut(&mut new, id)?.definition = definition,
+        Entry::Attribute => attribute_mut(&mut new, id)?.definition = definition,
+        Entry::Field => field_mut(&mut new, id)?.definition = definition,
+    }
+    Ok(new)
+}
+
 /// What values of the project `codebook` would not admit (a codebook imported over this one
 /// changed an attribute's kind or choices): one line per attribute or variable, with the count.
 /// The values are kept; the caller says so.

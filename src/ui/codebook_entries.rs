@@ -95,6 +95,8 @@ pub struct EntriesState {
     pub open: Option<(Entry, String)>,
     /// Its name as typed: (entry, id, the name when typing began, the name typed).
     pub name_buffer: Option<(Entry, String, String, String)>,
+    /// Its definition as typed, the same way.
+    pub definition_buffer: Option<(Entry, String, String, String)>,
     pub new_relation_type: String,
     pub new_attribute: NewEntry,
     pub new_field: NewEntry,
@@ -115,6 +117,7 @@ impl EntriesState {
         let key = (entry, id.to_owned());
         self.open = if self.open.as_ref() == Some(&key) { None } else { Some(key) };
         self.name_buffer = None;
+        self.definition_buffer = None;
         self.prompt = None;
     }
 

@@ -38,7 +38,9 @@ impl SpanwiseApp {
                         self.push_codebook(change, pending);
                     }
                 });
-                ui.label(RichText::new(format!("A {}. Applies to (none ticked: every label)", attribute.kind.name())).small());
+                self.entry_definition_ui(ui, codebook, (Entry::Attribute, id), &attribute.definition, pending);
+                let kind = attribute.kind.name();
+                ui.label(RichText::new(format!("A {kind}. Applies to (none ticked: every label)")).small());
                 if let Some(labels) = Self::label_checkboxes_ui(ui, codebook, &attribute.labels, "Applies to") {
                     let name = attribute.name.clone();
                     let change = cb::set_attribute_labels(self.session.project(), id, &labels, time);

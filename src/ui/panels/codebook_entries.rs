@@ -85,6 +85,39 @@ impl SpanwiseApp {
         (response.lost_focus() && text.trim() != current).then(|| text.clone())
     }
 
+    /// The definition field of an entry: saved (as one change) when it loses the keyboard.
+    pub(super) fn entry_definition_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        codebook: &Codebook,
+        (entry, id): (Entry, &str),
+        current: &str,
+        pending: &mut Vec<Command>,
+    ) {
+        let buffer = &mut self.coding.entries.definition_buffer;
+        if buffer.as_ref().is_none_or(|(e, i, was, _)| *e != entry || i != id || was != current) {
+            *buffer = Some((entry, id.to_owned(), current.to_owned(), current.to_owned()));
+        }
+        let Some((_, _, _, text)) = buffer.as_mut() else { return };
+        let accessible = match entry {
+            Entry::RelationType => "Relation type definition",
+            Entry::Attribute => "Attribute definition",
+            Entry::Field => "Variable definition",
+        };
+        let response = ui
+            .add(
+                egui::TextEdit::multiline(text)
+                    .desired_rows(2)
+                    .desired_width(220.0)
+                    .hint_text("Definition: when to use it"),
+            )
+            .accessible_name(accessible);
+        if response.lost_focus() && text.trim() != current {
+            let change = cb::describe_entry(codebook, entry, id, text);
+            self.push_codebook(change, pending);
+        }
+    }
+
     /// A checkbox per label (`prefix: Label`); `Some(labels)` when one was clicked.
     pub(super) fn label_checkboxes_ui(
         ui: &mut egui::Ui,

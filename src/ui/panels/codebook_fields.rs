@@ -35,6 +35,7 @@ impl SpanwiseApp {
                         self.push_codebook(change, pending);
                     }
                 });
+                self.entry_definition_ui(ui, codebook, (Entry::Field, id), &field.definition, pending);
                 if !field.kind.options().is_empty() {
                     let of = ChoicesOf::Field(field.id.clone());
                     let options = field.kind.options().to_vec();

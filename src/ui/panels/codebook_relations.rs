@@ -51,6 +51,7 @@ impl SpanwiseApp {
                         self.push_codebook(change, pending);
                     }
                 });
+                self.entry_definition_ui(ui, codebook, (Entry::RelationType, id), &relation_type.definition, pending);
                 let ends = [("From", &relation_type.from_labels), ("To", &relation_type.to_labels)];
                 for (end, labels) in ends {
                     ui.label(RichText::new(format!("{end} (none ticked: any label)")).small());
