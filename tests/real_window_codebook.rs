@@ -230,9 +230,45 @@ fn a_coder_adds_a_relation_type_and_an_attribute_with_clicks_and_keys_in_the_rea
     shot(&both, "codebook-attribute.png");
     both.app.assert_idle("the attribute editor");
 
+    // Deleting a relation type in use asks first; the answer is a click.
+    let about = saved_relations(&both, "about");
+    assert!(about > 0);
+    both.click("Attributes", None);
+    both.click("Relation types", None);
+    both.click("Relation type About", None);
+    both.click("Delete relation type About", None);
+    both.app.wait_state(
+        "codebook_prompt",
+        &format!("{about} relations are of the type About. Delete the type and them?"),
+        SETTLE,
+    );
+    shot(&both, "codebook-delete-in-use.png");
+    assert_eq!(both.app.state_of("relation_types"), "Attributed to,Addressed to,Supports,Contradicts,About,Speaks for");
+    both.click("Delete the type and its relations", None);
+    both.app.wait_state("relation_types", "Attributed to,Addressed to,Supports,Contradicts,Speaks for", SETTLE);
+
+    // Export codebook… from the palette, into Spanwise's chooser.
+    both.key("ctrl+k", |twin| twin.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K));
+    both.app.wait_state("dialog", "command palette", SETTLE);
+    both.app.display.xdotool(&["type", "--delay", "40", "export codebook"]);
+    both.twin.event(egui::Event::Text("export codebook".into()));
+    both.twin.run();
+    both.key("Return", |twin| twin.key_press(egui::Key::Enter));
+    common::real_window::wait_for("the chooser", SETTLE, || both.app.state_of("dialog").starts_with("file chooser"));
+    let exported = dir.path().join("exported.codebook.ron");
+    both.type_into("File path", &exported.display().to_string());
+    common::real_window::wait_for("the codebook file", SETTLE, || exported.is_file());
+
     both.key("ctrl+s", |_| {});
     both.app.wait_state("dirty", "false", SETTLE);
     let saved = store::load(&project).unwrap();
+    assert_eq!(
+        saved.documents.iter().map(|d| d.relations.iter().filter(|r| r.kind == "about").count()).sum::<usize>(),
+        0
+    );
+    let mut notes = Vec::new();
+    let file = spanwise::formats::codebook::read(&exported, &mut notes).unwrap();
+    assert_eq!(file, saved.codebook, "the exported file holds the codebook as saved");
     let relation_type = saved.codebook.relation_type("speaks_for").expect("the relation type is in the file");
     assert_eq!(relation_type.name, "Speaks for");
     assert_eq!(relation_type.from_labels, ["quote"]);
@@ -241,4 +277,9 @@ fn a_coder_adds_a_relation_type_and_an_attribute_with_clicks_and_keys_in_the_rea
     assert_eq!(attribute.kind, spanwise::model::ValueKind::Choice(vec!["warm".into(), "cold".into()]));
     assert_eq!(attribute.labels, ["quote"]);
     assert_eq!(&saved.codebook, &both.twin.state().project().codebook, "the twin did the same");
+}
+
+/// Relations of this type in the project the twin shows.
+fn saved_relations(both: &Both<'_>, kind: &str) -> usize {
+    both.twin.state().project().documents.iter().map(|d| d.relations.iter().filter(|r| r.kind == kind).count()).sum()
 }
