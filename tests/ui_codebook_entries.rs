@@ -388,6 +388,14 @@ fn the_codebook_exported_from_the_window_imports_into_another_project_in_both_fo
     assert!(other.query_all_by_label(&report).count() >= 1, "shown in the panel");
     let saved = save_and_load(&mut other, &target);
     assert_eq!(saved.codebook.attribute("ton"), exported.attribute("ton"));
+    // The same file again: nothing to add, no change, no undo step.
+    click(&mut other, "Import codebook…");
+    choose(&mut other, &ron);
+    assert_eq!(
+        other.state().coding.entries.report.as_deref(),
+        Some("Imported schema.codebook.ron: nothing changed, the codebook has all of it")
+    );
+    assert!(!other.state().is_dirty());
     undo(&mut other);
     assert_eq!(other.state().project(), &before, "the import is one undo step");
 

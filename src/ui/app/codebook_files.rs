@@ -145,7 +145,9 @@ impl SpanwiseApp {
         };
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         if summary.is_empty() {
-            self.codebook_note(format!("Imported {name}: nothing changed, the codebook has all of it"));
+            let mut lines = vec![format!("Imported {name}: nothing changed, the codebook has all of it")];
+            lines.extend(notes);
+            self.codebook_note(lines.join("\n"));
             return;
         }
         let outside = cb::values_outside(self.project(), &merged);

@@ -27,11 +27,14 @@ impl SpanwiseApp {
             if reveal == Some(entry) {
                 header = header.open(Some(true));
             }
-            header.show(ui, |ui| match entry {
+            let shown = header.show(ui, |ui| match entry {
                 Entry::RelationType => self.relation_types_editor_ui(ui, codebook, pending),
                 Entry::Attribute => self.attributes_editor_ui(ui, codebook, pending),
                 Entry::Field => self.fields_editor_ui(ui, codebook, pending),
             });
+            if reveal == Some(entry) {
+                shown.header_response.scroll_to_me(Some(egui::Align::TOP));
+            }
         }
         // An editor opened or a question asked shows at once, not at the next mouse move.
         if before != (self.coding.entries.open.clone(), self.coding.entries.prompt.is_some()) {
