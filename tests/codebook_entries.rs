@@ -86,14 +86,18 @@ fn narrowing_a_relation_type_its_relations_need_is_refused_with_the_count() {
         Err(EntryChange::RelationsInTheWay {
             count: 1,
             name: "Attributed to".into(),
-            end: "starting at an",
+            end: "start",
             label: "Quote".into()
         })
     );
     assert_eq!(
         refused.unwrap_err().to_string(),
-        "1 relation of Attributed to has a starting at an annotation labelled Quote: remove it first or keep Quote \
-         allowed"
+        "1 relation of Attributed to starts at an annotation labelled Quote: remove it first or keep Quote allowed"
+    );
+    assert_eq!(
+        EntryChange::RelationsInTheWay { count: 3, name: "Cites".into(), end: "end", label: "Actor".into() }
+            .to_string(),
+        "3 relations of Cites end at annotations labelled Actor: remove them first or keep Actor allowed"
     );
     // Any label at the source is fine.
     assert!(cb::set_relation_type_labels(&project, "attributed_to", &[], &["actor".into()]).is_ok());

@@ -451,3 +451,32 @@ fn the_palette_opens_each_editor_section() {
         click(&mut harness, header);
     }
 }
+
+#[test]
+fn unticking_a_label_that_relations_need_is_refused_with_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = open_editor(&path);
+    click(&mut harness, "Relation types");
+    click(&mut harness, "Relation type Attributed to");
+    let before = harness.state().project().clone();
+    let from_quotes = before.documents[0]
+        .relations
+        .iter()
+        .filter(|r| r.kind == "attributed_to")
+        .filter(|r| before.documents[0].annotation(r.from).is_some_and(|a| a.label == "quote"))
+        .count();
+    assert!(from_quotes > 1);
+    check(&mut harness, "From: Quote");
+    let message = format!(
+        "{from_quotes} relations of Attributed to start at annotations labelled Quote: remove them first or keep Quote \
+         allowed"
+    );
+    assert_eq!(harness.state().coding.error.as_deref(), Some(message.as_str()));
+    harness.get_by_label(&message);
+    assert_eq!(harness.state().project(), &before, "nothing changed");
+    // Ticking Actor as a source is fine (Quote, Claim, Recommendation and now Actor).
+    check(&mut harness, "From: Actor");
+    let from = &harness.state().project().codebook.relation_type("attributed_to").unwrap().from_labels;
+    assert_eq!(from, &["claim", "quote", "actor", "recommendation"]);
+}

@@ -372,10 +372,11 @@ pub enum EntryChange {
     ChoicesNeeded(&'static str),
     #[error("{name} is the last choice of {of}: delete the {} instead", .entry.noun())]
     LastChoice { entry: Entry, name: String, of: String },
+    /// `end` is `"start"` or `"end"`.
     #[error(
-        "{count} relation{} of {name} {} {end} annotation{} labelled {label}: remove {} first or keep {label} allowed",
-        plural(*.count), if *.count == 1 { "has a" } else { "have" }, plural(*.count),
-        if *.count == 1 { "it" } else { "them" }
+        "{count} relation{} of {name} {end}{} at {} labelled {label}: remove {} first or keep {label} allowed",
+        plural(*.count), if *.count == 1 { "s" } else { "" },
+        if *.count == 1 { "an annotation" } else { "annotations" }, if *.count == 1 { "it" } else { "them" }
     )]
     RelationsInTheWay { count: usize, name: String, end: &'static str, label: String },
 }
@@ -556,8 +557,8 @@ pub fn set_relation_type_labels(
     let relation_type = relation_type_mut(&mut new, id)?;
     let name = relation_type.name.clone();
     for (end, allowed, pick) in [
-        ("starting at", &from_labels, (|r: &Relation| r.from) as fn(&Relation) -> ItemId),
-        ("ending at", &to_labels, |r: &Relation| r.to),
+        ("start", &from_labels, (|r: &Relation| r.from) as fn(&Relation) -> ItemId),
+        ("end", &to_labels, |r: &Relation| r.to),
     ] {
         if allowed.is_empty() {
             continue;
@@ -576,7 +577,6 @@ pub fn set_relation_type_labels(
         }
         if let Some((label, count)) = refused.into_iter().next() {
             let label = codebook.label(&label).map_or(label.clone(), |l| l.name.clone());
-            let end = if end == "starting at" { "starting at an" } else { "ending at an" };
             return Err(EntryChange::RelationsInTheWay { count, name, end, label });
         }
     }
