@@ -480,3 +480,46 @@ fn unticking_a_label_that_relations_need_is_refused_with_the_count() {
     let from = &harness.state().project().codebook.relation_type("attributed_to").unwrap().from_labels;
     assert_eq!(from, &["claim", "quote", "actor", "recommendation"]);
 }
+
+#[test]
+fn entry_changes_are_journalled_and_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut harness = open_editor(&path);
+    click(&mut harness, "Relation types");
+    click(&mut harness, "Relation type About");
+    click(&mut harness, "Delete relation type About");
+    click(&mut harness, "Delete the type and its relations");
+    click(&mut harness, "Relation types");
+    click(&mut harness, "Attributes");
+    click(&mut harness, "Attribute Speaker type");
+    type_into(&mut harness, "Choice expert of Speaker type", "Expertin ü");
+    let expected = harness.state().project().clone();
+    assert!(expected.codebook.relation_type("about").is_none());
+    assert!(expected.codebook.attribute("speaker_type").unwrap().kind.options().contains(&"Expertin ü".to_owned()));
+    drop(harness);
+
+    assert_eq!(std::fs::read(&path).unwrap(), original, "the saved file was not touched");
+    let mut harness = common::ui::harness_sized(app_for(&path), 1400.0, 1300.0);
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(*harness.state().project(), expected, "exactly what was there");
+    // Undo goes back step by step: the choice's name, then the type with its relations.
+    undo(&mut harness);
+    assert!(
+        harness
+            .state()
+            .project()
+            .codebook
+            .attribute("speaker_type")
+            .unwrap()
+            .kind
+            .options()
+            .contains(&"expert".to_owned())
+    );
+    undo(&mut harness);
+    assert!(harness.state().project().codebook.relation_type("about").is_some());
+    assert_eq!(relations_of(harness.state().project(), "about"), relations_of(&store::load(&path).unwrap(), "about"));
+}
