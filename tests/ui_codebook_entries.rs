@@ -428,6 +428,11 @@ fn the_palette_opens_each_editor_section() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
     let mut harness = common::ui::harness_sized(app_for(&path), 1400.0, 2400.0);
+    // Even with the codebook folded away.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run();
+    click(&mut harness, "Codebook");
+    assert!(harness.query_by_label("Edit codebook").is_none(), "folded");
     for (typed, shown) in [
         ("edit relation types", "Add relation type"),
         ("edit attributes", "Add attribute"),

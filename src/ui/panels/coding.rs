@@ -29,9 +29,14 @@ impl SpanwiseApp {
             egui::CollapsingHeader::new(RichText::new("Document variables").heading())
                 .default_open(true)
                 .show(ui, |ui| self.variables_ui(ui, &mut pending));
-            egui::CollapsingHeader::new(RichText::new("Codebook").heading()).default_open(true).show(ui, |ui| {
-                self.codebook_ui(ui, &mut pending);
-            });
+            // The palette's Edit relation types… (and the like) open it, if it was folded.
+            let reveal = self.coding.entries.reveal.is_some().then_some(true);
+            egui::CollapsingHeader::new(RichText::new("Codebook").heading()).default_open(true).open(reveal).show(
+                ui,
+                |ui| {
+                    self.codebook_ui(ui, &mut pending);
+                },
+            );
             egui::CollapsingHeader::new(RichText::new("Memos").heading())
                 .default_open(true)
                 .show(ui, |ui| self.memos_ui(ui, &mut pending));
