@@ -90,6 +90,8 @@ pub struct Session {
     ids: IdGenerator,
     /// Changes whenever the project is replaced (opened, new, reloaded, merged, recovered).
     generation: u64,
+    /// Changes whenever the project changes at all (an edit, undo, redo, or a new project).
+    revision: u64,
     /// The project was made from a text file that is still there: until it is edited, closing it
     /// loses nothing (opening the file again gives it back).
     made_from_file: bool,
@@ -112,6 +114,7 @@ impl Session {
             history,
             ids: IdGenerator::from_entropy(),
             generation: 0,
+            revision: 0,
             made_from_file: false,
             safety: safety::Safety::new(config_dir),
             notices: VecDeque::new(),
@@ -152,6 +155,12 @@ impl Session {
         self.generation
     }
 
+    /// Changes whenever the project changes (any edit, undo or redo, or the project replaced);
+    /// key caches of project-wide facts (which annotations have memos) by it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.history.is_dirty()
     }
@@ -183,6 +192,7 @@ impl Session {
             self.history.mark_unsaved();
         }
         self.generation = self.generation.wrapping_add(1);
+        self.revision = self.revision.wrapping_add(1);
         self.made_from_file = false;
     }
 
@@ -269,6 +279,7 @@ impl Session {
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.before_change();
         let result = self.history.apply(&mut self.project, edit);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         if let Err(err) = &result {
             self.status(format!("Not changed: {err}"));
@@ -282,6 +293,7 @@ impl Session {
             self.before_change();
         }
         let result = self.history.undo(&mut self.project);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         result
     }
@@ -292,6 +304,7 @@ impl Session {
             self.before_change();
         }
         let result = self.history.redo(&mut self.project);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         result
     }

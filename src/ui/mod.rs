@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod annotation_list;
 pub mod app;
+pub mod bidi_text;
 pub mod coding;
 pub mod commands;
 pub mod dialogs;
@@ -13,6 +14,7 @@ pub mod grading;
 pub mod import_job;
 mod keys;
 pub mod layer_filter;
+pub mod memo_marks;
 pub mod native_dialogs;
 mod panels;
 pub mod worker;
