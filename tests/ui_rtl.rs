@@ -387,4 +387,36 @@ fn a_memo_mark_shows_the_memo_on_hover_and_opens_it_on_click() {
     assert_eq!(editor.value().as_deref(), Some(memo));
     // The click did not start a selection in the text.
     assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), None);
+    // The memos panel lists the memo in one row: shortened (if at all) at its end as written,
+    // so its first word is still there.
+    let galleys = painted_galleys(&harness);
+    let result = (galleys.iter())
+        .find(|g| g.text().contains("IranWire") && g.text().contains(word))
+        .expect("the memo's row: the annotation's text, then the memo's");
+    assert!(result.text().contains("منبع"), "{}", result.text());
+    assert_eq!(result.rows.len(), 1);
+}
+
+#[test]
+fn double_click_on_chinese_selects_the_dictionary_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zh.txt");
+    // Chinese between the other offset cases, CRLF line ends.
+    std::fs::write(&path, "ü 😀 👨\u{200D}👩\u{200D}👧 می‌خواهم\r\n我们在北京大学学习。\r\n").unwrap();
+    let app =
+        SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None }).with_file(&path);
+    let mut harness = harness(app);
+    // On 京, the second character of 北京: the word, not the character.
+    let start = offset_of(&harness, "北京");
+    let at = rect(&harness, start + 1).center();
+    double_click(&mut harness, at);
+    assert_eq!(selected_text(&harness), "北京");
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..start + 2));
+    pause(&mut harness);
+    let at = rect(&harness, offset_of(&harness, "学习")).center();
+    double_click(&mut harness, at);
+    assert_eq!(selected_text(&harness), "学习");
+    type_key(&mut harness, Key::Num1, "1");
+    let document = harness.state().document().unwrap();
+    assert_eq!(document.annotations.iter().map(|a| a.text()).collect::<Vec<_>>(), ["学习"]);
 }

@@ -18,6 +18,10 @@
 //!   the widgets here replace the widget info egui derived from the galley.
 //! - Reordered labels cannot be selected for copying (a copy would be in screen order); the
 //!   document view is where text is selected.
+//! - A reordered line is one row (egui would wrap it from its left end, putting the end of a
+//!   right-to-left text first): too long for its place, its user text is shortened from its
+//!   logical end with "…" before it is reordered.
+//!   [`paragraph`] wraps the text as written, then reorders each row.
 
 use std::ops::Range;
 
@@ -133,6 +137,33 @@ impl BidiLine {
     }
 }
 
+impl BidiLine {
+    /// What to hand a one-row widget: the line in visual order, its last piece of user text
+    /// shortened from its logical end (with "…") until the line fits `max_width`, so that a
+    /// Persian snippet too long for its place loses its end, not its beginning.
+    fn fitted_text(&self, ui: &Ui, max_width: f32) -> WidgetText {
+        let format = body_format(ui);
+        let width = |line: &BidiLine| ui.fonts_mut(|f| f.layout_job(line.job(&format)).size().x);
+        let Some(last) = self.parts.iter().rposition(|p| p.user) else { return self.job(&format).into() };
+        if !max_width.is_finite() || width(self) <= max_width {
+            return self.job(&format).into();
+        }
+        let chars: Vec<char> = self.parts[last].text.chars().collect();
+        let cut = |keep: usize| {
+            let mut line = self.clone();
+            line.parts[last].text = chars[..keep].iter().collect::<String>().trim_end().to_owned() + "…";
+            line
+        };
+        // The longest cut that fits (`fits` does, `too_long` does not).
+        let (mut fits, mut too_long) = (0, chars.len());
+        while too_long - fits > 1 {
+            let mid = (fits + too_long) / 2;
+            if width(&cut(mid)) <= max_width { fits = mid } else { too_long = mid }
+        }
+        cut(fits).job(&format).into()
+    }
+}
+
 /// The direction of a piece of user text: from its first strong letter.
 fn direction(text: &str) -> Direction {
     bidi::paragraph_direction(bidi::TextDirection::Auto, text)
@@ -190,8 +221,14 @@ fn push_section(job: &mut LayoutJob, text: &str, format: &TextFormat) {
 /// A selectable row (the annotation list, the documents) showing `line`; its accessible label
 /// is the logical text.
 pub fn selectable(ui: &mut Ui, selected: bool, line: &BidiLine) -> Response {
-    let response = ui.selectable_label(selected, line.widget_text(ui));
-    if line.has_rtl() {
+    if !line.has_rtl() {
+        return ui.selectable_label(selected, line.widget_text(ui));
+    }
+    // One row: egui would wrap the reordered line from its left end, putting the end of the
+    // right-to-left text on the first row.
+    let max_width = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
+    let response = ui.add(egui::Button::selectable(selected, line.fitted_text(ui, max_width)).truncate());
+    {
         let logical = line.logical();
         let enabled = ui.is_enabled();
         response.widget_info(|| WidgetInfo::selected(Role::Button, enabled, selected, &logical));
@@ -201,8 +238,15 @@ pub fn selectable(ui: &mut Ui, selected: bool, line: &BidiLine) -> Response {
 
 /// A link showing `line`; its accessible label is the logical text.
 pub fn link(ui: &mut Ui, line: &BidiLine) -> Response {
-    let response = ui.link(line.widget_text(ui));
-    if line.has_rtl() {
+    if !line.has_rtl() {
+        return ui.link(line.widget_text(ui));
+    }
+    // One row (see `selectable`).
+    let wrap_mode = ui.style().wrap_mode;
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+    let response = ui.link(line.fitted_text(ui, ui.available_width()));
+    ui.style_mut().wrap_mode = wrap_mode;
+    {
         let logical = line.logical();
         let enabled = ui.is_enabled();
         response.widget_info(|| WidgetInfo::labeled(Role::Link, enabled, &logical));
@@ -215,7 +259,8 @@ pub fn label(ui: &mut Ui, line: &BidiLine) -> Response {
     if !line.has_rtl() {
         return ui.label(line.widget_text(ui));
     }
-    let response = ui.add(egui::Label::new(line.widget_text(ui)).selectable(false));
+    // One row (see `selectable`).
+    let response = ui.add(egui::Label::new(line.fitted_text(ui, ui.available_width())).selectable(false).truncate());
     let logical = line.logical();
     let enabled = ui.is_enabled();
     response.widget_info(|| WidgetInfo::labeled(Role::Label, enabled, &logical));
