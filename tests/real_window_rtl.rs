@@ -216,3 +216,87 @@ fn a_persian_word_double_clicked_tagged_and_saved_is_the_word_under_the_pointer(
     );
     app.assert_idle("a Persian document");
 }
+
+/// A Persian project with three annotations and a memo on one: the list and the inspector read
+/// from the right; the memo's mark shows the memo on hover and opens it on click. Screenshots:
+/// `rtl-list-inspector.png`, `rtl-memo-hover.png`, `rtl-memo-open.png`.
+#[test]
+fn persian_in_the_list_and_inspector_reads_from_the_right_and_a_memo_mark_opens_its_memo() {
+    use egui_kittest::kittest::Queryable;
+    use spanwise::model::{Annotation, Annotator, Document, ItemId, Memo, MemoTarget, Project};
+    let test = "persian_in_the_list_and_inspector_reads_from_the_right_and_a_memo_mark_opens_its_memo";
+    let Some(_one_at_a_time) = require(TOOLS, test) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    Settings { annotator_name: "Persian Reader".into(), ..Settings::default() }
+        .save(&home.join(".config/spanwise/settings.ron"))
+        .unwrap();
+    let text = spanwise::formats::text::normalize(ARTICLE);
+    let mut project = Project::new("article-fa");
+    project.annotators.push(Annotator { id: "reader".into(), name: "Persian Reader".into() });
+    let mut document = Document::new("d1", "article-fa.txt", text.clone());
+    let time = chrono::Utc::now();
+    let spans = [
+        (1, "claim", "پژوهشگران می‌گویند که در سال ۱۴۰۲ بیش از 45 درصد کاربران از VPN استفاده کرده‌اند"),
+        (2, "actor", "علی رضایی (Ali Rezaei)"),
+        (3, "quote", "«این نگاه امنیتی است.»"),
+    ];
+    for (id, label, needle) in spans {
+        let start = text[..text.find(needle).unwrap()].chars().count();
+        let fragment = document.fragment(start..start + needle.chars().count()).unwrap();
+        document.annotations.push(Annotation::new(ItemId(id), label, vec![fragment], "reader", time));
+    }
+    document.annotations.sort_by_key(Annotation::start);
+    project.documents.push(document);
+    project.memos.push(Memo {
+        id: ItemId(10),
+        target: MemoTarget::Annotation(ItemId(2)),
+        title: "منبع".into(),
+        text: "گزارش IranWire، ۱۴۰۲\nsecond line".into(),
+        author: "reader".into(),
+        created: time,
+        modified: time,
+    });
+    let file = dir.path().join("article-fa.spanwise.ron");
+    store::save(&project, &file).unwrap();
+
+    // The headless twin of the window, to find the list row.
+    let twin_dir = tempfile::tempdir().unwrap();
+    let copy = twin_dir.path().join("article-fa.spanwise.ron");
+    std::fs::copy(&file, &copy).unwrap();
+    let settings = Settings { annotator_name: "Layout".into(), ..Settings::default() };
+    let twin =
+        harness_sized(SpanwiseApp::new(AppConfig { settings, settings_path: None }).with_file(&copy), 1400.0, 900.0);
+    // Found by its text as written (its accessible label), though it is drawn reordered.
+    let row = twin.query_by_label_contains("Claim: پژوهشگران می‌گویند که").expect("the claim's row").rect().center();
+
+    let display = Display::start(dir.path(), true);
+    let app = RealApp::launch(&display, &home, &[&file]);
+    let window = app.window("article-fa");
+    app.wait_state("annotations", "3", SETTLE);
+    app.wait_state("dialog", "none", SETTLE);
+    settle();
+    app.click(&window, (row.x.round() as i32, row.y.round() as i32));
+    app.wait_state("selected", "1", SETTLE);
+    display.xdotool(&["mousemove", "--window", &window, "700", "880"]);
+    settle();
+    display.screenshot("rtl-list-inspector.png");
+
+    // The mark of the memo on "Ali Rezaei", where the window says it is.
+    let marks = app.state_of("memo_marks");
+    let (id, at) = marks.split_once('@').unwrap_or_else(|| panic!("no memo mark on screen: {marks:?}"));
+    assert_eq!(id, "2", "{marks}");
+    assert!(!marks.contains(' '), "one mark: {marks}");
+    let (x, y) = at.split_once(',').unwrap();
+    display.xdotool(&["mousemove", "--window", &window, x, y, "sleep", "1.5"]);
+    settle();
+    display.screenshot("rtl-memo-hover.png");
+    app.click(&window, (x.parse().unwrap(), y.parse().unwrap()));
+    app.wait_state("selected", "2", SETTLE);
+    app.wait_state("coding_panel", "true", SETTLE);
+    assert_eq!(app.state_of("selection"), "", "the click on the mark selected no text");
+    display.xdotool(&["mousemove", "--window", &window, "700", "880"]);
+    settle();
+    display.screenshot("rtl-memo-open.png");
+    app.assert_idle("a Persian project with a memo mark");
+}

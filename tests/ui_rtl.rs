@@ -243,3 +243,180 @@ fn find_matches_arabic_and_persian_letters_alike() {
     harness.run();
     assert_eq!(harness.state().view.as_ref().unwrap().find.match_count(), 0);
 }
+
+/// Every galley painted in the last frame (text shapes, also inside nested shapes).
+fn painted_galleys(harness: &Harness<'_, SpanwiseApp>) -> Vec<std::sync::Arc<egui::Galley>> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<std::sync::Arc<egui::Galley>>) {
+        match shape {
+            egui::Shape::Text(text) => out.push(text.galley.clone()),
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    harness.output().shapes.iter().for_each(|clipped| walk(&clipped.shape, &mut out));
+    out
+}
+
+/// The Arabic-script letters of a galley in the order their glyphs are drawn, left to right
+/// (glyphs with an advance: egui adds zero-width ones for the characters of a shaped cluster).
+fn drawn_letters(galley: &egui::Galley) -> String {
+    let mut glyphs: Vec<(f32, f32, char)> = galley
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.glyphs.iter().filter(|g| g.advance_width > 0.0).map(move |g| (row.pos.y, row.pos.x + g.pos.x, g.chr))
+        })
+        .collect();
+    glyphs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    glyphs.into_iter().map(|g| g.2).filter(|c| ('\u{0620}'..='\u{06FF}').contains(c)).collect()
+}
+
+fn letters_reversed(text: &str) -> String {
+    text.chars().rev().filter(|c| ('\u{0620}'..='\u{06FF}').contains(c)).collect()
+}
+
+/// A mouse click at `at`.
+fn click(harness: &mut Harness<'_, SpanwiseApp>, at: Pos2) {
+    harness.hover_at(at);
+    harness.step();
+    harness.drag_at(at);
+    harness.drop_at(at);
+    harness.run();
+}
+
+/// Tags `text` (its first occurrence) with the label of `key` and returns the annotation's id.
+fn tag(harness: &mut Harness<'_, SpanwiseApp>, text: &str, key: Key, key_text: &str) -> spanwise::model::ItemId {
+    let start = offset_of(harness, text);
+    let end = start + text.chars().count();
+    harness.state_mut().view.as_mut().unwrap().selection = Some(spanwise::model::Selection::new(start, end));
+    harness.run();
+    type_key(harness, key, key_text);
+    let document = harness.state().document().unwrap();
+    document.annotations.iter().find(|a| a.text() == text).expect("tagged").id
+}
+
+#[test]
+fn the_list_and_the_inspector_show_persian_in_visual_order_and_tell_screen_readers_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    let phrase = "پژوهشگران می‌گویند";
+    let id = tag(&mut harness, phrase, Key::Num1, "1");
+    harness.state_mut().command(Command::SelectAnnotation(id));
+    harness.run();
+    // Screen readers (and tests) get the text as written: the list row by its logical label.
+    let row_label = format!("Claim: {phrase}");
+    let row_rect = harness.get_by_label(&row_label).rect();
+    // Painted: the list row and the inspector draw the second word left of the first, each word's
+    // letters from the right (joined by the shaper), so the galley's letters, read left to right,
+    // are the phrase's letters reversed.
+    let expected = letters_reversed(phrase);
+    let galleys = painted_galleys(&harness);
+    let visual: Vec<_> = galleys.iter().filter(|g| drawn_letters(g) == expected).collect();
+
+    assert!(visual.len() >= 2, "the list row and the inspector: {} galleys", visual.len());
+    // The row's text: "Claim: " first (the UI stays left to right), then the second word.
+    let row_galley = visual.iter().find(|g| g.text().starts_with("Claim: ")).expect("the list row in visual order");
+    assert!(row_galley.text().starts_with("Claim: می‌گویند"), "{}", row_galley.text());
+    // The inspector's text is the phrase alone, right-aligned: its galley right-aligned.
+    let inspector = visual.iter().find(|g| !g.text().starts_with("Claim")).expect("the inspector's text");
+    assert_eq!(inspector.job.halign, egui::Align::RIGHT);
+    assert_eq!(inspector.text(), "می‌گویند پژوهشگران");
+    // In logical order nothing is painted: no galley has the phrase as written.
+    assert!(galleys.iter().all(|g| !g.text().contains(phrase)), "a galley in logical order");
+    // The inspector's text is found by its logical text too.
+    assert!(harness.query_all_by_label(phrase).count() >= 1);
+    // Clicking the row still selects the annotation (and the accessible label did not move it).
+    harness.state_mut().selected_annotation = None;
+    harness.run();
+    click(&mut harness, row_rect.center());
+    harness.run();
+    assert_eq!(harness.state().selected_annotation, Some(id));
+}
+
+#[test]
+fn a_memo_mark_shows_the_memo_on_hover_and_opens_it_on_click() {
+    use spanwise::model::MemoTarget;
+    use spanwise::ui::coding::CodingCommand;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    let word = "پژوهشگران";
+    let id = tag(&mut harness, word, Key::Num3, "3");
+    let other = tag(&mut harness, "IranWire", Key::Num3, "3");
+    // No memo, no mark.
+    assert!(harness.query_by_label_contains("Memo: ").is_none());
+    let memo = "منبع: گزارش IranWire\nsecond line";
+    harness.state_mut().command(Command::Coding(CodingCommand::SetMemo {
+        id: None,
+        target: MemoTarget::Annotation(id),
+        text: memo.into(),
+    }));
+    harness.state_mut().command(Command::SelectAnnotation(other));
+    harness.run();
+    // The mark: at the word's end, which in Persian is its left edge; one mark only.
+    let marks: Vec<_> = harness.query_all_by_label_contains("Memo: ").collect();
+    assert_eq!(marks.len(), 1);
+    let mark = marks[0].rect().center();
+    let annotation = harness.state().document().unwrap().annotation(id).unwrap().clone();
+    let expected = harness.state().view.as_ref().unwrap().memo_mark_rect(&annotation).unwrap();
+    assert!((mark - expected.center()).length() < 1.0, "{mark:?} {expected:?}");
+    let last_letter = rect(&harness, offset_of(&harness, word) + word.chars().count() - 1);
+    assert!((expected.center().x - last_letter.left()).abs() < 0.5);
+    // The list row of the annotation is marked too.
+    assert!(harness.query_by_label(&format!("✎ Actor: {word}")).is_some());
+    // Hovering shows the memo's first line (not the second).
+    harness.hover_at(mark);
+    for _ in 0..60 {
+        harness.step();
+    }
+    if harness.query_by_label("منبع: گزارش IranWire").is_none() {
+        let labels: Vec<String> =
+            harness.query_all_by_label_contains("").map(|n| format!("{n:?}").chars().take(120).collect()).collect();
+        panic!("no tooltip with the first line; labels: {labels:?}");
+    }
+    assert!(harness.query_by_label("second line").is_none());
+    // Clicking opens the memo: the annotation selected, the coding panel open, its memo in the
+    // editor and focused.
+    assert!(!harness.state().coding.panel_open);
+    click(&mut harness, mark);
+    harness.run();
+    assert_eq!(harness.state().selected_annotation, Some(id));
+    assert!(harness.state().coding.panel_open);
+    let editor = harness.get_by_label("Memo on the selected annotation");
+    assert!(editor.is_focused());
+    assert_eq!(editor.value().as_deref(), Some(memo));
+    // The click did not start a selection in the text.
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), None);
+    // The memos panel lists the memo in one row: shortened (if at all) at its end as written,
+    // so its first word is still there.
+    let galleys = painted_galleys(&harness);
+    let result = (galleys.iter())
+        .find(|g| g.text().contains("IranWire") && g.text().contains(word))
+        .expect("the memo's row: the annotation's text, then the memo's");
+    assert!(result.text().contains("منبع"), "{}", result.text());
+    assert_eq!(result.rows.len(), 1);
+}
+
+#[test]
+fn double_click_on_chinese_selects_the_dictionary_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zh.txt");
+    // Chinese between the other offset cases, CRLF line ends.
+    std::fs::write(&path, "ü 😀 👨\u{200D}👩\u{200D}👧 می‌خواهم\r\n我们在北京大学学习。\r\n").unwrap();
+    let app =
+        SpanwiseApp::new(AppConfig { settings: common::ui::test_settings(), settings_path: None }).with_file(&path);
+    let mut harness = harness(app);
+    // On 京, the second character of 北京: the word, not the character.
+    let start = offset_of(&harness, "北京");
+    let at = rect(&harness, start + 1).center();
+    double_click(&mut harness, at);
+    assert_eq!(selected_text(&harness), "北京");
+    assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), Some(start..start + 2));
+    pause(&mut harness);
+    let at = rect(&harness, offset_of(&harness, "学习")).center();
+    double_click(&mut harness, at);
+    assert_eq!(selected_text(&harness), "学习");
+    type_key(&mut harness, Key::Num1, "1");
+    let document = harness.state().document().unwrap();
+    assert_eq!(document.annotations.iter().map(|a| a.text()).collect::<Vec<_>>(), ["学习"]);
+}

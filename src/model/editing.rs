@@ -69,8 +69,9 @@ impl Selection {
 /// The word around `offset`, by Unicode's word boundaries (UAX #29), so that it holds in every
 /// script: marks (Arabic harakat, accents) and ZWNJ/ZWJ stay inside their word (Persian
 /// می‌خواهم), apostrophes between letters too (`Iran’s`), a grapheme cluster is never split,
-/// and words joined by a hyphen are one (`state-run`). A Chinese or Japanese character is a word
-/// of its own (no dictionary). Empty (`offset..offset`) when `offset` is not on a word (a letter,
+/// and words joined by a hyphen are one (`state-run`). In Chinese, Japanese (kanji and kana) and
+/// Thai, which write no spaces between words, and Korean, words come from ICU4X's dictionaries
+/// (see [`dictionary_word`]). Empty (`offset..offset`) when `offset` is not on a word (a letter,
 /// digit, mark or `_`).
 pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
     use unicode_segmentation::UnicodeSegmentation;
@@ -89,8 +90,15 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
         return offset..offset;
     };
     let window = &text[from..to];
-    let segments: Vec<(usize, &str)> = window.split_word_bound_indices().collect();
     let is_word = |s: &str| s.chars().any(|c| c.is_alphanumeric() || c == '_');
+    if let Some(word) = dictionary_word(window, at - from) {
+        if !is_word(&window[word.clone()]) {
+            return offset..offset;
+        }
+        let start = window_start_char + window[..word.start].chars().count();
+        return start..start + window[word].chars().count();
+    }
+    let segments: Vec<(usize, &str)> = window.split_word_bound_indices().collect();
     let joins = |s: &str| matches!(s, "-" | "\u{2010}" | "\u{2011}" | "'" | "’" | "\u{200C}" | "\u{200D}");
     let Some(mut first) = segments.iter().position(|&(b, s)| from + b <= at && at < from + b + s.len()) else {
         return offset..offset;
@@ -109,6 +117,47 @@ pub fn word_at(document: &Document, offset: usize) -> Range<usize> {
     let end_byte = segments[last].0 + segments[last].1.len();
     let start = window_start_char + window[..start_byte].chars().count();
     start..start + window[start_byte..end_byte].chars().count()
+}
+
+/// Whether `c` belongs to a script whose words are found with a dictionary: Han, Hiragana,
+/// Katakana (with the prolonged sound mark and the iteration mark), Hangul, Thai.
+pub fn needs_dictionary(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x0E00..=0x0E7F // Thai
+            | 0x1100..=0x11FF // Hangul Jamo
+            | 0x3005 // 々
+            | 0x3040..=0x30FF // Hiragana, Katakana
+            | 0x3130..=0x318F // Hangul compatibility Jamo
+            | 0x31F0..=0x31FF // Katakana phonetic extensions
+            | 0x3400..=0x4DBF // CJK extension A
+            | 0x4E00..=0x9FFF // CJK unified ideographs
+            | 0xAC00..=0xD7AF // Hangul syllables
+            | 0xF900..=0xFAFF // CJK compatibility ideographs
+            | 0xFF66..=0xFF9F // Halfwidth Katakana
+            | 0x20000..=0x3FFFF // CJK extensions B-H
+    )
+}
+
+/// ICU4X's word segmenter with its compiled-in dictionaries (Chinese/Japanese, Thai and the other
+/// South-East Asian scripts), made the first time a word in those scripts is asked for.
+static DICTIONARY_SEGMENTER: std::sync::LazyLock<icu_segmenter::WordSegmenterBorrowed<'static>> =
+    std::sync::LazyLock::new(|| icu_segmenter::WordSegmenter::new_dictionary(Default::default()));
+
+/// The word (bytes of `text`) around byte `at` when the character there is one of
+/// [`needs_dictionary`]: the run of such characters around it is cut into words by ICU4X's
+/// dictionary segmenter ("我们在北京大学学习" → 我们 / 在 / 北京 / 大学 / 学习). `None` for any
+/// other character (Unicode's word boundaries apply there).
+pub fn dictionary_word(text: &str, at: usize) -> Option<Range<usize>> {
+    let c = text.get(at..)?.chars().next()?;
+    if !needs_dictionary(c) {
+        return None;
+    }
+    let start = text[..at].char_indices().rev().take_while(|&(_, c)| needs_dictionary(c)).last().map_or(at, |(i, _)| i);
+    let end = text[at..].char_indices().find(|&(_, c)| !needs_dictionary(c)).map_or(text.len(), |(i, _)| at + i);
+    let run = &text[start..end];
+    let breaks: Vec<usize> = DICTIONARY_SEGMENTER.segment_str(run).collect();
+    breaks.windows(2).find(|w| start + w[0] <= at && at < start + w[1]).map(|w| start + w[0]..start + w[1])
 }
 
 /// Why a selection cannot be tagged.
@@ -250,10 +299,10 @@ mod tests {
         // Hebrew with points.
         let hebrew = chars.iter().position(|&c| c == 'ש').unwrap();
         assert_eq!(word(hebrew + 2), "שָׁלוֹם");
-        // Chinese: a character at a time (no dictionary).
+        // Chinese: a word from the dictionary, from either of its characters.
         let zh = chars.iter().position(|&c| c == '中').unwrap();
-        assert_eq!(word(zh), "中");
-        assert_eq!(word(zh + 1), "文");
+        assert_eq!(word(zh), "中文");
+        assert_eq!(word(zh + 1), "中文");
         // CRLF ends a word; the next line's word starts after it.
         let crlf = chars.iter().position(|&c| c == '\r').unwrap();
         assert_eq!(word(crlf - 1), "abc");
@@ -345,5 +394,51 @@ mod tests {
         assert_eq!(moved.fragments[1].text, "hell");
         assert_eq!(with_span(&split, &document, 0..6).unwrap().text(), "Müller");
         assert_eq!(with_span(&split, &document, 3..3), None);
+    }
+
+    /// Every word of `sentence` as `word_at` gives it from each of its characters, in order.
+    fn words_of(document: &Document) -> Vec<String> {
+        let chars: Vec<char> = document.text.chars().collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut last = None;
+        for offset in 0..chars.len() {
+            let range = word_at(document, offset);
+            if !range.is_empty() && last != Some(range.clone()) {
+                words.push(chars[range.clone()].iter().collect());
+                last = Some(range);
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn chinese_japanese_and_thai_words_come_from_the_dictionary() {
+        // What ICU4X's dictionary segmenter gives (2.4), asserted as it is.
+        assert_eq!(words_of(&doc("我们在北京大学学习。")), ["我们", "在", "北京", "大学", "学习"]);
+        assert_eq!(
+            words_of(&doc("私は東京大学で日本語を勉強しています")),
+            ["私", "は", "東京", "大学", "で", "日本語", "を", "勉強", "し", "てい", "ます"]
+        );
+        assert_eq!(words_of(&doc("ฉันกินข้าวที่ร้านอาหาร")), ["ฉัน", "กิน", "ข้าว", "ที่", "ร้าน", "อาหาร"]);
+        // Inside a mixed line with the other offset cases: offsets stay code points, the words
+        // around (ü, Persian with ZWNJ, CRLF) keep Unicode's boundaries, emoji are no words.
+        let text = "ü 😀 👨\u{200D}👩\u{200D}👧 می\u{200C}خواهم 北京大学很大\r\nภาษาไทย abc";
+        let document = doc(text);
+        let chars: Vec<char> = text.chars().collect();
+        let word = |o: usize| chars[word_at(&document, o)].iter().collect::<String>();
+        let bei = chars.iter().position(|&c| c == '北').unwrap();
+        assert_eq!(word(bei + 1), "北京");
+        assert_eq!(word(bei + 2), "大学");
+        assert_eq!(word_at(&document, bei + 3), bei + 2..bei + 4);
+        assert_eq!(word(bei - 3), "می\u{200C}خواهم");
+        assert_eq!(word(0), "ü");
+        assert_eq!(word(2), "");
+        let thai = chars.iter().position(|&c| c == 'ภ').unwrap();
+        assert_eq!(word(thai), "ภาษา");
+        assert_eq!(word(thai + 5), "ไทย");
+        assert_eq!(word(thai - 1), "", "the LF of the CRLF");
+        // A double-click snaps a drag in Chinese to whole words too.
+        let snapped = Selection::new(bei + 1, bei + 3).snapped_to_words(&document);
+        assert_eq!(snapped.range(), bei..bei + 4);
     }
 }

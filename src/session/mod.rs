@@ -91,6 +91,8 @@ pub struct Session {
     ids: IdGenerator,
     /// Changes whenever the project is replaced (opened, new, reloaded, merged, recovered).
     generation: u64,
+    /// Changes whenever the project changes at all (an edit, undo, redo, or a new project).
+    revision: u64,
     /// The project was made from a text file that is still there: until it is edited, closing it
     /// loses nothing (opening the file again gives it back).
     made_from_file: bool,
@@ -113,6 +115,7 @@ impl Session {
             history,
             ids: IdGenerator::from_entropy(),
             generation: 0,
+            revision: 0,
             made_from_file: false,
             safety: safety::Safety::new(config_dir),
             notices: VecDeque::new(),
@@ -153,6 +156,12 @@ impl Session {
         self.generation
     }
 
+    /// Changes whenever the project changes (any edit, undo or redo, or the project replaced);
+    /// key caches of project-wide facts (which annotations have memos) by it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.history.is_dirty()
     }
@@ -184,6 +193,7 @@ impl Session {
             self.history.mark_unsaved();
         }
         self.generation = self.generation.wrapping_add(1);
+        self.revision = self.revision.wrapping_add(1);
         self.made_from_file = false;
     }
 
@@ -270,6 +280,7 @@ impl Session {
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.before_change();
         let result = self.history.apply(&mut self.project, edit);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         if let Err(err) = &result {
             self.status(format!("Not changed: {err}"));
@@ -283,6 +294,7 @@ impl Session {
             self.before_change();
         }
         let result = self.history.undo(&mut self.project);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         result
     }
@@ -293,6 +305,7 @@ impl Session {
             self.before_change();
         }
         let result = self.history.redo(&mut self.project);
+        self.revision = self.revision.wrapping_add(1);
         self.after_history();
         result
     }

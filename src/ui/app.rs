@@ -59,6 +59,8 @@ pub struct SpanwiseApp {
     pub hidden_labels: BTreeSet<String>,
     pub list_search: String,
     pub(crate) list_cache: AnnotationListCache,
+    /// Which annotations have a memo (rebuilt once per project revision).
+    pub(crate) memo_marks: super::memo_marks::MemoMarks,
     /// The dialog on screen.
     pub dialog: Option<Dialog>,
     /// Dialogs waiting for the one on screen to close.
@@ -125,6 +127,7 @@ impl SpanwiseApp {
             hidden_labels: BTreeSet::new(),
             list_search: String::new(),
             list_cache: AnnotationListCache::default(),
+            memo_marks: Default::default(),
             dialog: None,
             queue: VecDeque::new(),
             pending: Vec::new(),
@@ -363,6 +366,7 @@ impl SpanwiseApp {
             Command::DeleteAnnotation => self.delete_selected(),
             Command::SelectAnnotation(id) => self.selected_annotation = Some(id),
             Command::RevealAnnotation(id) => self.reveal(id),
+            Command::OpenMemo(id) => self.open_memo(id),
             Command::SelectDocument(id) => self.select_document(&id),
             Command::RemoveDocument(id) => {
                 let _ = self.session.apply(crate::edit::Edit::RemoveDocument { id });

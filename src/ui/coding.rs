@@ -49,6 +49,8 @@ pub struct CodingState {
     /// Memo text being typed: (memo id or none, target, text).
     pub memo_buffer: Option<(Option<ItemId>, MemoTarget, String)>,
     pub memo_search: String,
+    /// The memo editor to bring into view and focus next frame (a memo mark was clicked).
+    pub memo_to_show: Option<MemoTarget>,
     /// Number fields typed but not yet valid: (annotation, attribute) -> text.
     pub number_buffers: std::collections::HashMap<(ItemId, String), String>,
     /// Document variable fields being typed (date, number, text): field -> text.
@@ -70,6 +72,7 @@ impl Default for CodingState {
             error: None,
             memo_buffer: None,
             memo_search: String::new(),
+            memo_to_show: None,
             number_buffers: Default::default(),
             variable_buffers: Default::default(),
             ids: IdGenerator::from_entropy(),

@@ -40,6 +40,8 @@ pub enum Command {
     SelectAnnotation(ItemId),
     /// Select and scroll to an annotation.
     RevealAnnotation(ItemId),
+    /// Open the memo about this annotation in the memos panel (its mark was clicked).
+    OpenMemo(ItemId),
     SelectDocument(String),
     RemoveDocument(String),
     /// Move the selected annotation's start or end by `delta` characters.

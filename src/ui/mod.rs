@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod annotation_list;
 pub mod app;
+pub mod bidi_text;
 pub mod codebook_entries;
 pub mod coding;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod grading;
 pub mod import_job;
 mod keys;
 pub mod layer_filter;
+pub mod memo_marks;
 pub mod native_dialogs;
 mod panels;
 pub mod worker;

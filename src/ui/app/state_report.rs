@@ -49,6 +49,21 @@ impl SpanwiseApp {
         let selection_rects = self.view.as_ref().map(DocView::selection_rects_report).unwrap_or_default();
         state.push_str(&format!("selection_rects={selection_rects}\n"));
         state.push_str(&self.coders_state_report());
+        // Where the memo marks on screen are: "annotation id@x,y" (centres, in points).
+        let memo_marks = (self.view.as_ref().zip(self.document()))
+            .map(|(view, document)| {
+                let mut marks: Vec<(u64, String)> = (view.memo_notes.keys())
+                    .filter_map(|id| document.annotation(*id))
+                    .filter_map(|a| {
+                        let r = view.memo_mark_rect(a)?;
+                        Some((a.id.0, format!("{}@{},{}", a.id.0, r.center().x.round(), r.center().y.round())))
+                    })
+                    .collect();
+                marks.sort();
+                marks.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")
+            })
+            .unwrap_or_default();
+        state.push_str(&format!("memo_marks={memo_marks}\n"));
         let encoding = self.document().and_then(|d| d.metadata.get("encoding")).map_or("", String::as_str);
         state.push_str(&format!("encoding={encoding}\n"));
         if &state != last {

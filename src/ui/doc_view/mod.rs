@@ -23,6 +23,7 @@ mod find;
 mod heights;
 mod hit;
 mod layers;
+mod memo_mark;
 mod navigate;
 mod paint;
 
@@ -71,6 +72,8 @@ pub struct DocViewOutput {
     pub add_fragment: Option<Range<usize>>,
     /// A boundary handle was dragged to a code point offset (snapped unless Alt was held).
     pub move_boundary: Option<(crate::model::Boundary, usize, bool)>,
+    /// The memo mark of this annotation was clicked: open its memo.
+    pub open_memo: Option<ItemId>,
 }
 
 /// Where a block was painted this frame, for hit testing (and tests).
@@ -122,6 +125,8 @@ pub struct DocView {
     fragment_drag: bool,
     /// The coders shown and their underline styles, when several are (set by the app each frame).
     pub coder_layers: Vec<CoderLayer>,
+    /// The annotations with a memo (set by the app each frame; built once per project revision).
+    pub memo_notes: Arc<crate::ui::memo_marks::MemoNotes>,
     /// The copy of the text find searches (`find::fold`), made on first use, with the
     /// `strict_arabic` setting it was made for.
     folded_text: Option<(bool, find::Folded)>,
@@ -161,6 +166,7 @@ impl DocView {
             fragment_drag: false,
             folded_text: None,
             coder_layers: Vec::new(),
+            memo_notes: Arc::default(),
             rtl_blocks: vec![0; count],
             bidi_cache: HashMap::new(),
             bidi_made_for: (0.0, TextDirection::Auto),
@@ -425,6 +431,7 @@ impl DocView {
                 .and_then(|o| self.annotations_at(document, o, hidden_labels).first().map(|a| a.id));
             self.paint(ui, document, codebook, selected_annotation, hidden_labels);
             self.paint_relations(ui, document, codebook, selected_annotation, hidden_labels);
+            self.memo_marks_ui(ui, document, codebook, hidden_labels, &mut output);
             self.hover_ui(&response, document, codebook, hidden_labels);
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Document text: {}", document.title()))

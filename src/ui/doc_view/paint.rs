@@ -179,7 +179,10 @@ impl DocView {
                     let (rect, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, label_color(codebook, &annotation.label));
                     ui.strong(name);
-                    ui.label(excerpt(&annotation.text(), 80));
+                    crate::ui::bidi_text::label(
+                        ui,
+                        &crate::ui::bidi_text::BidiLine::user_text(&excerpt(&annotation.text(), 80)),
+                    );
                     if let Some(coder) = self.coder_name(&annotation.annotator) {
                         ui.weak(format!("({coder})"));
                     }

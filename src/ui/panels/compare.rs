@@ -11,6 +11,7 @@ use crate::analysis::compare::{Comparison, Disagreement};
 use crate::model::{Annotation, Document, ItemId, Project, Value};
 use crate::ui::agreement::{AgreementCommand, Pick, all_annotators};
 use crate::ui::app::SpanwiseApp;
+use crate::ui::bidi_text::{self, BidiLine};
 use crate::ui::commands::Command;
 
 /// Height of one row of the list, in points.
@@ -24,17 +25,22 @@ fn value_text(value: &Value) -> String {
 }
 
 /// "Quote "Grüße 🎉" (stance = for)" for one side of a disagreement.
-fn side_text(project: &Project, document: &Document, id: Option<ItemId>) -> String {
+/// The annotation's text and attribute values are user text, shown in visual order.
+fn side_text(project: &Project, document: &Document, id: Option<ItemId>) -> BidiLine {
     let Some(annotation) = id.and_then(|id| document.annotation(id)) else {
-        return "(nothing)".to_owned();
+        return BidiLine::new().ui("(nothing)");
     };
     let label = project.codebook.label(&annotation.label).map_or(annotation.label.as_str(), |l| l.name.as_str());
     let text: Vec<&str> = annotation.fragments.iter().map(|f| f.text.as_str()).collect();
-    let mut line = format!("{label} \"{}\" {}..{}", text.join(" … "), annotation.start(), annotation.end());
+    let mut line = BidiLine::new().ui(format!("{label} \"")).user(text.join(" … ")).ui(format!(
+        "\" {}..{}",
+        annotation.start(),
+        annotation.end()
+    ));
     if !annotation.attributes.is_empty() {
         let attributes: Vec<String> =
             annotation.attributes.iter().map(|(k, v)| format!("{k} = {}", value_text(v))).collect();
-        line.push_str(&format!(" ({})", attributes.join(", ")));
+        line = line.ui(" (").user(attributes.join(", ")).ui(")");
     }
     line
 }
@@ -145,17 +151,18 @@ fn list_ui(
     area.show_rows(ui, row_height, comparison.disagreements.len(), |ui, rows| {
         for index in rows {
             let Some(d) = comparison.disagreements.get(index) else { continue };
-            let mut text = format!("{}. {}: {}", index + 1, d.kind.name(), d.detail);
+            // The detail quotes the annotations' text: shown in visual order.
+            let mut line = BidiLine::new().ui(format!("{}. {}: ", index + 1, d.kind.name())).user(&d.detail);
             let relation = d.a_relation.is_some() || d.b_relation.is_some();
             if !relation && document.id == comparison.document {
                 match (in_gold(document, d.a), in_gold(document, d.b)) {
-                    (true, true) => text.push_str("  [gold: both]"),
-                    (true, false) => text.push_str("  [gold: A]"),
-                    (false, true) => text.push_str("  [gold: B]"),
+                    (true, true) => line = line.ui("  [gold: both]"),
+                    (true, false) => line = line.ui("  [gold: A]"),
+                    (false, true) => line = line.ui("  [gold: B]"),
                     (false, false) => {}
                 }
             }
-            if ui.selectable_label(current == Some(index), text).clicked() {
+            if bidi_text::selectable(ui, current == Some(index), &line).clicked() {
                 pending.push(Command::Agreement(AgreementCommand::GoTo(index)));
             }
         }
@@ -173,11 +180,13 @@ fn current_ui(
 ) {
     ui.separator();
     ui.label(RichText::new(format!("{}. {}", index + 1, disagreement.kind.name())).strong());
-    ui.label(&disagreement.detail);
+    bidi_text::label(ui, &BidiLine::user_text(&disagreement.detail));
     let relation = disagreement.a_relation.is_some() || disagreement.b_relation.is_some();
     for (side, coder, id) in [("A", a, disagreement.a), ("B", b, disagreement.b)] {
         let gold = if in_gold(document, id) { "  [in gold]" } else { "" };
-        ui.label(format!("{side} ({coder}): {}{gold}", side_text(project, document, id)));
+        let mut line = BidiLine::new().ui(format!("{side} ({coder}): "));
+        line.append(side_text(project, document, id));
+        bidi_text::label(ui, &line.ui(gold));
     }
     let has_a = if relation { disagreement.a_relation.is_some() } else { disagreement.a.is_some() };
     let has_b = if relation { disagreement.b_relation.is_some() } else { disagreement.b.is_some() };

@@ -47,6 +47,8 @@ impl SpanwiseApp {
             *view = crate::ui::doc_view::DocView::new(document, generation);
         }
         view.coder_layers = layers;
+        self.memo_marks.update(generation, self.session.revision(), project);
+        view.memo_notes = self.memo_marks.shared();
         let output = view.ui(ui, document, &project.codebook, self.selected_annotation, &|a| filter.hides(a));
         if let Some(target) = output.relate_to {
             self.command(Command::RelateTo(target));
@@ -54,6 +56,8 @@ impl SpanwiseApp {
             self.command(Command::AddFragment(range));
         } else if let Some((boundary, offset, snap)) = output.move_boundary {
             self.command(Command::MoveBoundary { boundary, offset, snap });
+        } else if let Some(id) = output.open_memo {
+            self.command(Command::OpenMemo(id));
         } else if let Some(id) = output.clicked_annotation {
             self.command(Command::SelectAnnotation(id));
         } else if output.clicked_empty {

@@ -51,7 +51,7 @@ impl SpanwiseApp {
         });
         ui.add_space(4.0);
         egui::ScrollArea::vertical().id_salt("inspector_text").max_height(160.0).show(ui, |ui| {
-            ui.label(RichText::new(annotation.text()).size(15.0));
+            crate::ui::bidi_text::paragraph(ui, &annotation.text(), egui::FontId::proportional(15.0));
         });
         ui.add_space(4.0);
         egui::Grid::new("annotation_facts").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {

@@ -7,6 +7,7 @@ use egui::RichText;
 use crate::edit::describe_memo_target;
 use crate::model::{ItemId, MemoTarget};
 use crate::ui::app::SpanwiseApp;
+use crate::ui::bidi_text::{self, BidiLine};
 use crate::ui::coding::CodingCommand;
 use crate::ui::commands::Command;
 use crate::ui::doc_view::excerpt;
@@ -46,7 +47,10 @@ impl SpanwiseApp {
         }
         for (id, target, text) in found {
             let about = self.describe_target(&target);
-            let response = ui.link(format!("{about}: {}", excerpt(&text, 60))).on_hover_text(&text);
+            let line = BidiLine::user_text(&about).ui(": ").user(excerpt(&text, 60));
+            let response = bidi_text::link(ui, &line).on_hover_ui(|ui| {
+                bidi_text::paragraph(ui, &text, egui::TextStyle::Body.resolve(ui.style()));
+            });
             if response.clicked() {
                 match target {
                     MemoTarget::Annotation(annotation) => {
@@ -81,6 +85,11 @@ impl SpanwiseApp {
                     .hint_text("Write a memo"),
             )
             .accessible_name(format!("Memo {}", title.to_lowercase()));
+        if self.coding.memo_to_show.as_ref() == Some(&target) {
+            self.coding.memo_to_show = None;
+            response.scroll_to_me(Some(egui::Align::Center));
+            response.request_focus();
+        }
         if response.changed() || response.has_focus() {
             self.coding.memo_buffer = Some((memo.as_ref().map(|(id, _)| *id), target.clone(), text.clone()));
         }
@@ -91,6 +100,19 @@ impl SpanwiseApp {
                 pending.push(Command::Coding(CodingCommand::SetMemo { id, target, text }));
             }
         }
+    }
+
+    /// Opens the memo about `annotation` (its mark was clicked): the annotation selected and
+    /// shown, the coding panel open, the memo's editor in view and focused.
+    pub(crate) fn open_memo(&mut self, annotation: ItemId) {
+        if let Some(document) = self.document_of(annotation)
+            && self.current_document.as_deref() != Some(document.as_str())
+        {
+            self.command(Command::SelectDocument(document));
+        }
+        self.command(Command::RevealAnnotation(annotation));
+        self.coding.panel_open = true;
+        self.coding.memo_to_show = Some(MemoTarget::Annotation(annotation));
     }
 
     /// The memo being typed is saved before anything else happens.

@@ -4,6 +4,7 @@
 use egui::RichText;
 
 use crate::ui::app::SpanwiseApp;
+use crate::ui::bidi_text::{self, BidiLine};
 use crate::ui::commands::Command;
 use crate::ui::doc_view::{excerpt, label_color};
 
@@ -24,13 +25,14 @@ impl SpanwiseApp {
         egui::ScrollArea::vertical().id_salt("documents").max_height(160.0).auto_shrink([false, true]).show(ui, |ui| {
             for document in &project.documents {
                 let selected = self.current_document.as_deref() == Some(document.id.as_str());
-                let text = match &me {
-                    Some(me) => {
-                        format!("{}  (you: {})", excerpt(document.title(), 40), document.coder_status(me).name())
-                    }
-                    None => format!("{}  ({})", excerpt(document.title(), 40), document.annotations.len()),
+                let title = BidiLine::user_text(&excerpt(document.title(), 40));
+                let line = match &me {
+                    Some(me) => title.ui(format!("  (you: {})", document.coder_status(me).name())),
+                    None => title.ui(format!("  ({})", document.annotations.len())),
                 };
-                let response = ui.selectable_label(selected, text).on_hover_text(&document.name);
+                let name = BidiLine::user_text(&document.name);
+                let response =
+                    bidi_text::selectable(ui, selected, &line).on_hover_ui(|ui| _ = bidi_text::label(ui, &name));
                 if response.clicked() {
                     pending.push(Command::SelectDocument(document.id.clone()));
                 }
@@ -95,15 +97,9 @@ impl SpanwiseApp {
         let rows = &self.list_cache;
         ui.label(RichText::new(format!("{} of {}", rows.len(), rows.total())).weak());
         let row_height = ui.spacing().interact_size.y;
-        // Annotations with a memo are marked ✎.
-        let with_memo: std::collections::HashSet<crate::model::ItemId> = project
-            .memos
-            .iter()
-            .filter_map(|m| match m.target {
-                crate::model::MemoTarget::Annotation(id) => Some(id),
-                _ => None,
-            })
-            .collect();
+        // Annotations with a memo are marked ✎ (looked up in a set built once per revision).
+        self.memo_marks.update(generation, self.session.revision(), project);
+        let memo_marks = &self.memo_marks;
         let several_coders = project.annotators.len() > 1;
         egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink(false).show_rows(
             ui,
@@ -122,13 +118,28 @@ impl SpanwiseApp {
                     ui.horizontal(|ui| {
                         let (rect, _) = ui.allocate_exact_size(egui::vec2(4.0, row_height - 4.0), egui::Sense::hover());
                         ui.painter().rect_filled(rect, 1.0, color);
-                        let memo = if with_memo.contains(&annotation.id) { "✎ " } else { "" };
-                        let text = format!("{memo}{label_name}: {}", excerpt(&annotation.text(), 60));
-                        let mut response = ui.selectable_label(selected, text);
-                        if several_coders {
-                            // Whose it is, when the project has several coders.
-                            let coder = project.annotator(&annotation.annotator).map_or("?", |a| a.name.as_str());
-                            response = response.on_hover_text(format!("by {coder}"));
+                        let memo = memo_marks.get(annotation.id);
+                        let mut line = BidiLine::new();
+                        if memo.is_some() {
+                            line = line.ui_colored("✎ ", color);
+                        }
+                        let line = line.ui(format!("{label_name}: ")).user(excerpt(&annotation.text(), 60));
+                        let mut response = bidi_text::selectable(ui, selected, &line);
+                        // Whose it is, when the project has several coders; the memo's first line.
+                        let coder = several_coders
+                            .then(|| project.annotator(&annotation.annotator).map_or("?", |a| a.name.as_str()));
+                        if coder.is_some() || memo.is_some() {
+                            response = response.on_hover_ui(|ui| {
+                                if let Some(coder) = coder {
+                                    ui.label(format!("by {coder}"));
+                                }
+                                if let Some(memo) = memo {
+                                    ui.strong("Memo");
+                                    for line in memo.summary().lines() {
+                                        bidi_text::label(ui, &BidiLine::user_text(line));
+                                    }
+                                }
+                            });
                         }
                         if response.clicked() {
                             pending.push(Command::RevealAnnotation(annotation.id));

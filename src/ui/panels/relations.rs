@@ -7,6 +7,7 @@ use egui::RichText;
 use crate::model::Annotation;
 use crate::model::relating::allowed_relation_types;
 use crate::ui::app::SpanwiseApp;
+use crate::ui::bidi_text::{self, BidiLine};
 use crate::ui::commands::Command;
 use crate::ui::doc_view::excerpt;
 
@@ -64,11 +65,8 @@ impl SpanwiseApp {
                     (false, true) => "←",
                 };
                 let label = codebook.label(&other.label).map_or(other.label.as_str(), |l| l.name.as_str());
-                if ui
-                    .link(format!("{arrow} {label}: {}", excerpt(&other.text(), 36)))
-                    .on_hover_text("Select the other annotation")
-                    .clicked()
-                {
+                let line = BidiLine::new().ui(format!("{arrow} {label}: ")).user(excerpt(&other.text(), 36));
+                if bidi_text::link(ui, &line).on_hover_text("Select the other annotation").clicked() {
                     pending.push(Command::RevealAnnotation(other_id));
                 }
                 if ui
