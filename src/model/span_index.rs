@@ -52,6 +52,23 @@ impl SpanIndex {
         self.chunks_from(at);
     }
 
+    /// After annotations were inserted: (position among the annotations before, end), in
+    /// order of position (several at one position in their order).
+    pub fn inserted_ends(&mut self, inserts: Vec<(usize, usize)>) {
+        let Some(first) = inserts.first().map(|(at, _)| *at) else { return };
+        self.len += inserts.len();
+        insert_all(&mut self.ends, inserts, || 0);
+        self.chunks_from(first);
+    }
+
+    /// After the annotations at these positions (ascending, distinct) were removed.
+    pub fn removed_many(&mut self, positions: &[usize]) {
+        let Some(&first) = positions.first() else { return };
+        let removed = remove_all(&mut self.ends, positions);
+        self.len -= removed.len();
+        self.chunks_from(first);
+    }
+
     /// After the annotation at position `at` was removed.
     pub fn removed(&mut self, at: usize) {
         self.ends.remove(at);
@@ -80,6 +97,50 @@ impl SpanIndex {
         }
         found
     }
+}
+
+/// Inserts items at positions of `list` as it is before the call ((position, item), in order
+/// of position; several at one position go in their order), moving each item of the list at
+/// most once: O(n + k) where inserting one by one is O(n·k). `filler` makes the placeholders
+/// that stand in the new slots while items move (they are all overwritten).
+pub fn insert_all<T>(list: &mut Vec<T>, inserts: Vec<(usize, T)>, filler: impl FnMut() -> T) {
+    let old = list.len();
+    list.resize_with(old + inserts.len(), filler);
+    // From the back: `unplaced` items of the old list are still in place, `free` is the slot
+    // to fill next; `free - unplaced` is the number of inserts not yet placed, so items only move
+    // towards the end and every slot at or below `free` not yet written is free to take.
+    let mut unplaced = old;
+    let mut free = list.len();
+    for (at, item) in inserts.into_iter().rev() {
+        let at = at.min(old);
+        while unplaced > at {
+            unplaced -= 1;
+            free -= 1;
+            list.swap(unplaced, free);
+        }
+        free -= 1;
+        list[free] = item;
+    }
+}
+
+/// Removes the items at these positions (ascending, distinct) in one pass and returns them in
+/// that order (positions past the end are ignored).
+pub fn remove_all<T>(list: &mut Vec<T>, positions: &[usize]) -> Vec<T> {
+    let Some(&first) = positions.first() else { return Vec::new() };
+    if first >= list.len() {
+        return Vec::new();
+    }
+    let mut index = first;
+    let mut next = 0;
+    list.extract_if(first.., |_| {
+        let hit = positions.get(next) == Some(&index);
+        if hit {
+            next += 1;
+        }
+        index += 1;
+        hit
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -119,6 +180,41 @@ mod tests {
                 .collect();
             let got: Vec<ItemId> = index.overlapping(&annotations, a..b).iter().map(|x| x.id).collect();
             assert_eq!(got, expected, "range {a}..{b}");
+        }
+    }
+
+    #[test]
+    fn insert_all_and_remove_all_match_one_by_one() {
+        let mut state = 99u64;
+        for round in 0..200 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = (state >> 40) as usize % 50;
+            let k = (state >> 20) as usize % 12;
+            let list: Vec<String> = (0..n).map(|i| format!("old{i}")).collect();
+            let mut inserts: Vec<(usize, String)> = (0..k)
+                .map(|j| (((state >> (j % 30)) as usize).wrapping_mul(j + 7) % (n + 1), format!("new{round}-{j}")))
+                .collect();
+            inserts.sort_by_key(|(at, _)| *at);
+            let mut expected = list.clone();
+            for (shift, (at, item)) in inserts.iter().enumerate() {
+                expected.insert(at + shift, item.clone());
+            }
+            let mut got = list.clone();
+            insert_all(&mut got, inserts.clone(), String::new);
+            assert_eq!(got, expected, "round {round}");
+            // Removing what was inserted gives the list back, and the items in order.
+            let mut positions: Vec<usize> = Vec::new();
+            let mut seen = 0;
+            for (i, item) in got.iter().enumerate() {
+                if item.starts_with("new") {
+                    positions.push(i);
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, k);
+            let removed = remove_all(&mut got, &positions);
+            assert_eq!(got, list);
+            assert_eq!(removed, inserts.into_iter().map(|(_, item)| item).collect::<Vec<_>>());
         }
     }
 }
