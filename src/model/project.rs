@@ -237,6 +237,8 @@ struct DerivedState {
     /// The ids of the relations from or to each annotation (drawing the relations of the
     /// annotations on screen, deleting an annotation with its relations).
     relations: std::collections::HashMap<ItemId, Vec<ItemId>>,
+    /// The relations' ids (checking that a new id is free).
+    relation_ids: std::collections::HashSet<ItemId>,
     /// The relations are sorted by id (as the file keeps them): one is found by a binary search.
     relations_sorted: bool,
 }
@@ -250,6 +252,7 @@ impl DerivedState {
             labels: Vec::new(),
             keys: annotations.iter().map(|a| (a.id, (a.start(), a.end()))).collect(),
             relations: std::collections::HashMap::new(),
+            relation_ids: std::collections::HashSet::new(),
             relations_sorted: relations.is_sorted_by_key(|r| r.id),
         };
         for annotation in annotations {
@@ -278,6 +281,7 @@ impl DerivedState {
     }
 
     fn relation_added(&mut self, relation: &Relation) {
+        self.relation_ids.insert(relation.id);
         self.relations.entry(relation.from).or_default().push(relation.id);
         if relation.to != relation.from {
             self.relations.entry(relation.to).or_default().push(relation.id);
@@ -285,6 +289,7 @@ impl DerivedState {
     }
 
     fn relation_removed(&mut self, relation: &Relation) {
+        self.relation_ids.remove(&relation.id);
         for end in [relation.from, relation.to] {
             if let Some(ids) = self.relations.get_mut(&end) {
                 ids.retain(|id| *id != relation.id);
@@ -449,9 +454,8 @@ impl Document {
 
     /// Whether an annotation or relation of this document has this id.
     pub fn uses_id(&self, id: ItemId) -> bool {
-        // One lock at a time: `relation_position` takes it too.
-        let annotation = self.derived().keys.contains_key(&id);
-        annotation || self.relation_position(id).is_some()
+        let state = self.derived();
+        state.keys.contains_key(&id) || state.relation_ids.contains(&id)
     }
 
     /// The number of annotations per label id, in order of first use (labels without any are
@@ -487,7 +491,7 @@ impl Document {
         let (label, key) = (annotation.label.clone(), annotation.sort_key());
         self.annotations.insert(at, annotation);
         self.touch_updating(lens, |state| {
-            state.spans.inserted_end(at, key.1);
+            state.spans.inserted(at, key.0, key.1);
             state.count(&label, 1);
             state.keys.insert(key.2, (key.0, key.1));
         });
@@ -512,7 +516,8 @@ impl Document {
         }
         insert_all(&mut self.annotations, inserts, placeholder_annotation);
         self.touch_updating(lens, |state| {
-            state.spans.inserted_ends(keyed.iter().map(|(at, key, _)| (*at, key.1)).collect());
+            let inserts: Vec<(usize, usize, usize)> = keyed.iter().map(|(at, key, _)| (*at, key.0, key.1)).collect();
+            state.spans.inserted_many(&inserts);
             for (_, (start, end, id), label) in &keyed {
                 state.count(label, 1);
                 state.keys.insert(*id, (*start, *end));
@@ -643,6 +648,7 @@ impl Document {
             && sorted(&state.labels) == sorted(&fresh.labels)
             && state.keys == fresh.keys
             && relations(&state) == relations(&fresh)
+            && state.relation_ids == fresh.relation_ids
             && state.relations_sorted == fresh.relations_sorted
     }
 
@@ -661,15 +667,15 @@ impl Document {
     /// Where the annotation with this id is in `annotations`: found by its place in the
     /// canonical order (a binary search), not by walking the annotations.
     pub fn annotation_position(&self, annotation_id: ItemId) -> Option<usize> {
-        let (start, end) = *self.derived().keys.get(&annotation_id)?;
-        let key = (start, end, annotation_id);
-        let at = self.annotations.partition_point(|a| a.sort_key() < key);
+        let (at, key) = {
+            let state = self.derived();
+            let (start, end) = *state.keys.get(&annotation_id)?;
+            (state.spans.starting_at(start), (start, end, annotation_id))
+        };
+        // Among the few starting where it starts.
+        let found = self.annotations.get(at.clone()).and_then(|same| same.iter().position(|a| a.sort_key() == key));
         // Edits keep the order; a list put out of order by other means is still searched.
-        if self.annotations.get(at).is_some_and(|a| a.id == annotation_id) {
-            Some(at)
-        } else {
-            self.annotations.iter().position(|a| a.id == annotation_id)
-        }
+        found.map(|i| at.start + i).or_else(|| self.annotations.iter().position(|a| a.id == annotation_id))
     }
 
     pub fn relation(&self, relation_id: ItemId) -> Option<&Relation> {
@@ -690,7 +696,13 @@ impl Document {
     /// Where an annotation belongs in the canonical order.
     pub(crate) fn annotation_insert_position(&self, annotation: &Annotation) -> usize {
         let key = annotation.sort_key();
-        self.annotations.partition_point(|a| a.sort_key() < key)
+        // The annotations starting where it starts (a search over the compact starts), then its
+        // place among them.
+        let same = self.derived().spans.starting_at(key.0);
+        match self.annotations.get(same.clone()) {
+            Some(same_start) => same.start + same_start.partition_point(|a| a.sort_key() < key),
+            None => self.annotations.partition_point(|a| a.sort_key() < key),
+        }
     }
 
     /// Where `annotator` stands with this document: what they said, else "in progress" when they

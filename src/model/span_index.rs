@@ -24,6 +24,10 @@ pub struct SpanIndex {
     /// annotations' fragments, so keeping the chunks up to date after an edit is a pass over a
     /// small array instead of over 200,000 annotations).
     ends: Vec<usize>,
+    /// Each annotation's start, in the same order (ascending): where an annotation belongs, or
+    /// where one is, is found by a binary search over this compact array instead of over the
+    /// annotations (each probe of which would follow a pointer to its fragments).
+    starts: Vec<usize>,
     chunk_max_end: Vec<usize>,
     len: usize,
 }
@@ -31,7 +35,11 @@ pub struct SpanIndex {
 impl SpanIndex {
     /// Builds the index of annotations sorted by start (the document's canonical order).
     pub fn new<A: Span>(annotations: &[A]) -> Self {
-        let mut index = Self { ends: annotations.iter().map(Span::end).collect(), ..Self::default() };
+        let mut index = Self {
+            ends: annotations.iter().map(Span::end).collect(),
+            starts: annotations.iter().map(Span::start).collect(),
+            ..Self::default()
+        };
         index.len = index.ends.len();
         index.chunks_from(0);
         index
@@ -45,25 +53,33 @@ impl SpanIndex {
         self.chunk_max_end.extend(maxima);
     }
 
-    /// After an annotation ending at `end` was inserted at position `at` of the annotations.
-    pub fn inserted_end(&mut self, at: usize, end: usize) {
+    /// The positions of the annotations starting at `start` (a binary search over the starts).
+    pub fn starting_at(&self, start: usize) -> std::ops::Range<usize> {
+        self.starts.partition_point(|s| *s < start)..self.starts.partition_point(|s| *s <= start)
+    }
+
+    /// After an annotation from `start` to `end` was inserted at position `at` of the annotations.
+    pub fn inserted(&mut self, at: usize, start: usize, end: usize) {
+        self.starts.insert(at, start);
         self.ends.insert(at, end);
         self.len += 1;
         self.chunks_from(at);
     }
 
-    /// After annotations were inserted: (position among the annotations before, end), in
-    /// order of position (several at one position in their order).
-    pub fn inserted_ends(&mut self, inserts: Vec<(usize, usize)>) {
-        let Some(first) = inserts.first().map(|(at, _)| *at) else { return };
+    /// After annotations were inserted: (position among the annotations before, start, end),
+    /// in order of position (several at one position in their order).
+    pub fn inserted_many(&mut self, inserts: &[(usize, usize, usize)]) {
+        let Some(first) = inserts.first().map(|(at, _, _)| *at) else { return };
         self.len += inserts.len();
-        insert_all(&mut self.ends, inserts, || 0);
+        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, *start)).collect(), || 0);
+        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, *end)).collect(), || 0);
         self.chunks_from(first);
     }
 
     /// After the annotations at these positions (ascending, distinct) were removed.
     pub fn removed_many(&mut self, positions: &[usize]) {
         let Some(&first) = positions.first() else { return };
+        remove_all(&mut self.starts, positions);
         let removed = remove_all(&mut self.ends, positions);
         self.len -= removed.len();
         self.chunks_from(first);
@@ -71,6 +87,7 @@ impl SpanIndex {
 
     /// After the annotation at position `at` was removed.
     pub fn removed(&mut self, at: usize) {
+        self.starts.remove(at);
         self.ends.remove(at);
         self.len -= 1;
         self.chunks_from(at);
