@@ -1,6 +1,6 @@
 //! Deterministic synthetic documents and annotations, for benchmarks and scale tests.
 
-use crate::model::{Annotation, Annotator, Document, IdGenerator, Project, Timestamp};
+use crate::model::{Annotation, Annotator, Document, IdGenerator, Project, Relation, Timestamp};
 
 const WORDS: &[&str] = &[
     "social",
@@ -201,6 +201,70 @@ pub fn annotate(document: &mut Document, count: usize, annotator: &str, seed: u6
     document.touch();
 }
 
+/// Adds up to `count` relations between nearby annotations of `document` (each source linked to
+/// an annotation among the next 16 in document order), of the types the default codebook allows
+/// between their labels: a quote, claim or recommendation *attributed to* an actor, a
+/// recommendation *addressed to* an actor, a claim that *supports* or *contradicts* another.
+/// Ids are fresh in the document; relations are kept sorted by id, as the file stores them.
+pub fn relate(document: &mut Document, count: usize, annotator: &str, seed: u64, time: Timestamp) {
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut ids = IdGenerator::seeded(seed ^ 0x005E_ED0F_2E1A_7105);
+    let mut used: std::collections::HashSet<crate::model::ItemId> = document.annotations.iter().map(|a| a.id).collect();
+    used.extend(document.relations.iter().map(|r| r.id));
+    let mut linked = std::collections::HashSet::new();
+    let n = document.annotations.len();
+    let mut relations = Vec::with_capacity(count);
+    let mut attempts = 0;
+    while relations.len() < count && attempts < count.saturating_mul(20) && n > 1 {
+        attempts += 1;
+        let from = rng.below(n);
+        let to = (from + 1 + rng.below(16)).min(n - 1);
+        let (a, b) = (&document.annotations[from], &document.annotations[to]);
+        if from == to {
+            continue;
+        }
+        let kind = match (a.label.as_str(), b.label.as_str()) {
+            ("recommendation", "actor") if rng.below(2) == 0 => "addressed_to",
+            ("quote" | "claim" | "recommendation", "actor") => "attributed_to",
+            ("claim", "claim") if rng.below(2) == 0 => "contradicts",
+            ("claim", "claim") => "supports",
+            _ => continue,
+        };
+        if !linked.insert((a.id, b.id, kind)) {
+            continue;
+        }
+        let id = loop {
+            let id = ids.next_id();
+            if used.insert(id) {
+                break id;
+            }
+        };
+        relations.push(Relation {
+            id,
+            kind: kind.to_owned(),
+            from: a.id,
+            to: b.id,
+            annotator: annotator.to_owned(),
+            created: time,
+            modified: time,
+            note: String::new(),
+        });
+    }
+    document.relations.extend(relations);
+    document.relations.sort_by_key(|r| r.id);
+    document.touch();
+}
+
+/// [`project`] with `relations` relations between nearby annotations ([`relate`]).
+pub fn project_with_relations(bytes: usize, annotations: usize, relations: usize, seed: u64) -> Project {
+    let mut project = project(bytes, annotations, seed);
+    let time = project.created;
+    if let Some(document) = project.documents.first_mut() {
+        relate(document, relations, "bench", seed, time);
+    }
+    project
+}
+
 /// A project with one generated document of about `bytes` bytes and `annotations` annotations.
 pub fn project(bytes: usize, annotations: usize, seed: u64) -> Project {
     let time: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
@@ -247,5 +311,23 @@ mod tests {
         let text = &persian.documents[0].text;
         assert!(text.contains('\u{200C}') && crate::model::bidi::has_rtl(text));
         assert_eq!(persian.documents[0].annotations.len(), 2_000);
+    }
+
+    #[test]
+    fn generated_relations_are_valid_deterministic_and_near() {
+        let project = project_with_relations(50_000, 2_000, 500, 7);
+        let problems = crate::model::validate(&project);
+        assert!(problems.is_empty(), "{problems:?}");
+        let document = &project.documents[0];
+        assert_eq!(document.relations.len(), 500);
+        assert!(document.relations.is_sorted_by_key(|r| r.id));
+        for relation in &document.relations {
+            let (from, to) = (document.annotation(relation.from).unwrap(), document.annotation(relation.to).unwrap());
+            assert!(from.start().abs_diff(to.start()) < 5_000, "nearby: {relation:?}");
+        }
+        assert_eq!(
+            crate::store::to_string(&project),
+            crate::store::to_string(&project_with_relations(50_000, 2_000, 500, 7))
+        );
     }
 }

@@ -332,3 +332,116 @@ fn annotations_out_of_order_in_a_file_are_put_in_order_and_found() {
     assert!(doc.overlapping(len - 2..len - 1).iter().any(|a| a.id.0 == 900_001));
     assert!(doc.overlapping(0..1).iter().any(|a| a.id.0 == 900_002));
 }
+
+/// Applies `edits` one at a time, as a batch did before runs of additions and removals were done
+/// in one pass: the reference the batch path is compared with.
+fn one_at_a_time(project: &mut Project, edits: Vec<Edit>) -> Result<Edit, EditError> {
+    let mut inverses = Vec::new();
+    for edit in edits {
+        match apply(project, edit) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(err) => {
+                for inverse in inverses.into_iter().rev() {
+                    apply(project, inverse).unwrap();
+                }
+                return Err(err);
+            }
+        }
+    }
+    inverses.reverse();
+    Ok(Edit::Batch(inverses))
+}
+
+/// Random batches made of runs: additions (now and then a duplicate id or an id already used,
+/// which refuses the whole batch), removals (some of annotations with a relation, now and then
+/// one named twice), relabels; runs of 1 to 16 edits, so that both the one-pass path (8 or more
+/// in a row) and the one-at-a-time path are taken.
+fn random_batch(project: &Project, steps: &[(u8, usize, usize)], next_id: u64) -> Vec<Edit> {
+    let doc = project.document("d1").unwrap();
+    let len = doc.char_len();
+    let labels = ["claim", "quote", "actor", "recommendation"];
+    let mut edits = Vec::new();
+    let mut removed = std::collections::HashSet::new();
+    let mut fresh = next_id;
+    for &(choice, a, b) in steps {
+        let run = 1 + b % 16;
+        for j in 0..run {
+            let (a, b) = (a.wrapping_add(j * 7919), b.wrapping_add(j * 104_729));
+            match choice % 4 {
+                0 | 1 => {
+                    let start = a % len;
+                    let end = (start + 1 + b % 10).min(len);
+                    fresh += 1;
+                    let id = match (b / 16) % 211 {
+                        0 => next_id + 1,                                       // twice in the batch
+                        1 => doc.annotations.first().map_or(fresh, |a| a.id.0), // taken
+                        _ => fresh,
+                    };
+                    edits.push(Edit::AddAnnotation {
+                        document: "d1".into(),
+                        annotation: annotation(project, id, labels[b % 4], start, end),
+                    });
+                }
+                2 if !doc.annotations.is_empty() => {
+                    let id = doc.annotations[a % doc.annotations.len()].id;
+                    if removed.insert(id) || (b / 16) % 97 == 0 {
+                        edits.push(Edit::RemoveAnnotation { document: "d1".into(), id });
+                    }
+                }
+                _ if !doc.annotations.is_empty() => {
+                    let mut changed = doc.annotations[a % doc.annotations.len()].clone();
+                    if !removed.contains(&changed.id) {
+                        changed.label = labels[b % 4].into();
+                        edits.push(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    edits
+}
+
+proptest! {
+    /// A batch (tag all occurrences, its undo, deleting a label's annotations) gives exactly what
+    /// applying its edits one at a time gives: the same project, the same inverse or the same
+    /// error, with nothing changed on error; its inverse undoes it in one step; and the derived
+    /// data (span index, label counts, ids, relations by annotation), updated in place, equals
+    /// a fresh computation after each batch and each undo.
+    #[test]
+    fn batches_match_one_edit_at_a_time_and_undo_in_one_step(
+        batches in proptest::collection::vec(
+            proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..8), 1..6)
+    ) {
+        let mut project = common::tricky_project();
+        let mut undo = Vec::new();
+        for (round, steps) in batches.iter().enumerate() {
+            let edits = random_batch(&project, steps, 3_000_000 + 1_000 * round as u64);
+            // Derived data up to date before, so the batch updates it in place.
+            prop_assert!(project.document("d1").unwrap().label_counts().iter().all(|(_, n)| *n > 0));
+            let before = project.clone();
+            let mut reference = project.clone();
+            let expected = one_at_a_time(&mut reference, edits.clone());
+            let got = apply(&mut project, Edit::Batch(edits));
+            prop_assert_eq!(&got, &expected);
+            prop_assert_eq!(&project, &reference);
+            prop_assert!(project.document("d1").unwrap().derived_is_consistent());
+            match got {
+                Ok(inverse) => {
+                    prop_assert!(validate(&project).is_empty(), "{:?}", validate(&project));
+                    undo.push((inverse, before));
+                }
+                Err(_) => prop_assert_eq!(&project, &before),
+            }
+        }
+        // Each batch undone in one step, back to what it was, derived data still right.
+        while let Some((inverse, before)) = undo.pop() {
+            apply(&mut project, inverse).unwrap();
+            prop_assert_eq!(&project, &before);
+            let doc = project.document("d1").unwrap();
+            prop_assert!(doc.derived_is_consistent());
+            let scanned = doc.annotations.iter().filter(|a| a.start() < 10 && a.end() > 3).count();
+            prop_assert_eq!(doc.overlapping(3..10).len(), scanned);
+        }
+    }
+}

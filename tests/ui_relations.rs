@@ -281,3 +281,49 @@ fn the_palette_runs_a_command_and_tab_walks_the_annotations() {
     harness.run();
     assert_eq!(harness.state().view.as_ref().unwrap().selected_range().unwrap().len(), range.len() - 1);
 }
+
+/// Tag all with more occurrences than a batch adds one by one ("social media", 19 times in the
+/// article): the additions go in one pass, and still one Undo takes exactly them away (the
+/// annotations before are back, identical), Redo brings them back, and the file round-trips.
+#[test]
+fn tag_all_of_many_occurrences_is_one_step_to_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut harness = harness(app_for(&path));
+    let before: Vec<Annotation> = harness.state().document().unwrap().annotations.clone();
+    let document = harness.state().document().unwrap();
+    let options = spanwise::model::relating::MatchOptions::default();
+    let found = spanwise::model::relating::occurrences(document, "social media", options);
+    let already = found
+        .iter()
+        .filter(|r| before.iter().any(|a| a.start() == r.start && a.end() == r.end && a.label == "claim"))
+        .count();
+    let expected = found.len() - already;
+    assert!(expected >= 16, "{expected} occurrences to tag");
+    let start = offset_of(&harness, "social media");
+    drag_select(&mut harness, start, start + "social media".len());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::T);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let tagged: Vec<Annotation> = harness.state().document().unwrap().annotations.clone();
+    assert_eq!(tagged.len(), before.len() + expected);
+    assert!(tagged.is_sorted_by_key(Annotation::sort_key), "in document order");
+    for range in &found {
+        assert!(tagged.iter().any(|a| a.start() == range.start && a.end() == range.end && a.label == "claim"));
+    }
+    // The span index (updated in place, not rebuilt) finds them.
+    let document = harness.state().document().unwrap();
+    for range in &found {
+        let hits = document.overlapping(range.clone());
+        assert!(hits.iter().any(|a| a.start() == range.start && a.end() == range.end && a.label == "claim"));
+    }
+    let saved = save_and_load(&mut harness, &path);
+    assert_eq!(saved.documents[0].annotations, tagged);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotations, before, "one undo step takes exactly them away");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().unwrap().annotations, tagged, "redo brings them back");
+}

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
-use super::span_index::{Span, SpanIndex};
+use super::span_index::{Span, SpanIndex, insert_all, remove_all};
 use super::text_index::TextIndex;
 
 pub type Timestamp = DateTime<Utc>;
@@ -225,24 +225,41 @@ pub struct Derived(std::sync::Mutex<DerivedState>);
 struct DerivedState {
     /// The revision the data is for; `None`: not computed yet.
     revision: Option<u64>,
+    /// How many annotations and relations there were: a list changed without [`Document::touch`]
+    /// (a copy filtered for a comparison) is noticed, and the data computed afresh.
+    lens: (usize, usize),
     spans: SpanIndex,
     /// Annotations per label id, in order of first use; no zero counts.
     labels: Vec<(String, usize)>,
     /// Each annotation's place in the canonical order (its sort key) by id: finding an
     /// annotation by id, or checking that a new id is free, must not walk them all.
     keys: std::collections::HashMap<ItemId, (usize, usize)>,
+    /// The ids of the relations from or to each annotation (drawing the relations of the
+    /// annotations on screen, deleting an annotation with its relations).
+    relations: std::collections::HashMap<ItemId, Vec<ItemId>>,
+    /// The relations' ids (checking that a new id is free).
+    relation_ids: std::collections::HashSet<ItemId>,
+    /// The relations are sorted by id (as the file keeps them): one is found by a binary search.
+    relations_sorted: bool,
 }
 
 impl DerivedState {
-    fn compute(annotations: &[Annotation], revision: u64) -> Self {
+    fn compute(annotations: &[Annotation], relations: &[Relation], revision: u64) -> Self {
         let mut state = Self {
             revision: Some(revision),
+            lens: (annotations.len(), relations.len()),
             spans: SpanIndex::new(annotations),
             labels: Vec::new(),
             keys: annotations.iter().map(|a| (a.id, (a.start(), a.end()))).collect(),
+            relations: std::collections::HashMap::new(),
+            relation_ids: std::collections::HashSet::new(),
+            relations_sorted: relations.is_sorted_by_key(|r| r.id),
         };
         for annotation in annotations {
             state.count(&annotation.label, 1);
+        }
+        for relation in relations {
+            state.relation_added(relation);
         }
         state
     }
@@ -260,6 +277,26 @@ impl DerivedState {
             }
             None if delta > 0 => self.labels.push((label.to_owned(), delta.unsigned_abs())),
             None => {}
+        }
+    }
+
+    fn relation_added(&mut self, relation: &Relation) {
+        self.relation_ids.insert(relation.id);
+        self.relations.entry(relation.from).or_default().push(relation.id);
+        if relation.to != relation.from {
+            self.relations.entry(relation.to).or_default().push(relation.id);
+        }
+    }
+
+    fn relation_removed(&mut self, relation: &Relation) {
+        self.relation_ids.remove(&relation.id);
+        for end in [relation.from, relation.to] {
+            if let Some(ids) = self.relations.get_mut(&end) {
+                ids.retain(|id| *id != relation.id);
+                if ids.is_empty() {
+                    self.relations.remove(&end);
+                }
+            }
         }
     }
 }
@@ -347,11 +384,15 @@ impl Document {
 
     /// Builds the offset index; called after load (the index is not stored). Annotations a file
     /// lists out of the canonical order (edited by hand or by a script) are put in order, which
-    /// the span index and finding by id rely on.
+    /// the span index and finding by id rely on; so are relations (by id).
     pub fn build_index(&mut self) {
         self.index = Some(TextIndex::new(&self.text));
         if !self.annotations.is_sorted_by_key(Annotation::sort_key) {
             self.annotations.sort_by_key(Annotation::sort_key);
+            self.touch();
+        }
+        if !self.relations.is_sorted_by_key(|r| r.id) {
+            self.relations.sort_by_key(|r| r.id);
             self.touch();
         }
     }
@@ -399,8 +440,8 @@ impl Document {
     /// The derived data, computed afresh if it is not for the current revision.
     fn derived(&self) -> std::sync::MutexGuard<'_, DerivedState> {
         let mut state = self.derived.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.revision != Some(self.revision.0) {
-            *state = DerivedState::compute(&self.annotations, self.revision.0);
+        if state.revision != Some(self.revision.0) || state.lens != (self.annotations.len(), self.relations.len()) {
+            *state = DerivedState::compute(&self.annotations, &self.relations, self.revision.0);
         }
         state
     }
@@ -413,7 +454,8 @@ impl Document {
 
     /// Whether an annotation or relation of this document has this id.
     pub fn uses_id(&self, id: ItemId) -> bool {
-        self.relations.iter().any(|r| r.id == id) || self.derived().keys.contains_key(&id)
+        let state = self.derived();
+        state.keys.contains_key(&id) || state.relation_ids.contains(&id)
     }
 
     /// The number of annotations per label id, in order of first use (labels without any are
@@ -423,35 +465,71 @@ impl Document {
     }
 
     /// Bumps the revision after a change, and runs `update` on the derived data if it was up to
-    /// date (then it is up to date for the new revision too).
-    fn touch_updating(&mut self, update: impl FnOnce(&mut DerivedState)) {
+    /// date (then it is up to date for the new revision too). `lens` are the numbers of
+    /// annotations and relations before the change.
+    fn touch_updating(&mut self, lens: (usize, usize), update: impl FnOnce(&mut DerivedState)) {
         let before = self.revision.0;
         self.touch();
+        let after = (self.annotations.len(), self.relations.len());
         let state = self.derived.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.revision == Some(before) {
+        if state.revision == Some(before) && state.lens == lens {
             update(state);
             state.revision = Some(self.revision.0);
+            state.lens = after;
         }
+    }
+
+    fn lens(&self) -> (usize, usize) {
+        (self.annotations.len(), self.relations.len())
     }
 
     /// Inserts an annotation at its place in the canonical order, keeping the derived data up
     /// to date (for `edit::apply`). Returns where it went.
     pub(crate) fn insert_annotation(&mut self, annotation: Annotation) -> usize {
+        let lens = self.lens();
         let at = self.annotation_insert_position(&annotation);
         let (label, key) = (annotation.label.clone(), annotation.sort_key());
         self.annotations.insert(at, annotation);
-        self.touch_updating(|state| {
-            state.spans.inserted_end(at, key.1);
+        self.touch_updating(lens, |state| {
+            state.spans.inserted(at, key.0, key.1);
             state.count(&label, 1);
             state.keys.insert(key.2, (key.0, key.1));
         });
         at
     }
 
+    /// Inserts many annotations at their places in the canonical order in one pass over the
+    /// annotations (O(n + k log k) for k annotations into n, where one by one would move the
+    /// annotations after each place k times), keeping the derived data up to date.
+    pub(crate) fn insert_annotations(&mut self, mut annotations: Vec<Annotation>) {
+        if annotations.is_empty() {
+            return;
+        }
+        let lens = self.lens();
+        annotations.sort_by_key(Annotation::sort_key);
+        let mut keyed = Vec::with_capacity(annotations.len());
+        let mut inserts = Vec::with_capacity(annotations.len());
+        for annotation in annotations {
+            let at = self.annotation_insert_position(&annotation);
+            keyed.push((at, annotation.sort_key(), annotation.label.clone()));
+            inserts.push((at, annotation));
+        }
+        insert_all(&mut self.annotations, inserts, placeholder_annotation);
+        self.touch_updating(lens, |state| {
+            let inserts: Vec<(usize, usize, usize)> = keyed.iter().map(|(at, key, _)| (*at, key.0, key.1)).collect();
+            state.spans.inserted_many(&inserts);
+            for (_, (start, end, id), label) in &keyed {
+                state.count(label, 1);
+                state.keys.insert(*id, (*start, *end));
+            }
+        });
+    }
+
     /// Removes the annotation at `at`, keeping the derived data up to date (for `edit::apply`).
     pub(crate) fn remove_annotation_at(&mut self, at: usize) -> Annotation {
+        let lens = self.lens();
         let annotation = self.annotations.remove(at);
-        self.touch_updating(|state| {
+        self.touch_updating(lens, |state| {
             state.spans.removed(at);
             state.count(&annotation.label, -1);
             state.keys.remove(&annotation.id);
@@ -459,9 +537,91 @@ impl Document {
         annotation
     }
 
-    /// Bumps the revision after a change to the relations only: the derived data stays valid.
-    pub(crate) fn touch_relations(&mut self) {
-        self.touch_updating(|_| {});
+    /// Removes the annotations with these ids in one pass over the annotations, keeping the
+    /// derived data up to date, and returns them in the order of `ids`. Nothing is removed
+    /// when one of them is not here (or named twice): that id is the error.
+    pub(crate) fn remove_annotations(&mut self, ids: &[ItemId]) -> Result<Vec<Annotation>, ItemId> {
+        let lens = self.lens();
+        let mut positions = Vec::with_capacity(ids.len());
+        for id in ids {
+            positions.push((self.annotation_position(*id).ok_or(*id)?, *id));
+        }
+        positions.sort_unstable();
+        if let Some(pair) = positions.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(pair[1].1);
+        }
+        let at: Vec<usize> = positions.iter().map(|(at, _)| *at).collect();
+        let removed = remove_all(&mut self.annotations, &at);
+        self.touch_updating(lens, |state| {
+            state.spans.removed_many(&at);
+            for annotation in &removed {
+                state.count(&annotation.label, -1);
+                state.keys.remove(&annotation.id);
+            }
+        });
+        // In the order asked for.
+        let mut by_id: std::collections::HashMap<ItemId, Annotation> = removed.into_iter().map(|a| (a.id, a)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// Replaces the annotation with the same id, in place when its place in the canonical order
+    /// stays (a new label, note or attribute), keeping the derived data up to date. Returns the
+    /// replaced annotation, or `None` (and changes nothing) when there is none with that id.
+    pub(crate) fn replace_annotation(&mut self, annotation: Annotation) -> Option<Annotation> {
+        let at = self.annotation_position(annotation.id)?;
+        if self.annotations[at].sort_key() != annotation.sort_key() {
+            let old = self.remove_annotation_at(at);
+            self.insert_annotation(annotation);
+            return Some(old);
+        }
+        let lens = self.lens();
+        let label = annotation.label.clone();
+        let old = std::mem::replace(&mut self.annotations[at], annotation);
+        self.touch_updating(lens, |state| {
+            if old.label != label {
+                state.count(&old.label, -1);
+                state.count(&label, 1);
+            }
+        });
+        Some(old)
+    }
+
+    /// Inserts a relation at its place (by id), keeping the derived data up to date.
+    pub(crate) fn insert_relation(&mut self, relation: Relation) {
+        let lens = self.lens();
+        let at = self.relations.partition_point(|r| r.id < relation.id);
+        self.relations.insert(at, relation.clone());
+        self.touch_updating(lens, |state| state.relation_added(&relation));
+    }
+
+    /// Removes the relation with this id, keeping the derived data up to date.
+    pub(crate) fn remove_relation(&mut self, id: ItemId) -> Option<Relation> {
+        let at = self.relation_position(id)?;
+        let lens = self.lens();
+        let relation = self.relations.remove(at);
+        self.touch_updating(lens, |state| state.relation_removed(&relation));
+        Some(relation)
+    }
+
+    /// Replaces the relation with the same id, keeping the derived data up to date; returns the
+    /// replaced one, or `None` (and changes nothing) when there is none with that id.
+    pub(crate) fn replace_relation(&mut self, relation: Relation) -> Option<Relation> {
+        let at = self.relation_position(relation.id)?;
+        let lens = self.lens();
+        let old = std::mem::replace(&mut self.relations[at], relation.clone());
+        self.touch_updating(lens, |state| {
+            state.relation_removed(&old);
+            state.relation_added(&relation);
+        });
+        Some(old)
+    }
+
+    /// The relations from or to an annotation, by id (looked up, not searched for).
+    pub fn relations_of(&self, annotation: ItemId) -> Vec<&Relation> {
+        let ids = self.derived().relations.get(&annotation).cloned().unwrap_or_default();
+        let mut relations: Vec<&Relation> = ids.into_iter().filter_map(|id| self.relation(id)).collect();
+        relations.sort_by_key(|r| r.id);
+        relations
     }
 
     /// Whether the derived data, if up to date, equals what computing it afresh gives (for
@@ -471,13 +631,25 @@ impl Document {
         if state.revision != Some(self.revision.0) {
             return true;
         }
-        let fresh = DerivedState::compute(&self.annotations, self.revision.0);
+        let fresh = DerivedState::compute(&self.annotations, &self.relations, self.revision.0);
         let sorted = |labels: &[(String, usize)]| {
             let mut labels = labels.to_vec();
             labels.sort();
             labels
         };
-        state.spans == fresh.spans && sorted(&state.labels) == sorted(&fresh.labels) && state.keys == fresh.keys
+        let relations = |state: &DerivedState| {
+            let mut all: Vec<(ItemId, ItemId)> =
+                state.relations.iter().flat_map(|(a, ids)| ids.iter().map(|id| (*a, *id))).collect();
+            all.sort();
+            all
+        };
+        state.lens == fresh.lens
+            && state.spans == fresh.spans
+            && sorted(&state.labels) == sorted(&fresh.labels)
+            && state.keys == fresh.keys
+            && relations(&state) == relations(&fresh)
+            && state.relation_ids == fresh.relation_ids
+            && state.relations_sorted == fresh.relations_sorted
     }
 
     /// Gives the document a revision above `floor` (after the whole project was replaced, so that
@@ -489,24 +661,48 @@ impl Document {
     /// The annotation with this id: found by its place in the canonical order (a binary search),
     /// not by walking the annotations.
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
-        let (start, end) = *self.derived().keys.get(&annotation_id)?;
-        let key = (start, end, annotation_id);
-        let at = self.annotations.partition_point(|a| a.sort_key() < key);
+        self.annotation_position(annotation_id).map(|at| &self.annotations[at])
+    }
+
+    /// Where the annotation with this id is in `annotations`: found by its place in the
+    /// canonical order (a binary search), not by walking the annotations.
+    pub fn annotation_position(&self, annotation_id: ItemId) -> Option<usize> {
+        let (at, key) = {
+            let state = self.derived();
+            let (start, end) = *state.keys.get(&annotation_id)?;
+            (state.spans.starting_at(start), (start, end, annotation_id))
+        };
+        // Among the few starting where it starts.
+        let found = self.annotations.get(at.clone()).and_then(|same| same.iter().position(|a| a.sort_key() == key));
         // Edits keep the order; a list put out of order by other means is still searched.
-        self.annotations
-            .get(at)
-            .filter(|a| a.id == annotation_id)
-            .or_else(|| self.annotations.iter().find(|a| a.id == annotation_id))
+        found.map(|i| at.start + i).or_else(|| self.annotations.iter().position(|a| a.id == annotation_id))
     }
 
     pub fn relation(&self, relation_id: ItemId) -> Option<&Relation> {
-        self.relations.iter().find(|r| r.id == relation_id)
+        self.relation_position(relation_id).map(|at| &self.relations[at])
+    }
+
+    /// Where the relation with this id is in `relations`: a binary search, as they are kept
+    /// sorted by id (a list out of order, edited by hand, is walked).
+    fn relation_position(&self, relation_id: ItemId) -> Option<usize> {
+        let sorted = self.derived().relations_sorted;
+        if sorted {
+            self.relations.binary_search_by_key(&relation_id, |r| r.id).ok()
+        } else {
+            self.relations.iter().position(|r| r.id == relation_id)
+        }
     }
 
     /// Where an annotation belongs in the canonical order.
     pub(crate) fn annotation_insert_position(&self, annotation: &Annotation) -> usize {
         let key = annotation.sort_key();
-        self.annotations.partition_point(|a| a.sort_key() < key)
+        // The annotations starting where it starts (a search over the compact starts), then its
+        // place among them.
+        let same = self.derived().spans.starting_at(key.0);
+        match self.annotations.get(same.clone()) {
+            Some(same_start) => same.start + same_start.partition_point(|a| a.sort_key() < key),
+            None => self.annotations.partition_point(|a| a.sort_key() < key),
+        }
     }
 
     /// Where `annotator` stands with this document: what they said, else "in progress" when they
@@ -527,6 +723,11 @@ impl Document {
     pub fn title(&self) -> &str {
         self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
     }
+}
+
+/// What fills the slots of a list while [`insert_all`] moves its items (nothing allocated).
+fn placeholder_annotation() -> Annotation {
+    Annotation::new(ItemId(0), String::new(), Vec::new(), String::new(), Timestamp::default())
 }
 
 pub fn sha256_hex(text: &str) -> String {

@@ -24,6 +24,10 @@ pub struct SpanIndex {
     /// annotations' fragments, so keeping the chunks up to date after an edit is a pass over a
     /// small array instead of over 200,000 annotations).
     ends: Vec<usize>,
+    /// Each annotation's start, in the same order (ascending): where an annotation belongs, or
+    /// where one is, is found by a binary search over this compact array instead of over the
+    /// annotations (each probe of which would follow a pointer to its fragments).
+    starts: Vec<usize>,
     chunk_max_end: Vec<usize>,
     len: usize,
 }
@@ -31,7 +35,11 @@ pub struct SpanIndex {
 impl SpanIndex {
     /// Builds the index of annotations sorted by start (the document's canonical order).
     pub fn new<A: Span>(annotations: &[A]) -> Self {
-        let mut index = Self { ends: annotations.iter().map(Span::end).collect(), ..Self::default() };
+        let mut index = Self {
+            ends: annotations.iter().map(Span::end).collect(),
+            starts: annotations.iter().map(Span::start).collect(),
+            ..Self::default()
+        };
         index.len = index.ends.len();
         index.chunks_from(0);
         index
@@ -45,15 +53,41 @@ impl SpanIndex {
         self.chunk_max_end.extend(maxima);
     }
 
-    /// After an annotation ending at `end` was inserted at position `at` of the annotations.
-    pub fn inserted_end(&mut self, at: usize, end: usize) {
+    /// The positions of the annotations starting at `start` (a binary search over the starts).
+    pub fn starting_at(&self, start: usize) -> std::ops::Range<usize> {
+        self.starts.partition_point(|s| *s < start)..self.starts.partition_point(|s| *s <= start)
+    }
+
+    /// After an annotation from `start` to `end` was inserted at position `at` of the annotations.
+    pub fn inserted(&mut self, at: usize, start: usize, end: usize) {
+        self.starts.insert(at, start);
         self.ends.insert(at, end);
         self.len += 1;
         self.chunks_from(at);
     }
 
+    /// After annotations were inserted: (position among the annotations before, start, end),
+    /// in order of position (several at one position in their order).
+    pub fn inserted_many(&mut self, inserts: &[(usize, usize, usize)]) {
+        let Some(first) = inserts.first().map(|(at, _, _)| *at) else { return };
+        self.len += inserts.len();
+        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, *start)).collect(), || 0);
+        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, *end)).collect(), || 0);
+        self.chunks_from(first);
+    }
+
+    /// After the annotations at these positions (ascending, distinct) were removed.
+    pub fn removed_many(&mut self, positions: &[usize]) {
+        let Some(&first) = positions.first() else { return };
+        remove_all(&mut self.starts, positions);
+        let removed = remove_all(&mut self.ends, positions);
+        self.len -= removed.len();
+        self.chunks_from(first);
+    }
+
     /// After the annotation at position `at` was removed.
     pub fn removed(&mut self, at: usize) {
+        self.starts.remove(at);
         self.ends.remove(at);
         self.len -= 1;
         self.chunks_from(at);
@@ -80,6 +114,50 @@ impl SpanIndex {
         }
         found
     }
+}
+
+/// Inserts items at positions of `list` as it is before the call ((position, item), in order
+/// of position; several at one position go in their order), moving each item of the list at
+/// most once: O(n + k) where inserting one by one is O(n·k). `filler` makes the placeholders
+/// that stand in the new slots while items move (they are all overwritten).
+pub fn insert_all<T>(list: &mut Vec<T>, inserts: Vec<(usize, T)>, filler: impl FnMut() -> T) {
+    let old = list.len();
+    list.resize_with(old + inserts.len(), filler);
+    // From the back: `unplaced` items of the old list are still in place, `free` is the slot
+    // to fill next; `free - unplaced` is the number of inserts not yet placed, so items only move
+    // towards the end and every slot at or below `free` not yet written is free to take.
+    let mut unplaced = old;
+    let mut free = list.len();
+    for (at, item) in inserts.into_iter().rev() {
+        let at = at.min(old);
+        while unplaced > at {
+            unplaced -= 1;
+            free -= 1;
+            list.swap(unplaced, free);
+        }
+        free -= 1;
+        list[free] = item;
+    }
+}
+
+/// Removes the items at these positions (ascending, distinct) in one pass and returns them in
+/// that order (positions past the end are ignored).
+pub fn remove_all<T>(list: &mut Vec<T>, positions: &[usize]) -> Vec<T> {
+    let Some(&first) = positions.first() else { return Vec::new() };
+    if first >= list.len() {
+        return Vec::new();
+    }
+    let mut index = first;
+    let mut next = 0;
+    list.extract_if(first.., |_| {
+        let hit = positions.get(next) == Some(&index);
+        if hit {
+            next += 1;
+        }
+        index += 1;
+        hit
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -119,6 +197,41 @@ mod tests {
                 .collect();
             let got: Vec<ItemId> = index.overlapping(&annotations, a..b).iter().map(|x| x.id).collect();
             assert_eq!(got, expected, "range {a}..{b}");
+        }
+    }
+
+    #[test]
+    fn insert_all_and_remove_all_match_one_by_one() {
+        let mut state = 99u64;
+        for round in 0..200 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = (state >> 40) as usize % 50;
+            let k = (state >> 20) as usize % 12;
+            let list: Vec<String> = (0..n).map(|i| format!("old{i}")).collect();
+            let mut inserts: Vec<(usize, String)> = (0..k)
+                .map(|j| (((state >> (j % 30)) as usize).wrapping_mul(j + 7) % (n + 1), format!("new{round}-{j}")))
+                .collect();
+            inserts.sort_by_key(|(at, _)| *at);
+            let mut expected = list.clone();
+            for (shift, (at, item)) in inserts.iter().enumerate() {
+                expected.insert(at + shift, item.clone());
+            }
+            let mut got = list.clone();
+            insert_all(&mut got, inserts.clone(), String::new);
+            assert_eq!(got, expected, "round {round}");
+            // Removing what was inserted gives the list back, and the items in order.
+            let mut positions: Vec<usize> = Vec::new();
+            let mut seen = 0;
+            for (i, item) in got.iter().enumerate() {
+                if item.starts_with("new") {
+                    positions.push(i);
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, k);
+            let removed = remove_all(&mut got, &positions);
+            assert_eq!(got, list);
+            assert_eq!(removed, inserts.into_iter().map(|(_, item)| item).collect::<Vec<_>>());
         }
     }
 }

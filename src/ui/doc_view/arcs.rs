@@ -3,8 +3,9 @@
 //! A relation whose two ends are both on screen is an arc above the text from source to target,
 //! with an arrow head; one whose other end is off screen is an arrow to the top or bottom edge,
 //! naming the other end. Only relations touching an annotation on screen are looked at (the
-//! relations are indexed by annotation once per document revision), so the cost follows the
-//! screen, not the project. Labels are written on the arcs of the selected or hovered annotation
+//! document keeps its relations indexed by annotation, updated by each edit:
+//! `Document::relations_of`), so the cost follows the screen, not the project, and an edit does
+//! not re-index 50,000 relations. Labels are written on the arcs of the selected or hovered annotation
 //! (and on all of them when few are on screen); hovering an annotation outlines both ends of its
 //! relations and every fragment of it.
 
@@ -25,28 +26,12 @@ pub struct Relating {
 /// Below this many relations on screen every arc carries its type.
 const LABEL_ALL_BELOW: usize = 7;
 
-/// Relations by the annotations they link, and what is known of ends off screen; rebuilt when
-/// the document's revision changes.
+/// What is known of relation ends off screen, for a document revision (emptied when it
+/// changes: small, filled only for the ends met while drawing).
 #[derive(Default)]
 pub(super) struct RelationIndex {
-    by_annotation: HashMap<ItemId, Vec<u32>>,
     /// Ends looked up while off screen: (start, label, text excerpt).
     far_ends: HashMap<ItemId, (usize, String, String)>,
-}
-
-impl RelationIndex {
-    pub(super) fn new(relations: &[Relation]) -> Self {
-        let mut by_annotation: HashMap<ItemId, Vec<u32>> = HashMap::new();
-        for (i, relation) in relations.iter().enumerate() {
-            by_annotation.entry(relation.from).or_default().push(i as u32);
-            by_annotation.entry(relation.to).or_default().push(i as u32);
-        }
-        Self { by_annotation, far_ends: HashMap::new() }
-    }
-
-    fn of(&self, id: ItemId) -> &[u32] {
-        self.by_annotation.get(&id).map_or(&[], Vec::as_slice)
-    }
 }
 
 /// Where the selected annotation's handles are on screen.
@@ -142,10 +127,8 @@ impl DocView {
         let mut relations: Vec<&Relation> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for id in visible.keys() {
-            for &i in self.relation_index.of(*id) {
-                if let Some(relation) = document.relations.get(i as usize)
-                    && seen.insert(relation.id)
-                {
+            for relation in document.relations_of(*id) {
+                if seen.insert(relation.id) {
                     relations.push(relation);
                 }
             }

@@ -354,7 +354,7 @@ impl DocView {
     ) -> DocViewOutput {
         let mut output = DocViewOutput::default();
         if self.indexed_revision != Some(document.revision()) {
-            self.relation_index = arcs::RelationIndex::new(&document.relations);
+            self.relation_index = arcs::RelationIndex::default();
             self.indexed_revision = Some(document.revision());
         }
         if self.bidi_made_for.1 != document.direction {

@@ -21,8 +21,9 @@ impl SpanwiseApp {
         if codebook.relation_types.is_empty() {
             return;
         }
-        let related: Vec<_> =
-            document.relations.iter().filter(|r| r.from == annotation.id || r.to == annotation.id).collect();
+        // Looked up by annotation (the document keeps them indexed), not found among all relations
+        // in every frame.
+        let related = document.relations_of(annotation.id);
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.label(format!("Relations ({})", related.len()));
