@@ -900,12 +900,18 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.spanwise.ron");
         std::fs::write(&path, &text).unwrap();
+        // In pieces exactly when the fast reader reads the whole text (not, e.g., annotations
+        // with attributes), and then to the same parts.
         let streamed = store::stream::read(&path, store::MAX_FILE_BYTES, chunk).unwrap();
-        let streamed = streamed.ok_or_else(|| TestCaseError::fail("Spanwise's own file not read in pieces"))?;
-        let whole = store::reader::split(&text).unwrap();
-        prop_assert_eq!(&streamed.split.skeleton, &whole.skeleton);
-        prop_assert_eq!(&streamed.split.documents, &whole.documents);
-        prop_assert_eq!(&streamed.sha256, &store::sha256_of(text.as_bytes()));
+        match (streamed, store::reader::split(&text)) {
+            (Some(streamed), Some(whole)) => {
+                prop_assert_eq!(&streamed.split.skeleton, &whole.skeleton);
+                prop_assert_eq!(&streamed.split.documents, &whole.documents);
+                prop_assert_eq!(&streamed.sha256, &store::sha256_of(text.as_bytes()));
+            }
+            (None, None) => {}
+            (streamed, whole) => prop_assert!(false, "in pieces: {}, whole: {}", streamed.is_some(), whole.is_some()),
+        }
         prop_assert_eq!(store::load_file(&path).unwrap().project, project);
     }
 

@@ -44,8 +44,8 @@ pub struct Streamed {
 }
 
 /// Reads `path` in chunks of `chunk_bytes`, hashing it on a second thread and splitting it as
-/// it comes. `Ok(None)`: not in Spanwise's own layout (read it whole instead). Never reads more
-/// than `max + 1` bytes, whatever the metadata said.
+/// it comes. `Ok(None)`: not in Spanwise's own layout (read it whole instead). Stops within one
+/// chunk past `max` bytes, whatever the metadata said (a file growing while it is read).
 pub fn read(path: &Path, max: u64, chunk_bytes: usize) -> Result<Option<Streamed>, LoadError> {
     let io = |source: std::io::Error| LoadError::Io { path: path.to_owned(), source };
     let mut file = File::open(path).map_err(io)?;
@@ -60,40 +60,37 @@ pub fn read(path: &Path, max: u64, chunk_bytes: usize) -> Result<Option<Streamed
             hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
         });
         let mut lines = Lines::default();
-        let mut splitting = true;
         let mut size: u64 = 0;
-        loop {
-            let chunk = read_chunk(&mut file, chunk_bytes).map_err(io)?;
-            if chunk.is_empty() {
-                break;
+        // `Ok(true)`: the whole file was read and split; `Ok(false)`: not in Spanwise's layout.
+        let mut read_all = || -> Result<bool, LoadError> {
+            loop {
+                let chunk = read_chunk(&mut file, chunk_bytes).map_err(io)?;
+                if chunk.is_empty() {
+                    return Ok(true);
+                }
+                size += chunk.len() as u64;
+                if size > max {
+                    return Err(LoadError::TooLarge { path: path.to_owned(), size, max });
+                }
+                let chunk = Arc::new(chunk);
+                // A closed queue: the hashing thread is gone (a bug); reading whole hashes again.
+                // Once the file is known not to be in Spanwise's layout, the caller reads it
+                // whole again: no need to go on.
+                if chunks.send(Arc::clone(&chunk)).is_err() || lines.take(&chunk).is_none() {
+                    return Ok(false);
+                }
             }
-            size += chunk.len() as u64;
-            if size > max {
-                return Err(LoadError::TooLarge { path: path.to_owned(), size, max });
-            }
-            let chunk = Arc::new(chunk);
-            if chunks.send(Arc::clone(&chunk)).is_err() {
-                // The hashing thread is gone (it panicked): reading whole will hash again.
-                return Ok(None);
-            }
-            // Once the file is known not to be in Spanwise's layout, the caller reads it whole
-            // again: no need to go on.
-            if lines.take(&chunk).is_none() {
-                splitting = false;
-                break;
-            }
-        }
-        drop(chunks);
-        let sha256 = hashing.join();
-        if !splitting {
-            return Ok(None);
-        }
-        let Some(split) = lines.finish() else {
-            return Ok(None);
         };
-        match sha256 {
-            Ok(sha256) => Ok(Some(Streamed { split, size, sha256 })),
-            Err(_) => Ok(None),
+        let read = read_all();
+        drop(chunks);
+        // Joined here whatever happened (the scope would panic on a thread that did and was not).
+        let sha256 = hashing.join();
+        if !read? {
+            return Ok(None);
+        }
+        match (lines.finish(), sha256) {
+            (Some(split), Ok(sha256)) => Ok(Some(Streamed { split, size, sha256 })),
+            _ => Ok(None),
         }
     })
 }
