@@ -879,10 +879,40 @@ proptest! {
         let path = dir.path().join("damaged.spanwise.ron");
         std::fs::write(&path, &bytes).unwrap();
         // Loads (then it is valid) or is refused with at least one problem: never a panic.
-        match store::load_file(&path) {
+        let loaded = store::load_file(&path);
+        match &loaded {
             Ok(loaded) => prop_assert!(validate(&loaded.project).is_empty()),
             Err(err) => prop_assert!(!err.problems().is_empty()),
         }
+        // Read in pieces (`store::stream`) or whole, a file is read as `from_str` reads its text.
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            match (loaded, store::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))) {
+                (Ok(loaded), Ok(project)) => prop_assert_eq!(loaded.project, project),
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "load_file: {:?}, from_str: {:?}", a.map(|_| ()), b.map(|_| ())),
+            }
+        }
+    }
+
+    #[test]
+    fn random_projects_read_in_any_pieces(project in any_project(), chunk in 1usize..300) {
+        let text = store::to_string(&project);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.spanwise.ron");
+        std::fs::write(&path, &text).unwrap();
+        // In pieces exactly when the fast reader reads the whole text (not, e.g., annotations
+        // with attributes), and then to the same parts.
+        let streamed = store::stream::read(&path, store::MAX_FILE_BYTES, chunk).unwrap();
+        match (streamed, store::reader::split(&text)) {
+            (Some(streamed), Some(whole)) => {
+                prop_assert_eq!(&streamed.split.skeleton, &whole.skeleton);
+                prop_assert_eq!(&streamed.split.documents, &whole.documents);
+                prop_assert_eq!(&streamed.sha256, &store::sha256_of(text.as_bytes()));
+            }
+            (None, None) => {}
+            (streamed, whole) => prop_assert!(false, "in pieces: {}, whole: {}", streamed.is_some(), whole.is_some()),
+        }
+        prop_assert_eq!(store::load_file(&path).unwrap().project, project);
     }
 
     #[test]

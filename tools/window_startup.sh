@@ -8,7 +8,8 @@
 # seen with `xev` listening on the root window. The project is read on a background thread
 # while the window shows "Opening…", so the second figure is "project shown": the state report
 # (SPANWISE_STATE_REPORT) says `opening=none` with the documents loaded. Peak memory is the process's VmHWM after the
-# project has been shown for 2 s (a few frames drawn). Each run is a fresh process on a fresh
+# project has been shown for 2 s (a few frames drawn); "anonymous" is the largest RssAnon (heap,
+# not mapped files) sampled meanwhile, "steady" the VmRSS at the end. Each run is a fresh process on a fresh
 # settings folder.
 #
 # "Cold" evicts the binary, the project file and every file the previous run had mapped (shared
@@ -92,7 +93,14 @@ run_once() {
   HOME=$home SPANWISE_CONFIG_DIR=$home/config XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data \
     SPANWISE_STATE_REPORT=$state "$bin" "$file" >"$work/log" 2>&1 &
   local pid=$!
-  local mapped= cpu_ticks=
+  local mapped= cpu_ticks= anon_kb=0
+  # The largest anonymous (heap) memory seen, sampled while waiting: VmHWM has only the total.
+  sample_anon() {
+    local kb
+    kb=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${kb:-0}" -gt "$anon_kb" ] && anon_kb=$kb
+    return 0
+  }
   for _ in $(seq 3000); do
     if grep -q '^MapNotify' "$events"; then
       mapped=$EPOCHREALTIME
@@ -115,35 +123,40 @@ run_once() {
       break
     fi
     kill -0 "$pid" 2>/dev/null || { echo "spanwise exited:" >&2; cat "$work/log" >&2; exit 1; }
+    sample_anon
     sleep 0.003
   done
   [ -n "$shown" ] || { echo "the project was not shown after 18 s" >&2; exit 1; }
-  sleep 2
-  local peak_kb
+  for _ in $(seq 40); do
+    sample_anon
+    sleep 0.05
+  done
+  local peak_kb rss_kb
   peak_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+  rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
   awk '$6 ~ /^\// { print $6 }' "/proc/$pid/maps" | sort -u >"$maps"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   kill "$listener" 2>/dev/null || true
   wait "$listener" 2>/dev/null || true
-  echo "$mapped $start $cpu_ticks $(getconf CLK_TCK) $peak_kb $shown $shown_ticks" |
-    awk '{ printf "%.3f %.2f %.0f %.3f %.2f\n", $1 - $2, $3 / $4, $5 / 1024, $6 - $2, $7 / $4 }'
+  echo "$mapped $start $cpu_ticks $(getconf CLK_TCK) $peak_kb $shown $shown_ticks $anon_kb $rss_kb" |
+    awk '{ printf "%.3f %.2f %.0f %.3f %.2f %.0f %.0f\n", $1 - $2, $3 / $4, $5 / 1024, $6 - $2, $7 / $4, $8 / 1024, $9 / 1024 }'
 }
 
 echo "file: ${1:-benchmark project} ($(du -h "$file" | cut -f1)); load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "start-up: launch to first frame painted (window mapped), and to the project shown (opening over), wall clock and CPU time used by then"
 run_once >/dev/null # learn which files a run maps
 evict "$bin" "$file" $(cat "$maps")
-read -r s cpu mb ps pcpu < <(run_once)
-echo "cold:   first frame ${s} s (CPU ${cpu} s), project shown ${ps} s (CPU ${pcpu} s), peak RSS ${mb} MB"
+read -r s cpu mb ps pcpu anon rss < <(run_once)
+echo "cold:   first frame ${s} s (CPU ${cpu} s), project shown ${ps} s (CPU ${pcpu} s), peak RSS ${mb} MB (anonymous ${anon} MB), steady ${rss} MB"
 warm=()
 for i in $(seq "$warm_runs"); do
-  read -r s cpu mb ps pcpu < <(run_once)
-  echo "warm $i: first frame ${s} s (CPU ${cpu} s), project shown ${ps} s (CPU ${pcpu} s), peak RSS ${mb} MB"
-  warm+=("$s $cpu $mb $ps $pcpu")
+  read -r s cpu mb ps pcpu anon rss < <(run_once)
+  echo "warm $i: first frame ${s} s (CPU ${cpu} s), project shown ${ps} s (CPU ${pcpu} s), peak RSS ${mb} MB (anonymous ${anon} MB), steady ${rss} MB"
+  warm+=("$s $cpu $mb $ps $pcpu $anon $rss")
 done
 # The median of each column on its own (the run with the median start-up need not have the
 # median memory).
 median() { printf '%s\n' "${warm[@]}" | awk -v c="$1" '{ print $c }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-echo "warm median of ${#warm[@]}: first frame $(median 1) s (CPU $(median 2) s), project shown $(median 4) s (CPU $(median 5) s), peak RSS $(median 3) MB"
+echo "warm median of ${#warm[@]}: first frame $(median 1) s (CPU $(median 2) s), project shown $(median 4) s (CPU $(median 5) s), peak RSS $(median 3) MB (anonymous $(median 6) MB), steady $(median 7) MB"
 echo "(the real window: Xvfb with software OpenGL; examples/peak_memory.rs measures the app headless)"

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod lock;
 pub mod merge;
 pub mod reader;
+pub mod stream;
 pub mod unknown;
 pub mod watch;
 pub mod writer;
@@ -156,6 +157,33 @@ pub fn from_str(source: &str) -> Result<Project, LoadError> {
     } else {
         Err(LoadError::Invalid(problems.into_iter().map(|p| locate(source, p)).collect()))
     }
+}
+
+/// A project from a file split by [`reader`] (texts and annotations parsed, the skeleton left
+/// for `ron`) and its unknown fields; `None` if anything is off, from the header to validation,
+/// so that reading the whole file can say exactly what and where. The skeleton keeps everything
+/// but the texts and the annotation lines, which hold no unknown fields (their lines are read
+/// only when they are exactly as Spanwise writes them), so the unknown fields are found in it.
+pub(crate) fn from_split(split: reader::Split) -> Option<(Project, UnknownFields)> {
+    check_header(&split.skeleton).ok()?;
+    let file: ProjectFile = ron::from_str(&split.skeleton).ok()?;
+    if file.format != FORMAT_NAME || file.version > FORMAT_VERSION {
+        return None;
+    }
+    let mut project = file.project;
+    if project.documents.len() != split.documents.len() {
+        return None;
+    }
+    for (document, (text, annotations)) in project.documents.iter_mut().zip(split.documents) {
+        document.text = text;
+        document.annotations = annotations;
+    }
+    project.build_indexes();
+    if !validate(&project).is_empty() {
+        return None;
+    }
+    let unknown = unknown::find(&split.skeleton, &project)?;
+    Some((project, unknown))
 }
 
 /// Parses the file: Spanwise's own layout quickly (`reader`), anything else with `ron`.
@@ -373,6 +401,11 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
     let size = fs::metadata(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?.len();
     if size <= MAX_FILE_BYTES {
         check_memory(path, size)?;
+        // Spanwise's own files are read in pieces (never whole in memory); anything else, and
+        // any problem, is read whole below, for the exact messages.
+        if let Some(loaded) = stream::load(path, MAX_FILE_BYTES)? {
+            return Ok(loaded);
+        }
     }
     let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|err| match err {
         ReadLimitError::Io(source) => LoadError::Io { path: path.to_owned(), source },

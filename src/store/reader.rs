@@ -24,57 +24,107 @@ const ANNOTATION_PREFIX: &str = "          (";
 
 /// Splits `source`, or `None` if it is not in Spanwise's own layout.
 pub fn split(source: &str) -> Option<Split> {
-    let mut skeleton = String::with_capacity(source.len() / 8);
-    let mut documents: Vec<(String, Vec<Annotation>)> = Vec::new();
-    let mut in_documents = false;
-    // Whether the current document (from its `      (` line) has had its text line. Annotations
-    // belong to the text before them, so they must come after it in the same document; a file
-    // in another order (fields moved by hand or by a script) is left to `ron`, never attached to
-    // the previous document.
-    let mut text_seen = false;
-    let mut lines = source.split_inclusive('\n');
-    while let Some(line) = lines.next() {
+    let mut splitter = Splitter::new();
+    for line in source.split_inclusive('\n') {
+        splitter.line(line)?;
+    }
+    splitter.finish()
+}
+
+/// [`split`] a line at a time, for a file read in pieces (`store::stream`): feed every line in
+/// order, each with its line break (`\n` or `\r\n`; the last line may have none), then
+/// [`Splitter::finish`]. Any `None` means the file is not in Spanwise's own layout.
+#[derive(Default)]
+pub struct Splitter {
+    skeleton: String,
+    documents: Vec<(String, Vec<Annotation>)>,
+    in_documents: bool,
+    /// Whether the current document (from its `      (` line) has had its text line. Annotations
+    /// belong to the text before them, so they must come after it in the same document; a file
+    /// in another order (fields moved by hand or by a script) is left to `ron`, never attached to
+    /// the previous document.
+    text_seen: bool,
+    /// Between `annotations: [` and its `],`: every line is one annotation.
+    in_annotations: bool,
+}
+
+impl Splitter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next line of the file.
+    pub fn line(&mut self, line: &str) -> Option<()> {
         let content = line.strip_suffix('\n').unwrap_or(line);
-        if content == "    documents: [" {
-            in_documents = true;
-        } else if in_documents && content == "    ]," {
-            in_documents = false;
-        } else if in_documents && content == "      (" {
-            text_seen = false;
+        // A file saved on Windows (or checked out by git with `autocrlf`) has CRLF line breaks.
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        if self.in_annotations {
+            if content == ANNOTATIONS_CLOSE {
+                self.in_annotations = false;
+                self.skeleton.push_str("        annotations: [],\n");
+                return Some(());
+            }
+            let body = content.strip_prefix(ANNOTATION_PREFIX)?.strip_suffix("),")?;
+            let annotation = parse_annotation(body)?;
+            self.documents.last_mut()?.1.push(annotation);
+            return Some(());
         }
-        if in_documents && let Some(literal) = content.strip_prefix("        text: ") {
-            if text_seen {
+        if content == "    documents: [" {
+            self.in_documents = true;
+        } else if self.in_documents && content == "    ]," {
+            self.in_documents = false;
+        } else if self.in_documents && content == "      (" {
+            self.text_seen = false;
+        }
+        if self.in_documents
+            && let Some(literal) = content.strip_prefix("        text: ")
+        {
+            if self.text_seen {
                 return None;
             }
-            text_seen = true;
+            self.text_seen = true;
             let literal = literal.strip_suffix(',')?;
             let (text, rest) = parse_string(literal)?;
             if !rest.is_empty() {
                 return None;
             }
-            documents.push((text, Vec::new()));
-            skeleton.push_str("        text: \"\",\n");
-            continue;
+            self.documents.push((text, Vec::new()));
+            self.skeleton.push_str("        text: \"\",\n");
+            return Some(());
         }
-        if in_documents && content == ANNOTATIONS_OPEN {
-            if !text_seen {
+        if self.in_documents && content == ANNOTATIONS_OPEN {
+            if !self.text_seen {
                 return None;
             }
-            let (_, annotations) = documents.last_mut()?;
-            for line in lines.by_ref() {
-                let content = line.strip_suffix('\n').unwrap_or(line);
-                if content == ANNOTATIONS_CLOSE {
-                    break;
-                }
-                let body = content.strip_prefix(ANNOTATION_PREFIX)?.strip_suffix("),")?;
-                annotations.push(parse_annotation(body)?);
-            }
-            skeleton.push_str("        annotations: [],\n");
-            continue;
+            self.in_annotations = true;
+            return Some(());
         }
-        skeleton.push_str(line);
+        self.skeleton.push_str(line);
+        Some(())
     }
-    Some(Split { skeleton, documents })
+
+    /// [`Splitter::line`] for a line given as its own bytes (a line longer than the pieces the
+    /// file is read in): a document's text is unescaped in place ([`text_in_place`]).
+    pub fn owned_line(&mut self, line: Vec<u8>) -> Option<()> {
+        if self.in_documents && !self.in_annotations && line.starts_with(TEXT_PREFIX) {
+            if self.text_seen {
+                return None;
+            }
+            self.text_seen = true;
+            self.documents.push((text_in_place(line)?, Vec::new()));
+            self.skeleton.push_str("        text: \"\",\n");
+            return Some(());
+        }
+        self.line(std::str::from_utf8(&line).ok()?)
+    }
+
+    /// The split file; `None` if it ended inside a list of annotations.
+    pub fn finish(self) -> Option<Split> {
+        if self.in_annotations {
+            return None;
+        }
+        Some(Split { skeleton: self.skeleton, documents: self.documents })
+    }
 }
 
 /// Consumes `prefix` from `input`.
@@ -91,6 +141,32 @@ fn parse_u64(input: &str) -> Option<(u64, &str)> {
     Some((value, &input[digits..]))
 }
 
+/// The character of an escape, given the bytes after its backslash, and how many of them it takes
+/// (the escapes of `char::escape_debug`, as `ron` writes and reads them).
+fn escape_at(after: &[u8]) -> Option<(char, usize)> {
+    Some(match *after.first()? {
+        b'"' => ('"', 1),
+        b'\'' => ('\'', 1),
+        b'\\' => ('\\', 1),
+        b'n' => ('\n', 1),
+        b'r' => ('\r', 1),
+        b't' => ('\t', 1),
+        b'0' => ('\0', 1),
+        b'u' => {
+            let rest = after[1..].strip_prefix(b"{")?;
+            let close = rest.iter().position(|&c| c == b'}')?;
+            // As `ron` reads it: 1 to 6 hex digits (`from_str_radix` also takes a sign).
+            let hex = &rest[..close];
+            if !(1..=6).contains(&hex.len()) || !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+            (char::from_u32(code)?, close + 3)
+        }
+        _ => return None,
+    })
+}
+
 /// A RON string literal as `ron` writes it (escapes from `char::escape_debug`).
 fn parse_string(input: &str) -> Option<(String, &str)> {
     let body = input.strip_prefix('"')?;
@@ -99,38 +175,16 @@ fn parse_string(input: &str) -> Option<(String, &str)> {
     let mut run_start = 0;
     let mut i = 0;
     loop {
-        let b = *bytes.get(i)?;
-        match b {
+        match *bytes.get(i)? {
             b'"' => {
                 out.push_str(&body[run_start..i]);
                 return Some((out, &body[i + 1..]));
             }
             b'\\' => {
                 out.push_str(&body[run_start..i]);
-                let escape = *bytes.get(i + 1)?;
-                i += 2;
-                match escape {
-                    b'"' => out.push('"'),
-                    b'\'' => out.push('\''),
-                    b'\\' => out.push('\\'),
-                    b'n' => out.push('\n'),
-                    b'r' => out.push('\r'),
-                    b't' => out.push('\t'),
-                    b'0' => out.push('\0'),
-                    b'u' => {
-                        let rest = body[i..].strip_prefix('{')?;
-                        let close = rest.find('}')?;
-                        // As `ron` reads it: 1 to 6 hex digits (`from_str_radix` also takes a sign).
-                        let hex = &rest[..close];
-                        if !(1..=6).contains(&hex.len()) || !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
-                            return None;
-                        }
-                        let code = u32::from_str_radix(hex, 16).ok()?;
-                        out.push(char::from_u32(code)?);
-                        i += 1 + close + 1;
-                    }
-                    _ => return None,
-                }
+                let (c, taken) = escape_at(&bytes[i + 1..])?;
+                out.push(c);
+                i += 1 + taken;
                 run_start = i;
             }
             // Raw control characters never appear in Spanwise's output.
@@ -138,6 +192,48 @@ fn parse_string(input: &str) -> Option<(String, &str)> {
             _ => i += 1,
         }
     }
+}
+
+const TEXT_PREFIX: &[u8] = b"        text: \"";
+
+/// The text of a whole `        text: "…",` line given as its own bytes (with its line break),
+/// unescaped within that buffer, which then becomes the text: a document's text, read in pieces,
+/// is never held twice. The same rules as [`parse_string`]; `None` for anything else.
+fn text_in_place(mut line: Vec<u8>) -> Option<String> {
+    let mut end = line.len();
+    for ending in [b'\n', b'\r'] {
+        if end > 0 && line[end - 1] == ending {
+            end -= 1;
+        }
+    }
+    if !line.starts_with(TEXT_PREFIX) || end < TEXT_PREFIX.len() + 2 || &line[end - 2..end] != b"\",".as_slice() {
+        return None;
+    }
+    // The closing quote; an escape cannot take it (escapes are read within `..close`).
+    let close = end - 2;
+    let (mut read, mut write) = (TEXT_PREFIX.len(), 0);
+    while read < close {
+        let run = line[read..close].iter().position(|&b| b == b'\\' || b == b'"' || b < 0x20).unwrap_or(close - read);
+        line.copy_within(read..read + run, write);
+        (read, write) = (read + run, write + run);
+        if read == close {
+            break;
+        }
+        if line[read] != b'\\' {
+            // A quote before the last one (two literals), or a raw control character.
+            return None;
+        }
+        let (c, taken) = escape_at(&line[read + 1..close])?;
+        // An escape is never shorter than the character it stands for (`\n`: 2 bytes for 1,
+        // `\u{200d}`: 8 for 3), so writing never overtakes reading.
+        let mut buffer = [0; 4];
+        let encoded = c.encode_utf8(&mut buffer).as_bytes();
+        line[write..write + encoded.len()].copy_from_slice(encoded);
+        (read, write) = (read + 1 + taken, write + encoded.len());
+    }
+    line.truncate(write);
+    line.shrink_to_fit();
+    String::from_utf8(line).ok()
 }
 
 /// `"YYYY-MM-DDTHH:MM:SS[.fff…]Z"`, falling back to chrono's parser for anything else.
@@ -245,6 +341,39 @@ mod tests {
         }
         assert_eq!(parse_string("\"unterminated"), None);
         assert_eq!(parse_string("\"bad \\x41\""), None);
+    }
+
+    /// A document's text gathered from several pieces is unescaped in its own buffer: the same
+    /// result as `parse_string`, and the same refusals.
+    #[test]
+    fn text_in_place_reads_what_parse_string_reads() {
+        for value in [
+            "",
+            "plain",
+            "q \" a ' b \\ n\n r\r t\t z\0",
+            "Grüße 🎉 e\u{301} 👨\u{200d}👩\u{200d}👧 شبکه\u{200c}های 社交 \u{7f} \u{10ffff}",
+            "ends with a quote\"",
+            "ends with a backslash\\",
+        ] {
+            let mut literal = String::new();
+            crate::store::writer::push_escaped(&mut literal, value);
+            for ending in ["\n", "\r\n", ""] {
+                let line = format!("        text: {literal},{ending}");
+                assert_eq!(text_in_place(line.into_bytes()).as_deref(), Some(value), "{value:?} {ending:?}");
+            }
+        }
+        for bad in [
+            "        text: \"a\", \"b\",\n",
+            "        text: \"a,\n",
+            "        text: \"a\tb\",\n",
+            "        text: \"\\x41\",\n",
+            "        text: \"a\\\",\n",
+            "        text: \"\\u{110000}\",\n",
+            "        text: \"a\"\n",
+            "        text: \"",
+        ] {
+            assert_eq!(text_in_place(bad.as_bytes().to_vec()), None, "{bad:?}");
+        }
     }
 
     #[test]
