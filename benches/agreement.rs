@@ -22,7 +22,7 @@ pub fn three_coders() -> Project {
         project.annotators.push(Annotator { id: coder.into(), name: coder.to_uppercase() });
         let document = &mut project.documents[0];
         let mut ids = IdGenerator::seeded(phase as u64 * 7919);
-        let mut extra: Vec<Annotation> = Vec::with_capacity(document.annotations.len());
+        let mut extra: Vec<Box<Annotation>> = Vec::with_capacity(document.annotations.len());
         for (i, annotation) in document.annotations.iter().filter(|a| a.annotator == "bench").enumerate() {
             let mut copy = annotation.clone();
             copy.id = ids.next_id();
@@ -48,7 +48,7 @@ pub fn three_coders() -> Project {
         }
         document.annotations.extend(extra);
     }
-    project.documents[0].annotations.sort_by_key(Annotation::sort_key);
+    project.documents[0].annotations.sort_by_key(|a| a.sort_key());
     project
 }
 

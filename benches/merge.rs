@@ -96,14 +96,14 @@ fn edited(base: &Project, seed: u64, offset: usize, field: impl Fn(&mut Project)
         .collect();
     for mut annotation in changed {
         annotation.note = format!("checked {seed}");
-        apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation }).expect("update");
+        apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: *annotation }).expect("update");
     }
     for id in deleted {
         // Already gone if an earlier deletion's relations took it (there are none here).
         let _ = apply(&mut project, Edit::RemoveAnnotation { document: "d1".into(), id });
     }
     for annotation in added {
-        apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation }).expect("add");
+        apply(&mut project, Edit::AddAnnotation { document: "d1".into(), annotation: *annotation }).expect("add");
     }
     field(&mut project);
     project

@@ -738,7 +738,7 @@ pub fn delete_label(project: &Project, id: &str, what: &LabelDeletion) -> Result
         for annotation in doc.annotations.iter().filter(|a| a.label == id) {
             edits.push(match what {
                 LabelDeletion::Relabel(to) => {
-                    let mut relabelled = annotation.clone();
+                    let mut relabelled = (**annotation).clone();
                     relabelled.label = to.clone();
                     relabelled.modified = now.max(annotation.created);
                     Edit::UpdateAnnotation { document: doc.id.clone(), annotation: relabelled }

@@ -197,7 +197,7 @@ pub fn annotate(document: &mut Document, count: usize, annotator: &str, seed: u6
         });
     }
     annotations.sort_by_key(Annotation::sort_key);
-    document.annotations = annotations;
+    document.annotations = annotations.into_iter().map(Box::new).collect();
     document.touch();
 }
 

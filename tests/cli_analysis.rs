@@ -31,7 +31,7 @@ fn bea(sample: &Project) -> Project {
     project.annotators = vec![Annotator { id: "bea".into(), name: "Bea".into() }];
     let document = &mut project.documents[0];
     let mut ids = IdGenerator::seeded(0xbea);
-    let mut kept: Vec<Annotation> = Vec::new();
+    let mut kept: Vec<Box<Annotation>> = Vec::new();
     let mut new_id = std::collections::HashMap::new();
     for (i, annotation) in document.annotations.iter().enumerate() {
         if i % 9 == 4 {
@@ -63,9 +63,14 @@ fn bea(sample: &Project) -> Project {
         let byte = document.text.find(needle).unwrap();
         let start = document.text[..byte].chars().count();
         let fragment = document.fragment(start..start + needle.chars().count()).unwrap();
-        kept.push(Annotation { id: ids.next_id(), label: label.into(), fragments: vec![fragment], ..kept[0].clone() });
+        kept.push(Box::new(Annotation {
+            id: ids.next_id(),
+            label: label.into(),
+            fragments: vec![fragment],
+            ..(*kept[0]).clone()
+        }));
     }
-    kept.sort_by_key(Annotation::sort_key);
+    kept.sort_by_key(|a| a.sort_key());
     document.relations = document
         .relations
         .iter()

@@ -233,7 +233,7 @@ fn sub_labels_count_under_their_parent_and_get_its_attributes() {
     // Relabel the Persian claim as Factual; `spanwise stats` counts it under Claim too.
     let mut persian = project.documents[0].annotations.iter().find(|a| a.text() == "شبکه‌های اجتماعی").unwrap().clone();
     persian.label = "factual".into();
-    apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: persian }).unwrap();
+    apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: *persian }).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.spanwise.ron");
     store::save(&project, &path).unwrap();
@@ -275,7 +275,7 @@ fn attributes_of_every_kind_round_trip_and_wrong_values_are_refused() {
     claim.attributes.insert("topics".into(), Value::Choices(vec!["security".into(), "社会".into()]));
     claim.attributes.insert("certainty".into(), Value::Number(0.75));
     claim.attributes.insert("addressee".into(), Value::Text("die Regierung 👨‍👩‍👧".into()));
-    apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: claim.clone() }).unwrap();
+    apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: (*claim).clone() }).unwrap();
     let loaded = round_trip(&project);
     assert_eq!(loaded.documents[0].annotation(claim.id).unwrap().attributes, claim.attributes);
     for (id, bad) in [
@@ -286,7 +286,8 @@ fn attributes_of_every_kind_round_trip_and_wrong_values_are_refused() {
     ] {
         let mut wrong = claim.clone();
         wrong.attributes.insert(id.into(), bad);
-        let err = apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: wrong }).unwrap_err();
+        let err =
+            apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation: *wrong }).unwrap_err();
         assert!(matches!(err, EditError::BadValue { .. }), "{id}: {err}");
     }
 }

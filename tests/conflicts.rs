@@ -38,7 +38,7 @@ fn tag(harness: &mut Harness<'_, SpanwiseApp>, needle: &str, key: Key, digit: &s
 }
 
 fn with_text<'a>(project: &'a Project, text: &str) -> Vec<&'a Annotation> {
-    project.documents[0].annotations.iter().filter(|a| a.text() == text).collect()
+    project.documents[0].annotations.iter().filter(|a| a.text() == text).map(|a| &**a).collect()
 }
 
 /// An annotation over `needle` in `project`, made elsewhere.

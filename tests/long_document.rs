@@ -23,7 +23,7 @@ fn long_project(dir: &std::path::Path) -> std::path::PathBuf {
         &document.text[..middle],
         &document.text[middle..]
     );
-    let annotations: Vec<Annotation> = Vec::new();
+    let annotations: Vec<Box<Annotation>> = Vec::new();
     let mut fresh = spanwise::model::Document::new("d1", "long.txt", text);
     fresh.annotations = annotations;
     spanwise::generate::annotate(&mut fresh, 20_000, "bench", 42, project.created);
@@ -32,7 +32,7 @@ fn long_project(dir: &std::path::Path) -> std::path::PathBuf {
     let start = end - "The Supreme National Security Council ends this zebra document".chars().count();
     let actor_end = start + "The Supreme National Security Council".len();
     let mut ids = spanwise::model::IdGenerator::seeded(99);
-    fresh.annotations.push(Annotation {
+    fresh.annotations.push(Box::new(Annotation {
         id: ids.next_id(),
         label: "actor".into(),
         fragments: vec![fresh.fragment(start..actor_end).unwrap()],
@@ -41,8 +41,8 @@ fn long_project(dir: &std::path::Path) -> std::path::PathBuf {
         modified: project.created,
         note: "the last one".into(),
         attributes: Default::default(),
-    });
-    fresh.annotations.sort_by_key(Annotation::sort_key);
+    }));
+    fresh.annotations.sort_by_key(|a| a.sort_key());
     project.documents[0] = fresh;
     let path = dir.join("long.spanwise.ron");
     spanwise::store::save(&project, &path).unwrap();
@@ -73,7 +73,7 @@ fn scroll_to_the_end_and_tag_the_last_word() {
     double_click(&mut harness, rect.center());
     type_key(&mut harness, Key::Num1, "1");
     let document = harness.state().document().unwrap();
-    let tagged: Vec<&Annotation> = document.annotations.iter().filter(|a| a.start() == last).collect();
+    let tagged: Vec<&Annotation> = document.annotations.iter().filter(|a| a.start() == last).map(|a| &**a).collect();
     assert_eq!(tagged.len(), 1);
     assert_eq!(tagged[0].text(), "document");
     assert_eq!(tagged[0].label, "claim");

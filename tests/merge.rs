@@ -124,7 +124,7 @@ fn relation_type<'p>(project: &'p mut Project, id: &str) -> &'p mut RelationType
 }
 
 fn annotation(project: &Project, text: &str) -> Annotation {
-    project.documents.iter().flat_map(|d| &d.annotations).find(|a| a.text() == text).unwrap().clone()
+    project.documents.iter().flat_map(|d| &d.annotations).find(|a| a.text() == text).map(|a| (**a).clone()).unwrap()
 }
 
 fn update_annotation(project: &mut Project, text: &str, change: impl Fn(&mut Annotation)) {

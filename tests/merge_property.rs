@@ -196,7 +196,7 @@ impl Op {
 }
 
 fn annotations(project: &Project) -> Vec<(&Document, &Annotation)> {
-    project.documents.iter().flat_map(|d| d.annotations.iter().map(move |a| (d, a))).collect()
+    project.documents.iter().flat_map(|d| d.annotations.iter().map(move |a| (d, &**a))).collect()
 }
 
 fn pick<T>(items: &[T], at: usize) -> Option<&T> {

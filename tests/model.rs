@@ -37,7 +37,7 @@ fn overlapping_and_nested_annotations_coexist() {
         assert!(covering.contains(&label));
     }
     // Annotations are kept in document order.
-    let starts: Vec<usize> = doc.annotations.iter().map(Annotation::start).collect();
+    let starts: Vec<usize> = doc.annotations.iter().map(|a| a.start()).collect();
     let mut sorted = starts.clone();
     sorted.sort();
     assert_eq!(starts, sorted);
@@ -191,13 +191,13 @@ fn random_edit(project: &Project, choice: u8, a: usize, b: usize, next_id: u64) 
             let mut changed = doc.annotations[a % doc.annotations.len()].clone();
             changed.label = labels[b % 4].into();
             changed.note = format!("note {b}");
-            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: *changed })
         }
         3 if !doc.annotations.is_empty() => {
             let mut changed = doc.annotations[a % doc.annotations.len()].clone();
             let start = b % len;
             changed.fragments = vec![doc.fragment(start..(start + 3).min(len).max(start + 1)).unwrap()];
-            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed })
+            Some(Edit::UpdateAnnotation { document: "d1".into(), annotation: *changed })
         }
         _ => None,
     }
@@ -320,12 +320,12 @@ fn annotations_out_of_order_in_a_file_are_put_in_order_and_found() {
     let len = project.documents[0].char_len();
     let late = annotation(&project, 900_001, "claim", len - 3, len - 1);
     let early = annotation(&project, 900_002, "actor", 0, 2);
-    project.documents[0].annotations.insert(0, late);
-    project.documents[0].annotations.push(early);
+    project.documents[0].annotations.insert(0, Box::new(late));
+    project.documents[0].annotations.push(Box::new(early));
     let text = spanwise::store::to_string_with_ron(&project);
     let loaded = spanwise::store::from_str(&text).unwrap();
     let doc = &loaded.documents[0];
-    assert!(doc.annotations.is_sorted_by_key(Annotation::sort_key));
+    assert!(doc.annotations.is_sorted_by_key(|a| a.sort_key()));
     for id in [900_001, 900_002] {
         assert_eq!(doc.annotation(spanwise::model::ItemId(id)).map(|a| a.id.0), Some(id));
     }
@@ -392,7 +392,7 @@ fn random_batch(project: &Project, steps: &[(u8, usize, usize)], next_id: u64) -
                     let mut changed = doc.annotations[a % doc.annotations.len()].clone();
                     if !removed.contains(&changed.id) {
                         changed.label = labels[b % 4].into();
-                        edits.push(Edit::UpdateAnnotation { document: "d1".into(), annotation: changed });
+                        edits.push(Edit::UpdateAnnotation { document: "d1".into(), annotation: *changed });
                     }
                 }
                 _ => {}

@@ -92,7 +92,8 @@ fn first_run(window_manager: bool, test: &str) {
     app.wait_state("dirty", "false", SETTLE);
 
     let saved = store::load(&project).unwrap();
-    let mine: Vec<&Annotation> = saved.documents[0].annotations.iter().filter(|a| a.annotator == "ana-souza").collect();
+    let mine: Vec<&Annotation> =
+        saved.documents[0].annotations.iter().filter(|a| a.annotator == "ana-souza").map(|a| &**a).collect();
     let tagged: Vec<&&Annotation> = mine.iter().filter(|a| a.text() == word && a.label == "actor").collect();
     assert_eq!(tagged.len(), 1, "the word is tagged Actor in the saved file; the new coder made {mine:?}");
     assert_eq!(tagged[0].annotator, "ana-souza");

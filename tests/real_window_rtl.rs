@@ -244,9 +244,9 @@ fn persian_in_the_list_and_inspector_reads_from_the_right_and_a_memo_mark_opens_
     for (id, label, needle) in spans {
         let start = text[..text.find(needle).unwrap()].chars().count();
         let fragment = document.fragment(start..start + needle.chars().count()).unwrap();
-        document.annotations.push(Annotation::new(ItemId(id), label, vec![fragment], "reader", time));
+        document.annotations.push(Box::new(Annotation::new(ItemId(id), label, vec![fragment], "reader", time)));
     }
-    document.annotations.sort_by_key(Annotation::start);
+    document.annotations.sort_by_key(|a| a.start());
     project.documents.push(document);
     project.memos.push(Memo {
         id: ItemId(10),

@@ -49,7 +49,7 @@ fn tag(harness: &mut Harness<'_, SpanwiseApp>, needle: &str, key: Key, digit: &s
 }
 
 fn with_text<'a>(project: &'a spanwise::model::Project, text: &str) -> Vec<&'a Annotation> {
-    project.documents[0].annotations.iter().filter(|a| a.text() == text).collect()
+    project.documents[0].annotations.iter().filter(|a| a.text() == text).map(|a| &**a).collect()
 }
 
 fn journal_lines(path: &Path) -> usize {

@@ -169,7 +169,7 @@ fn unknown_fields_are_ignored_on_load_and_kept_on_save() {
     let mut edited = project.clone();
     let mut changed = edited.documents[1].annotations[0].clone();
     changed.label = "quote".into();
-    apply(&mut edited, Edit::UpdateAnnotation { document: "d2".into(), annotation: changed }).unwrap();
+    apply(&mut edited, Edit::UpdateAnnotation { document: "d2".into(), annotation: *changed }).unwrap();
     let text = store::to_string_with(&edited, &unknown);
     let (_, kept) = store::from_str_keeping_unknown(&text).unwrap();
     assert_eq!(sorted(&kept), sorted(&unknown));
@@ -772,7 +772,7 @@ fn build_project(
     for (from, to, note) in relations {
         let document = &project.documents[from % project.documents.len()];
         let all = &document.annotations;
-        let actors: Vec<&Annotation> = all.iter().filter(|a| a.label == "actor").collect();
+        let actors: Vec<&Annotation> = all.iter().filter(|a| a.label == "actor").map(|a| &**a).collect();
         if all.is_empty() || actors.is_empty() {
             continue;
         }

@@ -143,12 +143,12 @@ struct Checked<'p> {
 impl<'p> Checked<'p> {
     fn new(project: &'p Project) -> Self {
         let document = &project.documents[0];
-        let by_id = document.annotations.iter().map(|a| (a.id, a)).collect();
+        let by_id = document.annotations.iter().map(|a| (a.id, &**a)).collect();
         Self { document, layout: Layout::new(&document.text), by_id }
     }
 
     fn with_label<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'p Annotation> + 'a {
-        self.document.annotations.iter().filter(move |a| a.label == label)
+        self.document.annotations.iter().filter(move |a| a.label == label).map(|a| &**a)
     }
 
     /// Targets of the relations of `kind` that start at `annotation`.
@@ -353,8 +353,13 @@ fn every_sentence_that_reports_someone_has_its_reported_words_attributed() {
     let project = sample();
     let checked = Checked::new(&project);
     let layout = &checked.layout;
-    let attributed: Vec<&Annotation> =
-        checked.document.annotations.iter().filter(|a| !checked.targets(a, "attributed_to").is_empty()).collect();
+    let attributed: Vec<&Annotation> = checked
+        .document
+        .annotations
+        .iter()
+        .filter(|a| !checked.targets(a, "attributed_to").is_empty())
+        .map(|a| &**a)
+        .collect();
     for sentence in &layout.sentences {
         for cue in REPORTING {
             let found = layout.phrase_in(sentence.clone(), cue, &|_| false);

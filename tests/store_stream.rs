@@ -23,7 +23,7 @@ fn project() -> Project {
     let start = document.text.chars().position(|c| c == '🎉').unwrap();
     let fragment = document.fragment(start..start + 8).unwrap();
     assert!(fragment.text.contains("\r\n"), "the span crosses the CRLF: {:?}", fragment.text);
-    document.annotations.push(Annotation {
+    document.annotations.push(Box::new(Annotation {
         id: ids.next_id(),
         label: "claim".into(),
         fragments: vec![fragment],
@@ -32,7 +32,7 @@ fn project() -> Project {
         modified: common::time(),
         note: "over the \"line\" break \\ here".into(),
         attributes: Default::default(),
-    });
+    }));
     project.documents.push(document);
     project.build_indexes();
     assert!(spanwise::model::validate(&project).is_empty());

@@ -24,7 +24,7 @@ fn annotations_with_text<'a>(
     harness: &'a Harness<'_, SpanwiseApp>,
     text: &str,
 ) -> Vec<&'a spanwise::model::Annotation> {
-    harness.state().document().unwrap().annotations.iter().filter(|a| a.text() == text).collect()
+    harness.state().document().unwrap().annotations.iter().filter(|a| a.text() == text).map(|a| &**a).collect()
 }
 
 #[test]

@@ -32,6 +32,7 @@ fn find(harness: &Harness<'_, SpanwiseApp>, label: &str, text: &str) -> Annotati
         .iter()
         .find(|a| a.label == label && a.text().starts_with(text))
         .unwrap_or_else(|| panic!("no {label} {text:?}"))
+        .as_ref()
         .clone()
 }
 
@@ -290,7 +291,7 @@ fn tag_all_of_many_occurrences_is_one_step_to_undo_and_redo() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_copy(dir.path());
     let mut harness = harness(app_for(&path));
-    let before: Vec<Annotation> = harness.state().document().unwrap().annotations.clone();
+    let before: Vec<Box<Annotation>> = harness.state().document().unwrap().annotations.clone();
     let document = harness.state().document().unwrap();
     let options = spanwise::model::relating::MatchOptions::default();
     let found = spanwise::model::relating::occurrences(document, "social media", options);
@@ -306,9 +307,9 @@ fn tag_all_of_many_occurrences_is_one_step_to_undo_and_redo() {
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
-    let tagged: Vec<Annotation> = harness.state().document().unwrap().annotations.clone();
+    let tagged: Vec<Box<Annotation>> = harness.state().document().unwrap().annotations.clone();
     assert_eq!(tagged.len(), before.len() + expected);
-    assert!(tagged.is_sorted_by_key(Annotation::sort_key), "in document order");
+    assert!(tagged.is_sorted_by_key(|a| a.sort_key()), "in document order");
     for range in &found {
         assert!(tagged.iter().any(|a| a.start() == range.start && a.end() == range.end && a.label == "claim"));
     }

@@ -172,7 +172,7 @@ mod tests {
             made.push(annotation(&doc, i as u64 + 1, label, annotator, needle));
         }
         made.sort_by_key(Annotation::sort_key);
-        doc.annotations = made;
+        doc.annotations = made.into_iter().map(Box::new).collect();
         project.documents.push(doc);
         project
     }
@@ -228,7 +228,10 @@ mod tests {
         second.annotations = vec![
             annotation(&second, 101, "quote", "ana", "Officials"),
             annotation(&second, 102, "quote", "bob", "Officials 👨"),
-        ];
+        ]
+        .into_iter()
+        .map(Box::new)
+        .collect();
         project.documents.push(second);
         let report = agreement(&project, None, None).unwrap();
         assert_eq!(report.documents, ["d1", "d2"]);

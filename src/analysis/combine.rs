@@ -373,7 +373,7 @@ fn combine_one(
                 edits.extend(
                     annotations
                         .into_iter()
-                        .map(|annotation| Edit::AddAnnotation { document: target.id.clone(), annotation }),
+                        .map(|annotation| Edit::AddAnnotation { document: target.id.clone(), annotation: *annotation }),
                 );
                 edits.extend(
                     relations.into_iter().map(|relation| Edit::AddRelation { document: target.id.clone(), relation }),
@@ -393,7 +393,7 @@ fn combine_one(
                 added.metadata = document.metadata.clone();
                 added.variables = document.variables.clone();
                 added.status = statuses.into_iter().collect();
-                annotations.sort_by_key(Annotation::sort_key);
+                annotations.sort_by_key(|a| a.sort_key());
                 added.annotations = annotations;
                 relations.sort_by_key(|r| r.id);
                 added.relations = relations;

@@ -146,8 +146,8 @@ pub fn compare(project: &Project, document_id: &str, a: &str, b: &str) -> Result
 
 /// [`compare`] on a document already at hand.
 pub fn compare_document(project: &Project, document: &Document, a: &str, b: &str) -> Comparison {
-    let left: Vec<&Annotation> = document.annotations.iter().filter(|x| x.annotator == a).collect();
-    let right: Vec<&Annotation> = document.annotations.iter().filter(|x| x.annotator == b).collect();
+    let left: Vec<&Annotation> = document.annotations.iter().filter(|x| x.annotator == a).map(|x| &**x).collect();
+    let right: Vec<&Annotation> = document.annotations.iter().filter(|x| x.annotator == b).map(|x| &**x).collect();
     let mut comparison =
         Comparison { document: document.id.clone(), a: a.to_owned(), b: b.to_owned(), ..Comparison::default() };
     let mut left_used = vec![false; left.len()];

@@ -134,7 +134,7 @@ pub fn spans<'d>(
     for annotation in document.annotations.iter().filter(|a| a.annotator == annotator) {
         let Some(label) = project.codebook.label_index(&annotation.label) else { continue };
         spans.push(span_of(annotation, document_index, label));
-        annotations.push(annotation);
+        annotations.push(&**annotation);
     }
     (spans, annotations)
 }

@@ -658,7 +658,7 @@ fn annotations_with<'p>(
     for doc in &project.documents {
         for annotation in &doc.annotations {
             if annotation.attributes.get(attribute).is_some_and(|v| which(annotation, v)) {
-                found.push((doc.id.as_str(), annotation));
+                found.push((doc.id.as_str(), &**annotation));
             }
         }
     }

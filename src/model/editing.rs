@@ -361,13 +361,13 @@ mod tests {
         let mut probe = IdGenerator::seeded(9);
         let taken = probe.next_id();
         let fragment = project.documents[0].fragment(0..4).unwrap();
-        project.documents[0].annotations.push(Annotation::new(
+        project.documents[0].annotations.push(Box::new(Annotation::new(
             taken,
             "claim",
             vec![fragment],
             "ana",
             crate::model::now(),
-        ));
+        )));
         let id = fresh_id(&project, &mut IdGenerator::seeded(9));
         assert_ne!(id, taken);
     }

@@ -195,8 +195,12 @@ pub struct Document {
     /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
     pub sha256: String,
     pub text: String,
+    /// In the canonical order (start, end, id). Boxed: adding or removing one near the top of
+    /// 200,000 then moves 8 bytes per later annotation instead of the whole annotation (152
+    /// bytes; a 30 MB `memmove`, most of an edit's cost before), and the list grows by copying
+    /// pointers. The file format is the same.
     #[serde(default)]
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Box<Annotation>>,
     #[serde(default)]
     pub relations: Vec<Relation>,
     #[serde(skip)]
@@ -244,7 +248,7 @@ struct DerivedState {
 }
 
 impl DerivedState {
-    fn compute(annotations: &[Annotation], relations: &[Relation], revision: u64) -> Self {
+    fn compute(annotations: &[Box<Annotation>], relations: &[Relation], revision: u64) -> Self {
         let mut state = Self {
             revision: Some(revision),
             lens: (annotations.len(), relations.len()),
@@ -387,8 +391,8 @@ impl Document {
     /// the span index and finding by id rely on; so are relations (by id).
     pub fn build_index(&mut self) {
         self.index = Some(TextIndex::new(&self.text));
-        if !self.annotations.is_sorted_by_key(Annotation::sort_key) {
-            self.annotations.sort_by_key(Annotation::sort_key);
+        if !self.annotations.is_sorted_by_key(|a| a.sort_key()) {
+            self.annotations.sort_by_key(|a| a.sort_key());
             self.touch();
         }
         if !self.relations.is_sorted_by_key(|r| r.id) {
@@ -449,7 +453,7 @@ impl Document {
     /// Annotations with a fragment overlapping `range` (code points), in document order.
     pub fn overlapping(&self, range: std::ops::Range<usize>) -> Vec<&Annotation> {
         let state = self.derived();
-        state.spans.overlapping(&self.annotations, range)
+        state.spans.overlapping(&self.annotations, range).into_iter().map(|a| &**a).collect()
     }
 
     /// Whether an annotation or relation of this document has this id.
@@ -489,7 +493,7 @@ impl Document {
         let lens = self.lens();
         let at = self.annotation_insert_position(&annotation);
         let (label, key) = (annotation.label.clone(), annotation.sort_key());
-        self.annotations.insert(at, annotation);
+        self.annotations.insert(at, Box::new(annotation));
         self.touch_updating(lens, |state| {
             state.spans.inserted(at, key.0, key.1);
             state.count(&label, 1);
@@ -512,7 +516,7 @@ impl Document {
         for annotation in annotations {
             let at = self.annotation_insert_position(&annotation);
             keyed.push((at, annotation.sort_key(), annotation.label.clone()));
-            inserts.push((at, annotation));
+            inserts.push((at, Box::new(annotation)));
         }
         insert_all(&mut self.annotations, inserts, placeholder_annotation);
         self.touch_updating(lens, |state| {
@@ -528,7 +532,7 @@ impl Document {
     /// Removes the annotation at `at`, keeping the derived data up to date (for `edit::apply`).
     pub(crate) fn remove_annotation_at(&mut self, at: usize) -> Annotation {
         let lens = self.lens();
-        let annotation = self.annotations.remove(at);
+        let annotation = *self.annotations.remove(at);
         self.touch_updating(lens, |state| {
             state.spans.removed(at);
             state.count(&annotation.label, -1);
@@ -560,7 +564,8 @@ impl Document {
             }
         });
         // In the order asked for.
-        let mut by_id: std::collections::HashMap<ItemId, Annotation> = removed.into_iter().map(|a| (a.id, a)).collect();
+        let mut by_id: std::collections::HashMap<ItemId, Annotation> =
+            removed.into_iter().map(|a| (a.id, *a)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
@@ -576,7 +581,7 @@ impl Document {
         }
         let lens = self.lens();
         let label = annotation.label.clone();
-        let old = std::mem::replace(&mut self.annotations[at], annotation);
+        let old = *std::mem::replace(&mut self.annotations[at], Box::new(annotation));
         self.touch_updating(lens, |state| {
             if old.label != label {
                 state.count(&old.label, -1);
@@ -661,7 +666,7 @@ impl Document {
     /// The annotation with this id: found by its place in the canonical order (a binary search),
     /// not by walking the annotations.
     pub fn annotation(&self, annotation_id: ItemId) -> Option<&Annotation> {
-        self.annotation_position(annotation_id).map(|at| &self.annotations[at])
+        self.annotation_position(annotation_id).map(|at| &*self.annotations[at])
     }
 
     /// Where the annotation with this id is in `annotations`: found by its place in the
@@ -726,8 +731,8 @@ impl Document {
 }
 
 /// What fills the slots of a list while [`insert_all`] moves its items (nothing allocated).
-fn placeholder_annotation() -> Annotation {
-    Annotation::new(ItemId(0), String::new(), Vec::new(), String::new(), Timestamp::default())
+fn placeholder_annotation() -> Box<Annotation> {
+    Box::new(Annotation::new(ItemId(0), String::new(), Vec::new(), String::new(), Timestamp::default()))
 }
 
 pub fn sha256_hex(text: &str) -> String {

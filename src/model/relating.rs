@@ -189,13 +189,13 @@ fn fold_char(c: char) -> char {
 
 /// The annotation after (or before) the one at `current` in document order, wrapping around;
 /// the first (or last) when nothing is selected. `visible` says which annotations count.
-pub fn neighbour(
-    annotations: &[Annotation],
+pub fn neighbour<A: std::borrow::Borrow<Annotation>>(
+    annotations: &[A],
     current: Option<ItemId>,
     forward: bool,
     visible: &dyn Fn(&Annotation) -> bool,
 ) -> Option<ItemId> {
-    let at = current.and_then(|id| annotations.iter().position(|a| a.id == id));
+    let at = current.and_then(|id| annotations.iter().position(|a| a.borrow().id == id));
     let n = annotations.len();
     if n == 0 {
         return None;
@@ -206,7 +206,7 @@ pub fn neighbour(
         (None, true) => Box::new(0..n),
         (None, false) => Box::new((0..n).rev()),
     };
-    order.map(|i| &annotations[i]).find(|a| visible(a)).map(|a| a.id)
+    order.map(|i| annotations[i].borrow()).find(|a| visible(a)).map(|a| a.id)
 }
 
 #[cfg(test)]
@@ -345,6 +345,6 @@ mod tests {
         assert_eq!(neighbour(&list, Some(ItemId(1)), false, &all), Some(ItemId(3)));
         let no_actor = |a: &Annotation| a.label != "actor";
         assert_eq!(neighbour(&list, Some(ItemId(1)), true, &no_actor), Some(ItemId(3)));
-        assert_eq!(neighbour(&[], None, true, &all), None);
+        assert_eq!(neighbour::<Annotation>(&[], None, true, &all), None);
     }
 }

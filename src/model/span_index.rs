@@ -16,6 +16,20 @@ pub trait Span {
     fn overlaps(&self, range: &Range<usize>) -> bool;
 }
 
+impl<T: Span + ?Sized> Span for Box<T> {
+    fn start(&self) -> usize {
+        (**self).start()
+    }
+
+    fn end(&self) -> usize {
+        (**self).end()
+    }
+
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        (**self).overlaps(range)
+    }
+}
+
 const CHUNK: usize = 64;
 
 #[derive(Clone, Debug, Default, PartialEq)]

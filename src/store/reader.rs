@@ -15,7 +15,7 @@ use crate::model::{Annotation, Fragment, ItemId};
 /// in file order, its text and annotations.
 pub struct Split {
     pub skeleton: String,
-    pub documents: Vec<(String, Vec<Annotation>)>,
+    pub documents: Vec<(String, Vec<Box<Annotation>>)>,
 }
 
 const ANNOTATIONS_OPEN: &str = "        annotations: [";
@@ -37,7 +37,9 @@ pub fn split(source: &str) -> Option<Split> {
 #[derive(Default)]
 pub struct Splitter {
     skeleton: String,
-    documents: Vec<(String, Vec<Annotation>)>,
+    // Boxed as `Document::annotations` keeps them: each is boxed once, as it is read.
+    #[allow(clippy::vec_box)]
+    documents: Vec<(String, Vec<Box<Annotation>>)>,
     in_documents: bool,
     /// Whether the current document (from its `      (` line) has had its text line. Annotations
     /// belong to the text before them, so they must come after it in the same document; a file
@@ -66,7 +68,7 @@ impl Splitter {
             }
             let body = content.strip_prefix(ANNOTATION_PREFIX)?.strip_suffix("),")?;
             let annotation = parse_annotation(body)?;
-            self.documents.last_mut()?.1.push(annotation);
+            self.documents.last_mut()?.1.push(Box::new(annotation));
             return Some(());
         }
         if content == "    documents: [" {

@@ -42,12 +42,12 @@ impl AnnotationListCache {
         }
         self.key = Some((generation, document.id.clone(), document.revision(), search.to_owned(), filter.clone()));
         // Counts and the total are of the coders shown: a hidden layer (blind coding) tells nothing.
-        let coders_shown = |a: &&crate::model::Annotation| {
+        let coders_shown = |a: &crate::model::Annotation| {
             filter.shown_coders.as_ref().is_none_or(|shown| shown.contains(&a.annotator))
         };
         self.total = match &filter.shown_coders {
             None => document.annotations.len(),
-            Some(_) => document.annotations.iter().filter(coders_shown).count(),
+            Some(_) => document.annotations.iter().filter(|a| coders_shown(a)).count(),
         };
         // Count per label, in codebook order. With every coder shown these are the document's
         // own counts, which edits keep up to date (no pass over the annotations after an edit).
@@ -60,7 +60,7 @@ impl AnnotationListCache {
         if filter.shown_coders.is_none() {
             document.label_counts().iter().for_each(|(label, n)| add(label, *n));
         } else {
-            document.annotations.iter().filter(coders_shown).for_each(|a| add(&a.label, 1));
+            document.annotations.iter().filter(|a| coders_shown(a)).for_each(|a| add(&a.label, 1));
         }
         self.label_counts = counts;
         let needle = search.to_lowercase();

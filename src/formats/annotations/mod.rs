@@ -1081,7 +1081,7 @@ impl<'a> Builder<'a> {
         prepared: &PreparedDocument,
         incoming: &IncomingDocument,
         target_text: &Document,
-        existing: &[Annotation],
+        existing: &[Box<Annotation>],
     ) -> Vec<Annotation> {
         // The same label on the same text by the same annotator is already there.
         type SpanKey = (String, Vec<(usize, usize)>, String);
@@ -1288,7 +1288,7 @@ impl<'a> Builder<'a> {
         let labels: HashMap<ItemId, String> = annotations.iter().map(|a| (a.id, a.label.clone())).collect();
         let mut relations = self.relations(prepared.incoming, incoming, &labels, &[]);
         relations.sort_by_key(|r| r.id);
-        document.annotations = annotations;
+        document.annotations = annotations.into_iter().map(Box::new).collect();
         document.relations = relations;
         self.report.documents_added += 1;
         let index = self.project.documents.len() + self.report.documents_added - 1;

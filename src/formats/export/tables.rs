@@ -318,7 +318,7 @@ pub fn relation_rows(
 ) -> Result<(), ExportError> {
     let documents = job.documents.clone();
     for document in documents {
-        let by_id: HashMap<ItemId, &Annotation> = document.annotations.iter().map(|a| (a.id, a)).collect();
+        let by_id: HashMap<ItemId, &Annotation> = document.annotations.iter().map(|a| (a.id, &**a)).collect();
         for relation in &document.relations {
             let from = by_id.get(&relation.from);
             let to = by_id.get(&relation.to);

@@ -201,7 +201,7 @@ pub fn select_entities(
         .annotations
         .iter()
         .filter(|a| only_label.is_none_or(|l| a.label == l))
-        .map(|a| ((rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id), a))
+        .map(|a| ((rank(&a.label), a.start(), std::cmp::Reverse(a.end()), a.id), &**a))
         .collect();
     keyed.sort_unstable_by_key(|(key, _)| *key);
     let order = keyed.into_iter().map(|(_, a)| a);
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn sentences_do_not_split_annotations() {
         let mut doc = Document::new("d1", "t", "One. Two three. Four".into());
-        doc.annotations.push(crate::model::Annotation {
+        doc.annotations.push(Box::new(crate::model::Annotation {
             id: crate::model::ItemId(1),
             label: "claim".into(),
             fragments: vec![doc.fragment(0..9).unwrap()],
@@ -344,7 +344,7 @@ mod tests {
             modified: crate::model::now(),
             note: String::new(),
             attributes: Default::default(),
-        });
+        }));
         let tokens = tokenize(&doc.text, &boundaries(&doc));
         let sentences = sentences(&tokens, &doc);
         assert_eq!(sentences, vec![0..5, 5..6]);

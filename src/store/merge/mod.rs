@@ -529,6 +529,22 @@ trait Keyed: Clone + PartialEq + Send + Sync + 'static {
     fn modified(&self) -> Timestamp;
 }
 
+impl<T: Keyed> Keyed for Box<T> {
+    const KIND: Kind = T::KIND;
+
+    fn key(&self) -> ItemId {
+        (**self).key()
+    }
+
+    fn fingerprint(&self) -> u64 {
+        (**self).fingerprint()
+    }
+
+    fn modified(&self) -> Timestamp {
+        (**self).modified()
+    }
+}
+
 impl Keyed for Annotation {
     const KIND: Kind = Kind::Annotation;
 
@@ -1139,7 +1155,7 @@ impl<'a> Merger<'a> {
                 );
             });
         if plan.apply(&mut merged.annotations) {
-            merged.annotations.sort_by_key(Annotation::sort_key);
+            merged.annotations.sort_by_key(|a| a.sort_key());
         }
 
         let plan =

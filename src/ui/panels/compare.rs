@@ -53,7 +53,7 @@ fn in_gold(document: &Document, id: Option<ItemId>) -> bool {
             && a.label == source.label
             && a.fragments.iter().map(|f| (f.start, f.end)).eq(source.fragments.iter().map(|f| (f.start, f.end)))
     };
-    document.annotations.iter().any(same)
+    document.annotations.iter().any(|a| same(a))
 }
 
 impl SpanwiseApp {
