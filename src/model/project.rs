@@ -518,7 +518,7 @@ impl Document {
             keyed.push((at, annotation.sort_key(), annotation.label.clone()));
             inserts.push((at, Box::new(annotation)));
         }
-        insert_all(&mut self.annotations, inserts, placeholder_annotation);
+        insert_all(&mut self.annotations, inserts);
         self.touch_updating(lens, |state| {
             let inserts: Vec<(usize, usize, usize)> = keyed.iter().map(|(at, key, _)| (*at, key.0, key.1)).collect();
             state.spans.inserted_many(&inserts);
@@ -728,11 +728,6 @@ impl Document {
     pub fn title(&self) -> &str {
         self.metadata.get("title").map_or(self.name.as_str(), String::as_str)
     }
-}
-
-/// What fills the slots of a list while [`insert_all`] moves its items (nothing allocated).
-fn placeholder_annotation() -> Box<Annotation> {
-    Box::new(Annotation::new(ItemId(0), String::new(), Vec::new(), String::new(), Timestamp::default()))
 }
 
 pub fn sha256_hex(text: &str) -> String {

@@ -85,8 +85,8 @@ impl SpanIndex {
     pub fn inserted_many(&mut self, inserts: &[(usize, usize, usize)]) {
         let Some(first) = inserts.first().map(|(at, _, _)| *at) else { return };
         self.len += inserts.len();
-        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, *start)).collect(), || 0);
-        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, *end)).collect(), || 0);
+        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, *start)).collect());
+        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, *end)).collect());
         self.chunks_from(first);
     }
 
@@ -131,27 +131,25 @@ impl SpanIndex {
 }
 
 /// Inserts items at positions of `list` as it is before the call ((position, item), in order
-/// of position; several at one position go in their order), moving each item of the list at
-/// most once: O(n + k) where inserting one by one is O(n·k). `filler` makes the placeholders
-/// that stand in the new slots while items move (they are all overwritten).
-pub fn insert_all<T>(list: &mut Vec<T>, inserts: Vec<(usize, T)>, filler: impl FnMut() -> T) {
-    let old = list.len();
-    list.resize_with(old + inserts.len(), filler);
-    // From the back: `unplaced` items of the old list are still in place, `free` is the slot
-    // to fill next; `free - unplaced` is the number of inserts not yet placed, so items only move
-    // towards the end and every slot at or below `free` not yet written is free to take.
-    let mut unplaced = old;
-    let mut free = list.len();
-    for (at, item) in inserts.into_iter().rev() {
-        let at = at.min(old);
-        while unplaced > at {
-            unplaced -= 1;
-            free -= 1;
-            list.swap(unplaced, free);
-        }
-        free -= 1;
-        list[free] = item;
+/// of position; several at one position go in their order) by merging both into a new list:
+/// each item of the list moves once, O(n + k) where inserting one by one is O(n·k).
+pub fn insert_all<T>(list: &mut Vec<T>, inserts: Vec<(usize, T)>) {
+    if inserts.is_empty() {
+        return;
     }
+    let old = std::mem::take(list);
+    let len = old.len();
+    let mut merged = Vec::with_capacity(len + inserts.len());
+    let mut rest = old.into_iter();
+    let mut taken = 0;
+    for (at, item) in inserts {
+        let at = at.min(len);
+        merged.extend(rest.by_ref().take(at.saturating_sub(taken)));
+        taken = taken.max(at);
+        merged.push(item);
+    }
+    merged.extend(rest);
+    *list = merged;
 }
 
 /// Removes the items at these positions (ascending, distinct) in one pass and returns them in
@@ -231,7 +229,7 @@ mod tests {
                 expected.insert(at + shift, item.clone());
             }
             let mut got = list.clone();
-            insert_all(&mut got, inserts.clone(), String::new);
+            insert_all(&mut got, inserts.clone());
             assert_eq!(got, expected, "round {round}");
             // Removing what was inserted gives the list back, and the items in order.
             let mut positions: Vec<usize> = Vec::new();
