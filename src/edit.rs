@@ -182,10 +182,10 @@ fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, E
 /// damaged).
 fn check_annotation(project: &Project, doc: &Document, annotation: &Annotation) -> Result<(), EditError> {
     if project.codebook.label(&annotation.label).is_none() {
-        return Err(EditError::UnknownLabel(annotation.label.clone()));
+        return Err(EditError::UnknownLabel(annotation.label.to_string()));
     }
     if project.annotator(&annotation.annotator).is_none() {
-        return Err(EditError::NoAnnotator(annotation.annotator.clone()));
+        return Err(EditError::NoAnnotator(annotation.annotator.to_string()));
     }
     if annotation.modified < annotation.created {
         return Err(EditError::ModifiedBeforeCreated {
@@ -249,10 +249,10 @@ fn check_relation(
     replaced: Option<&Annotation>,
 ) -> Result<(), EditError> {
     let Some(relation_type) = project.codebook.relation_type(&relation.kind) else {
-        return Err(EditError::UnknownRelationType(relation.kind.clone()));
+        return Err(EditError::UnknownRelationType(relation.kind.to_string()));
     };
     if project.annotator(&relation.annotator).is_none() {
-        return Err(EditError::NoAnnotator(relation.annotator.clone()));
+        return Err(EditError::NoAnnotator(relation.annotator.to_string()));
     }
     for (end, allowed, role) in
         [(relation.from, &relation_type.from_labels, "source"), (relation.to, &relation_type.to_labels, "target")]
@@ -261,7 +261,7 @@ fn check_relation(
             Some(a) if a.id == end => a,
             _ => doc.annotation(end).ok_or(EditError::NoAnnotation(end))?,
         };
-        if !allowed.is_empty() && !allowed.contains(&annotation.label) {
+        if !allowed.is_empty() && !allowed.iter().any(|l| *l == annotation.label) {
             let names: Vec<&str> =
                 allowed.iter().map(|l| project.codebook.label(l).map_or(l.as_str(), |l| l.name.as_str())).collect();
             let label =
@@ -730,7 +730,7 @@ pub fn delete_label(project: &Project, id: &str, what: &LabelDeletion) -> Result
         .collect();
     codebook.relation_types.retain(|t| !dropped.contains(&t.id));
     for doc in &project.documents {
-        for relation in doc.relations.iter().filter(|r| dropped.contains(&r.kind)) {
+        for relation in doc.relations.iter().filter(|r| dropped.iter().any(|d| *d == r.kind)) {
             edits.push(Edit::RemoveRelation { document: doc.id.clone(), id: relation.id });
         }
     }
@@ -739,7 +739,7 @@ pub fn delete_label(project: &Project, id: &str, what: &LabelDeletion) -> Result
             edits.push(match what {
                 LabelDeletion::Relabel(to) => {
                     let mut relabelled = (**annotation).clone();
-                    relabelled.label = to.clone();
+                    relabelled.label = to.clone().into();
                     relabelled.modified = now.max(annotation.created);
                     Edit::UpdateAnnotation { document: doc.id.clone(), annotation: relabelled }
                 }

@@ -70,7 +70,7 @@ impl<'p> Coder<'p> {
             id,
             label: label.into(),
             fragments: vec![fragment],
-            annotator: self.annotator.clone(),
+            annotator: self.annotator.clone().into(),
             created: time(),
             modified: time(),
             note: String::new(),
@@ -91,7 +91,7 @@ impl<'p> Coder<'p> {
             kind: kind.into(),
             from,
             to,
-            annotator: self.annotator.clone(),
+            annotator: self.annotator.clone().into(),
             created: time(),
             modified: time(),
             note: String::new(),
@@ -108,7 +108,7 @@ fn texts_of(project: &Project, document: &str, annotator: &str) -> Vec<(String, 
         .annotations
         .iter()
         .filter(|a| a.annotator == annotator)
-        .map(|a| (a.label.clone(), a.text()))
+        .map(|a| (a.label.to_string(), a.text()))
         .collect()
 }
 

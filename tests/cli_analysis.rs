@@ -79,7 +79,9 @@ fn bea(sample: &Project) -> Project {
             let (from_label, to_label) =
                 (&kept.iter().find(|a| a.id == from)?.label, &kept.iter().find(|a| a.id == to)?.label);
             let allowed = sample.codebook.relation_type(&r.kind)?;
-            let fits = |allowed: &[String], label: &String| allowed.is_empty() || allowed.contains(label);
+            let fits = |allowed: &[String], label: &spanwise::model::Name| {
+                allowed.is_empty() || allowed.iter().any(|l| l == label)
+            };
             (fits(&allowed.from_labels, from_label) && fits(&allowed.to_labels, to_label)).then(|| {
                 spanwise::model::Relation { id: ids.next_id(), from, to, annotator: "bea".into(), ..r.clone() }
             })

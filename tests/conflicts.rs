@@ -48,7 +48,7 @@ fn their_annotation(project: &Project, needle: &str, label: &str, seed: u64) -> 
         id: IdGenerator::seeded(seed).next_id(),
         label: label.into(),
         fragments: vec![project.documents[0].fragment(start..start + needle.chars().count()).unwrap()],
-        annotator: project.annotators[0].id.clone(),
+        annotator: project.annotators[0].id.clone().into(),
         created: common::time(),
         modified: common::time(),
         note: String::new(),

@@ -37,7 +37,7 @@ fn tag(project: &mut Project, needle: &str, label: &str, seed: u64) {
         id: IdGenerator::seeded(seed).next_id(),
         label: label.into(),
         fragments: vec![document.fragment(start..start + needle.chars().count()).unwrap()],
-        annotator: project.annotators[0].id.clone(),
+        annotator: project.annotators[0].id.clone().into(),
         created: common::time(),
         modified: common::time(),
         note: String::new(),

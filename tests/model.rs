@@ -266,7 +266,7 @@ fn replacing_the_codebook_is_undone_and_refused_while_a_label_is_in_use() {
     let mut without = project.codebook.clone();
     without.labels.retain(|l| l.id != used);
     let err = apply(&mut project, Edit::SetCodebook(Box::new(without))).unwrap_err();
-    assert!(matches!(&err, EditError::InvalidCodebook(m) if m.contains(&used)), "{err}");
+    assert!(matches!(&err, EditError::InvalidCodebook(m) if m.contains(used.as_str())), "{err}");
     assert_eq!(project, before);
 }
 
@@ -297,7 +297,7 @@ proptest! {
             counted.sort();
             let mut expected = std::collections::BTreeMap::<String, usize>::new();
             for annotation in &doc.annotations {
-                *expected.entry(annotation.label.clone()).or_default() += 1;
+                *expected.entry(annotation.label.to_string()).or_default() += 1;
             }
             prop_assert_eq!(counted, expected.into_iter().collect::<Vec<_>>());
             if choice % 7 == 6 && let Some(inverse) = inverses.pop() {

@@ -120,7 +120,7 @@ fn change_on_disk(path: &Path) {
         id: IdGenerator::seeded(99).next_id(),
         label: "claim".into(),
         fragments: vec![fragment],
-        annotator: theirs.annotators[0].id.clone(),
+        annotator: theirs.annotators[0].id.clone().into(),
         created: now(),
         modified: now(),
         note: String::new(),

@@ -63,7 +63,7 @@ fn id_of(project: &Project, text: &str) -> ItemId {
 }
 
 fn label_of(project: &Project, id: ItemId) -> String {
-    project.documents[0].annotation(id).unwrap().label.clone()
+    project.documents[0].annotation(id).unwrap().label.to_string()
 }
 
 #[test]

@@ -203,7 +203,7 @@ fn a_persian_word_double_clicked_tagged_and_saved_is_the_word_under_the_pointer(
     let saved = store::load(&store::project_path_for(&text_file)).unwrap();
     let document = &saved.documents[0];
     let mut tagged: Vec<(String, String)> =
-        document.annotations.iter().map(|a| (a.label.clone(), a.text().to_string())).collect();
+        document.annotations.iter().map(|a| (a.label.to_string(), a.text().to_string())).collect();
     tagged.sort();
     assert_eq!(
         tagged,

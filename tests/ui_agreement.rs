@@ -186,7 +186,7 @@ fn accepting_builds_the_gold_layer_one_undo_step_at_a_time() {
             .annotations
             .iter()
             .filter(|a| a.annotator == GOLD_ANNOTATOR)
-            .map(|a| (a.label.clone(), a.text().to_owned()))
+            .map(|a| (a.label.to_string(), a.text().to_owned()))
             .collect();
         gold.sort();
         gold

@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::edit::Edit;
-use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Project, Relation, Timestamp, Value};
+use crate::model::{Annotation, Annotator, IdGenerator, ItemId, Name, Project, Relation, Timestamp, Value};
 
 use super::GOLD_ANNOTATOR;
 use super::compare::{Comparison, DisagreementKind};
 
 /// An annotation's label and fragment ranges: what makes two gold annotations the same.
-type GoldKey = (String, Vec<(usize, usize)>);
+type GoldKey = (Name, Vec<(usize, usize)>);
 
 /// A corrected version of a disagreement: what the gold layer gets instead of either side.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,7 +118,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 let id = fresh(project);
                 let annotation = Annotation {
                     id,
-                    annotator: plan.gold.clone(),
+                    annotator: plan.gold.clone().into(),
                     created: plan.time,
                     modified: plan.time,
                     ..source.clone()
@@ -195,9 +195,9 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 // id of the side it corrects so that that side's relations follow it.
                 let corrected = Annotation {
                     id: source.map_or(ItemId(0), |s| s.id),
-                    label: correction.label.clone(),
+                    label: correction.label.clone().into(),
                     fragments,
-                    annotator: plan.gold.clone(),
+                    annotator: plan.gold.clone().into(),
                     created: plan.time,
                     modified: plan.time,
                     note: String::new(),
@@ -228,7 +228,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 id: fresh(project),
                 from,
                 to,
-                annotator: plan.gold.clone(),
+                annotator: plan.gold.clone().into(),
                 created: plan.time,
                 modified: plan.time,
                 ..relation.clone()

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{Project, Value, ValueKind};
+use crate::model::{Name, Project, Value, ValueKind};
 
 use super::Undefined;
 use super::coding::{Alpha, Level, alpha};
@@ -104,7 +104,7 @@ pub fn attribute_agreement(
     let level = level.or(kind.map(default_level)).unwrap_or(Level::Nominal);
     let coders = selection.annotators.len();
     // (document, label, fragments) -> value per coder.
-    type SpanKey = (usize, String, Vec<(usize, usize)>);
+    type SpanKey = (usize, Name, Vec<(usize, usize)>);
     let mut units: BTreeMap<SpanKey, Vec<Option<&Value>>> = BTreeMap::new();
     for (d, document) in selection.documents(project).enumerate() {
         for annotation in &document.annotations {

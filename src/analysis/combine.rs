@@ -203,8 +203,8 @@ type AnnotationKey = (String, String, Vec<(usize, usize)>);
 
 fn annotation_key(annotation: &Annotation) -> AnnotationKey {
     (
-        annotation.label.clone(),
-        annotation.annotator.clone(),
+        annotation.label.to_string(),
+        annotation.annotator.to_string(),
         annotation.fragments.iter().map(|f| (f.start, f.end)).collect(),
     )
 }
@@ -307,12 +307,12 @@ fn combine_one(
         let mut annotations = Vec::new();
         for annotation in &document.annotations {
             if project.codebook.label(&annotation.label).is_none() {
-                *unknown.entry(annotation.label.clone()).or_default() += 1;
+                *unknown.entry(annotation.label.to_string()).or_default() += 1;
                 continue;
             }
             let Some(annotator) = annotator_map.get(annotation.annotator.as_str()) else { continue };
             let mut copy = annotation.clone();
-            copy.annotator = annotator.clone();
+            copy.annotator = annotator.clone().into();
             if let Some(same) =
                 known.get(&annotation_key(&copy)).and_then(|list| list.iter().find(|a| same_annotation(a, &copy)))
             {
@@ -330,7 +330,7 @@ fn combine_one(
         let mut relations = Vec::new();
         for relation in &document.relations {
             if project.codebook.relation_type(&relation.kind).is_none() {
-                *unknown.entry(relation.kind.clone()).or_default() += 1;
+                *unknown.entry(relation.kind.to_string()).or_default() += 1;
                 continue;
             }
             let (Some(annotator), Some(&from), Some(&to)) =
@@ -339,7 +339,7 @@ fn combine_one(
                 continue;
             };
             let mut copy = relation.clone();
-            copy.annotator = annotator.clone();
+            copy.annotator = annotator.clone().into();
             copy.from = from;
             copy.to = to;
             if existing.is_some_and(|d| d.relations.iter().any(|r| same_relation(r, &copy))) {

@@ -149,7 +149,7 @@ pub fn feedback_html(key: &Project, student: &Project, grade: &Grade) -> String 
         }
         let _ = writeln!(html, "<h2>{}</h2>", escape(key_document.title()));
         render_text(&mut html, key_document, &key_annotations, &key_status, &student_annotations, &student_status, key);
-        let name = |a: &Annotation| key.codebook.label(&a.label).map_or(a.label.clone(), |l| l.name.clone());
+        let name = |a: &Annotation| key.codebook.label(&a.label).map_or(a.label.clone(), |l| l.name.clone().into());
         let missed: Vec<usize> = (0..key_annotations.len()).filter(|&i| key_status[i] == Status::Unmatched).collect();
         let extra: Vec<usize> =
             (0..student_annotations.len()).filter(|&j| student_status[j] == Status::Unmatched).collect();
@@ -188,7 +188,7 @@ pub fn feedback_html(key: &Project, student: &Project, grade: &Grade) -> String 
     }
     if !labels_involved.is_empty() {
         html.push_str("<h2>The codebook's definitions</h2>\n<dl>\n");
-        for label in key.codebook.labels.iter().filter(|l| labels_involved.contains(&l.id)) {
+        for label in key.codebook.labels.iter().filter(|l| labels_involved.contains(l.id.as_str())) {
             let _ = writeln!(html, "<dt>{}</dt><dd>{}", escape(&label.name), escape(&label.definition));
             if !label.examples.is_empty() {
                 let examples: Vec<String> = label.examples.iter().map(|e| format!("“{}”", escape(e))).collect();

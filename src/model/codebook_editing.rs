@@ -567,10 +567,10 @@ pub fn set_relation_type_labels(
         for doc in &project.documents {
             for relation in doc.relations.iter().filter(|r| r.kind == id) {
                 let Some(annotation) = doc.annotation(pick(relation)) else { continue };
-                if !allowed.contains(&annotation.label) {
+                if !allowed.iter().any(|l| *l == annotation.label) {
                     match refused.iter_mut().find(|(l, _)| *l == annotation.label) {
                         Some((_, count)) => *count += 1,
-                        None => refused.push((annotation.label.clone(), 1)),
+                        None => refused.push((annotation.label.to_string(), 1)),
                     }
                 }
             }

@@ -4,6 +4,7 @@ pub mod bidi;
 pub mod codebook;
 pub mod codebook_editing;
 pub mod editing;
+pub mod name;
 pub mod project;
 pub mod relating;
 pub mod span_index;
@@ -12,6 +13,7 @@ pub mod validate;
 
 pub use codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color};
 pub use editing::{Boundary, Selection, TagRefusal};
+pub use name::Name;
 pub use project::{
     Annotation, Annotator, CodingStatus, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation,
     Timestamp, now, sha256_hex, slug,

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
+use super::name::Name;
 use super::span_index::{Span, SpanIndex, insert_all, remove_all};
 use super::text_index::TextIndex;
 
@@ -82,10 +83,11 @@ pub struct Fragment {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     pub id: ItemId,
-    pub label: String,
+    /// Id of a label in the codebook.
+    pub label: Name,
     pub fragments: Vec<Fragment>,
     /// Id of the annotator who made it.
-    pub annotator: String,
+    pub annotator: Name,
     pub created: Timestamp,
     pub modified: Timestamp,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -112,9 +114,9 @@ impl Annotation {
     /// A new annotation made at `time` (created = modified), without note or attributes.
     pub fn new(
         id: ItemId,
-        label: impl Into<String>,
+        label: impl Into<Name>,
         fragments: Vec<Fragment>,
-        annotator: impl Into<String>,
+        annotator: impl Into<Name>,
         time: Timestamp,
     ) -> Self {
         Self {
@@ -161,10 +163,10 @@ impl Annotation {
 pub struct Relation {
     pub id: ItemId,
     /// Id of a relation type in the codebook.
-    pub kind: String,
+    pub kind: Name,
     pub from: ItemId,
     pub to: ItemId,
-    pub annotator: String,
+    pub annotator: Name,
     pub created: Timestamp,
     pub modified: Timestamp,
     #[serde(default, skip_serializing_if = "String::is_empty")]

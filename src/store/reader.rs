@@ -319,9 +319,9 @@ fn parse_annotation(line: &str) -> Option<Annotation> {
     };
     Some(Annotation {
         id: ItemId(id),
-        label,
+        label: label.into(),
         fragments,
-        annotator,
+        annotator: annotator.into(),
         created,
         modified,
         note,

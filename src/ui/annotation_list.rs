@@ -43,7 +43,7 @@ impl AnnotationListCache {
         self.key = Some((generation, document.id.clone(), document.revision(), search.to_owned(), filter.clone()));
         // Counts and the total are of the coders shown: a hidden layer (blind coding) tells nothing.
         let coders_shown = |a: &crate::model::Annotation| {
-            filter.shown_coders.as_ref().is_none_or(|shown| shown.contains(&a.annotator))
+            filter.shown_coders.as_ref().is_none_or(|shown| shown.contains(a.annotator.as_str()))
         };
         self.total = match &filter.shown_coders {
             None => document.annotations.len(),

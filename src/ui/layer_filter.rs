@@ -22,8 +22,8 @@ impl LayerFilter {
 
     /// Whether `annotation` is hidden.
     pub fn hides(&self, annotation: &Annotation) -> bool {
-        self.hidden_labels.contains(&annotation.label)
-            || self.shown_coders.as_ref().is_some_and(|shown| !shown.contains(&annotation.annotator))
+        self.hidden_labels.contains(annotation.label.as_str())
+            || self.shown_coders.as_ref().is_some_and(|shown| !shown.contains(annotation.annotator.as_str()))
     }
 
     /// Whether nothing is hidden.

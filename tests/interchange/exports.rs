@@ -35,7 +35,7 @@ fn fragments(project: &Project) -> BTreeSet<(String, usize, usize, String)> {
         .flat_map(|d| {
             d.annotations
                 .iter()
-                .flat_map(move |a| a.fragments.iter().map(move |f| (d.id.clone(), f.start, f.end, a.label.clone())))
+                .flat_map(move |a| a.fragments.iter().map(move |f| (d.id.clone(), f.start, f.end, a.label.to_string())))
         })
         .collect()
 }
@@ -499,7 +499,7 @@ fn spacy_doc_json_tokens_cover_the_text_and_spans_align() {
             for f in &a.fragments {
                 let trimmed = f.text.trim();
                 let lead = f.text.chars().take_while(|c| c.is_whitespace()).count();
-                expected.insert((f.start + lead, f.start + lead + trimmed.chars().count(), a.label.clone()));
+                expected.insert((f.start + lead, f.start + lead + trimmed.chars().count(), a.label.to_string()));
             }
         }
         let mut got = BTreeSet::new();

@@ -24,7 +24,7 @@ fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
 
 fn spans(project: &Project) -> Vec<(String, String)> {
     let mut spans: Vec<(String, String)> =
-        project.documents.iter().flat_map(|d| d.annotations.iter().map(|a| (a.label.clone(), a.text()))).collect();
+        project.documents.iter().flat_map(|d| d.annotations.iter().map(|a| (a.label.to_string(), a.text()))).collect();
     spans.sort();
     spans
 }

@@ -74,9 +74,9 @@ fn kept(project: &Project) -> BTreeMap<ItemId, Kept> {
                     a.id,
                     Kept {
                         sha: d.sha256.clone(),
-                        label: a.label.clone(),
+                        label: a.label.to_string(),
                         fragments: a.fragments.iter().map(|f| (f.start, f.end, f.text.clone())).collect(),
-                        annotator: a.annotator.clone(),
+                        annotator: a.annotator.to_string(),
                         note: a.note.clone(),
                         attributes: format!("{:?}", a.attributes),
                     },
@@ -96,7 +96,7 @@ fn times(project: &Project) -> BTreeMap<ItemId, (String, String)> {
 
 /// Relations by their type and the ids of their ends.
 fn relations(project: &Project) -> BTreeSet<(String, ItemId, ItemId)> {
-    project.documents.iter().flat_map(|d| d.relations.iter().map(|r| (r.kind.clone(), r.from, r.to))).collect()
+    project.documents.iter().flat_map(|d| d.relations.iter().map(|r| (r.kind.to_string(), r.from, r.to))).collect()
 }
 
 fn full_relations(project: &Project) -> BTreeSet<(ItemId, String, ItemId, ItemId, String, String, String)> {
@@ -105,7 +105,15 @@ fn full_relations(project: &Project) -> BTreeSet<(ItemId, String, ItemId, ItemId
         .iter()
         .flat_map(|d| {
             d.relations.iter().map(|r| {
-                (r.id, r.kind.clone(), r.from, r.to, r.annotator.clone(), r.note.clone(), r.created.to_rfc3339())
+                (
+                    r.id,
+                    r.kind.to_string(),
+                    r.from,
+                    r.to,
+                    r.annotator.to_string(),
+                    r.note.clone(),
+                    r.created.to_rfc3339(),
+                )
             })
         })
         .collect()
@@ -221,7 +229,7 @@ fn doccano_keeps_spans_and_relations() {
             .iter()
             .flat_map(|d| {
                 d.annotations.iter().flat_map(move |a| {
-                    a.fragments.iter().map(move |f| (d.sha256.clone(), f.start, f.end, a.label.clone()))
+                    a.fragments.iter().map(move |f| (d.sha256.clone(), f.start, f.end, a.label.to_string()))
                 })
             })
             .collect()

@@ -30,7 +30,7 @@ use serde_json::Value as Json;
 use crate::edit::{Edit, apply};
 use crate::formats::export::{Format, OffsetUnit, meta};
 use crate::model::{
-    Annotation, Annotator, Codebook, Document, Fragment, IdGenerator, ItemId, Label, Memo, MemoTarget, Project,
+    Annotation, Annotator, Codebook, Document, Fragment, IdGenerator, ItemId, Label, Memo, MemoTarget, Name, Project,
     Relation, RelationType, Timestamp,
 };
 
@@ -1084,7 +1084,7 @@ impl<'a> Builder<'a> {
         existing: &[Box<Annotation>],
     ) -> Vec<Annotation> {
         // The same label on the same text by the same annotator is already there.
-        type SpanKey = (String, Vec<(usize, usize)>, String);
+        type SpanKey = (Name, Vec<(usize, usize)>, Name);
         let mut existing_spans: HashMap<SpanKey, ItemId> = existing
             .iter()
             .map(|a| {
@@ -1105,7 +1105,7 @@ impl<'a> Builder<'a> {
             }
         }
         // A file that does not say who made a span (doccano, plain brat) matches anyone's.
-        let anyone: HashMap<(String, Vec<(usize, usize)>), ItemId> =
+        let anyone: HashMap<(Name, Vec<(usize, usize)>), ItemId> =
             existing_spans.iter().map(|((label, ranges, _), id)| ((label.clone(), ranges.clone()), *id)).collect();
         let now = crate::model::now();
         let mut result = Vec::with_capacity(prepared.placed.len());
@@ -1118,10 +1118,10 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let duplicate = match source.annotator.as_deref() {
-                Some(wanted) => self
-                    .known_annotator(wanted)
-                    .and_then(|annotator| existing_spans.get(&(label.clone(), placed.ranges.clone(), annotator))),
-                None => anyone.get(&(label.clone(), placed.ranges.clone())),
+                Some(wanted) => self.known_annotator(wanted).and_then(|annotator| {
+                    existing_spans.get(&(label.clone().into(), placed.ranges.clone(), annotator.into()))
+                }),
+                None => anyone.get(&(label.clone().into(), placed.ranges.clone())),
             };
             if let Some(&id) = duplicate {
                 self.report.duplicates += 1;
@@ -1150,9 +1150,9 @@ impl<'a> Builder<'a> {
             self.report.annotations_added += 1;
             result.push(Annotation {
                 id,
-                label,
+                label: label.into(),
                 fragments,
-                annotator,
+                annotator: annotator.into(),
                 created,
                 modified,
                 note: source.note.clone(),
@@ -1167,12 +1167,12 @@ impl<'a> Builder<'a> {
         &mut self,
         document_index: usize,
         incoming: &IncomingDocument,
-        labels: &HashMap<ItemId, String>,
+        labels: &HashMap<ItemId, Name>,
         existing: &[Relation],
     ) -> Vec<Relation> {
         let now = crate::model::now();
         let mut result = Vec::new();
-        let mut seen: HashSet<(String, ItemId, ItemId)> =
+        let mut seen: HashSet<(Name, ItemId, ItemId)> =
             existing.iter().map(|r| (r.kind.clone(), r.from, r.to)).collect();
         for relation in &incoming.relations {
             let what = format!("{}: a {} relation", incoming.name, relation.kind);
@@ -1190,13 +1190,13 @@ impl<'a> Builder<'a> {
                 self.report.left_out.push(format!("{what} (it links an annotation to itself)"));
                 continue;
             }
-            if !seen.insert((kind.clone(), from, to)) {
+            if !seen.insert((kind.clone().into(), from, to)) {
                 self.report.duplicates += 1;
                 continue;
             }
             if let Some(relation_type) = self.project.codebook.relation_type(&kind) {
                 let allowed = |list: &Vec<String>, id: ItemId| {
-                    list.is_empty() || labels.get(&id).is_some_and(|label| list.contains(label))
+                    list.is_empty() || labels.get(&id).is_some_and(|label| list.iter().any(|l| l == label))
                 };
                 if !allowed(&relation_type.from_labels, from) || !allowed(&relation_type.to_labels, to) {
                     self.report.left_out.push(format!(
@@ -1210,10 +1210,10 @@ impl<'a> Builder<'a> {
             let created = relation.created.or(relation.modified).unwrap_or(now);
             result.push(Relation {
                 id: self.fresh_id(relation.id),
-                kind,
+                kind: kind.into(),
                 from,
                 to,
-                annotator,
+                annotator: annotator.into(),
                 created,
                 modified: relation.modified.unwrap_or(created).max(created),
                 note: relation.note.clone(),
@@ -1226,7 +1226,7 @@ impl<'a> Builder<'a> {
     fn onto_existing(&mut self, prepared: &PreparedDocument, incoming: &IncomingDocument, document_id: &str) {
         let Some(target) = self.project.document(document_id) else { return };
         let annotations = self.annotations(prepared.incoming, prepared, incoming, target, &target.annotations);
-        let mut labels: HashMap<ItemId, String> = target.annotations.iter().map(|a| (a.id, a.label.clone())).collect();
+        let mut labels: HashMap<ItemId, Name> = target.annotations.iter().map(|a| (a.id, a.label.clone())).collect();
         labels.extend(annotations.iter().map(|a| (a.id, a.label.clone())));
         for annotation in annotations {
             self.annotation_edits.push(Edit::AddAnnotation { document: document_id.to_owned(), annotation });
@@ -1285,7 +1285,7 @@ impl<'a> Builder<'a> {
         }
         let mut annotations = self.annotations(prepared.incoming, prepared, incoming, &document, &[]);
         annotations.sort_by_key(Annotation::sort_key);
-        let labels: HashMap<ItemId, String> = annotations.iter().map(|a| (a.id, a.label.clone())).collect();
+        let labels: HashMap<ItemId, Name> = annotations.iter().map(|a| (a.id, a.label.clone())).collect();
         let mut relations = self.relations(prepared.incoming, incoming, &labels, &[]);
         relations.sort_by_key(|r| r.id);
         document.annotations = annotations.into_iter().map(Box::new).collect();

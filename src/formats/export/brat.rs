@@ -115,8 +115,8 @@ fn visual_conf(codebook: &Codebook) -> String {
 fn annotation_meta(annotation: &Annotation, split: bool) -> String {
     let mut object = serde_json::Map::new();
     object.insert("id".into(), annotation.id.0.into());
-    object.insert("label".into(), annotation.label.clone().into());
-    object.insert("annotator".into(), annotation.annotator.clone().into());
+    object.insert("label".into(), annotation.label.as_str().into());
+    object.insert("annotator".into(), annotation.annotator.as_str().into());
     object.insert("created".into(), timestamp(&annotation.created).into());
     object.insert("modified".into(), timestamp(&annotation.modified).into());
     if !annotation.note.is_empty() {

@@ -221,7 +221,7 @@ pub fn select_entities(
             for t in &mut taken[range.clone()] {
                 *t = true;
             }
-            entities.push(Entity { tokens: range, label: annotation.label.clone() });
+            entities.push(Entity { tokens: range, label: annotation.label.to_string() });
         }
         if lost {
             left_out += 1;
@@ -245,12 +245,12 @@ impl TagSet {
         let mut others = std::collections::BTreeSet::new();
         for doc in documents {
             for annotation in &doc.annotations {
-                if !labels.contains(&annotation.label) {
+                if !labels.iter().any(|l| *l == annotation.label) {
                     others.insert(annotation.label.clone());
                 }
             }
         }
-        labels.extend(others);
+        labels.extend(others.into_iter().map(String::from));
         let mut names = vec!["O".to_owned()];
         let mut begin = std::collections::HashMap::new();
         for label in labels {

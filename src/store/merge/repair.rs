@@ -113,7 +113,7 @@ fn restore_relation_types(project: &mut Project, spare: &Spare, repaired: &mut R
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     for relation in project.documents.iter().flat_map(|d| &d.relations) {
         if project.codebook.relation_type(&relation.kind).is_none() {
-            *used.entry(relation.kind.clone()).or_default() += 1;
+            *used.entry(relation.kind.to_string()).or_default() += 1;
         }
     }
     for (id, count) in used {
@@ -137,7 +137,7 @@ fn restore_annotators(project: &mut Project, spare: &Spare, repaired: &mut Repai
             document.annotations.iter().map(|a| &a.annotator).chain(document.relations.iter().map(|r| &r.annotator));
         for id in ids {
             if project.annotator(id).is_none() {
-                *used.entry(id.clone()).or_default() += 1;
+                *used.entry(id.to_string()).or_default() += 1;
             }
         }
     }

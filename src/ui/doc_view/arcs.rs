@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use egui::{Color32, FontId, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 use super::DocView;
-use crate::model::{Annotation, Boundary, Codebook, Document, ItemId, Relation};
+use crate::model::{Annotation, Boundary, Codebook, Document, ItemId, Name, Relation};
 
 /// A relation being made from the keyboard: its source and the target picked so far.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,7 @@ const LABEL_ALL_BELOW: usize = 7;
 #[derive(Default)]
 pub(super) struct RelationIndex {
     /// Ends looked up while off screen: (start, label, text excerpt).
-    far_ends: HashMap<ItemId, (usize, String, String)>,
+    far_ends: HashMap<ItemId, (usize, Name, String)>,
 }
 
 /// Where the selected annotation's handles are on screen.
@@ -257,7 +257,7 @@ impl DocView {
     }
 
     /// Start, label and text of an annotation off screen (looked up once per revision).
-    fn far_end(&mut self, document: &Document, id: ItemId) -> Option<(usize, String, String)> {
+    fn far_end(&mut self, document: &Document, id: ItemId) -> Option<(usize, Name, String)> {
         if let Some(found) = self.relation_index.far_ends.get(&id) {
             return Some(found.clone());
         }
