@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
 use super::name::Name;
-use super::span_index::{Span, SpanIndex, insert_all, remove_all};
+use super::span_index::{Span, SpanIndex, insert_all, narrow, remove_all};
 use super::text_index::TextIndex;
 
 pub type Timestamp = DateTime<Utc>;
@@ -239,7 +239,8 @@ struct DerivedState {
     labels: Vec<(String, usize)>,
     /// Each annotation's place in the canonical order (its sort key) by id: finding an
     /// annotation by id, or checking that a new id is free, must not walk them all.
-    keys: std::collections::HashMap<ItemId, (usize, usize)>,
+    /// Offsets narrowed to 4 bytes each ([`narrow`]): 2 MB less for 200,000 annotations.
+    keys: std::collections::HashMap<ItemId, (u32, u32)>,
     /// The ids of the relations from or to each annotation (drawing the relations of the
     /// annotations on screen, deleting an annotation with its relations).
     relations: std::collections::HashMap<ItemId, Vec<ItemId>>,
@@ -256,7 +257,7 @@ impl DerivedState {
             lens: (annotations.len(), relations.len()),
             spans: SpanIndex::new(annotations),
             labels: Vec::new(),
-            keys: annotations.iter().map(|a| (a.id, (a.start(), a.end()))).collect(),
+            keys: annotations.iter().map(|a| (a.id, (narrow(a.start()), narrow(a.end())))).collect(),
             relations: std::collections::HashMap::new(),
             relation_ids: std::collections::HashSet::new(),
             relations_sorted: relations.is_sorted_by_key(|r| r.id),
@@ -499,7 +500,7 @@ impl Document {
         self.touch_updating(lens, |state| {
             state.spans.inserted(at, key.0, key.1);
             state.count(&label, 1);
-            state.keys.insert(key.2, (key.0, key.1));
+            state.keys.insert(key.2, (narrow(key.0), narrow(key.1)));
         });
         at
     }
@@ -526,7 +527,7 @@ impl Document {
             state.spans.inserted_many(&inserts);
             for (_, (start, end, id), label) in &keyed {
                 state.count(label, 1);
-                state.keys.insert(*id, (*start, *end));
+                state.keys.insert(*id, (narrow(*start), narrow(*end)));
             }
         });
     }
@@ -677,10 +678,12 @@ impl Document {
         let (at, key) = {
             let state = self.derived();
             let (start, end) = *state.keys.get(&annotation_id)?;
-            (state.spans.starting_at(start), (start, end, annotation_id))
+            (state.spans.starting_at(start as usize), (start, end, annotation_id))
         };
         // Among the few starting where it starts.
-        let found = self.annotations.get(at.clone()).and_then(|same| same.iter().position(|a| a.sort_key() == key));
+        let found = self.annotations.get(at.clone()).and_then(|same| {
+            same.iter().position(|a| (narrow(a.start()), narrow(a.end()), a.id) == key)
+        });
         // Edits keep the order; a list put out of order by other means is still searched.
         found.map(|i| at.start + i).or_else(|| self.annotations.iter().position(|a| a.id == annotation_id))
     }

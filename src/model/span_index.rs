@@ -32,17 +32,26 @@ impl<T: Span + ?Sized> Span for Box<T> {
 
 const CHUNK: usize = 64;
 
+/// A code point offset as the index keeps it: 4 bytes, not 8 (1.6 MB less per array for
+/// 200,000 annotations). A document's text is below 2^30 bytes (project files are refused above
+/// [`crate::store::MAX_FILE_BYTES`], imports far below), so every offset fits; one that did
+/// not would be kept as `u32::MAX`, which keeps the order of the starts (searches stay
+/// correct, only slower) and never hides an annotation from a query (its end is past any range).
+pub fn narrow(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpanIndex {
     /// Each annotation's end, in the annotations' order (reading it does not touch the
     /// annotations' fragments, so keeping the chunks up to date after an edit is a pass over a
     /// small array instead of over 200,000 annotations).
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     /// Each annotation's start, in the same order (ascending): where an annotation belongs, or
     /// where one is, is found by a binary search over this compact array instead of over the
     /// annotations (each probe of which would follow a pointer to its fragments).
-    starts: Vec<usize>,
-    chunk_max_end: Vec<usize>,
+    starts: Vec<u32>,
+    chunk_max_end: Vec<u32>,
     len: usize,
 }
 
@@ -50,8 +59,8 @@ impl SpanIndex {
     /// Builds the index of annotations sorted by start (the document's canonical order).
     pub fn new<A: Span>(annotations: &[A]) -> Self {
         let mut index = Self {
-            ends: annotations.iter().map(Span::end).collect(),
-            starts: annotations.iter().map(Span::start).collect(),
+            ends: annotations.iter().map(|a| narrow(a.end())).collect(),
+            starts: annotations.iter().map(|a| narrow(a.start())).collect(),
             ..Self::default()
         };
         index.len = index.ends.len();
@@ -69,13 +78,14 @@ impl SpanIndex {
 
     /// The positions of the annotations starting at `start` (a binary search over the starts).
     pub fn starting_at(&self, start: usize) -> std::ops::Range<usize> {
+        let start = narrow(start);
         self.starts.partition_point(|s| *s < start)..self.starts.partition_point(|s| *s <= start)
     }
 
     /// After an annotation from `start` to `end` was inserted at position `at` of the annotations.
     pub fn inserted(&mut self, at: usize, start: usize, end: usize) {
-        self.starts.insert(at, start);
-        self.ends.insert(at, end);
+        self.starts.insert(at, narrow(start));
+        self.ends.insert(at, narrow(end));
         self.len += 1;
         self.chunks_from(at);
     }
@@ -85,8 +95,8 @@ impl SpanIndex {
     pub fn inserted_many(&mut self, inserts: &[(usize, usize, usize)]) {
         let Some(first) = inserts.first().map(|(at, _, _)| *at) else { return };
         self.len += inserts.len();
-        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, *start)).collect());
-        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, *end)).collect());
+        insert_all(&mut self.starts, inserts.iter().map(|(at, start, _)| (*at, narrow(*start))).collect());
+        insert_all(&mut self.ends, inserts.iter().map(|(at, _, end)| (*at, narrow(*end))).collect());
         self.chunks_from(first);
     }
 
@@ -117,7 +127,7 @@ impl SpanIndex {
             if first >= upper {
                 break;
             }
-            if max_end <= range.start {
+            if (max_end as usize) <= range.start && max_end != u32::MAX {
                 continue;
             }
             for annotation in &annotations[first..(first + CHUNK).min(upper)] {
