@@ -691,7 +691,7 @@ pub fn extract_bytes(
             if kind == Kind::Markdown {
                 let doc = super::markdown::import(&normalized, String::new(), name.to_owned());
                 metadata.extend(doc.metadata);
-                doc.text
+                doc.text.to_string()
             } else if options.clean {
                 let plan = cleanup::plan(&normalized);
                 let found = plan.found.clone();

@@ -7,6 +7,7 @@ pub mod editing;
 pub mod name;
 pub mod project;
 pub mod relating;
+pub mod shared_str;
 pub mod span_index;
 pub mod text_index;
 pub mod validate;
@@ -14,6 +15,7 @@ pub mod validate;
 pub use codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color};
 pub use editing::{Boundary, Selection, TagRefusal};
 pub use name::Name;
+pub use shared_str::SharedStr;
 pub use project::{
     Annotation, Annotator, CodingStatus, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation,
     Timestamp, now, sha256_hex, slug,

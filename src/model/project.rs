@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::bidi::TextDirection;
 use super::codebook::{Codebook, Value};
 use super::name::Name;
+use super::shared_str::SharedStr;
 use super::span_index::{Span, SpanIndex, insert_all, narrow, remove_all};
 use super::text_index::TextIndex;
 
@@ -75,8 +76,9 @@ impl IdGenerator {
 pub struct Fragment {
     pub start: usize,
     pub end: usize,
-    /// Exactly the document text at `start..end`, stored so a file can be checked and read alone.
-    pub text: String,
+    /// Exactly the document text at `start..end`, stored so a file can be checked and read alone;
+    /// in memory a piece of the document's text, not a copy ([`SharedStr`]).
+    pub text: SharedStr,
 }
 
 /// A tagged span: one or more fragments (discontinuous spans) with a label.
@@ -196,7 +198,8 @@ pub struct Document {
     pub direction: TextDirection,
     /// Hex SHA-256 of the UTF-8 text, to match documents across coders' files.
     pub sha256: String,
-    pub text: String,
+    /// Shared with the fragments' texts, which are pieces of it ([`SharedStr`]).
+    pub text: SharedStr,
     /// In the canonical order (start, end, id). Boxed: adding or removing one near the top of
     /// 200,000 then moves 8 bytes per later annotation instead of the whole annotation (152
     /// bytes; a 30 MB `memmove`, most of an edit's cost before), and the list grows by copying
@@ -357,7 +360,7 @@ impl Document {
             status: BTreeMap::new(),
             direction: TextDirection::Auto,
             sha256: sha256_hex(&text),
-            text,
+            text: text.into(),
             annotations: Vec::new(),
             relations: Vec::new(),
             index: None,
@@ -379,7 +382,7 @@ impl Document {
             status: self.status.clone(),
             direction: self.direction,
             sha256: self.sha256.clone(),
-            text: String::new(),
+            text: SharedStr::default(),
             annotations: Vec::new(),
             relations: self.relations.clone(),
             index: None,
@@ -394,6 +397,7 @@ impl Document {
     /// the span index and finding by id rely on; so are relations (by id).
     pub fn build_index(&mut self) {
         self.index = Some(TextIndex::new(&self.text));
+        self.share_fragment_texts();
         if !self.annotations.is_sorted_by_key(|a| a.sort_key()) {
             self.annotations.sort_by_key(|a| a.sort_key());
             self.touch();
@@ -417,10 +421,31 @@ impl Document {
         self.index().slice(&self.text, chars)
     }
 
-    /// A fragment for a code point range, with its text.
+    /// A fragment for a code point range, with its text (a piece of the document's, not a copy).
     pub fn fragment(&self, chars: std::ops::Range<usize>) -> Option<Fragment> {
-        let text = self.slice(chars.clone())?.to_owned();
+        let bytes = self.index().byte_range(&self.text, chars.clone())?;
+        let text = self.text.slice(bytes)?;
         Some(Fragment { start: chars.start, end: chars.end, text })
+    }
+
+    /// Makes each fragment text that equals the document's text at its place a piece of it
+    /// instead of a copy (after a file was read by `ron`, or annotations imported); texts that
+    /// differ stay as they are, for validation to report.
+    fn share_fragment_texts(&mut self) {
+        let Some(index) = &self.index else { return };
+        for annotation in &mut self.annotations {
+            for fragment in &mut annotation.fragments {
+                if fragment.text.shares_source_with(&self.text) {
+                    continue;
+                }
+                let Some(bytes) = index.byte_range(&self.text, fragment.start..fragment.end) else { continue };
+                if self.text.get(bytes.clone()) == Some(fragment.text.as_str())
+                    && let Some(shared) = self.text.slice(bytes)
+                {
+                    fragment.text = shared;
+                }
+            }
+        }
     }
 
     /// Whether `sha256` was already checked against this text.

@@ -9,13 +9,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::model::{Annotation, Fragment, ItemId};
+use crate::model::{Annotation, Fragment, ItemId, SharedStr, TextIndex};
 
 /// A file split into the skeleton (texts emptied, annotation lists emptied) and, per document
 /// in file order, its text and annotations.
 pub struct Split {
     pub skeleton: String,
-    pub documents: Vec<(String, Vec<Box<Annotation>>)>,
+    pub documents: Vec<(SharedStr, Vec<Box<Annotation>>)>,
 }
 
 const ANNOTATIONS_OPEN: &str = "        annotations: [";
@@ -39,7 +39,10 @@ pub struct Splitter {
     skeleton: String,
     // Boxed as `Document::annotations` keeps them: each is boxed once, as it is read.
     #[allow(clippy::vec_box)]
-    documents: Vec<(String, Vec<Box<Annotation>>)>,
+    documents: Vec<(SharedStr, Vec<Box<Annotation>>)>,
+    /// The offset index of the last document's text: each fragment's text is checked against
+    /// the document's at its place and, when equal, kept as a piece of it rather than a copy.
+    index: Option<TextIndex>,
     in_documents: bool,
     /// Whether the current document (from its `      (` line) has had its text line. Annotations
     /// belong to the text before them, so they must come after it in the same document; a file
@@ -67,8 +70,9 @@ impl Splitter {
                 return Some(());
             }
             let body = content.strip_prefix(ANNOTATION_PREFIX)?.strip_suffix("),")?;
-            let annotation = parse_annotation(body)?;
-            self.documents.last_mut()?.1.push(Box::new(annotation));
+            let (text, annotations) = self.documents.last_mut()?;
+            let annotation = parse_annotation(body, text, self.index.as_ref()?)?;
+            annotations.push(Box::new(annotation));
             return Some(());
         }
         if content == "    documents: [" {
@@ -90,8 +94,7 @@ impl Splitter {
             if !rest.is_empty() {
                 return None;
             }
-            self.documents.push((text, Vec::new()));
-            self.skeleton.push_str("        text: \"\",\n");
+            self.push_text(text);
             return Some(());
         }
         if self.in_documents && content == ANNOTATIONS_OPEN {
@@ -113,11 +116,17 @@ impl Splitter {
                 return None;
             }
             self.text_seen = true;
-            self.documents.push((text_in_place(line)?, Vec::new()));
-            self.skeleton.push_str("        text: \"\",\n");
+            self.push_text(text_in_place(line)?);
             return Some(());
         }
         self.line(std::str::from_utf8(&line).ok()?)
+    }
+
+    /// A document's text: the next document's.
+    fn push_text(&mut self, text: String) {
+        self.index = Some(TextIndex::new(&text));
+        self.documents.push((text.into(), Vec::new()));
+        self.skeleton.push_str("        text: \"\",\n");
     }
 
     /// The split file; `None` if it ended inside a list of annotations.
@@ -275,8 +284,9 @@ fn parse_timestamp(input: &str) -> Option<(DateTime<Utc>, &str)> {
     Some((time, rest))
 }
 
-/// The inside of an annotation line, as `writer::push_annotation` writes it.
-fn parse_annotation(line: &str) -> Option<Annotation> {
+/// The inside of an annotation line, as `writer::push_annotation` writes it, for the document
+/// whose text is `text`.
+fn parse_annotation(line: &str, text: &SharedStr, index: &TextIndex) -> Option<Annotation> {
     let rest = expect(line, "id: ")?;
     let (id, rest) = parse_u64(rest)?;
     let rest = expect(rest, ", label: ")?;
@@ -296,9 +306,16 @@ fn parse_annotation(line: &str) -> Option<Annotation> {
         let r = expect(r, ", end: ")?;
         let (end, r) = parse_u64(r)?;
         let r = expect(r, ", text: ")?;
-        let (text, r) = parse_string(r)?;
+        let (written, r) = parse_string(r)?;
         rest = expect(r, ")")?;
-        fragments.push(Fragment { start: usize::try_from(start).ok()?, end: usize::try_from(end).ok()?, text });
+        let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
+        // A piece of the document's text when it is the same (always, in a file Spanwise
+        // wrote); a text of its own otherwise, for validation to report the difference.
+        let shared = index
+            .byte_range(text, start..end)
+            .filter(|bytes| text.get(bytes.clone()) == Some(written.as_str()))
+            .and_then(|bytes| text.slice(bytes));
+        fragments.push(Fragment { start, end, text: shared.unwrap_or_else(|| written.into()) });
     }
     let rest = expect(rest, ", annotator: ")?;
     let (annotator, rest) = parse_string(rest)?;

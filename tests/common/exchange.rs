@@ -44,7 +44,7 @@ pub fn check_spacy_export(path: &Path, project: &Project) -> usize {
     assert_eq!(lines.len(), project.documents.len(), "one Doc per document");
     let mut spans = 0;
     for (doc, document) in lines.iter().zip(&project.documents) {
-        assert_eq!(doc["text"], document.text);
+        assert_eq!(doc["text"], document.text.as_str());
         let tokens: Vec<(u64, u64)> = doc["tokens"]
             .as_array()
             .expect("tokens")

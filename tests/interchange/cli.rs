@@ -107,7 +107,7 @@ fn import_annotations_into_a_new_and_an_existing_project() {
     std::fs::create_dir(&brat).unwrap();
     let project = spanwise::store::load(&new).unwrap();
     let d1 = &project.documents[0];
-    std::fs::write(brat.join("one.txt"), &d1.text).unwrap();
+    std::fs::write(brat.join("one.txt"), d1.text.as_str()).unwrap();
     std::fs::write(brat.join("one.ann"), "T1\tPerson 0 4\tAnna\nT2\tactor 0 11\tAnna Müller\n").unwrap();
     let (code, stdout, stderr) = spanwise(&["import-annotations", s(&new), s(&brat), "--annotator", "Carla Díaz"]);
     assert_eq!(code, 0, "{stderr}");

@@ -468,7 +468,7 @@ fn spacy_doc_json_tokens_cover_the_text_and_spans_align() {
     let lines: Vec<Json> = read(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
     for (obj, doc) in lines.iter().zip(&project.documents) {
-        assert_eq!(obj["text"], doc.text);
+        assert_eq!(obj["text"], doc.text.as_str());
         let text: Vec<char> = doc.text.chars().collect();
         let tokens: Vec<(usize, usize)> = obj["tokens"]
             .as_array()

@@ -28,7 +28,7 @@ pub fn empty_like(project: &Project) -> Project {
 pub fn texts_only(project: &Project) -> Project {
     let mut texts = empty_like(project);
     for doc in &project.documents {
-        let mut copy = Document::new(doc.id.clone(), doc.name.clone(), doc.text.clone());
+        let mut copy = Document::new(doc.id.clone(), doc.name.clone(), doc.text.clone().to_string());
         copy.metadata = doc.metadata.clone();
         copy.variables = doc.variables.clone();
         texts.documents.push(copy);
@@ -75,7 +75,7 @@ fn kept(project: &Project) -> BTreeMap<ItemId, Kept> {
                     Kept {
                         sha: d.sha256.clone(),
                         label: a.label.to_string(),
-                        fragments: a.fragments.iter().map(|f| (f.start, f.end, f.text.clone())).collect(),
+                        fragments: a.fragments.iter().map(|f| (f.start, f.end, f.text.to_string())).collect(),
                         annotator: a.annotator.to_string(),
                         note: a.note.clone(),
                         attributes: format!("{:?}", a.attributes),

@@ -33,7 +33,7 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
     let documents = job.documents.clone();
     for document in documents {
         let mut line = serde_json::Map::new();
-        line.insert("text".into(), document.text.clone().into());
+        line.insert("text".into(), document.text.as_str().into());
         let mut spans = Vec::new();
         let mut first_entity = std::collections::HashMap::new();
         for annotation in &document.annotations {

@@ -85,7 +85,7 @@ impl CleanupView {
             reread_as: document.metadata.get("encoding").cloned().unwrap_or_else(|| "UTF-8".into()),
             plan,
             lines,
-            text,
+            text: text.to_string(),
             error: None,
         }
     }
@@ -347,7 +347,7 @@ mod tests {
         view.plan.proposals.push(cleanup::Proposal {
             kind: ProposalKind::AfterBody,
             range: 0..document.text.chars().count(),
-            removed: document.text.clone(),
+            removed: document.text.clone().to_string(),
             reason: "everything".into(),
             accepted: true,
         });
