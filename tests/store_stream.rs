@@ -246,3 +246,46 @@ fn a_file_larger_than_the_limit_is_refused_while_reading() {
         Ok(_) => panic!("expected TooLarge, got a file"),
     }
 }
+
+/// Every fragment's text in memory is a piece of its document's text, not a copy (12 MB of the
+/// 10 MB benchmark project), whichever way the file was read: in pieces, whole, or by `ron`
+/// for a file in another layout; and a fragment text that differs from the document is still
+/// reported, with its line, not silently replaced by the document's.
+#[test]
+fn fragment_texts_are_pieces_of_the_document_text_however_the_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project();
+    let assert_shared = |read: &Project, how: &str| {
+        assert_eq!(read, &project, "{how}");
+        let mut fragments = 0;
+        for document in &read.documents {
+            for annotation in &document.annotations {
+                for fragment in &annotation.fragments {
+                    assert!(fragment.text.shares_source_with(&document.text), "{how}: {:?} is a copy", fragment.text);
+                    fragments += 1;
+                }
+            }
+        }
+        assert!(fragments >= 5, "{how}: {fragments} fragments");
+    };
+    let path = dir.path().join("p.spanwise.ron");
+    store::save(&project, &path).unwrap();
+    assert_shared(&stream::load(&path, MAX_FILE_BYTES).unwrap().expect("Spanwise's layout").project, "in pieces");
+    assert_shared(&store::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap(), "whole");
+    let text = store::to_string_with_ron(&project);
+    let oneline = text.split_once('\n').unwrap().1.replace('\n', " ");
+    assert_shared(&store::from_str(&oneline).unwrap(), "by ron");
+    // Made in the window: Document::fragment shares too.
+    let document = &project.documents[1];
+    assert!(document.fragment(3..9).unwrap().text.shares_source_with(&document.text));
+
+    // "Grüße" in the file where the document says something else there.
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let first = &project.documents[0].annotations[0].fragments[0];
+    let written = format!("text: {:?})", first.text.as_str());
+    assert!(saved.contains(&written), "{written}");
+    let damaged = saved.replacen(&written, "text: \"not the document's text\")", 1);
+    let damaged_path = write(dir.path(), "damaged.spanwise.ron", damaged.as_bytes());
+    let message = store::load_file(&damaged_path).unwrap_err().to_string();
+    assert!(message.contains("differs from the document text"), "{message}");
+}
