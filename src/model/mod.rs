@@ -15,11 +15,11 @@ pub mod validate;
 pub use codebook::{AttributeDef, Codebook, FieldDef, Label, RelationType, Value, ValueKind, parse_color};
 pub use editing::{Boundary, Selection, TagRefusal};
 pub use name::Name;
-pub use shared_str::SharedStr;
 pub use project::{
     Annotation, Annotator, CodingStatus, Document, Fragment, IdGenerator, ItemId, Memo, MemoTarget, Project, Relation,
     Timestamp, now, sha256_hex, slug,
 };
+pub use shared_str::SharedStr;
 pub use span_index::SpanIndex;
 pub use text_index::TextIndex;
 pub use validate::{Location, Problem, validate};

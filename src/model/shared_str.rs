@@ -20,9 +20,16 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An immutable string, or a piece of one, shared by reference counting.
+///
+/// The shared string is an `Arc<String>`, not an `Arc<str>`: a document's text arrives as a
+/// `String` (10 MB for the benchmark project), and `Arc<str>` would copy it into a new block
+/// next to the refcounts, freeing the old one: a moment with both (+10 MB at the peak), and
+/// glibc, on freeing a block that large, raises the size above which it maps blocks on their own,
+/// so that later large vectors grow inside the heap and their old copies stay resident (the trap
+/// BENCHMARKS.md describes). `Arc::new(String)` moves the 24-byte `String` and copies no text.
 #[derive(Clone)]
 pub struct SharedStr {
-    source: Arc<str>,
+    source: Arc<String>,
     /// Byte range in `source`, on character boundaries. `u32`: texts are below 2^30 bytes
     /// (project files above [`crate::store::MAX_FILE_BYTES`] and larger imports are refused).
     start: u32,
@@ -32,10 +39,10 @@ pub struct SharedStr {
 impl SharedStr {
     /// A string of its own.
     pub fn new(text: &str) -> Self {
-        Self::whole(Arc::from(text))
+        Self::whole(Arc::new(text.to_owned()))
     }
 
-    fn whole(source: Arc<str>) -> Self {
+    fn whole(source: Arc<String>) -> Self {
         // Lengths past 4 GiB cannot come from a file or an import (see the field); were one to
         // come from a program, it is cut at a character boundary rather than wrapping.
         let mut end = source.len().min(u32::MAX as usize);
@@ -144,7 +151,7 @@ impl From<&String> for SharedStr {
 
 impl From<String> for SharedStr {
     fn from(text: String) -> Self {
-        Self::whole(Arc::from(text))
+        Self::whole(Arc::new(text))
     }
 }
 

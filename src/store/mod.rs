@@ -175,7 +175,7 @@ pub(crate) fn from_split(split: reader::Split) -> Option<(Project, UnknownFields
         return None;
     }
     for (document, (text, annotations)) in project.documents.iter_mut().zip(split.documents) {
-        document.text = text.into();
+        document.text = text;
         document.annotations = annotations;
     }
     project.build_indexes();
@@ -201,7 +201,7 @@ fn parse_file(source: &str) -> Result<ProjectFile, LoadError> {
         && file.project.documents.len() == split.documents.len()
     {
         for (document, (text, annotations)) in file.project.documents.iter_mut().zip(split.documents) {
-            document.text = text.into();
+            document.text = text;
             document.annotations = annotations;
         }
         return Ok(file);
