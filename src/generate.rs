@@ -187,9 +187,9 @@ pub fn annotate(document: &mut Document, count: usize, annotator: &str, seed: u6
         let Some(fragment) = document.fragment(words[first].0..words[last].1) else { continue };
         annotations.push(Annotation {
             id: ids.next_id(),
-            label: LABELS[i % LABELS.len()].to_owned().into(),
+            label: LABELS[i % LABELS.len()].into(),
             fragments: vec![fragment],
-            annotator: annotator.to_owned().into(),
+            annotator: annotator.into(),
             created: time,
             modified: time,
             note: String::new(),
@@ -241,10 +241,10 @@ pub fn relate(document: &mut Document, count: usize, annotator: &str, seed: u64,
         };
         relations.push(Relation {
             id,
-            kind: kind.to_owned().into(),
+            kind: kind.into(),
             from: a.id,
             to: b.id,
-            annotator: annotator.to_owned().into(),
+            annotator: annotator.into(),
             created: time,
             modified: time,
             note: String::new(),

@@ -215,7 +215,7 @@ fn realize(project: &Project, choice: &Choice, ids: &mut IdGenerator, tag: &str,
         let end = (start + 1 + b % 12).min(len);
         Some(Annotation {
             id: ids.next_id(),
-            label: LABELS[c % 4].to_owned().into(),
+            label: LABELS[c % 4].into(),
             fragments: vec![document.fragment(start..end)?],
             annotator: "ana".into(),
             created: time,
@@ -243,7 +243,7 @@ fn realize(project: &Project, choice: &Choice, ids: &mut IdGenerator, tag: &str,
             let (document, annotation) = pick(&annotations, a)?;
             let mut changed = (*annotation).clone();
             match b % 3 {
-                0 => changed.label = LABELS[c % 4].to_owned().into(),
+                0 => changed.label = LABELS[c % 4].into(),
                 1 => changed.note = format!("{tag} note {c} ü"),
                 _ => {
                     let moved = new_annotation(document, &mut IdGenerator::seeded(0))?;

@@ -57,7 +57,7 @@ pub fn handout(key: &Project, instructions: &str) -> (Project, LeftOut) {
         .documents
         .iter()
         .map(|document| {
-            let mut copy = Document::new(document.id.clone(), document.name.clone(), document.text.clone().to_string());
+            let mut copy = Document::new(document.id.clone(), document.name.clone(), document.text.to_string());
             copy.metadata = document.metadata.clone();
             copy.direction = document.direction;
             copy

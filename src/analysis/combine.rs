@@ -389,7 +389,7 @@ fn combine_one(
                     .map(|n| format!("d{n}"))
                     .find(|id| project.document(id).is_none() && !added_document_ids.contains(id))
                     .unwrap_or_default();
-                let mut added = Document::new(id.clone(), document.name.clone(), document.text.clone().to_string());
+                let mut added = Document::new(id.clone(), document.name.clone(), document.text.to_string());
                 added.metadata = document.metadata.clone();
                 added.variables = document.variables.clone();
                 added.status = statuses.into_iter().collect();

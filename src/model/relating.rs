@@ -20,10 +20,10 @@ pub fn allowed_relation_types<'c>(codebook: &'c Codebook, from: &str, to: &str) 
 pub fn new_relation(id: ItemId, kind: &str, from: ItemId, to: ItemId, annotator: &str, time: Timestamp) -> Relation {
     Relation {
         id,
-        kind: kind.to_owned().into(),
+        kind: kind.into(),
         from,
         to,
-        annotator: annotator.to_owned().into(),
+        annotator: annotator.into(),
         created: time,
         modified: time,
         note: String::new(),

@@ -28,7 +28,7 @@ pub fn empty_like(project: &Project) -> Project {
 pub fn texts_only(project: &Project) -> Project {
     let mut texts = empty_like(project);
     for doc in &project.documents {
-        let mut copy = Document::new(doc.id.clone(), doc.name.clone(), doc.text.clone().to_string());
+        let mut copy = Document::new(doc.id.clone(), doc.name.clone(), doc.text.to_string());
         copy.metadata = doc.metadata.clone();
         copy.variables = doc.variables.clone();
         texts.documents.push(copy);

@@ -147,7 +147,7 @@ impl super::SpanwiseApp {
         if relation.kind == kind {
             return;
         }
-        relation.kind = kind.to_owned().into();
+        relation.kind = kind.into();
         relation.modified = now();
         let _ = self.session.apply(Edit::UpdateRelation { document, relation });
     }

@@ -72,7 +72,7 @@ impl super::SpanwiseApp {
     pub(super) fn relabel(&mut self, label: &str) {
         self.update_selected(|annotation, _| {
             let mut changed = annotation.clone();
-            changed.label = label.to_owned().into();
+            changed.label = label.into();
             Some(changed)
         });
     }

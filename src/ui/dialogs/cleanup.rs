@@ -347,7 +347,7 @@ mod tests {
         view.plan.proposals.push(cleanup::Proposal {
             kind: ProposalKind::AfterBody,
             range: 0..document.text.chars().count(),
-            removed: document.text.clone().to_string(),
+            removed: document.text.to_string(),
             reason: "everything".into(),
             accepted: true,
         });
