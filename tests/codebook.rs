@@ -589,6 +589,8 @@ fn the_cli_codebook_import_reports_values_it_no_longer_admits() {
     let (code, out, err) = cli(&["codebook", "import", p, c]);
     assert_eq!(code, Some(0), "{out}{err}");
     for line in [
+        "attribute Stance updated",
+        "document variable Outlet updated",
         "1 annotation has a value of Stance that it no longer admits, e.g. 'supports' (kept; --remove-outside removes them)",
         "1 annotation has a value of Check-worthy that it no longer admits, e.g. 'yes' (kept; --remove-outside removes them)",
         "1 document has a value of Outlet that it no longer admits, e.g. 'Grüße 🎉 👨\u{200d}👩\u{200d}👧 شبکه\u{200c}ها 社交' (kept; --remove-outside removes them)",

@@ -284,7 +284,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
             ..relation_type.clone()
         };
         match new.relation_types.iter_mut().find(|r| r.id == mapped.id) {
-            Some(existing) => *existing = mapped,
+            Some(existing) if *existing == mapped => {}
+            Some(existing) => {
+                summary.push(format!("relation type {} updated", mapped.name));
+                *existing = mapped;
+            }
             None => {
                 summary.push(format!("relation type {} added", mapped.name));
                 new.relation_types.push(mapped);
@@ -294,7 +298,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
     for attribute in &incoming.attributes {
         let mapped = super::codebook::AttributeDef { labels: map(&attribute.labels), ..attribute.clone() };
         match new.attributes.iter_mut().find(|a| a.id == mapped.id) {
-            Some(existing) => *existing = mapped,
+            Some(existing) if *existing == mapped => {}
+            Some(existing) => {
+                summary.push(format!("attribute {} updated", mapped.name));
+                *existing = mapped;
+            }
             None => {
                 summary.push(format!("attribute {} added", mapped.name));
                 new.attributes.push(mapped);
@@ -303,7 +311,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
     }
     for field in &incoming.document_fields {
         match new.document_fields.iter_mut().find(|f| f.id == field.id) {
-            Some(existing) => *existing = field.clone(),
+            Some(existing) if existing == field => {}
+            Some(existing) => {
+                summary.push(format!("document variable {} updated", field.name));
+                *existing = field.clone();
+            }
             None => {
                 summary.push(format!("document variable {} added", field.name));
                 new.document_fields.push(field.clone());
