@@ -199,3 +199,34 @@ fn a_variable_kind_and_a_relation_type_direction_are_changed_in_the_editor() {
     undo(&mut harness);
     assert!(harness.state().project().codebook.relation_type("supports").unwrap().directed, "one undo step");
 }
+
+/// Import codebook… with a file where Stance is a number: the window says it updated Stance and
+/// names the values it no longer admits, with an example, in the same words as
+/// `spanwise codebook import`; the values are kept, and one undo restores the old kind.
+#[test]
+fn the_window_names_the_values_an_imported_codebook_no_longer_admits_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, claims, _) = sample_with_values(dir.path());
+    let mut harness = open_editor(&path);
+    let before = harness.state().project().clone();
+    let mut incoming = before.codebook.clone();
+    incoming.attributes.iter_mut().find(|a| a.id == "stance").unwrap().kind = ValueKind::Number;
+    let file = dir.path().join("Zahlen ü 🎉.codebook.ron");
+    std::fs::write(&file, spanwise::formats::codebook::to_ron(&incoming)).unwrap();
+    harness.state_mut().command(spanwise::ui::Command::ImportCodebookFrom(file.clone()));
+    harness.run();
+    let report = harness.state().coding.entries.report.clone().unwrap_or_default();
+    assert_eq!(
+        report,
+        "Imported Zahlen ü 🎉.codebook.ron: attribute Stance updated\n\
+         2 annotations have values of Stance that it no longer admits, e.g. 'supports', 'opposes' (kept)"
+    );
+    harness.get_by_label(&report);
+    let project = harness.state().project();
+    assert_eq!(project.codebook.attribute("stance").unwrap().kind, ValueKind::Number);
+    assert_eq!(value(project, claims[0], "stance"), Some(Value::Choice("supports".into())), "kept");
+    let saved = save_and_load(&mut harness, &path);
+    assert_eq!(value(&saved, claims[1], "stance"), Some(Value::Choice("opposes".into())), "kept in the file");
+    undo(&mut harness);
+    assert_eq!(harness.state().project().codebook, before.codebook);
+}
