@@ -230,3 +230,30 @@ fn the_window_names_the_values_an_imported_codebook_no_longer_admits_and_keeps_t
     undo(&mut harness);
     assert_eq!(harness.state().project().codebook, before.codebook);
 }
+
+/// A kind change (values converted and one removed after the question) is journalled: after a
+/// crash, Recover brings it back exactly, and one undo then restores the old kind and values.
+#[test]
+fn a_kind_change_is_journalled_and_recovered_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, recommendations) = sample_with_values(dir.path());
+    let original = store::load(&path).unwrap();
+    let mut harness = open_editor(&path);
+    click(&mut harness, "Attributes");
+    click(&mut harness, "Attribute Addressee");
+    radio(&mut harness, "Kind of Addressee: number");
+    click(&mut harness, "Remove those values");
+    let expected = harness.state().project().clone();
+    assert_eq!(value(&expected, recommendations[0], "addressee"), Some(Value::Number(30.0)));
+    drop(harness);
+
+    let app = SpanwiseApp::new(AppConfig { settings: test_settings(), settings_path: None }).with_file(&path);
+    let mut harness = common::ui::harness_sized(app, 1400.0, 1300.0);
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(*harness.state().project(), expected, "exactly what was there");
+    undo(&mut harness);
+    assert_eq!(harness.state().project().codebook, original.codebook);
+    assert_eq!(harness.state().project().documents, original.documents, "both values back as texts");
+}

@@ -936,6 +936,13 @@ pub fn describe_entry(codebook: &Codebook, entry: Entry, id: &str, definition: &
     Ok(new)
 }
 
+/// A value as an example in a question or report: its text, or `(empty)` for an empty text or
+/// a multi-choice set with nothing chosen.
+pub(super) fn example(value: &Value) -> String {
+    let text = value.display();
+    if text.trim().is_empty() { "(empty)".to_owned() } else { text }
+}
+
 /// Values of the project that `codebook` would not admit (a codebook imported over this one
 /// changed an attribute's kind or choices), for one attribute or document variable.
 #[derive(Clone, Debug, PartialEq)]
@@ -970,7 +977,7 @@ pub fn values_outside(project: &Project, codebook: &Codebook) -> Vec<Outside> {
     let examples = |values: &mut dyn Iterator<Item = &Value>| {
         let mut examples: Vec<String> = Vec::new();
         for value in values {
-            let text = value.display();
+            let text = example(value);
             if examples.len() < 3 && !examples.contains(&text) {
                 examples.push(text);
             }

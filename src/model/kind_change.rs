@@ -14,7 +14,7 @@
 
 use super::codebook::{Codebook, Value, ValueKind};
 use super::codebook_editing::{
-    Cascade, ChoicesOf, DataChange, EntryChange, annotations_with, attribute_mut, check_choices, field_mut,
+    Cascade, ChoicesOf, DataChange, EntryChange, annotations_with, attribute_mut, check_choices, example, field_mut,
     unlocked_entry, without_value,
 };
 use super::project::{Project, Timestamp};
@@ -237,7 +237,7 @@ pub fn change_kind(
             Some(_) => change.kept += 1,
             None => {
                 change.misfits += 1;
-                let example = value.display();
+                let example = example(value);
                 if change.examples.len() < EXAMPLES && !change.examples.contains(&example) {
                     change.examples.push(example);
                 }
@@ -484,12 +484,12 @@ mod tests {
         let DataChange::UpdateAnnotation { annotation, .. } = &change.cascade.after[1] else { panic!("an update") };
         assert_eq!(annotation.attributes.get("a"), Some(&Value::Choices(strings(&["社交"]))));
         // Back: sets of one become choices; a set of two does not fit.
-        let sets = [Value::Choices(strings(&["ü"])), Value::Choices(options.clone())];
+        let sets = [Value::Choices(strings(&["ü"])), Value::Choices(options.clone()), Value::Choices(Vec::new())];
         let project = project_with(ValueKind::MultiChoice(options.clone()), &sets);
         let change = change_kind(&project, &of, ValueKind::Choice(options), later()).expect("ok");
-        assert_eq!((change.kept, change.misfits), (1, 1));
-        assert_eq!(change.examples, ["ü; 社交"]);
-        assert_eq!(change.cascade.before.len(), 2);
+        assert_eq!((change.kept, change.misfits), (1, 2));
+        assert_eq!(change.examples, ["ü; 社交", "(empty)"], "a set with nothing chosen does not fit a choice");
+        assert_eq!(change.cascade.before.len(), 3);
     }
 
     #[test]
