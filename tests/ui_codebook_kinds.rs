@@ -257,3 +257,45 @@ fn a_kind_change_is_journalled_and_recovered_after_a_crash() {
     assert_eq!(harness.state().project().codebook, original.codebook);
     assert_eq!(harness.state().project().documents, original.documents, "both values back as texts");
 }
+
+/// Free text to choice with many different texts: the editor says how many choices that makes
+/// before making them; Cancel leaves everything, going ahead is one undo step.
+#[test]
+fn many_different_texts_made_into_choices_are_asked_about_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut project = store::load(&path).unwrap();
+    let mut codebook = project.codebook.clone();
+    codebook.attributes.iter_mut().find(|a| a.id == "addressee").unwrap().labels.clear();
+    apply(&mut project, Edit::SetCodebook(Box::new(codebook))).unwrap();
+    let actors: Vec<ItemId> =
+        project.documents[0].annotations.iter().filter(|a| a.label == "actor").map(|a| a.id).take(25).collect();
+    for (i, id) in actors.iter().enumerate() {
+        let mut annotation = project.documents[0].annotation(*id).unwrap().clone();
+        annotation.attributes.insert("addressee".into(), Value::Text(format!("Akteur {i} 🎉 شبکه\u{200c}ها")));
+        let document = project.documents[0].id.clone();
+        apply(&mut project, Edit::UpdateAnnotation { document, annotation }).unwrap();
+    }
+    store::save(&project, &path).unwrap();
+    let mut harness = open_editor(&path);
+    let before = harness.state().project().clone();
+    click(&mut harness, "Attributes");
+    click(&mut harness, "Attribute Addressee");
+    radio(&mut harness, "Kind of Addressee: choice");
+    let question = "Addressee has 25 different values: make them its 25 choices?";
+    harness.get_by_label(question);
+    assert_eq!(harness.state().project(), &before, "nothing happens before the answer");
+    click(&mut harness, "Cancel");
+    assert_eq!(harness.state().project(), &before);
+    radio(&mut harness, "Kind of Addressee: choice");
+    click(&mut harness, "Make them choices");
+    let kind = harness.state().project().codebook.attribute("addressee").unwrap().kind.clone();
+    assert_eq!(kind.options().len(), 25);
+    assert_eq!(kind.options()[24], "Akteur 24 🎉 شبکه\u{200c}ها");
+    assert_eq!(
+        value(harness.state().project(), actors[3], "addressee"),
+        Some(Value::Choice("Akteur 3 🎉 شبکه\u{200c}ها".into()))
+    );
+    undo(&mut harness);
+    assert_eq!(harness.state().project(), &before);
+}

@@ -12,6 +12,9 @@ use crate::ui::app::SpanwiseApp;
 use crate::ui::codebook_entries::{CascadePrompt, KindChoice};
 use crate::ui::commands::Command;
 
+/// More distinct values than this, made into choices, are asked about first.
+const MANY_CHOICES: usize = 20;
+
 impl SpanwiseApp {
     /// "Kind" with a radio button per kind; a click on another kind changes it (or asks first).
     pub(super) fn kind_selector_ui(
@@ -43,12 +46,17 @@ impl SpanwiseApp {
             if kind.has_choices() && choices.is_empty() {
                 self.coding.entries.kind_draft = Some((of.clone(), kind, String::new()));
             } else {
+                // Many distinct values made into choices: said before it happens.
+                let made = current.options().is_empty() && choices.len() > MANY_CHOICES;
+                let count = choices.len();
                 let to = match kind {
                     KindChoice::Choice => ValueKind::Choice(choices),
                     KindChoice::MultiChoice => ValueKind::MultiChoice(choices),
                     other => other.kind(""),
                 };
-                self.push_kind_change(of, to, pending);
+                let confirm =
+                    made.then(|| format!("{name} has {count} different values: make them its {count} choices?"));
+                self.push_kind_change(of, to, confirm, pending);
             }
         }
         self.kind_draft_ui(ui, of, name, pending);
@@ -79,15 +87,16 @@ impl SpanwiseApp {
         match answer {
             Some(true) => {
                 let to = kind.kind(text);
-                self.push_kind_change(of, to, pending);
+                self.push_kind_change(of, to, None, pending);
             }
             Some(false) => self.coding.entries.kind_draft = None,
             None => {}
         }
     }
 
-    /// The kind change applied at once when every value fits, else held with the question.
-    fn push_kind_change(&mut self, of: &ChoicesOf, to: ValueKind, pending: &mut Vec<Command>) {
+    /// The kind change applied at once when every value fits (and `confirm`, a question asked
+    /// anyway, is `None`), else held with the question(s).
+    fn push_kind_change(&mut self, of: &ChoicesOf, to: ValueKind, confirm: Option<String>, pending: &mut Vec<Command>) {
         let (entry, id) = match of {
             ChoicesOf::Attribute(id) => (Entry::Attribute, id),
             ChoicesOf::Field(id) => (Entry::Field, id),
@@ -95,14 +104,19 @@ impl SpanwiseApp {
         match change_kind(self.session.project(), of, to, crate::model::now()) {
             Ok(change) => {
                 self.coding.entries.kind_draft = None;
-                match change.question() {
+                let button = if change.question().is_some() { "Remove those values" } else { "Make them choices" };
+                let question = match (confirm, change.question()) {
+                    (Some(made), Some(misfits)) => Some(format!("{made} {misfits}")),
+                    (made, misfits) => made.or(misfits),
+                };
+                match question {
                     None => pending.push(Command::CodebookCascade(Box::new(change.cascade))),
                     Some(question) => {
                         self.coding.entries.prompt = Some(CascadePrompt {
                             entry,
                             id: id.clone(),
                             question,
-                            confirm: "Remove those values".into(),
+                            confirm: button.into(),
                             cascade: Box::new(change.cascade),
                             base: Box::new(self.session.project().codebook.clone()),
                         });
