@@ -549,3 +549,73 @@ fn a_merge_never_leaves_a_sub_label_without_its_parent() {
     }
     round_trip(&merged.project);
 }
+
+/// `spanwise codebook import` reports, like the window, the values the imported codebook no
+/// longer admits (which attribute or variable, how many, examples) and keeps them; with
+/// `--remove-outside` it removes them, and says so.
+#[test]
+fn the_cli_codebook_import_reports_values_it_no_longer_admits() {
+    let mut project = common::tricky_project();
+    let claim = ids_with_label(&project, "claim")[0];
+    let mut annotation = project.documents[0].annotation(claim).unwrap().clone();
+    annotation.attributes.insert("stance".into(), Value::Choice("supports".into()));
+    annotation.attributes.insert("check_worthy".into(), Value::Bool(true));
+    apply(&mut project, Edit::UpdateAnnotation { document: "d1".into(), annotation }).unwrap();
+    let outlet = Value::Text("Grüße 🎉 👨\u{200d}👩\u{200d}👧 شبکه\u{200c}ها 社交".into());
+    let set = Edit::SetDocumentVariable { document: "d1".into(), field: "outlet".into(), value: Some(outlet.clone()) };
+    apply(&mut project, set).unwrap();
+    // The imported codebook: Stance a number, Check-worthy a choice, Outlet a date.
+    let mut incoming = project.codebook.clone();
+    incoming.attributes.iter_mut().find(|a| a.id == "stance").unwrap().kind = ValueKind::Number;
+    incoming.attributes.iter_mut().find(|a| a.id == "check_worthy").unwrap().kind =
+        ValueKind::Choice(vec!["ja".into(), "nein".into()]);
+    incoming.document_fields.iter_mut().find(|f| f.id == "outlet").unwrap().kind = ValueKind::Date;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.spanwise.ron");
+    let file = dir.path().join("c.codebook.ron");
+    std::fs::write(&file, codebook::to_ron(&incoming)).unwrap();
+    let cli = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_spanwise")).args(args).output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (p, c) = (path.to_str().unwrap(), file.to_str().unwrap());
+
+    store::save(&project, &path).unwrap();
+    let (code, out, err) = cli(&["codebook", "import", p, c]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    for line in [
+        "attribute Stance updated",
+        "document variable Outlet updated",
+        "1 annotation has a value of Stance that it no longer admits, e.g. 'supports' (kept; --remove-outside removes them)",
+        "1 annotation has a value of Check-worthy that it no longer admits, e.g. 'yes' (kept; --remove-outside removes them)",
+        "1 document has a value of Outlet that it no longer admits, e.g. 'Grüße 🎉 👨\u{200d}👩\u{200d}👧 شبکه\u{200c}ها 社交' (kept; --remove-outside removes them)",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line}\nnot in:\n{out}");
+    }
+    let saved = store::load(&path).unwrap();
+    assert_eq!(saved.codebook.attribute("stance").unwrap().kind, ValueKind::Number);
+    let kept = saved.documents[0].annotation(claim).unwrap();
+    assert_eq!(kept.attributes.get("stance"), Some(&Value::Choice("supports".into())), "kept");
+    assert_eq!(saved.documents[0].variables.get("outlet"), Some(&outlet), "kept");
+
+    // Asked to, it removes them (and only them), and says so.
+    store::save(&project, &path).unwrap();
+    let (code, out, err) = cli(&["codebook", "import", "--remove-outside", p, c]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("1 annotation has a value of Stance that it no longer admits, e.g. 'supports' (removed)"),
+        "{out}"
+    );
+    let saved = store::load(&path).unwrap();
+    let cleared = saved.documents[0].annotation(claim).unwrap();
+    assert_eq!(cleared.attributes.get("stance"), None, "{}", std::fs::read_to_string(&path).unwrap());
+    assert_eq!(cleared.attributes.get("check_worthy"), None);
+    assert_eq!(saved.documents[0].variables.get("outlet"), None);
+    assert!(cb::values_outside(&saved, &saved.codebook).is_empty());
+    assert_eq!(saved.documents[0].annotations.len(), project.documents[0].annotations.len());
+}

@@ -371,11 +371,92 @@ fn values_a_changed_kind_no_longer_admits_are_named_with_their_count() {
     incoming.attributes.iter_mut().find(|a| a.id == "tone").unwrap().kind = ValueKind::Choice(vec!["warm".into()]);
     incoming.attributes.iter_mut().find(|a| a.id == "topics").unwrap().kind = ValueKind::Number;
     let (merged, _) = cb::merge_codebooks(&project.codebook, &incoming).unwrap();
+    let outside: Vec<String> = cb::values_outside(&project, &merged).iter().map(cb::Outside::describe).collect();
     assert_eq!(
-        cb::values_outside(&project, &merged),
+        outside,
         [
-            "1 annotation has a value of Tone that it no longer admits (kept)",
-            "1 annotation has a value of Topics that it no longer admits (kept)"
+            "1 annotation has a value of Tone that it no longer admits, e.g. 'cold 🎉'",
+            "1 annotation has a value of Topics that it no longer admits, e.g. 'war; شبکه‌ها'"
         ]
     );
+    // Removing them is one undo step that brings the values and the old codebook back.
+    let mut removed = project.clone();
+    let mut history = History::default();
+    let cascade = cb::remove_values_outside(&project, merged.clone(), common::time());
+    assert_eq!(cascade.before.len(), 2);
+    history.apply(&mut removed, spanwise::session::codebook::cascade_edit(cascade)).unwrap();
+    assert!(cb::values_outside(&removed, &removed.codebook).is_empty());
+    assert_eq!(removed.codebook, merged);
+    assert_eq!(
+        removed.documents[0].annotations.iter().filter(|a| a.attributes.contains_key("tone")).count(),
+        1,
+        "'warm' is still a Tone"
+    );
+    history.undo(&mut removed).unwrap();
+    assert_eq!(removed.codebook, project.codebook);
+    assert_eq!(removed.documents[0].annotations, project.documents[0].annotations);
+}
+
+/// Changing an attribute's and a variable's kind through the real edit path: values converted,
+/// those that do not fit removed only in the confirmed cascade, and one undo brings back the
+/// old kind and every value exactly.
+#[test]
+fn a_kind_change_converts_values_in_one_undo_step() {
+    use spanwise::model::kind_change::change_kind;
+    let (mut project, quote, claim) = with_values();
+    let tone = ChoicesOf::Attribute("tone".into());
+    let topics = ChoicesOf::Attribute("topics".into());
+    let time = common::time();
+    let before = project.clone();
+    let mut history = History::default();
+    let value =
+        |p: &Project, id, attribute: &str| p.documents[0].annotation(id).unwrap().attributes.get(attribute).cloned();
+
+    // Choice -> multi-choice: each value a set of one, nothing asked.
+    let options = project.codebook.attribute("tone").unwrap().kind.options().to_vec();
+    let change = change_kind(&project, &tone, ValueKind::MultiChoice(options), time).unwrap();
+    assert_eq!((change.kept, change.misfits, change.question()), (2, 0, None));
+    history.apply(&mut project, cascade_edit(change.cascade)).unwrap();
+    assert_eq!(value(&project, quote, "tone"), Some(Value::Choices(vec!["cold 🎉".into()])));
+    assert_eq!(value(&project, claim, "tone"), Some(Value::Choices(vec!["warm".into()])));
+    assert!(spanwise::model::validate(&project).is_empty());
+    history.undo(&mut project).unwrap();
+    assert_eq!(project.codebook, before.codebook);
+    assert_eq!(value(&project, quote, "tone"), Some(Value::Choice("cold 🎉".into())));
+    assert_eq!(project.documents, before.documents);
+
+    // Multi-choice -> free text: the text form; then free text -> number asks about the text.
+    let change = change_kind(&project, &topics, ValueKind::Text, time).unwrap();
+    history.apply(&mut project, cascade_edit(change.cascade)).unwrap();
+    assert_eq!(value(&project, claim, "topics"), Some(Value::Text("war; شبکه‌ها".into())));
+    let change = change_kind(&project, &topics, ValueKind::Number, time).unwrap();
+    assert_eq!(
+        change.question().as_deref(),
+        Some(
+            "1 annotation has a value of Topics that is not a number, e.g. 'war; شبکه‌ها'. Remove that value and make Topics a number?"
+        )
+    );
+    history.apply(&mut project, cascade_edit(change.cascade)).unwrap();
+    assert_eq!(value(&project, claim, "topics"), None);
+    history.undo(&mut project).unwrap();
+    history.undo(&mut project).unwrap();
+    assert_eq!(project.codebook, before.codebook);
+    assert_eq!(project.documents, before.documents);
+
+    // A variable: free text -> choice, its texts the choices.
+    let outlet = ChoicesOf::Field("outlet".into());
+    assert_eq!(project.codebook.document_field("outlet").map(|f| &f.kind), Some(&ValueKind::Text));
+    let set = Edit::SetDocumentVariable {
+        document: "d1".into(),
+        field: "outlet".into(),
+        value: Some(Value::Text("Grüße 🎉 شبکه\u{200c}ها".into())),
+    };
+    history.apply(&mut project, set).unwrap();
+    let choices = spanwise::model::kind_change::choices_from_values(&project, &outlet);
+    assert_eq!(choices, ["Grüße 🎉 شبکه\u{200c}ها"]);
+    let change = change_kind(&project, &outlet, ValueKind::Choice(choices), time).unwrap();
+    history.apply(&mut project, cascade_edit(change.cascade)).unwrap();
+    assert_eq!(project.documents[0].variables.get("outlet"), Some(&Value::Choice("Grüße 🎉 شبکه\u{200c}ها".into())));
+    history.undo(&mut project).unwrap();
+    assert_eq!(project.documents[0].variables.get("outlet"), Some(&Value::Text("Grüße 🎉 شبکه\u{200c}ها".into())));
 }

@@ -283,3 +283,117 @@ fn a_coder_adds_a_relation_type_and_an_attribute_with_clicks_and_keys_in_the_rea
 fn saved_relations(both: &Both<'_>, kind: &str) -> usize {
     both.twin.state().project().documents.iter().map(|d| d.relations.iter().filter(|r| r.kind == kind).count()).sum()
 }
+
+/// The sample project with Stance on its first two claims and Addressee on two recommendations
+/// (" 30 " and a Persian/emoji/Chinese text), written to `path`.
+fn sample_with_values(path: &Path) -> (Vec<spanwise::model::ItemId>, Vec<spanwise::model::ItemId>) {
+    use spanwise::edit::{Edit, apply};
+    let mut project = store::load(path).unwrap();
+    let ids = |label: &str| -> Vec<spanwise::model::ItemId> {
+        project.documents[0].annotations.iter().filter(|a| a.label == label).map(|a| a.id).take(2).collect()
+    };
+    let (claims, recommendations) = (ids("claim"), ids("recommendation"));
+    let values = [
+        (claims[0], "stance", Value::Choice("supports".into())),
+        (claims[1], "stance", Value::Choice("opposes".into())),
+        (recommendations[0], "addressee", Value::Text(" 30 ".into())),
+        (recommendations[1], "addressee", Value::Text("شبکه\u{200c}ها 🎉 社交".into())),
+    ];
+    for (id, attribute, value) in values {
+        let mut annotation = project.documents[0].annotation(id).unwrap().clone();
+        annotation.attributes.insert(attribute.into(), value);
+        let document = project.documents[0].id.clone();
+        apply(&mut project, Edit::UpdateAnnotation { document, annotation }).unwrap();
+    }
+    store::save(&project, path).unwrap();
+    (claims, recommendations)
+}
+
+#[test]
+fn a_coder_changes_an_attribute_kind_and_a_relation_direction_with_clicks_in_the_real_window() {
+    let Some(_one_at_a_time) = require(TOOLS, "real_window_codebook") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let settings = Settings { annotator_name: "Ana".into(), ..Settings::default() };
+    settings.save(&home.join(".config/spanwise/settings.ron")).unwrap();
+    let project = sample_copy(dir.path());
+    let (claims, recommendations) = sample_with_values(&project);
+    let twin_file = dir.path().join("twin").join("sample.spanwise.ron");
+    std::fs::create_dir_all(twin_file.parent().unwrap()).unwrap();
+    std::fs::copy(&project, &twin_file).unwrap();
+    let twin = harness_sized(
+        SpanwiseApp::new(AppConfig { settings: settings.clone(), settings_path: None }).with_file(&twin_file),
+        1400.0,
+        900.0,
+    );
+
+    let display = Display::start(dir.path(), true);
+    let app = RealApp::launch(&display, &home, &[&project]);
+    let window = app.window("sample.spanwise.ron");
+    app.wait_state("dialog", "none", SETTLE);
+    let mut both = Both { app, window, twin };
+
+    both.key("ctrl+b", |twin| twin.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B));
+    both.app.wait_state("coding_panel", "true", SETTLE);
+    both.click("Document variables", None);
+    both.click("Edit codebook", None);
+    both.click("Attributes", None);
+
+    // Stance: choice -> multi-choice with one click; every value kept, nothing asked.
+    both.click("Attribute Stance", None);
+    both.click("Kind of Stance: multi-choice", Some(Role::RadioButton));
+    both.app.wait_state(
+        "attribute_kinds",
+        "Speaker type:choice,Stance:multi-choice,Check-worthy:yes/no,Addressee:free text",
+        SETTLE,
+    );
+    assert_eq!(both.app.state_of("codebook_prompt"), "");
+    shot(&both, "codebook-kind-selector.png");
+    both.key("ctrl+s", |_| {});
+    both.app.wait_state("dirty", "false", SETTLE);
+    let saved = store::load(&project).unwrap();
+    let options = vec!["supports".to_owned(), "opposes".into(), "neutral".into()];
+    assert_eq!(saved.codebook.attribute("stance").unwrap().kind, spanwise::model::ValueKind::MultiChoice(options));
+    assert_eq!(
+        saved.documents[0].annotation(claims[1]).unwrap().attributes["stance"],
+        Value::Choices(vec!["opposes".into()])
+    );
+
+    // Addressee: free text -> number asks, with the count and an example; the answer is a click.
+    both.click("Attribute Addressee", None);
+    both.click("Kind of Addressee: number", Some(Role::RadioButton));
+    both.app.wait_state(
+        "codebook_prompt",
+        "1 annotation has a value of Addressee that is not a number, e.g. 'شبکه\u{200c}ها 🎉 社交'. \
+         Remove that value and make Addressee a number?",
+        SETTLE,
+    );
+    shot(&both, "codebook-kind-question.png");
+    both.click("Remove those values", None);
+    both.app.wait_state(
+        "attribute_kinds",
+        "Speaker type:choice,Stance:multi-choice,Check-worthy:yes/no,Addressee:number",
+        SETTLE,
+    );
+
+    // Attributed to (drawn in the text above): undirected with the checkbox, its arcs then
+    // without arrowheads.
+    both.click("Attributes", None);
+    both.click("Relation types", None);
+    both.click("Relation type Attributed to", None);
+    both.click("Directed: Attributed to", Some(Role::CheckBox));
+    both.app.wait_state("undirected_relation_types", "Attributed to", SETTLE);
+    shot(&both, "codebook-undirected.png");
+    both.app.assert_idle("the kind and direction editors");
+    both.key("ctrl+s", |_| {});
+    both.app.wait_state("dirty", "false", SETTLE);
+
+    let saved = store::load(&project).unwrap();
+    assert_eq!(saved.codebook.attribute("addressee").unwrap().kind, spanwise::model::ValueKind::Number);
+    let addressee = |i: usize| saved.documents[0].annotation(recommendations[i]).unwrap().attributes.get("addressee");
+    assert_eq!(addressee(0), Some(&Value::Number(30.0)));
+    assert_eq!(addressee(1), None, "removed after the question was answered");
+    assert!(!saved.codebook.relation_type("attributed_to").unwrap().directed);
+    assert!(saved.codebook.relation_type("supports").unwrap().directed, "only the one clicked");
+    assert_eq!(&saved.codebook, &both.twin.state().project().codebook, "the twin did the same");
+}

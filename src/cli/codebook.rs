@@ -6,7 +6,8 @@ use clap::Subcommand;
 
 use crate::edit::{Edit, apply};
 use crate::formats::codebook;
-use crate::model::codebook_editing::{merge_codebooks, set_locked};
+use crate::model::codebook_editing::{merge_codebooks, remove_values_outside, set_locked, values_outside};
+use crate::session::codebook::cascade_edit;
 use crate::store;
 
 #[derive(Subcommand, Debug)]
@@ -25,6 +26,10 @@ pub enum CodebookCommand {
         project: PathBuf,
         /// The codebook file (.codebook.ron or .qdc)
         file: PathBuf,
+        /// Remove the values the imported codebook no longer admits (a changed kind or removed
+        /// choices) instead of keeping them; either way they are reported
+        #[arg(long)]
+        remove_outside: bool,
     },
     /// Lock the codebook: the window's codebook editor becomes read-only; tagging still works
     Lock {
@@ -79,7 +84,7 @@ pub fn run(command: &CodebookCommand, out: &mut dyn std::io::Write, err: &mut dy
             let _ = writeln!(out, "{}: {} labels", file.display(), project.codebook.labels.len());
             0
         }
-        CodebookCommand::Import { project: path, file } => {
+        CodebookCommand::Import { project: path, file, remove_outside } => {
             let Some(mut project) = load(path, err) else { return 1 };
             let mut notes = Vec::new();
             let incoming = match codebook::read(file, &mut notes) {
@@ -96,12 +101,23 @@ pub fn run(command: &CodebookCommand, out: &mut dyn std::io::Write, err: &mut dy
                     return 1;
                 }
             };
-            if let Err(error) = apply(&mut project, Edit::SetCodebook(Box::new(merged))) {
+            // Values the merged codebook no longer admits: reported, and kept unless asked.
+            let outside = values_outside(&project, &merged);
+            let edit = if *remove_outside {
+                cascade_edit(remove_values_outside(&project, merged, crate::model::now()))
+            } else {
+                Edit::SetCodebook(Box::new(merged))
+            };
+            if let Err(error) = apply(&mut project, edit) {
                 let _ = writeln!(err, "{}: {error}", path.display());
                 return 1;
             }
             for line in notes.iter().chain(&summary) {
                 let _ = writeln!(out, "{line}");
+            }
+            for o in &outside {
+                let what = if *remove_outside { "removed" } else { "kept; --remove-outside removes them" };
+                let _ = writeln!(out, "{} ({what})", o.describe());
             }
             if summary.is_empty() {
                 let _ = writeln!(out, "nothing changed: the project's codebook has all of it");

@@ -284,7 +284,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
             ..relation_type.clone()
         };
         match new.relation_types.iter_mut().find(|r| r.id == mapped.id) {
-            Some(existing) => *existing = mapped,
+            Some(existing) if *existing == mapped => {}
+            Some(existing) => {
+                summary.push(format!("relation type {} updated", mapped.name));
+                *existing = mapped;
+            }
             None => {
                 summary.push(format!("relation type {} added", mapped.name));
                 new.relation_types.push(mapped);
@@ -294,7 +298,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
     for attribute in &incoming.attributes {
         let mapped = super::codebook::AttributeDef { labels: map(&attribute.labels), ..attribute.clone() };
         match new.attributes.iter_mut().find(|a| a.id == mapped.id) {
-            Some(existing) => *existing = mapped,
+            Some(existing) if *existing == mapped => {}
+            Some(existing) => {
+                summary.push(format!("attribute {} updated", mapped.name));
+                *existing = mapped;
+            }
             None => {
                 summary.push(format!("attribute {} added", mapped.name));
                 new.attributes.push(mapped);
@@ -303,7 +311,11 @@ pub fn merge_codebooks(current: &Codebook, incoming: &Codebook) -> Result<(Codeb
     }
     for field in &incoming.document_fields {
         match new.document_fields.iter_mut().find(|f| f.id == field.id) {
-            Some(existing) => *existing = field.clone(),
+            Some(existing) if existing == field => {}
+            Some(existing) => {
+                summary.push(format!("document variable {} updated", field.name));
+                *existing = field.clone();
+            }
             None => {
                 summary.push(format!("document variable {} added", field.name));
                 new.document_fields.push(field.clone());
@@ -368,6 +380,8 @@ pub enum EntryChange {
     DuplicateChoice { name: String, choice: String },
     #[error("{name} has no choice \"{choice}\"")]
     NoSuchChoice { name: String, choice: String },
+    #[error("{0} cannot be a date: dates are document variables")]
+    DateAttribute(String),
     #[error("a {0} needs at least one choice")]
     ChoicesNeeded(&'static str),
     #[error("{name} is the last choice of {of}: delete the {} instead", .entry.noun())]
@@ -428,7 +442,7 @@ impl Cascade {
     }
 }
 
-fn unlocked_entry(codebook: &Codebook) -> Result<Codebook, EntryChange> {
+pub(super) fn unlocked_entry(codebook: &Codebook) -> Result<Codebook, EntryChange> {
     if codebook.locked { Err(EntryChange::Locked) } else { Ok(codebook.clone()) }
 }
 
@@ -585,6 +599,14 @@ pub fn set_relation_type_labels(
     Ok(new)
 }
 
+/// The codebook with a relation type directed (from → to: exports and the document view show
+/// the direction) or not (the two ends are symmetric). Relations keep their ends either way.
+pub fn set_relation_type_directed(codebook: &Codebook, id: &str, directed: bool) -> Result<Codebook, EntryChange> {
+    let mut new = unlocked_entry(codebook)?;
+    relation_type_mut(&mut new, id)?.directed = directed;
+    Ok(new)
+}
+
 /// How many relations (in all documents) are of this type.
 pub fn relation_type_use(project: &Project, id: &str) -> usize {
     project.documents.iter().map(|d| d.relations.iter().filter(|r| r.kind == id).count()).sum()
@@ -624,7 +646,7 @@ pub fn add_attribute(
     Ok((new, id))
 }
 
-fn attribute_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut AttributeDef, EntryChange> {
+pub(super) fn attribute_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut AttributeDef, EntryChange> {
     codebook
         .attributes
         .iter_mut()
@@ -641,7 +663,7 @@ pub fn rename_attribute(codebook: &Codebook, id: &str, name: &str) -> Result<Cod
 }
 
 /// An annotation without the value of `attribute` (modified at `time`).
-fn without_value(annotation: &Annotation, attribute: &str, time: Timestamp) -> Annotation {
+pub(super) fn without_value(annotation: &Annotation, attribute: &str, time: Timestamp) -> Annotation {
     let mut changed = annotation.clone();
     changed.attributes.remove(attribute);
     changed.modified = time.max(annotation.created);
@@ -649,7 +671,7 @@ fn without_value(annotation: &Annotation, attribute: &str, time: Timestamp) -> A
 }
 
 /// The annotations (document, annotation) that have a value of `attribute` matching `which`.
-fn annotations_with<'p>(
+pub(super) fn annotations_with<'p>(
     project: &'p Project,
     attribute: &str,
     which: impl Fn(&Annotation, &Value) -> bool,
@@ -718,7 +740,7 @@ pub fn add_field(codebook: &Codebook, name: &str, kind: ValueKind) -> Result<(Co
     Ok((new, id))
 }
 
-fn field_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut FieldDef, EntryChange> {
+pub(super) fn field_mut<'c>(codebook: &'c mut Codebook, id: &str) -> Result<&'c mut FieldDef, EntryChange> {
     codebook
         .document_fields
         .iter_mut()
@@ -914,30 +936,115 @@ pub fn describe_entry(codebook: &Codebook, entry: Entry, id: &str, definition: &
     Ok(new)
 }
 
-/// What values of the project `codebook` would not admit (a codebook imported over this one
-/// changed an attribute's kind or choices): one line per attribute or variable, with the count.
-/// The values are kept; the caller says so.
-pub fn values_outside(project: &Project, codebook: &Codebook) -> Vec<String> {
-    let mut lines = Vec::new();
+/// A value as an example in a question or report: its text, or `(empty)` for an empty text or
+/// a multi-choice set with nothing chosen.
+pub(super) fn example(value: &Value) -> String {
+    let text = value.display();
+    if text.trim().is_empty() { "(empty)".to_owned() } else { text }
+}
+
+/// Values of the project that `codebook` would not admit (a codebook imported over this one
+/// changed an attribute's kind or choices), for one attribute or document variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outside {
+    pub of: ChoicesOf,
+    /// The attribute's or variable's name.
+    pub name: String,
+    /// How many annotations (attribute) or documents (variable) hold such a value.
+    pub count: usize,
+    /// Up to three of the values, as a user reads them.
+    pub examples: Vec<String>,
+}
+
+impl Outside {
+    /// "3 annotations have values of Stance that it no longer admits, e.g. 'maybe'"
+    pub fn describe(&self) -> String {
+        let noun = match (&self.of, self.count) {
+            (ChoicesOf::Attribute(_), 1) => "annotation has a value",
+            (ChoicesOf::Attribute(_), _) => "annotations have values",
+            (ChoicesOf::Field(_), 1) => "document has a value",
+            (ChoicesOf::Field(_), _) => "documents have values",
+        };
+        let examples = self.examples.iter().map(|e| format!("'{e}'")).collect::<Vec<_>>().join(", ");
+        format!("{} {noun} of {} that it no longer admits, e.g. {examples}", self.count, self.name)
+    }
+}
+
+/// What values of the project `codebook` would not admit, per attribute and variable, with
+/// the count and examples. Nothing is changed: the caller keeps them (and says so) or removes
+/// them with [`remove_values_outside`].
+pub fn values_outside(project: &Project, codebook: &Codebook) -> Vec<Outside> {
+    let examples = |values: &mut dyn Iterator<Item = &Value>| {
+        let mut examples: Vec<String> = Vec::new();
+        for value in values {
+            let text = example(value);
+            if examples.len() < 3 && !examples.contains(&text) {
+                examples.push(text);
+            }
+        }
+        examples
+    };
+    let mut outside = Vec::new();
     for attribute in &codebook.attributes {
-        let count = annotations_with(project, &attribute.id, |_, v| !attribute.kind.admits(v)).len();
-        if count > 0 {
-            let noun = if count == 1 { "annotation has a value" } else { "annotations have values" };
-            lines.push(format!("{count} {noun} of {} that it no longer admits (kept)", attribute.name));
+        let found = annotations_with(project, &attribute.id, |_, v| !attribute.kind.admits(v));
+        if !found.is_empty() {
+            outside.push(Outside {
+                of: ChoicesOf::Attribute(attribute.id.clone()),
+                name: attribute.name.clone(),
+                count: found.len(),
+                examples: examples(&mut found.iter().filter_map(|(_, a)| a.attributes.get(attribute.id.as_str()))),
+            });
         }
     }
     for field in &codebook.document_fields {
-        let count = project
+        let found: Vec<&Value> = project
             .documents
             .iter()
-            .filter(|d| d.variables.get(&field.id).is_some_and(|v| !field.kind.admits(v)))
-            .count();
-        if count > 0 {
-            let noun = if count == 1 { "document has a value" } else { "documents have values" };
-            lines.push(format!("{count} {noun} of {} that it no longer admits (kept)", field.name));
+            .filter_map(|d| d.variables.get(&field.id))
+            .filter(|v| !field.kind.admits(v))
+            .collect();
+        if !found.is_empty() {
+            outside.push(Outside {
+                of: ChoicesOf::Field(field.id.clone()),
+                name: field.name.clone(),
+                count: found.len(),
+                examples: examples(&mut found.into_iter()),
+            });
         }
     }
-    lines
+    outside
+}
+
+/// `codebook` (an imported one) as a cascade that first removes the values it does not admit
+/// ([`values_outside`]): one undo step brings the values and the old codebook back.
+pub fn remove_values_outside(project: &Project, codebook: Codebook, time: Timestamp) -> Cascade {
+    let mut before = Vec::new();
+    for doc in &project.documents {
+        for annotation in &doc.annotations {
+            // One update per annotation, without every value that does not fit.
+            let mut changed: Option<Annotation> = None;
+            for (id, value) in &annotation.attributes {
+                if codebook.attribute(id).is_some_and(|a| !a.kind.admits(value)) {
+                    changed = Some(without_value(changed.as_ref().unwrap_or(annotation), id, time));
+                }
+            }
+            if let Some(annotation) = changed {
+                before.push(DataChange::UpdateAnnotation { document: doc.id.clone(), annotation });
+            }
+        }
+    }
+    for field in &codebook.document_fields {
+        for document in &project.documents {
+            if document.variables.get(&field.id).is_some_and(|v| !field.kind.admits(v)) {
+                before.push(DataChange::SetVariable {
+                    document: document.id.clone(),
+                    field: field.id.clone(),
+                    value: None,
+                });
+            }
+        }
+    }
+    Cascade { codebook, before, via: None, after: Vec::new() }
 }
 
 #[cfg(test)]

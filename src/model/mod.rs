@@ -4,6 +4,7 @@ pub mod bidi;
 pub mod codebook;
 pub mod codebook_editing;
 pub mod editing;
+pub mod kind_change;
 pub mod name;
 pub mod project;
 pub mod relating;

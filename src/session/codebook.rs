@@ -11,12 +11,16 @@ pub fn cascade_edit(cascade: Cascade) -> Edit {
     if before.is_empty() && after.is_empty() {
         return Edit::SetCodebook(Box::new(codebook));
     }
+    let already_set = via.as_ref() == Some(&codebook);
     let mut edits: Vec<Edit> = before.into_iter().map(data_edit).collect();
     if let Some(via) = via {
         edits.push(Edit::SetCodebook(Box::new(via)));
     }
     edits.extend(after.into_iter().map(data_edit));
-    edits.push(Edit::SetCodebook(Box::new(codebook)));
+    // A kind change sets the new codebook before its converted values: nothing left to set.
+    if !already_set {
+        edits.push(Edit::SetCodebook(Box::new(codebook)));
+    }
     Edit::Batch(edits)
 }
 

@@ -45,6 +45,18 @@ impl KindChoice {
         }
     }
 
+    /// The choice for an existing kind.
+    pub fn of(kind: &ValueKind) -> Self {
+        match kind {
+            ValueKind::Choice(_) => KindChoice::Choice,
+            ValueKind::MultiChoice(_) => KindChoice::MultiChoice,
+            ValueKind::Bool => KindChoice::Bool,
+            ValueKind::Number => KindChoice::Number,
+            ValueKind::Text => KindChoice::Text,
+            ValueKind::Date => KindChoice::Date,
+        }
+    }
+
     pub fn has_choices(self) -> bool {
         matches!(self, KindChoice::Choice | KindChoice::MultiChoice)
     }
@@ -109,6 +121,9 @@ pub struct EntriesState {
     pub reveal: Option<Entry>,
     /// What the last codebook import added or changed, or where the export went.
     pub report: Option<String>,
+    /// A kind change to a choice kind that waits for its choices to be typed (the attribute or
+    /// variable had no values to make them from): (whose, the kind, the choices typed).
+    pub kind_draft: Option<(ChoicesOf, KindChoice, String)>,
 }
 
 impl EntriesState {
@@ -119,6 +134,7 @@ impl EntriesState {
         self.name_buffer = None;
         self.definition_buffer = None;
         self.prompt = None;
+        self.kind_draft = None;
     }
 
     pub fn is_open(&self, entry: Entry, id: &str) -> bool {

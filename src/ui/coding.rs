@@ -194,6 +194,19 @@ impl super::app::SpanwiseApp {
             self.coding.entries.prompt.as_ref().map_or("", |p| p.question.as_str()),
             self.coding.entries.report.as_deref().unwrap_or_default().replace('\n', " "),
         );
+        // Kinds and directions, for tests that change them through the editor.
+        let kinds: Vec<String> =
+            project.codebook.attributes.iter().map(|a| format!("{}:{}", a.name, a.kind.name())).collect();
+        let undirected: Vec<&str> =
+            project.codebook.relation_types.iter().filter(|t| !t.directed).map(|t| t.name.as_str()).collect();
+        let entries = entries
+            + &format!(
+                "attribute_kinds={}
+undirected_relation_types={}
+",
+                kinds.join(","),
+                undirected.join(",")
+            );
         entries
             + &format!(
                 "coding_panel={}\nlabels={}\ncodebook_locked={}\ncodebook_error={}\nmemos={}\nvariables={}\nattributes={}\n",

@@ -74,11 +74,13 @@ fn annotation_conf(codebook: &Codebook) -> String {
     }
     conf.push_str("\n[relations]\n");
     for relation in &codebook.relation_types {
+        // An undirected type is symmetric in brat (its arcs drawn without a direction).
         conf.push_str(&format!(
-            "{}\tArg1:{}, Arg2:{}\n",
+            "{}\tArg1:{}, Arg2:{}{}\n",
             brat_name(&relation.id),
             types(&relation.from_labels),
-            types(&relation.to_labels)
+            types(&relation.to_labels),
+            if relation.directed { "" } else { ", <REL-TYPE>:symmetric" }
         ));
     }
     conf.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n");
@@ -247,4 +249,20 @@ pub fn write(job: &mut Job, out: &Path) -> Result<(), ExportError> {
         ));
     }
     staging.commit("brat")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undirected_relation_type_is_symmetric_in_annotation_conf() {
+        let mut codebook = Codebook::default_news();
+        if let Some(supports) = codebook.relation_types.iter_mut().find(|t| t.id == "supports") {
+            supports.directed = false;
+        }
+        let conf = annotation_conf(&codebook);
+        assert!(conf.contains("supports\tArg1:claim, Arg2:claim, <REL-TYPE>:symmetric\n"), "{conf}");
+        assert!(conf.contains("contradicts\tArg1:claim, Arg2:claim\n"), "directed types stay as they were: {conf}");
+    }
 }

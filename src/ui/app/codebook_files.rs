@@ -155,7 +155,7 @@ impl SpanwiseApp {
             Ok(()) => {
                 let mut lines = vec![format!("Imported {name}: {}", summary.join("; "))];
                 lines.extend(notes);
-                lines.extend(outside);
+                lines.extend(outside.iter().map(|o| format!("{} (kept)", o.describe())));
                 self.codebook_note(lines.join("\n"));
             }
             Err(err) => self.codebook_note(format!("Could not import {name}: {err}")),

@@ -1,7 +1,7 @@
 //! Relations drawn over the text, and the handles of the selected annotation.
 //!
 //! A relation whose two ends are both on screen is an arc above the text from source to target,
-//! with an arrow head; one whose other end is off screen is an arrow to the top or bottom edge,
+//! with an arrow head when its type is directed; one whose other end is off screen is an arrow to the top or bottom edge,
 //! naming the other end. Only relations touching an annotation on screen are looked at (the
 //! document keeps its relations indexed by annotation, updated by each edit:
 //! `Document::relations_of`), so the cost follows the screen, not the project, and an edit does
@@ -144,12 +144,14 @@ impl DocView {
             let color = relation_color(codebook, &relation.kind);
             let color = if highlighted { color } else { color.gamma_multiply(0.45) };
             let width = if highlighted { 2.0 } else { 1.2 };
-            let name = codebook.relation_type(&relation.kind).map_or(relation.kind.as_str(), |t| t.name.as_str());
+            let relation_type = codebook.relation_type(&relation.kind);
+            let name = relation_type.map_or(relation.kind.as_str(), |t| t.name.as_str());
+            let directed = relation_type.is_none_or(|t| t.directed);
             let from = visible.get(&relation.from).and_then(|a| self.anchor_of(a));
             let to = visible.get(&relation.to).and_then(|a| self.anchor_of(a));
             match (from, to) {
                 (Some(a), Some(b)) => {
-                    let mid = arc(&painter, a, b, Stroke::new(width, color));
+                    let mid = arc(&painter, a, b, Stroke::new(width, color), directed);
                     if highlighted || label_all {
                         tag(&painter, mid, name, color, background);
                     }
@@ -166,7 +168,11 @@ impl DocView {
                     arrow_head(&painter, pos2(here.x + 14.0, here.y - 8.0), edge, Stroke::new(width, color));
                     if highlighted || label_all {
                         let label = codebook.label(&label).map_or(label.as_str(), |l| l.name.as_str());
-                        let arrow = if outgoing { "→" } else { "←" };
+                        let arrow = match (directed, outgoing) {
+                            (false, _) => "—",
+                            (true, true) => "→",
+                            (true, false) => "←",
+                        };
                         let text = format!("{name} {arrow} {label}: {text} {}", if up { "↑" } else { "↓" });
                         let at = pos2(here.x + 18.0, if up { here.y - 24.0 } else { here.y - 14.0 });
                         tag(&painter, at, &text, color, background);
@@ -231,7 +237,7 @@ impl DocView {
             let to = target.and_then(|a| self.anchor_of(a)).or_else(|| ui.ctx().pointer_hover_pos());
             if let (Some(a), Some(b)) = (from, to) {
                 let stroke = Stroke::new(2.0, ui.visuals().selection.stroke.color);
-                arc(painter, a, b, stroke);
+                arc(painter, a, b, stroke, true);
             }
             if let Some(target) = target {
                 for rect in self.annotation_rects(target) {
@@ -244,7 +250,7 @@ impl DocView {
                 (selected.and_then(|id| visible.get(&id)), ui.ctx().pointer_latest_pos())
             && let Some(a) = self.anchor_of(annotation)
         {
-            arc(painter, a, pointer, Stroke::new(2.0, ui.visuals().selection.stroke.color));
+            arc(painter, a, pointer, Stroke::new(2.0, ui.visuals().selection.stroke.color), true);
         }
         let Some(annotation) = selected.and_then(|id| visible.get(&id).copied()) else { return };
         let Some(handles) = self.handles(annotation) else { return };
@@ -275,9 +281,9 @@ pub(super) enum HandleKind {
     Relate,
 }
 
-/// An arc above the text from `a` to `b` with an arrow head at `b`; returns its highest point
-/// (where its label goes).
-fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke) -> Pos2 {
+/// An arc above the text from `a` to `b`, with an arrow head at `b` when `directed`; returns its
+/// highest point (where its label goes).
+fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, directed: bool) -> Pos2 {
     let height = 12.0 + ((b.x - a.x).abs() / 8.0).min(26.0) + ((b.y - a.y).abs() / 10.0).min(10.0);
     // Never above the text area, where the arc would be cut off.
     let top = (a.y.min(b.y) - height).max(painter.clip_rect().top() + 12.0);
@@ -287,7 +293,9 @@ fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke) -> Pos2 {
     let mid = curve.sample(0.5);
     let near_end = curve.sample(0.9);
     painter.add(curve);
-    arrow_head(painter, near_end, b, stroke);
+    if directed {
+        arrow_head(painter, near_end, b, stroke);
+    }
     mid
 }
 

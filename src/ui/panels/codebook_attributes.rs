@@ -1,5 +1,5 @@
 //! The codebook editor's attributes: add one (name, kind, choices, the labels it applies to),
-//! rename it, change its labels and choices, delete it. Whatever would remove values that
+//! rename it, change its kind, labels and choices, delete it. Whatever would remove values that
 //! annotations hold asks first, and is one undo step.
 
 use egui::RichText;
@@ -39,8 +39,9 @@ impl SpanwiseApp {
                     }
                 });
                 self.entry_definition_ui(ui, codebook, (Entry::Attribute, id), &attribute.definition, pending);
-                let kind = attribute.kind.name();
-                ui.label(RichText::new(format!("A {kind}. Applies to (none ticked: every label)")).small());
+                let of = ChoicesOf::Attribute(attribute.id.clone());
+                self.kind_selector_ui(ui, &of, (&attribute.name, &attribute.kind), &KindChoice::ATTRIBUTE, pending);
+                ui.label(RichText::new("Applies to (none ticked: every label)").small());
                 if let Some(labels) = Self::label_checkboxes_ui(ui, codebook, &attribute.labels, "Applies to") {
                     let name = attribute.name.clone();
                     let change = cb::set_attribute_labels(self.session.project(), id, &labels, time);

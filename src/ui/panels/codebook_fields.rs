@@ -1,5 +1,5 @@
 //! The codebook editor's document variables (coded once per document): add one (name, kind,
-//! choices; a date too), rename it, change its choices, delete it. Whatever would remove values
+//! choices; a date too), rename it, change its kind and choices, delete it. Whatever would remove values
 //! that documents hold asks first, and is one undo step.
 
 use egui::RichText;
@@ -36,6 +36,8 @@ impl SpanwiseApp {
                     }
                 });
                 self.entry_definition_ui(ui, codebook, (Entry::Field, id), &field.definition, pending);
+                let of = ChoicesOf::Field(field.id.clone());
+                self.kind_selector_ui(ui, &of, (&field.name, &field.kind), &KindChoice::FIELD, pending);
                 if !field.kind.options().is_empty() {
                     let of = ChoicesOf::Field(field.id.clone());
                     let options = field.kind.options().to_vec();

@@ -1,5 +1,5 @@
-//! The codebook editor's relation types: add, rename, choose the labels allowed at the source
-//! and the target (checkboxes; none ticked: any label), delete (asks when relations have the
+//! The codebook editor's relation types: add, rename, directed or not, choose the labels allowed
+//! at the source and the target (checkboxes; none ticked: any label), delete (asks when relations have the
 //! type: they go with it, as one undo step).
 
 use egui::RichText;
@@ -31,8 +31,9 @@ impl SpanwiseApp {
                     self.coding.entries.toggle(Entry::RelationType, &relation_type.id);
                 }
                 let ends = format!(
-                    "{} > {}",
+                    "{} {} {}",
                     Self::label_names(codebook, &relation_type.from_labels),
+                    if relation_type.directed { ">" } else { "—" },
                     Self::label_names(codebook, &relation_type.to_labels)
                 );
                 ui.label(RichText::new(ends).small().weak());
@@ -52,6 +53,16 @@ impl SpanwiseApp {
                     }
                 });
                 self.entry_definition_ui(ui, codebook, (Entry::RelationType, id), &relation_type.definition, pending);
+                let mut directed = relation_type.directed;
+                let toggled = ui
+                    .checkbox(&mut directed, "Directed: from → to")
+                    .on_hover_text("Off: the two ends are symmetric (no arrowhead; exports mark it undirected)")
+                    .accessible_name(format!("Directed: {}", relation_type.name))
+                    .changed();
+                if toggled {
+                    let change = cb::set_relation_type_directed(codebook, id, directed);
+                    self.push_codebook(change, pending);
+                }
                 let ends = [("From", &relation_type.from_labels), ("To", &relation_type.to_labels)];
                 for (end, labels) in ends {
                     ui.label(RichText::new(format!("{end} (none ticked: any label)")).small());

@@ -12,6 +12,7 @@ mod bars;
 mod codebook_attributes;
 mod codebook_entries;
 mod codebook_fields;
+mod codebook_kinds;
 mod codebook_relations;
 mod coders;
 mod coding;
