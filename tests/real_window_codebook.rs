@@ -214,9 +214,12 @@ fn a_coder_adds_a_relation_type_and_an_attribute_with_clicks_and_keys_in_the_rea
     // A relation type typed in, then narrowed to Quote > Actor with two clicks.
     both.type_into("New relation type name", "Speaks for");
     both.app.wait_state("relation_types", "Attributed to,Addressed to,Supports,Contradicts,About,Speaks for", SETTLE);
+    // Each click waited for in the real window (under load a frame can come late).
+    let ends = |both: &Both| both.app.state_of("relation_type_ends");
     both.click("From: Quote", Some(Role::CheckBox));
+    common::real_window::wait_for("From: Quote ticked", SETTLE, || ends(&both).contains("Speaks for:quote>"));
     both.click("To: Actor", Some(Role::CheckBox));
-    std::thread::sleep(Duration::from_millis(500));
+    common::real_window::wait_for("To: Actor ticked", SETTLE, || ends(&both).contains("Speaks for:quote>actor"));
     shot(&both, "codebook-relation-type.png");
 
     // An attribute: name and choices typed, Quote ticked, Add attribute clicked.

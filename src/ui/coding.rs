@@ -199,13 +199,23 @@ impl super::app::SpanwiseApp {
             project.codebook.attributes.iter().map(|a| format!("{}:{}", a.name, a.kind.name())).collect();
         let undirected: Vec<&str> =
             project.codebook.relation_types.iter().filter(|t| !t.directed).map(|t| t.name.as_str()).collect();
+        // Allowed ends of the relation types that restrict them: "Speaks for:quote>actor".
+        let ends: Vec<String> = project
+            .codebook
+            .relation_types
+            .iter()
+            .filter(|t| !t.from_labels.is_empty() || !t.to_labels.is_empty())
+            .map(|t| format!("{}:{}>{}", t.name, t.from_labels.join("+"), t.to_labels.join("+")))
+            .collect();
         let entries = entries
             + &format!(
                 "attribute_kinds={}
 undirected_relation_types={}
+relation_type_ends={}
 ",
                 kinds.join(","),
-                undirected.join(",")
+                undirected.join(","),
+                ends.join(",")
             );
         entries
             + &format!(
