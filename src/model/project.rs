@@ -681,9 +681,10 @@ impl Document {
             (state.spans.starting_at(start as usize), (start, end, annotation_id))
         };
         // Among the few starting where it starts.
-        let found = self.annotations.get(at.clone()).and_then(|same| {
-            same.iter().position(|a| (narrow(a.start()), narrow(a.end()), a.id) == key)
-        });
+        let found = self
+            .annotations
+            .get(at.clone())
+            .and_then(|same| same.iter().position(|a| (narrow(a.start()), narrow(a.end()), a.id) == key));
         // Edits keep the order; a list put out of order by other means is still searched.
         found.map(|i| at.start + i).or_else(|| self.annotations.iter().position(|a| a.id == annotation_id))
     }
