@@ -263,3 +263,20 @@ fn closing_the_window_while_typing_asks_about_the_memo_and_saving_keeps_it() {
     assert_eq!(saved.memos.len(), 1);
     assert_eq!(saved.memos[0].text, SECOND);
 }
+
+#[test]
+fn the_pencil_in_the_annotation_list_tells_the_memo_title_on_hover() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, quote) = open(&sample_copy(dir.path()));
+    type_memo(&mut harness, &format!("{SECOND}\n{FIRST}"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    let annotation = harness.state().document().unwrap().annotation(quote).unwrap().clone();
+    let row = format!("✎ Quote: {}", spanwise::ui::doc_view::excerpt(&annotation.text(), 60));
+    let at = harness.query_all_by_label(&row).next().unwrap_or_else(|| panic!("no row {row:?}")).rect().center();
+    harness.hover_at(at);
+    for _ in 0..60 {
+        harness.step();
+    }
+    assert!(harness.query_by_label(&format!("Has a memo: {SECOND}")).is_some(), "the memo's title on hover");
+}

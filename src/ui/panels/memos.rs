@@ -145,7 +145,7 @@ impl SpanwiseApp {
     }
 
     /// Under the editor: "Saved" for a moment after the memo was saved, else, while the field
-    /// has the keyboard, how to save it. The confirmation goes away by itself: one repaint is
+    /// has the keyboard, how to save it. The confirmation goes away by itself: a repaint is
     /// asked for when it is due to go, none in between (an idle window stays idle).
     fn memo_hint_ui(
         &mut self,
@@ -160,9 +160,9 @@ impl SpanwiseApp {
                 let shown = *at.get_or_insert(now);
                 let left = SAVED_SECONDS - (now - shown);
                 if left > 0.0 {
-                    if at.is_some_and(|t| t == now) {
-                        ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(left));
-                    }
+                    // A frame when it is due to go (not a frame until then: a frame drawn
+                    // earlier for another reason asks again for the same moment).
+                    ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(left + 0.01));
                     true
                 } else {
                     self.coding.memo_saved = None;
@@ -172,7 +172,7 @@ impl SpanwiseApp {
             _ => false,
         };
         if saved && !focused {
-            ui.label(RichText::new("✔ Saved").small().color(ui.visuals().weak_text_color()))
+            ui.label(RichText::new("✔ Saved").color(ui.visuals().weak_text_color()))
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, "Memo saved"));
         } else if focused {
             let keys = ui.ctx().format_shortcut(save_key);
