@@ -176,7 +176,7 @@ impl SpanwiseApp {
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, "Memo saved"));
         } else if focused {
             let keys = ui.ctx().format_shortcut(save_key);
-            ui.label(RichText::new(format!("{keys} to save")).small().weak());
+            ui.label(RichText::new(format!("{keys} to save")).weak());
         }
     }
 
