@@ -98,6 +98,18 @@ fn ctrl_enter_saves_the_memo_as_one_undo_step_and_leaves_the_field() {
     assert!(harness.query_by_label("Memo saved").is_some(), "a confirmation under the field");
     assert!(harness.query_by_label("Ctrl+Enter to save").is_none());
     assert_eq!(harness.state().project().memos[0].title, FIRST, "titled by its first line");
+    // Its mark in the text: 11 points, over the end of the selected quote, clear of the end and
+    // relation handles drawn there.
+    let annotation = harness.state().document().unwrap().annotation(quote).unwrap().clone();
+    let view = harness.state().view.as_ref().unwrap();
+    let mark = view.memo_mark_rect(&annotation).expect("the mark is on screen");
+    let last_letter = view.char_rect(annotation.end() - 1).unwrap();
+    assert!(mark.width() >= 10.0 && mark.height() >= 10.0, "{mark:?}");
+    assert!(mark.right() < last_letter.right() && last_letter.right() - mark.right() < 3.0, "{mark:?}");
+    let handles = view.handles(&annotation).unwrap();
+    assert!(!mark.intersects(handles.relate), "{mark:?} {handles:?}");
+    assert!(!mark.intersects(handles.end.shrink2(egui::vec2(2.5, 0.0))), "{mark:?} {handles:?}");
+    assert!(!harness.query_all_by_label_contains("Memo: Wer spricht?").collect::<Vec<_>>().is_empty());
 
     // One undo step: Ctrl+Z takes the memo away and nothing else; Ctrl+Y brings it back.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
