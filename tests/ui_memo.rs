@@ -82,8 +82,14 @@ fn ctrl_enter_saves_the_memo_as_one_undo_step_and_leaves_the_field() {
     let (mut harness, quote) = open(&sample_copy(dir.path()));
     let target = MemoTarget::Annotation(quote);
     let annotations = harness.state().document().unwrap().annotations.len();
+    let below = "Memo on this document";
+    let before = harness.get_by_role_and_label(Role::MultilineTextInput, below).rect();
     type_memo(&mut harness, &format!("{FIRST}\n{SECOND}"));
     assert!(field_has_keyboard(&harness));
+    // The hint takes a line kept for it: the field below stays where it was (two lines fit the
+    // field's two rows).
+    let after = harness.get_by_role_and_label(Role::MultilineTextInput, below).rect();
+    assert!((before.top() - after.top()).abs() < 1.0, "the field below did not jump: {before:?} {after:?}");
     assert_eq!(memo_text(&harness, &target), None, "not saved while typing");
     assert!(harness.query_by_label("Ctrl+Enter to save").is_some(), "the hint under the field while typing");
 

@@ -177,6 +177,10 @@ impl SpanwiseApp {
         } else if focused {
             let keys = ui.ctx().format_shortcut(save_key);
             ui.label(RichText::new(format!("{keys} to save")).weak());
+        } else {
+            // The line is kept empty, so that the fields below do not move when one is entered.
+            let height = ui.text_style_height(&egui::TextStyle::Body);
+            ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
         }
     }
 
