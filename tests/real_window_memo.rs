@@ -4,7 +4,8 @@
 //! new annotation; the mark in the text shows the memo on hover. Screenshots are kept with
 //! `SPANWISE_TEST_SHOTS=/some/dir`: `memo-saved.png` (the "Saved" confirmation and the mark
 //! beside the selected annotation's relation handle), `memo-mark.png` (the mark, cut out and
-//! enlarged 4x), `memo-hover.png` (its tooltip).
+//! enlarged 4x), `memo-hover.png` (its tooltip), `memo-close.png` (Alt+F4 while typing more:
+//! "Save changes?").
 #![cfg(feature = "gui")]
 
 mod common;
@@ -89,7 +90,7 @@ fn a_coder_tags_a_word_writes_a_memo_saves_it_with_ctrl_enter_and_the_file_has_i
         ((word.x.round() as i32, word.y.round() as i32), (field.x.round() as i32, field.y.round() as i32));
 
     let display = Display::start(dir.path(), true);
-    let app = RealApp::launch(&display, &home, &[&project]);
+    let mut app = RealApp::launch(&display, &home, &[&project]);
     let window = app.window("sample.spanwise.ron");
     app.wait_state("dialog", "none", SETTLE);
     std::thread::sleep(Duration::from_millis(500));
@@ -167,4 +168,23 @@ fn a_coder_tags_a_word_writes_a_memo_saves_it_with_ctrl_enter_and_the_file_has_i
     display.screenshot("memo-hover.png");
     display.xdotool(&["mousemove", "--window", &window, "700", "880"]);
     app.assert_idle("a memo saved, its mark in the text");
+
+    // More typed, then the window closed from the window manager (Alt+F4) before leaving the
+    // field: "Save changes?" asks about the memo, and Save writes it.
+    twin.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    twin.run();
+    let save = twin.get_by_role_and_label(Role::Button, "Save").rect().center();
+    app.click(&window, field);
+    display.xdotool(&["key", "ctrl+End"]);
+    display.xdotool(&["type", "--delay", "40", " und mehr"]);
+    app.wait_state("memo_typing", "true", SETTLE);
+    display.xdotool(&["key", "alt+F4"]);
+    app.wait_state("dialog", "save changes?", SETTLE);
+    std::thread::sleep(Duration::from_millis(500));
+    display.screenshot("memo-close.png");
+    app.click(&window, (save.x.round() as i32, save.y.round() as i32));
+    assert!(app.wait_exit(SETTLE), "Save, then the window closes");
+    let saved = store::load(&project).unwrap();
+    let memo = saved.memos.iter().find(|m| m.target == MemoTarget::Annotation(tagged.id)).unwrap();
+    assert_eq!(memo.text, "Wer spricht hier?\nZweite Zeile und mehr");
 }
