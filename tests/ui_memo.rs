@@ -298,3 +298,20 @@ fn the_pencil_in_the_annotation_list_tells_the_memo_title_on_hover() {
     }
     assert!(harness.query_by_label(&format!("Has a memo: {SECOND}")).is_some(), "the memo's title on hover");
 }
+
+#[test]
+fn a_memo_whose_annotation_went_away_while_typing_is_kept_on_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, quote) = open(&sample_copy(dir.path()));
+    type_memo(&mut harness, SECOND);
+    // The annotation removed from elsewhere (as a merge of the file changed on disk would),
+    // not through a command of this window.
+    let document = harness.state().current_document.clone().unwrap();
+    harness.state_mut().session_mut().apply(spanwise::edit::Edit::RemoveAnnotation { document, id: quote }).unwrap();
+    harness.run();
+    assert_eq!(harness.state().selected_annotation, None);
+    assert_eq!(memo_text(&harness, &MemoTarget::Project).as_deref(), Some(SECOND), "the text is kept");
+    let status = harness.state().status.clone().unwrap_or_default();
+    assert!(status.contains("was removed while you typed its memo"), "{status}");
+    assert!(harness.state().coding.memo_buffer.is_none(), "nothing left to retry every frame");
+}

@@ -145,6 +145,16 @@ impl super::app::SpanwiseApp {
     }
 
     fn set_memo(&mut self, id: Option<ItemId>, target: MemoTarget, text: String) {
+        let (mut id, mut target) = (id, target);
+        if !self.memo_target_exists(&target) && !text.trim().is_empty() {
+            // What it was about went away while the memo was typed (a merge, a reload): the
+            // text is kept, on the project, rather than refused.
+            self.status = Some(format!(
+                "{} was removed while you typed its memo: the memo is kept on the project",
+                crate::edit::describe_memo_target(&target)
+            ));
+            (id, target) = (None, MemoTarget::Project);
+        }
         let typed = text.clone();
         let text = text.trim_end().to_owned();
         let existing = id.and_then(|id| self.project().memos.iter().find(|m| m.id == id)).cloned();
@@ -166,6 +176,16 @@ impl super::app::SpanwiseApp {
             // Refused (a read-only project): the session says why in the status bar, and the
             // typed text stays in its editor instead of being thrown away.
             Err(_) => self.coding.memo_buffer = Some((id, target, typed)),
+        }
+    }
+
+    fn memo_target_exists(&self, target: &MemoTarget) -> bool {
+        let project = self.project();
+        match target {
+            MemoTarget::Project => true,
+            MemoTarget::Document(id) => project.document(id).is_some(),
+            MemoTarget::Label(id) => project.codebook.label(id).is_some(),
+            MemoTarget::Annotation(id) => project.documents.iter().any(|d| d.annotation(*id).is_some()),
         }
     }
 
