@@ -17,7 +17,7 @@ use crate::model::{Annotation, Codebook, Document};
 use crate::ui::bidi_text::{self, BidiLine};
 
 /// Side of the triangle.
-pub const MARK: f32 = 11.0;
+const MARK: f32 = 11.0;
 /// How far the mark rises above the character's rectangle (into the gap between rows, which is
 /// `ROW_HEIGHT - FONT_SIZE * 1.3`, about 9 points): the rest of it stays above the ascent.
 const RISE: f32 = 4.0;
