@@ -360,8 +360,12 @@ fn a_memo_mark_shows_the_memo_on_hover_and_opens_it_on_click() {
     let annotation = harness.state().document().unwrap().annotation(id).unwrap().clone();
     let expected = harness.state().view.as_ref().unwrap().memo_mark_rect(&annotation).unwrap();
     assert!((mark - expected.center()).length() < 1.0, "{mark:?} {expected:?}");
+    // Over the top left corner of the last letter (Persian ends on the left), just inside the
+    // end, rising above the letter's rectangle into the gap between rows only a little.
     let last_letter = rect(&harness, offset_of(&harness, word) + word.chars().count() - 1);
-    assert!((expected.center().x - last_letter.left()).abs() < 0.5);
+    assert!(expected.left() > last_letter.left() && expected.left() - last_letter.left() < 3.0, "{expected:?}");
+    assert!(expected.top() < last_letter.top() && last_letter.top() - expected.top() <= 4.0, "{expected:?}");
+    assert!(expected.width() >= 10.0, "big enough to notice: {expected:?}");
     // The list row of the annotation is marked too.
     assert!(harness.query_by_label(&format!("✎ Actor: {word}")).is_some());
     // Hovering shows the memo's first line (not the second).
@@ -387,6 +391,10 @@ fn a_memo_mark_shows_the_memo_on_hover_and_opens_it_on_click() {
     assert_eq!(editor.value().as_deref(), Some(memo));
     // The click did not start a selection in the text.
     assert_eq!(harness.state().view.as_ref().unwrap().selected_range(), None);
+    // Selected, the annotation's end and relation handles are drawn beside the mark, not under it.
+    let handles = harness.state().view.as_ref().unwrap().handles(&annotation).unwrap();
+    assert!(!expected.intersects(handles.relate), "{expected:?} {handles:?}");
+    assert!(!expected.intersects(handles.end.shrink2(egui::vec2(2.5, 0.0))), "{expected:?} {handles:?}");
     // The memos panel lists the memo in one row: shortened (if at all) at its end as written,
     // so its first word is still there.
     let galleys = painted_galleys(&harness);

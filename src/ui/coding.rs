@@ -51,6 +51,9 @@ pub struct CodingState {
     pub memo_search: String,
     /// The memo editor to bring into view and focus next frame (a memo mark was clicked).
     pub memo_to_show: Option<MemoTarget>,
+    /// The memo just saved, for the "Saved" confirmation under its editor: (target, `egui`
+    /// time it was first shown, filled in when drawn).
+    pub memo_saved: Option<(MemoTarget, Option<f64>)>,
     /// Number fields typed but not yet valid: (annotation, attribute) -> text.
     pub number_buffers: std::collections::HashMap<(ItemId, String), String>,
     /// Document variable fields being typed (date, number, text): field -> text.
@@ -73,6 +76,7 @@ impl Default for CodingState {
             memo_buffer: None,
             memo_search: String::new(),
             memo_to_show: None,
+            memo_saved: None,
             number_buffers: Default::default(),
             variable_buffers: Default::default(),
             ids: IdGenerator::from_entropy(),
@@ -141,6 +145,17 @@ impl super::app::SpanwiseApp {
     }
 
     fn set_memo(&mut self, id: Option<ItemId>, target: MemoTarget, text: String) {
+        let (mut id, mut target) = (id, target);
+        if !self.memo_target_exists(&target) && !text.trim().is_empty() {
+            // What it was about went away while the memo was typed (a merge, a reload): the
+            // text is kept, on the project, rather than refused.
+            self.status = Some(format!(
+                "{} was removed while you typed its memo: the memo is kept on the project",
+                crate::edit::describe_memo_target(&target)
+            ));
+            (id, target) = (None, MemoTarget::Project);
+        }
+        let typed = text.clone();
         let text = text.trim_end().to_owned();
         let existing = id.and_then(|id| self.project().memos.iter().find(|m| m.id == id)).cloned();
         let edit = match (existing, text.is_empty()) {
@@ -153,10 +168,25 @@ impl super::app::SpanwiseApp {
                 let title = text.lines().next().unwrap_or_default().chars().take(60).collect();
                 let time = now();
                 let author = self.settings.annotator_name.trim().to_owned();
-                Edit::AddMemo(Memo { id, target, title, text, author, created: time, modified: time })
+                Edit::AddMemo(Memo { id, target: target.clone(), title, text, author, created: time, modified: time })
             }
         };
-        let _ = self.session.apply(edit);
+        match self.session.apply(edit) {
+            Ok(()) => self.coding.memo_saved = Some((target, None)),
+            // Refused (a read-only project): the session says why in the status bar, and the
+            // typed text stays in its editor instead of being thrown away.
+            Err(_) => self.coding.memo_buffer = Some((id, target, typed)),
+        }
+    }
+
+    fn memo_target_exists(&self, target: &MemoTarget) -> bool {
+        let project = self.project();
+        match target {
+            MemoTarget::Project => true,
+            MemoTarget::Document(id) => project.document(id).is_some(),
+            MemoTarget::Label(id) => project.codebook.label(id).is_some(),
+            MemoTarget::Annotation(id) => project.documents.iter().any(|d| d.annotation(*id).is_some()),
+        }
     }
 
     /// The memo about `target`, if there is one (the first, when several).

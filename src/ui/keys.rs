@@ -14,6 +14,7 @@ impl SpanwiseApp {
         }
         let document_has_keyboard = self.dialog.is_none() && !ctx.text_edit_focused() && !self.text_field_had_keyboard;
         let relating = self.view.as_ref().is_some_and(|v| v.relating.is_some());
+        let memo_has_keyboard = self.memo_has_keyboard(ctx);
         // Enter finishes a relation only while one is being made; otherwise it stays with the
         // widget that has the keyboard (an attribute's checkbox).
         for (shortcut, command, context) in Command::shortcut_table() {
@@ -22,6 +23,8 @@ impl SpanwiseApp {
                 Context::Document => document_has_keyboard,
             } && match command {
                 Command::ConfirmRelation => relating,
+                // Typing a memo: Ctrl+Z undoes typing, in the field (see `memo_has_keyboard`).
+                Command::Undo | Command::Redo => !memo_has_keyboard,
                 _ => true,
             };
             if allowed && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {

@@ -136,6 +136,10 @@ impl SpanwiseApp {
 
     pub(super) fn handle_close_request(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.viewport().close_requested()) && !self.allowed_to_close {
+            // What is being typed counts as the user's work: saved into the project first, so
+            // that "Save changes?" asks about it.
+            self.commit_note();
+            self.commit_memo();
             if self.session.has_unsaved_work() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.show_dialog(Dialog::ConfirmDiscard { after: AfterConfirm::Quit });

@@ -64,6 +64,12 @@ impl SpanwiseApp {
             })
             .unwrap_or_default();
         state.push_str(&format!("memo_marks={memo_marks}\n"));
+        // A memo is being typed (not yet saved); "Saved" is showing under a memo's editor.
+        state.push_str(&format!(
+            "memo_typing={}\nmemo_saved={}\n",
+            self.coding.memo_buffer.is_some(),
+            self.coding.memo_saved.is_some()
+        ));
         let encoding = self.document().and_then(|d| d.metadata.get("encoding")).map_or("", String::as_str);
         state.push_str(&format!("encoding={encoding}\n"));
         if &state != last {

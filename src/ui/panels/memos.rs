@@ -1,6 +1,10 @@
 //! Memos in the coding panel: one about the selected annotation, the shown document and the
-//! project, each written in place (saved when the field loses the keyboard; emptied, deleted),
-//! and a search over every memo of the project.
+//! project, each written in place and a search over every memo of the project.
+//!
+//! What is typed is kept in `coding.memo_buffer` and saved as one edit (one undo step) when the
+//! field is left: Ctrl+Enter (Cmd+Enter), Escape, a click elsewhere. Before any other command
+//! ([`SpanwiseApp::commit_memo`]: saving, switching document, quitting) and when its target is
+//! no longer shown, it is saved too. An emptied memo is deleted.
 
 use egui::RichText;
 
@@ -12,6 +16,19 @@ use crate::ui::coding::CodingCommand;
 use crate::ui::commands::Command;
 use crate::ui::doc_view::excerpt;
 
+/// How long "Saved" stays under a memo's editor.
+const SAVED_SECONDS: f64 = 2.5;
+
+/// The editor of the memo about `target` (the same widget whatever its position in the panel).
+fn editor_id(target: &MemoTarget) -> egui::Id {
+    match target {
+        MemoTarget::Project => egui::Id::unique("memo_editor_project"),
+        MemoTarget::Document(id) => egui::Id::unique(("memo_editor_document", id)),
+        MemoTarget::Label(id) => egui::Id::unique(("memo_editor_label", id)),
+        MemoTarget::Annotation(id) => egui::Id::unique(("memo_editor_annotation", id.0)),
+    }
+}
+
 impl SpanwiseApp {
     pub(super) fn memos_ui(&mut self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
         let mut targets = Vec::new();
@@ -22,6 +39,11 @@ impl SpanwiseApp {
             targets.push(("On this document", MemoTarget::Document(document.clone())));
         }
         targets.push(("On the project", MemoTarget::Project));
+        // The memo typed about a target no longer shown (another annotation or document was
+        // selected, the annotation was unselected) is saved, not dropped.
+        if self.coding.memo_buffer.as_ref().is_some_and(|(_, typed, _)| targets.iter().all(|(_, t)| t != typed)) {
+            self.commit_memo();
+        }
         for (title, target) in targets {
             self.memo_editor_ui(ui, title, target, pending);
         }
@@ -77,9 +99,16 @@ impl SpanwiseApp {
             _ => memo.as_ref().map(|(_, text)| text.clone()).unwrap_or_default(),
         };
         ui.label(title);
+        // One editor per target: when the selected annotation changes, the field of the old one
+        // is gone (its text committed above) rather than showing another memo under the cursor.
+        let id = editor_id(&target);
+        // Ctrl+Enter (Cmd+Enter) saves and leaves the field; plain Enter starts a new line.
+        let save_key = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter);
+        let save_now = ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_shortcut(&save_key));
         let response = ui
             .add(
                 egui::TextEdit::multiline(&mut text)
+                    .id(id)
                     .desired_rows(2)
                     .desired_width(f32::INFINITY)
                     .hint_text("Write a memo"),
@@ -90,15 +119,68 @@ impl SpanwiseApp {
             response.scroll_to_me(Some(egui::Align::Center));
             response.request_focus();
         }
+        if save_now {
+            response.surrender_focus();
+        }
+        if response.gained_focus() || response.lost_focus() {
+            // The field's own undo (Ctrl+Z while typing) goes back to the memo as it was when
+            // the field was entered, never across a save to an older text.
+            if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), id) {
+                state.clear_undoer();
+                state.store(ui.ctx(), id);
+            }
+        }
         if response.changed() || response.has_focus() {
             self.coding.memo_buffer = Some((memo.as_ref().map(|(id, _)| *id), target.clone(), text.clone()));
         }
+        // Leaving the field (Ctrl+Enter, Escape, a click elsewhere) keeps what was typed.
         if response.lost_focus() {
             self.coding.memo_buffer = None;
             let id = memo.as_ref().map(|(id, _)| *id);
             if memo.as_ref().map_or(!text.trim().is_empty(), |(_, old)| *old != text) {
-                pending.push(Command::Coding(CodingCommand::SetMemo { id, target, text }));
+                pending.push(Command::Coding(CodingCommand::SetMemo { id, target: target.clone(), text }));
             }
+        }
+        self.memo_hint_ui(ui, &target, response.has_focus(), &save_key);
+    }
+
+    /// Under the editor: "Saved" for a moment after the memo was saved, else, while the field
+    /// has the keyboard, how to save it. The confirmation goes away by itself: a repaint is
+    /// asked for when it is due to go, none in between (an idle window stays idle).
+    fn memo_hint_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        target: &MemoTarget,
+        focused: bool,
+        save_key: &egui::KeyboardShortcut,
+    ) {
+        let now = ui.input(|i| i.time);
+        let saved = match &mut self.coding.memo_saved {
+            Some((saved, at)) if saved == target => {
+                let shown = *at.get_or_insert(now);
+                let left = SAVED_SECONDS - (now - shown);
+                if left > 0.0 {
+                    // A frame when it is due to go (not a frame until then: a frame drawn
+                    // earlier for another reason asks again for the same moment).
+                    ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(left + 0.01));
+                    true
+                } else {
+                    self.coding.memo_saved = None;
+                    false
+                }
+            }
+            _ => false,
+        };
+        if saved && !focused {
+            ui.label(RichText::new("✔ Saved").color(ui.visuals().weak_text_color()))
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, "Memo saved"));
+        } else if focused {
+            let keys = ui.ctx().format_shortcut(save_key);
+            ui.label(RichText::new(format!("{keys} to save")).weak());
+        } else {
+            // The line is kept empty, so that the fields below do not move when one is entered.
+            let height = ui.text_style_height(&egui::TextStyle::Body);
+            ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
         }
     }
 
@@ -113,6 +195,14 @@ impl SpanwiseApp {
         self.command(Command::RevealAnnotation(annotation));
         self.coding.panel_open = true;
         self.coding.memo_to_show = Some(MemoTarget::Annotation(annotation));
+    }
+
+    /// Whether a memo's editor has the keyboard: Ctrl+Z and Ctrl+Y then undo and redo typing in
+    /// it (the field's own history), not the last change to the project, which would take the
+    /// memo being typed away from under the user.
+    pub(crate) fn memo_has_keyboard(&self, ctx: &egui::Context) -> bool {
+        let focused = ctx.memory(|m| m.focused());
+        self.coding.memo_buffer.as_ref().is_some_and(|(_, target, _)| focused == Some(editor_id(target)))
     }
 
     /// The memo being typed is saved before anything else happens.

@@ -134,8 +134,12 @@ impl SpanwiseApp {
                                     ui.label(format!("by {coder}"));
                                 }
                                 if let Some(memo) = memo {
-                                    ui.strong("Memo");
-                                    for line in memo.summary().lines() {
+                                    // "Has a memo: <title>", then its first line when that says more.
+                                    let summary = memo.summary();
+                                    let mut lines = summary.lines();
+                                    let title = lines.next().unwrap_or_default();
+                                    bidi_text::label(ui, &BidiLine::new().ui("Has a memo: ").user(title));
+                                    for line in lines {
                                         bidi_text::label(ui, &BidiLine::user_text(line));
                                     }
                                 }
