@@ -396,7 +396,14 @@ impl Document {
     /// lists out of the canonical order (edited by hand or by a script) are put in order, which
     /// the span index and finding by id rely on; so are relations (by id).
     pub fn build_index(&mut self) {
-        self.index = Some(TextIndex::new(&self.text));
+        self.build_index_with(TextIndex::new(&self.text));
+    }
+
+    /// [`Document::build_index`] with the offset index already built for this text (the file
+    /// reader builds one to check the fragment texts as it reads them).
+    pub fn build_index_with(&mut self, index: TextIndex) {
+        debug_assert_eq!(index.byte_len(), self.text.len(), "an index of another text");
+        self.index = Some(index);
         self.share_fragment_texts();
         if !self.annotations.is_sorted_by_key(|a| a.sort_key()) {
             self.annotations.sort_by_key(|a| a.sort_key());

@@ -174,11 +174,14 @@ pub(crate) fn from_split(split: reader::Split) -> Option<(Project, UnknownFields
     if project.documents.len() != split.documents.len() {
         return None;
     }
-    for (document, (text, annotations)) in project.documents.iter_mut().zip(split.documents) {
+    if split.indexes.len() != split.documents.len() {
+        return None;
+    }
+    for ((document, (text, annotations)), index) in project.documents.iter_mut().zip(split.documents).zip(split.indexes) {
         document.text = text;
         document.annotations = annotations;
+        document.build_index_with(index);
     }
-    project.build_indexes();
     if !validate(&project).is_empty() {
         return None;
     }

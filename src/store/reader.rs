@@ -9,13 +9,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::model::{Annotation, Fragment, ItemId, SharedStr, TextIndex};
+use crate::model::{Annotation, Fragment, ItemId, Name, SharedStr, TextIndex};
 
 /// A file split into the skeleton (texts emptied, annotation lists emptied) and, per document
 /// in file order, its text and annotations.
 pub struct Split {
     pub skeleton: String,
     pub documents: Vec<(SharedStr, Vec<Box<Annotation>>)>,
+    /// Each document's offset index, built to check the fragment texts: the project keeps it
+    /// rather than building it again ([`crate::model::Document::build_index_with`]).
+    pub indexes: Vec<TextIndex>,
 }
 
 const ANNOTATIONS_OPEN: &str = "        annotations: [";
@@ -43,6 +46,11 @@ pub struct Splitter {
     /// The offset index of the last document's text: each fragment's text is checked against
     /// the document's at its place and, when equal, kept as a piece of it rather than a copy.
     index: Option<TextIndex>,
+    /// The indexes of the documents before the last one.
+    indexes: Vec<TextIndex>,
+    /// The previous annotation's label and annotator: the next one's are usually the same, and
+    /// taking them from here skips the look-up in [`Name::new`]'s table.
+    last: (Name, Name),
     in_documents: bool,
     /// Whether the current document (from its `      (` line) has had its text line. Annotations
     /// belong to the text before them, so they must come after it in the same document; a file
@@ -71,7 +79,7 @@ impl Splitter {
             }
             let body = content.strip_prefix(ANNOTATION_PREFIX)?.strip_suffix("),")?;
             let (text, annotations) = self.documents.last_mut()?;
-            let annotation = parse_annotation(body, text, self.index.as_ref()?)?;
+            let annotation = parse_annotation(body, text, self.index.as_ref()?, &mut self.last)?;
             annotations.push(Box::new(annotation));
             return Some(());
         }
@@ -124,7 +132,9 @@ impl Splitter {
 
     /// A document's text: the next document's.
     fn push_text(&mut self, text: String) {
-        self.index = Some(TextIndex::new(&text));
+        if let Some(previous) = self.index.replace(TextIndex::new(&text)) {
+            self.indexes.push(previous);
+        }
         self.documents.push((text.into(), Vec::new()));
         self.skeleton.push_str("        text: \"\",\n");
     }
@@ -134,7 +144,9 @@ impl Splitter {
         if self.in_annotations {
             return None;
         }
-        Some(Split { skeleton: self.skeleton, documents: self.documents })
+        let mut indexes = self.indexes;
+        indexes.extend(self.index);
+        Some(Split { skeleton: self.skeleton, documents: self.documents, indexes })
     }
 }
 
@@ -286,7 +298,13 @@ fn parse_timestamp(input: &str) -> Option<(DateTime<Utc>, &str)> {
 
 /// The inside of an annotation line, as `writer::push_annotation` writes it, for the document
 /// whose text is `text`.
-fn parse_annotation(line: &str, text: &SharedStr, index: &TextIndex) -> Option<Annotation> {
+fn parse_annotation(line: &str, text: &SharedStr, index: &TextIndex, last: &mut (Name, Name)) -> Option<Annotation> {
+    fn name(written: String, last: &mut Name) -> Name {
+        if *last != written {
+            *last = Name::new(&written);
+        }
+        last.clone()
+    }
     let rest = expect(line, "id: ")?;
     let (id, rest) = parse_u64(rest)?;
     let rest = expect(rest, ", label: ")?;
@@ -336,9 +354,9 @@ fn parse_annotation(line: &str, text: &SharedStr, index: &TextIndex) -> Option<A
     };
     Some(Annotation {
         id: ItemId(id),
-        label: label.into(),
+        label: name(label, &mut last.0),
         fragments,
-        annotator: annotator.into(),
+        annotator: name(annotator, &mut last.1),
         created,
         modified,
         note,
