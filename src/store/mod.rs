@@ -177,7 +177,8 @@ pub(crate) fn from_split(split: reader::Split) -> Option<(Project, UnknownFields
     if split.indexes.len() != split.documents.len() {
         return None;
     }
-    for ((document, (text, annotations)), index) in project.documents.iter_mut().zip(split.documents).zip(split.indexes) {
+    for ((document, (text, annotations)), index) in project.documents.iter_mut().zip(split.documents).zip(split.indexes)
+    {
         document.text = text;
         document.annotations = annotations;
         document.build_index_with(index);
