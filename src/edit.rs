@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::codebook_editing::{self, CodebookChange, LabelDeletion};
 use crate::model::{
-    Annotation, Annotator, Codebook, CodingStatus, Document, ItemId, Location, Memo, MemoTarget, Project, Relation,
-    Value, validate,
+    Annotation, Annotator, Codebook, CodingStatus, Document, ItemId, Location, Memo, MemoTarget, Name, Project,
+    Relation, Value, validate,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -739,7 +739,7 @@ pub fn delete_label(project: &Project, id: &str, what: &LabelDeletion) -> Result
             edits.push(match what {
                 LabelDeletion::Relabel(to) => {
                     let mut relabelled = (**annotation).clone();
-                    relabelled.label = to.clone().into();
+                    relabelled.label = Name::new(to);
                     relabelled.modified = now.max(annotation.created);
                     Edit::UpdateAnnotation { document: doc.id.clone(), annotation: relabelled }
                 }

@@ -118,7 +118,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 let id = fresh(project);
                 let annotation = Annotation {
                     id,
-                    annotator: plan.gold.clone().into(),
+                    annotator: Name::new(&plan.gold),
                     created: plan.time,
                     modified: plan.time,
                     ..source.clone()
@@ -195,9 +195,9 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 // id of the side it corrects so that that side's relations follow it.
                 let corrected = Annotation {
                     id: source.map_or(ItemId(0), |s| s.id),
-                    label: correction.label.clone().into(),
+                    label: Name::new(&correction.label),
                     fragments,
-                    annotator: plan.gold.clone().into(),
+                    annotator: Name::new(&plan.gold),
                     created: plan.time,
                     modified: plan.time,
                     note: String::new(),
@@ -228,7 +228,7 @@ pub fn adjudicate(project: &Project, comparison: &Comparison, plan: &Adjudicatio
                 id: fresh(project),
                 from,
                 to,
-                annotator: plan.gold.clone().into(),
+                annotator: Name::new(&plan.gold),
                 created: plan.time,
                 modified: plan.time,
                 ..relation.clone()

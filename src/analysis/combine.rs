@@ -22,7 +22,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::edit::{Edit, EditError, apply};
-use crate::model::{Annotation, Annotator, Document, IdGenerator, ItemId, Project, Relation};
+use crate::model::{Annotation, Annotator, Document, IdGenerator, ItemId, Name, Project, Relation};
 
 /// One coder's project file, as read.
 #[derive(Clone, Debug)]
@@ -312,7 +312,7 @@ fn combine_one(
             }
             let Some(annotator) = annotator_map.get(annotation.annotator.as_str()) else { continue };
             let mut copy = annotation.clone();
-            copy.annotator = annotator.clone().into();
+            copy.annotator = Name::new(annotator);
             if let Some(same) =
                 known.get(&annotation_key(&copy)).and_then(|list| list.iter().find(|a| same_annotation(a, &copy)))
             {
@@ -339,7 +339,7 @@ fn combine_one(
                 continue;
             };
             let mut copy = relation.clone();
-            copy.annotator = annotator.clone().into();
+            copy.annotator = Name::new(annotator);
             copy.from = from;
             copy.to = to;
             if existing.is_some_and(|d| d.relations.iter().any(|r| same_relation(r, &copy))) {

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::model::{Annotation, Document, ItemId, Project};
+use crate::model::{Annotation, Document, ItemId, Name, Project};
 
 use super::Coefficient;
 use super::grade::Grade;
@@ -149,7 +149,7 @@ pub fn feedback_html(key: &Project, student: &Project, grade: &Grade) -> String 
         }
         let _ = writeln!(html, "<h2>{}</h2>", escape(key_document.title()));
         render_text(&mut html, key_document, &key_annotations, &key_status, &student_annotations, &student_status, key);
-        let name = |a: &Annotation| key.codebook.label(&a.label).map_or(a.label.clone(), |l| l.name.clone().into());
+        let name = |a: &Annotation| key.codebook.label(&a.label).map_or(a.label.clone(), |l| Name::new(&l.name));
         let missed: Vec<usize> = (0..key_annotations.len()).filter(|&i| key_status[i] == Status::Unmatched).collect();
         let extra: Vec<usize> =
             (0..student_annotations.len()).filter(|&j| student_status[j] == Status::Unmatched).collect();

@@ -397,14 +397,15 @@ impl Document {
     /// the span index and finding by id rely on; so are relations (by id).
     pub fn build_index(&mut self) {
         self.build_index_with(TextIndex::new(&self.text));
+        self.share_fragment_texts();
     }
 
-    /// [`Document::build_index`] with the offset index already built for this text (the file
-    /// reader builds one to check the fragment texts as it reads them).
+    /// [`Document::build_index`] with the offset index already built for this text, by the file
+    /// reader, which also made the fragment texts pieces of the document's as it read them (so
+    /// they are not looked through a second time here).
     pub fn build_index_with(&mut self, index: TextIndex) {
         debug_assert_eq!(index.byte_len(), self.text.len(), "an index of another text");
         self.index = Some(index);
-        self.share_fragment_texts();
         if !self.annotations.is_sorted_by_key(|a| a.sort_key()) {
             self.annotations.sort_by_key(|a| a.sort_key());
             self.touch();

@@ -1119,9 +1119,9 @@ impl<'a> Builder<'a> {
             };
             let duplicate = match source.annotator.as_deref() {
                 Some(wanted) => self.known_annotator(wanted).and_then(|annotator| {
-                    existing_spans.get(&(label.clone().into(), placed.ranges.clone(), annotator.into()))
+                    existing_spans.get(&(Name::new(&label), placed.ranges.clone(), annotator.into()))
                 }),
-                None => anyone.get(&(label.clone().into(), placed.ranges.clone())),
+                None => anyone.get(&(Name::new(&label), placed.ranges.clone())),
             };
             if let Some(&id) = duplicate {
                 self.report.duplicates += 1;
@@ -1190,7 +1190,7 @@ impl<'a> Builder<'a> {
                 self.report.left_out.push(format!("{what} (it links an annotation to itself)"));
                 continue;
             }
-            if !seen.insert((kind.clone().into(), from, to)) {
+            if !seen.insert((Name::new(&kind), from, to)) {
                 self.report.duplicates += 1;
                 continue;
             }
